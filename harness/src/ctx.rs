@@ -1,0 +1,126 @@
+//! What a case works with: the target's session, seeded randomness, and a recorder that
+//! keeps every datagram for the evidence pcapng.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use crate::case::Outcome;
+use crate::net::Datagram;
+use crate::seed::SeedRng;
+use crate::stun::{Decoded, EncodeModel};
+use crate::target::{Auth, Check, DecodeResult, LongTermCredentials, Session, TargetError};
+
+/// Where codec inputs appear to travel in the evidence capture: harness to the standard
+/// STUN port, so Wireshark dissects them without being told.
+const CODEC_HARNESS: ([u8; 4], u16) = ([127, 0, 0, 1], 50000);
+const CODEC_TARGET: ([u8; 4], u16) = ([127, 0, 0, 1], 3478);
+
+pub struct Ctx {
+    pub rng: SeedRng,
+    session: Session,
+    log: Vec<Datagram>,
+    started: Instant,
+}
+
+/// Maps a target's failure to answer onto the case outcome it costs.
+pub fn outcome_of(e: TargetError) -> Outcome {
+    match e {
+        TargetError::Unsupported(why) => Outcome::Unsupported { why },
+        TargetError::Crashed(why) => Outcome::Crash { why },
+        TargetError::Garbage(why) => Outcome::Error { why: format!("unreadable target answer: {why}") },
+        TargetError::Timeout(after_ms) => Outcome::Timeout { after_ms },
+        TargetError::Environment(why) => Outcome::Error { why },
+    }
+}
+
+impl Ctx {
+    pub fn new(session: Session, seed: u64) -> Ctx {
+        Ctx { rng: SeedRng::new(seed), session, log: Vec::new(), started: Instant::now() }
+    }
+
+    /// The datagrams recorded so far.
+    pub fn log(&self) -> &[Datagram] {
+        &self.log
+    }
+
+    pub fn into_log(self) -> Vec<Datagram> {
+        self.log
+    }
+
+    fn record(&mut self, from: SocketAddr, to: SocketAddr, bytes: &[u8]) {
+        let at_us = self.started.elapsed().as_micros() as u64;
+        self.log.push(Datagram { from, to, bytes: bytes.to_vec(), at_us });
+    }
+
+    fn record_codec_input(&mut self, bytes: &[u8]) {
+        self.record(CODEC_HARNESS.into(), CODEC_TARGET.into(), bytes);
+    }
+
+    pub fn txid(&mut self) -> [u8; 12] {
+        self.rng.transaction_id()
+    }
+
+    fn codec(&mut self) -> Result<&mut dyn crate::target::StunCodec, Outcome> {
+        match &mut self.session.codec {
+            Some(c) => Ok(c.as_mut()),
+            None => Err(Outcome::Unsupported { why: "target has no STUN codec".into() }),
+        }
+    }
+
+    /// Asks the target to decode `bytes`: `Ok(Ok(decoded))` accepted, `Ok(Err(reason))` rejected.
+    pub fn decode(&mut self, bytes: &[u8]) -> Result<DecodeResult, Outcome> {
+        self.record_codec_input(bytes);
+        self.codec()?.decode(bytes).map_err(outcome_of)
+    }
+
+    /// Decode that must succeed: a rejection becomes a Fail saying what was expected.
+    pub fn decode_accepted(&mut self, bytes: &[u8], what: &str) -> Result<Decoded, Outcome> {
+        self.decode(bytes)?.map_err(|reason| Outcome::fail(format!("{what} accepted"), format!("rejected: {reason}")))
+    }
+
+    pub fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, Outcome> {
+        self.record_codec_input(bytes);
+        self.codec()?.check(bytes, check, key).map_err(outcome_of)
+    }
+
+    pub fn encode(&mut self, model: &EncodeModel) -> Result<Vec<u8>, Outcome> {
+        let out = self.codec()?.encode(model).map_err(outcome_of)?;
+        self.record(CODEC_TARGET.into(), CODEC_HARNESS.into(), &out);
+        Ok(out)
+    }
+
+    fn responder(&mut self) -> Result<&mut dyn crate::target::StunResponder, Outcome> {
+        match &mut self.session.responder {
+            Some(r) => Ok(r.as_mut()),
+            None => Err(Outcome::Unsupported { why: "target has no STUN responder".into() }),
+        }
+    }
+
+    pub fn auth(&mut self) -> Result<Auth, Outcome> {
+        Ok(self.responder()?.auth().clone())
+    }
+
+    pub fn long_term(&mut self) -> Result<LongTermCredentials, Outcome> {
+        self.responder()?
+            .long_term()
+            .cloned()
+            .ok_or_else(|| Outcome::Unsupported { why: "target has no long-term credentials configured".into() })
+    }
+
+    pub fn harness_addr(&mut self) -> Result<SocketAddr, Outcome> {
+        Ok(self.responder()?.harness_addr())
+    }
+
+    /// Sends one datagram to the responder and returns its replies, recording both ways.
+    pub fn exchange(&mut self, datagram: &[u8]) -> Result<Vec<Vec<u8>>, Outcome> {
+        let r = self.responder()?;
+        let (harness, target) = (r.harness_addr(), r.target_addr());
+        let replies = r.exchange(datagram).map_err(outcome_of);
+        self.record(harness, target, datagram);
+        let replies = replies?;
+        for reply in &replies {
+            self.record(target, harness, reply);
+        }
+        Ok(replies)
+    }
+}

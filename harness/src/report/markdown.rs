@@ -1,0 +1,74 @@
+//! Markdown for CI job summaries: the verdict first, then what failed, then the rest.
+
+use super::{outcome_label, Report};
+use crate::case::{Outcome, OutcomeKind};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(report: &Report) -> String {
+    let s = &report.summary;
+    let mut out =
+        format!("# rtcspec: {} ({} {})\n\n", report.target.name, report.target.implementation, report.target.version);
+    let counts: Vec<String> = OutcomeKind::ALL
+        .iter()
+        .filter(|k| s.count(**k) > 0)
+        .map(|k| format!("{} {}", s.count(*k), outcome_label(*k).to_lowercase()))
+        .collect();
+    out.push_str(&format!(
+        "**{} cases**: {}. Seed `{}`, {} ms{}.\n\n",
+        s.total,
+        counts.join(", "),
+        report.seed,
+        report.duration_ms,
+        if report.interrupted { ", **interrupted**" } else { "" }
+    ));
+    if let Some(b) = &report.baseline {
+        out.push_str(&format!(
+            "Baseline: {} ({} regressions, {} unexpected passes, {} new).\n\n",
+            if b.matches() { "matches" } else { "**does not match**" },
+            b.regressions.len(),
+            b.unexpected_passes.len(),
+            b.new_cases.len()
+        ));
+    }
+    let problems: Vec<_> =
+        report.results.iter().filter(|r| r.kind().is_failure() || r.kind() == OutcomeKind::NonStrict).collect();
+    if !problems.is_empty() {
+        out.push_str("## Findings\n\n| Outcome | Case | Requirement | Expected | Actual |\n|---|---|---|---|---|\n");
+        for r in problems {
+            let (expected, actual) = match &r.outcome {
+                Outcome::Fail { expected, actual, .. } => (expected.clone(), actual.clone()),
+                other => (String::new(), other.summary()),
+            };
+            out.push_str(&format!(
+                "| {} | `{}` | [{} §{}]({}) {}: {} | {} | {} |\n",
+                outcome_label(r.kind()),
+                r.id,
+                r.doc,
+                r.section,
+                r.url,
+                r.level,
+                cell(&r.requirement),
+                cell(&expected),
+                cell(&actual)
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str("<details><summary>All cases</summary>\n\n| Outcome | Case | Section |\n|---|---|---|\n");
+    for r in &report.results {
+        out.push_str(&format!("| {} | `{}` | {} §{} |\n", outcome_label(r.kind()), r.id, r.doc, r.section));
+    }
+    out.push_str("\n</details>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(super::render(&crate::report::fixture::report()));
+    }
+}

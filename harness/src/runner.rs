@@ -1,0 +1,278 @@
+//! Runs selected cases against one target: capability matching, a fresh session per case,
+//! a per-case timeout, panic isolation, recovery of crashed targets, evidence, Ctrl-C.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Once};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::case::{Case, Level, Outcome, OutcomeKind};
+use crate::ctx::{outcome_of, Ctx};
+use crate::net::{pcapng, Datagram};
+use crate::seed::case_seed;
+use crate::target::Driver;
+
+/// Set by the Ctrl-C handler; the runner stops before the next case and reports what ran.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Which cases to run. Empty lists select everything.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Selection {
+    #[serde(default)]
+    pub suites: Vec<String>,
+    #[serde(default)]
+    pub cases: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// `*` matches any run of characters (including dots), `?` one character.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+impl Selection {
+    pub fn matches(&self, case: &Case) -> bool {
+        (self.suites.is_empty() || self.suites.iter().any(|s| s == case.suite))
+            && (self.cases.is_empty() || self.cases.iter().any(|g| glob_match(g, case.id)))
+            && (self.tags.is_empty() || self.tags.iter().any(|t| case.tags.contains(&t.as_str())))
+    }
+
+    pub fn select(&self, cases: &[&'static Case]) -> Vec<&'static Case> {
+        cases.iter().copied().filter(|c| self.matches(c)).collect()
+    }
+}
+
+/// The result of one case, as reports carry it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct CaseResult {
+    pub id: String,
+    pub suite: String,
+    pub title: String,
+    pub doc: String,
+    pub section: String,
+    pub level: Level,
+    pub requirement: String,
+    pub url: String,
+    pub tags: Vec<String>,
+    pub outcome: Outcome,
+    pub duration_ms: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<PathBuf>,
+}
+
+impl CaseResult {
+    pub fn kind(&self) -> OutcomeKind {
+        self.outcome.kind()
+    }
+}
+
+pub struct RunOptions {
+    pub seed: u64,
+    pub timeout: Duration,
+    /// Where evidence files go (`<dir>/evidence/<case>.pcapng`); `None` keeps none.
+    pub out_dir: Option<PathBuf>,
+}
+
+/// What the runner tells its caller as it goes (for progress bars and logs).
+pub enum Progress<'a> {
+    Started { total: usize },
+    Finished { index: usize, result: &'a CaseResult },
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Panics inside cases are outcomes, not noise on stderr: keep the message for the report.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let in_case = std::thread::current().name().is_some_and(|n| n.starts_with("case "));
+            if in_case {
+                let msg = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "non-string panic payload".into());
+                let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// Runs one case on its own thread so a hang costs only the timeout.
+fn run_isolated(
+    case: &'static Case,
+    driver: &mut dyn Driver,
+    seed: u64,
+    timeout: Duration,
+) -> (Outcome, Vec<Datagram>) {
+    let session = match driver.open(seed) {
+        Ok(s) => s,
+        Err(e) => {
+            let outcome = outcome_of(e);
+            if matches!(outcome, Outcome::Crash { .. } | Outcome::Timeout { .. }) {
+                let _ = driver.recover();
+            }
+            return (outcome, Vec::new());
+        }
+    };
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new().name(format!("case {}", case.id)).spawn(move || {
+        let mut ctx = Ctx::new(session, seed);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| (case.run)(&mut ctx)));
+        let outcome = match result {
+            Ok(Ok(o)) | Ok(Err(o)) => o,
+            Err(_) => {
+                let why = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panic".into());
+                Outcome::Crash { why: format!("panicked: {why}") }
+            }
+        };
+        let _ = tx.send((outcome, ctx.into_log()));
+    });
+    if let Err(e) = spawned {
+        return (Outcome::Error { why: format!("cannot start a case thread: {e}") }, Vec::new());
+    }
+    match rx.recv_timeout(timeout) {
+        Ok((outcome, log)) => {
+            if matches!(outcome, Outcome::Crash { .. } | Outcome::Timeout { .. }) {
+                if let Err(e) = driver.recover() {
+                    tracing::warn!("could not restart the target after {}: {e}", case.id);
+                }
+            }
+            (outcome, log)
+        }
+        Err(_) => {
+            // The case thread is abandoned (threads cannot be killed); restarting the target
+            // makes whatever it was blocked on return, so it ends on its own.
+            if let Err(e) = driver.recover() {
+                tracing::warn!("could not restart the target after {} timed out: {e}", case.id);
+            }
+            (Outcome::Timeout { after_ms: timeout.as_millis() as u64 }, Vec::new())
+        }
+    }
+}
+
+fn now_us() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
+}
+
+fn write_evidence(dir: &Path, case_id: &str, log: &[Datagram]) -> Option<PathBuf> {
+    if log.is_empty() {
+        return None;
+    }
+    let evidence = dir.join("evidence");
+    std::fs::create_dir_all(&evidence).ok()?;
+    let path = evidence.join(format!("{case_id}.pcapng"));
+    let file = std::fs::File::create(&path).ok()?;
+    pcapng::write(std::io::BufWriter::new(file), log, now_us()).ok()?;
+    Some(PathBuf::from("evidence").join(format!("{case_id}.pcapng")))
+}
+
+/// Outcomes worth keeping the wire for.
+fn keeps_evidence(o: &Outcome) -> bool {
+    matches!(o, Outcome::Fail { .. } | Outcome::NonStrict { .. } | Outcome::Crash { .. } | Outcome::Error { .. })
+}
+
+pub struct RunRecord {
+    pub results: Vec<CaseResult>,
+    pub interrupted: bool,
+    pub duration: Duration,
+}
+
+pub fn run(
+    cases: &[&'static Case],
+    driver: &mut dyn Driver,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> RunRecord {
+    install_panic_hook();
+    let started = Instant::now();
+    let capabilities = driver.capabilities();
+    progress(Progress::Started { total: cases.len() });
+    let mut results = Vec::with_capacity(cases.len());
+    let mut interrupted = false;
+    for (index, case) in cases.iter().enumerate() {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            interrupted = true;
+            break;
+        }
+        let t0 = Instant::now();
+        let missing: Vec<_> = case.needs.iter().filter(|n| !capabilities.contains(n)).map(|n| n.name()).collect();
+        let (mut outcome, log) = if missing.is_empty() {
+            run_isolated(case, driver, case_seed(opts.seed, case.id), opts.timeout)
+        } else {
+            (Outcome::Unsupported { why: format!("target lacks {}", missing.join(", ")) }, Vec::new())
+        };
+        let mut evidence = Vec::new();
+        if let (Some(dir), true) = (&opts.out_dir, keeps_evidence(&outcome)) {
+            if let Some(path) = write_evidence(dir, case.id, &log) {
+                evidence.push(path.clone());
+                if let Outcome::Fail { evidence: e, .. } = &mut outcome {
+                    e.push(path);
+                }
+            }
+        }
+        let result = CaseResult {
+            id: case.id.to_string(),
+            suite: case.suite.to_string(),
+            title: case.title.to_string(),
+            doc: case.spec.doc.to_string(),
+            section: case.spec.section.to_string(),
+            level: case.spec.level,
+            requirement: case.spec.text.to_string(),
+            url: case.spec.url(),
+            tags: case.tags.iter().map(|t| t.to_string()).collect(),
+            outcome,
+            duration_ms: t0.elapsed().as_millis() as u64,
+            evidence,
+        };
+        progress(Progress::Finished { index, result: &result });
+        results.push(result);
+    }
+    RunRecord { results, interrupted, duration: started.elapsed() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("stun.*", "stun.8489.5.top-bits"));
+        assert!(glob_match("*integrity*", "stun.8489.14.5.integrity-ok"));
+        assert!(glob_match("stun.8489.1?.*", "stun.8489.14.5.x"));
+        assert!(!glob_match("sdp.*", "stun.8489.5.x"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("a", ""));
+    }
+}

@@ -1,0 +1,309 @@
+//! The reference target: webrtc-rs, in process. `rtc-stun` is the codec and the sans-IO
+//! `rtc-ice` agent is the responder; nothing touches a socket and time is simulated.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::BytesMut;
+use ice::agent::agent_config::AgentConfig;
+use ice::agent::Agent;
+use ice::candidate::candidate_host::CandidateHostConfig;
+use ice::candidate::CandidateConfig;
+use ice::mdns::MulticastDnsMode;
+use rtc_crypto::RTCCryptoProvider;
+use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
+use sansio::Protocol;
+use stun::attributes::{AttrType, ATTR_NONCE, ATTR_REALM, ATTR_SOFTWARE, ATTR_USERNAME};
+use stun::error_code::{ErrorCode, ErrorCodeAttribute};
+use stun::fingerprint::FINGERPRINT;
+use stun::integrity::MessageIntegrity;
+use stun::message::{
+    Getter, Message, MessageType, Setter, TransactionId, CLASS_ERROR_RESPONSE, CLASS_INDICATION, CLASS_REQUEST,
+    CLASS_SUCCESS_RESPONSE,
+};
+use stun::textattrs::TextAttribute;
+use stun::uattrs::UnknownAttributes;
+use stun::xoraddr::XorMappedAddress;
+
+use super::{Auth, Check, DecodeResult, Driver, Session, StunCodec, StunResponder, TargetError, TargetInfo};
+use crate::case::Capability;
+use crate::seed::SeedRng;
+use crate::stun::{
+    split_message_type, wire, AttributeSpec, Class, Decoded, DecodedAttribute, EncodeModel, ErrorCodeField, Fields,
+};
+
+use rtc_ice as ice;
+use rtc_stun as stun;
+
+pub const VERSION: &str = "0.21 (rtc-stun, rtc-ice)";
+
+fn crypto() -> Result<Arc<dyn RTCCryptoProvider>, TargetError> {
+    rtc_crypto::default_provider().map_err(|e| TargetError::Environment(format!("webrtc-rs crypto provider: {e}")))
+}
+
+/// `rtc-stun` as a codec.
+pub struct ReferenceCodec {
+    crypto: Arc<dyn RTCCryptoProvider>,
+}
+
+impl ReferenceCodec {
+    pub fn new() -> Result<ReferenceCodec, TargetError> {
+        Ok(ReferenceCodec { crypto: crypto()? })
+    }
+}
+
+fn class_of(m: &Message) -> Class {
+    match m.typ.class {
+        CLASS_REQUEST => Class::Request,
+        CLASS_INDICATION => Class::Indication,
+        CLASS_SUCCESS_RESPONSE => Class::Success,
+        CLASS_ERROR_RESPONSE => Class::Error,
+        _ => Class::Request,
+    }
+}
+
+fn text(m: &Message, t: AttrType) -> Option<String> {
+    TextAttribute::get_from_as(m, t).ok().map(|a| a.text)
+}
+
+impl StunCodec for ReferenceCodec {
+    fn decode(&mut self, bytes: &[u8]) -> Result<DecodeResult, TargetError> {
+        let mut m = Message { raw: bytes.to_vec(), ..Message::default() };
+        if let Err(e) = m.decode() {
+            return Ok(Err(e.to_string()));
+        }
+        let (_, method) = split_message_type(m.typ.value());
+        let mut xor = XorMappedAddress::default();
+        let xor_mapped_address = xor.get_from(&m).ok().map(|_| SocketAddr::new(xor.ip, xor.port));
+        let mut ec = ErrorCodeAttribute::default();
+        let error_code = ec
+            .get_from(&m)
+            .ok()
+            .map(|_| ErrorCodeField { code: ec.code.0, reason: String::from_utf8_lossy(&ec.reason).into_owned() });
+        let mut ua = UnknownAttributes(Vec::new());
+        let unknown_attributes = ua.get_from(&m).ok().map(|_| ua.0.iter().map(|t| t.value()).collect());
+        Ok(Ok(Decoded {
+            class: class_of(&m),
+            method,
+            transaction_id: m.transaction_id.0,
+            attributes: Some(
+                m.attributes
+                    .0
+                    .iter()
+                    .map(|a| DecodedAttribute { attr_type: a.typ.value(), value: a.value.clone() })
+                    .collect(),
+            ),
+            fields: Fields {
+                xor_mapped_address,
+                mapped_address: None,
+                username: text(&m, ATTR_USERNAME),
+                realm: text(&m, ATTR_REALM),
+                nonce: text(&m, ATTR_NONCE),
+                software: text(&m, ATTR_SOFTWARE),
+                error_code,
+                unknown_attributes,
+            },
+        }))
+    }
+
+    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError> {
+        let mut m = Message { raw: bytes.to_vec(), ..Message::default() };
+        if m.decode().is_err() {
+            return Ok(false);
+        }
+        Ok(match check {
+            Check::MessageIntegrity => MessageIntegrity::check(&mut m, key, self.crypto.crypto()).is_ok(),
+            Check::Fingerprint => FINGERPRINT.check(&m).is_ok(),
+            Check::MessageIntegritySha256 => {
+                return Err(TargetError::Unsupported("rtc-stun has no MESSAGE-INTEGRITY-SHA256".into()))
+            }
+        })
+    }
+
+    fn encode(&mut self, model: &EncodeModel) -> Result<Vec<u8>, TargetError> {
+        let mut m = Message::new();
+        let mut typ = MessageType::default();
+        typ.read_value(wire::message_type(model.class, model.method));
+        m.typ = typ;
+        m.transaction_id = TransactionId(model.transaction_id);
+        m.write_header();
+        let crypto = self.crypto.clone();
+        for a in &model.attributes {
+            let r = match a {
+                AttributeSpec::XorMappedAddress { addr } => {
+                    XorMappedAddress { ip: addr.ip(), port: addr.port() }.add_to(&mut m)
+                }
+                AttributeSpec::Username { value } => TextAttribute::new(ATTR_USERNAME, value.clone()).add_to(&mut m),
+                AttributeSpec::Software { value } => TextAttribute::new(ATTR_SOFTWARE, value.clone()).add_to(&mut m),
+                AttributeSpec::Realm { value } => TextAttribute::new(ATTR_REALM, value.clone()).add_to(&mut m),
+                AttributeSpec::Nonce { value } => TextAttribute::new(ATTR_NONCE, value.clone()).add_to(&mut m),
+                AttributeSpec::ErrorCode { code, reason } => {
+                    ErrorCodeAttribute { code: ErrorCode(*code), reason: reason.as_bytes().to_vec() }.add_to(&mut m)
+                }
+                AttributeSpec::UnknownAttributes { types } => {
+                    UnknownAttributes(types.iter().map(|t| AttrType(*t)).collect()).add_to(&mut m)
+                }
+                AttributeSpec::Priority { value } => {
+                    m.add(AttrType(wire::PRIORITY), &value.to_be_bytes());
+                    Ok(())
+                }
+                AttributeSpec::IceControlled { tie_breaker } => {
+                    m.add(AttrType(wire::ICE_CONTROLLED), &tie_breaker.to_be_bytes());
+                    Ok(())
+                }
+                AttributeSpec::IceControlling { tie_breaker } => {
+                    m.add(AttrType(wire::ICE_CONTROLLING), &tie_breaker.to_be_bytes());
+                    Ok(())
+                }
+                AttributeSpec::UseCandidate => {
+                    m.add(AttrType(wire::USE_CANDIDATE), &[]);
+                    Ok(())
+                }
+                AttributeSpec::Raw { attr_type, hex } => {
+                    m.add(AttrType(*attr_type), hex);
+                    Ok(())
+                }
+                AttributeSpec::MessageIntegrity { key_hex } => {
+                    MessageIntegrity::new_raw_integrity_with_provider(key_hex.clone(), crypto.crypto()).add_to(&mut m)
+                }
+                AttributeSpec::Fingerprint => FINGERPRINT.add_to(&mut m),
+            };
+            r.map_err(|e| TargetError::Unsupported(format!("rtc-stun refused to encode {a:?}: {e}")))?;
+        }
+        Ok(m.raw)
+    }
+}
+
+/// Addresses for an in-process responder: a loopback target port and a harness source port
+/// drawn from the case seed, so XOR-MAPPED-ADDRESS checks see varying values.
+pub fn in_process_addresses(rng: &mut SeedRng) -> (SocketAddr, SocketAddr) {
+    let target = SocketAddr::from(([127, 0, 0, 1], 20000 + rng.below(20000) as u16));
+    let harness = SocketAddr::from(([127, 0, 0, 1], 40000 + rng.below(20000) as u16));
+    (target, harness)
+}
+
+/// Fresh ICE credentials from the seed (ufrag 8 chars, pwd 24 chars of ice-char).
+pub fn short_term_auth(rng: &mut SeedRng) -> Auth {
+    Auth::ShortTerm {
+        target_ufrag: rng.ice_chars(8),
+        target_pwd: rng.ice_chars(24),
+        harness_ufrag: rng.ice_chars(8),
+        harness_pwd: rng.ice_chars(24),
+    }
+}
+
+/// The `rtc-ice` agent, controlled role, with one host candidate, answering checks.
+pub struct ReferenceResponder {
+    agent: Agent,
+    auth: Auth,
+    target: SocketAddr,
+    harness: SocketAddr,
+    now: Instant,
+}
+
+impl ReferenceResponder {
+    pub fn new(seed: u64) -> Result<ReferenceResponder, TargetError> {
+        let mut rng = SeedRng::new(seed);
+        let (target, harness) = in_process_addresses(&mut rng);
+        let auth = short_term_auth(&mut rng);
+        let Auth::ShortTerm { target_ufrag, target_pwd, harness_ufrag, harness_pwd } = &auth else {
+            unreachable!("short_term_auth returns ShortTerm")
+        };
+        let env = |e: rtc_shared::error::Error| TargetError::Environment(format!("rtc-ice agent setup: {e}"));
+        let now = Instant::now();
+        let config = AgentConfig {
+            local_ufrag: target_ufrag.clone(),
+            local_pwd: target_pwd.clone(),
+            multicast_dns_mode: MulticastDnsMode::Disabled,
+            is_controlling: false,
+            ..AgentConfig::default()
+        };
+        let mut agent = Agent::new(now, Arc::new(config), crypto()?).map_err(env)?;
+        agent.set_remote_credentials(harness_ufrag.clone(), harness_pwd.clone()).map_err(env)?;
+        let host = CandidateHostConfig {
+            base_config: CandidateConfig {
+                network: "udp".into(),
+                address: target.ip().to_string(),
+                port: target.port(),
+                component: 1,
+                ..CandidateConfig::default()
+            },
+            ..CandidateHostConfig::default()
+        }
+        .new_candidate_host()
+        .map_err(env)?;
+        agent.add_local_candidate(host).map_err(env)?;
+        Ok(ReferenceResponder { agent, auth, target, harness, now })
+    }
+}
+
+impl StunResponder for ReferenceResponder {
+    fn auth(&self) -> &Auth {
+        &self.auth
+    }
+    fn harness_addr(&self) -> SocketAddr {
+        self.harness
+    }
+    fn target_addr(&self) -> SocketAddr {
+        self.target
+    }
+
+    fn exchange(&mut self, datagram: &[u8]) -> Result<Vec<Vec<u8>>, TargetError> {
+        // Rejections surface as Err from handle_read: for a responder that is "no answer",
+        // which is what the wire shows, so the error itself is only logged.
+        if let Err(e) = self.agent.handle_read(TaggedBytesMut {
+            now: self.now,
+            transport: TransportContext {
+                local_addr: self.target,
+                peer_addr: self.harness,
+                transport_protocol: TransportProtocol::UDP,
+                ecn: None,
+            },
+            message: BytesMut::from(datagram),
+        }) {
+            tracing::debug!("rtc-ice dropped the datagram: {e}");
+        }
+        let mut replies = Vec::new();
+        while let Some(out) = self.agent.poll_write() {
+            if out.transport.peer_addr == self.harness {
+                replies.push(out.message.to_vec());
+            }
+        }
+        Ok(replies)
+    }
+}
+
+/// The reference driver: everything in process, a fresh agent per case.
+pub struct ReferenceDriver {
+    pub name: String,
+}
+
+impl Driver for ReferenceDriver {
+    fn info(&self) -> TargetInfo {
+        TargetInfo {
+            name: self.name.clone(),
+            kind: "in-process".into(),
+            implementation: "webrtc-rs".into(),
+            version: VERSION.into(),
+            source: None,
+        }
+    }
+
+    fn capabilities(&self) -> Vec<Capability> {
+        vec![
+            Capability::StunCodec,
+            Capability::StunCheck,
+            Capability::StunEncode,
+            Capability::StunResponder,
+            Capability::StunShortTerm,
+        ]
+    }
+
+    fn open(&mut self, seed: u64) -> Result<Session, TargetError> {
+        Ok(Session {
+            codec: Some(Box::new(ReferenceCodec::new()?)),
+            responder: Some(Box::new(ReferenceResponder::new(seed)?)),
+        })
+    }
+}

@@ -1,0 +1,302 @@
+//! Out-of-process targets through the shim protocol (shims/PROTOCOL.md): one JSON object
+//! per line over the child's stdio. The child is started once per run and restarted after
+//! it crashes, hangs or prints garbage; each costs the current case only.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::reference::short_term_auth;
+use super::spec::TargetSpec;
+use super::udp::UdpResponder;
+use super::{Auth, Check, DecodeResult, Driver, Session, StunCodec, StunResponder, TargetError, TargetInfo};
+use crate::case::Capability;
+use crate::seed::SeedRng;
+use crate::stun::{hex, unhex, Decoded, EncodeModel};
+
+/// How long one request may take before the shim counts as hung.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+struct ShimProcess {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    next_id: u64,
+}
+
+impl ShimProcess {
+    fn spawn(spec: &TargetSpec) -> Result<ShimProcess, TargetError> {
+        let command = spec.command.as_deref().unwrap_or_default();
+        let program = spec.resolve_path(&command[0]);
+        let mut child = Command::new(&program)
+            .args(&command[1..])
+            .current_dir(&spec.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                let hint = spec.install_hint.as_deref().unwrap_or("install it, or fix `command` in the target file");
+                TargetError::Environment(format!(
+                    "cannot start shim {:?} for target {}: {e}. To install it: {hint}",
+                    program.display(),
+                    spec.name
+                ))
+            })?;
+        let stdin = child.stdin.take().ok_or_else(|| TargetError::Environment("shim stdin not piped".into()))?;
+        let stdout = child.stdout.take().ok_or_else(|| TargetError::Environment("shim stdout not piped".into()))?;
+        let (tx, lines) = mpsc::channel();
+        // A reader thread turns the blocking pipe into a channel the harness can wait on
+        // with a timeout; it ends when the child closes stdout.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        if let Some(stderr) = child.stderr.take() {
+            let name = spec.name.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    tracing::debug!(target: "rtcspec::shim", "[{name}] {line}");
+                }
+            });
+        }
+        Ok(ShimProcess { child, stdin, lines, next_id: 1 })
+    }
+
+    fn exit_status(&mut self) -> String {
+        match self.child.try_wait() {
+            Ok(Some(status)) => format!("shim exited ({status})"),
+            _ => "shim closed its stdout".to_string(),
+        }
+    }
+
+    /// Sends one request and returns the response object (whatever its `ok`).
+    fn call(&mut self, mut request: Value) -> Result<Value, TargetError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        request["id"] = json!(id);
+        let line = request.to_string();
+        if writeln!(self.stdin, "{line}").and_then(|_| self.stdin.flush()).is_err() {
+            return Err(TargetError::Crashed(self.exit_status()));
+        }
+        let reply = match self.lines.recv_timeout(REQUEST_TIMEOUT) {
+            Ok(reply) => reply,
+            Err(RecvTimeoutError::Timeout) => return Err(TargetError::Timeout(REQUEST_TIMEOUT.as_millis() as u64)),
+            Err(RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(Duration::from_millis(20));
+                return Err(TargetError::Crashed(self.exit_status()));
+            }
+        };
+        let value: Value = serde_json::from_str(&reply)
+            .map_err(|e| TargetError::Garbage(format!("response is not JSON ({e}): {}", truncate(&reply, 200))))?;
+        if !value.is_object() || value.get("ok").and_then(Value::as_bool).is_none() {
+            return Err(TargetError::Garbage(format!("response has no boolean \"ok\": {}", truncate(&reply, 200))));
+        }
+        if value.get("id").is_some_and(|v| v != &json!(id)) {
+            return Err(TargetError::Garbage(format!("response id {} does not match request id {id}", value["id"])));
+        }
+        Ok(value)
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ShimProcess {
+    fn drop(&mut self) {
+        let _ = writeln!(self.stdin, "{}", json!({"id": 0, "op": "shutdown"}));
+        let _ = self.stdin.flush();
+        std::thread::sleep(Duration::from_millis(10));
+        self.kill();
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        s.to_string()
+    } else {
+        let mut end = n;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &s[..end])
+    }
+}
+
+/// The shared handle sessions use; the driver replaces the process inside on recovery.
+#[derive(Clone)]
+struct ShimHandle(Arc<Mutex<ShimProcess>>);
+
+impl ShimHandle {
+    fn lock(&self) -> MutexGuard<'_, ShimProcess> {
+        // A poisoned lock only means a case panicked mid-call; the process is still usable
+        // or will be replaced by recovery.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A call whose `ok:false` is an error: unsupported or a failure of the shim.
+    fn call_ok(&self, request: Value) -> Result<Value, TargetError> {
+        let v = self.lock().call(request)?;
+        if v["ok"] == json!(true) {
+            Ok(v)
+        } else {
+            Err(refusal(&v))
+        }
+    }
+}
+
+fn refusal(v: &Value) -> TargetError {
+    let msg = v["error"].as_str().unwrap_or("no reason given").to_string();
+    if v["unsupported"] == json!(true) {
+        TargetError::Unsupported(msg)
+    } else {
+        TargetError::Garbage(format!("shim refused the request: {msg}"))
+    }
+}
+
+struct ShimCodec(ShimHandle);
+
+impl StunCodec for ShimCodec {
+    fn decode(&mut self, bytes: &[u8]) -> Result<DecodeResult, TargetError> {
+        let v = self.0.lock().call(json!({"op": "stun.decode", "hex": hex(bytes)}))?;
+        if v["ok"] != json!(true) {
+            if v["unsupported"] == json!(true) {
+                return Err(refusal(&v));
+            }
+            return Ok(Err(v["error"].as_str().unwrap_or("rejected").to_string()));
+        }
+        let decoded: Decoded = serde_json::from_value(v["message"].clone())
+            .map_err(|e| TargetError::Garbage(format!("stun.decode message does not follow the protocol: {e}")))?;
+        Ok(Ok(decoded))
+    }
+
+    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError> {
+        let v = self.0.call_ok(json!({"op": "stun.check", "hex": hex(bytes), "check": check, "key_hex": hex(key)}))?;
+        v["valid"].as_bool().ok_or_else(|| TargetError::Garbage("stun.check answer has no boolean \"valid\"".into()))
+    }
+
+    fn encode(&mut self, model: &EncodeModel) -> Result<Vec<u8>, TargetError> {
+        let v = self.0.call_ok(json!({"op": "stun.encode", "message": model}))?;
+        let h = v["hex"].as_str().ok_or_else(|| TargetError::Garbage("stun.encode answer has no \"hex\"".into()))?;
+        unhex(h).map_err(|e| TargetError::Garbage(format!("stun.encode hex: {e}")))
+    }
+}
+
+/// The shim's ICE agent, reached over loopback UDP; stopped when the case ends.
+struct ShimResponder {
+    udp: UdpResponder,
+    shim: ShimHandle,
+}
+
+impl Drop for ShimResponder {
+    fn drop(&mut self) {
+        let _ = self.shim.lock().call(json!({"op": "stun.responder.stop"}));
+    }
+}
+
+impl StunResponder for ShimResponder {
+    fn auth(&self) -> &Auth {
+        self.udp.auth()
+    }
+    fn harness_addr(&self) -> std::net::SocketAddr {
+        self.udp.harness_addr()
+    }
+    fn target_addr(&self) -> std::net::SocketAddr {
+        self.udp.target_addr()
+    }
+    fn exchange(&mut self, datagram: &[u8]) -> Result<Vec<Vec<u8>>, TargetError> {
+        self.udp.exchange(datagram)
+    }
+}
+
+pub struct ShimDriver {
+    spec: TargetSpec,
+    shim: ShimHandle,
+    info: TargetInfo,
+    capabilities: Vec<Capability>,
+}
+
+impl ShimDriver {
+    pub fn start(spec: &TargetSpec) -> Result<ShimDriver, TargetError> {
+        let shim = ShimHandle(Arc::new(Mutex::new(ShimProcess::spawn(spec)?)));
+        let hello = shim
+            .call_ok(json!({"op": "hello"}))
+            .map_err(|e| TargetError::Environment(format!("shim for target {} failed its hello: {e}", spec.name)))?;
+        let offered: Vec<Capability> = hello["capabilities"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|c| c.as_str().and_then(Capability::from_name)).collect())
+            .unwrap_or_default();
+        let capabilities = match spec.declared_capabilities().map_err(TargetError::Environment)? {
+            Some(declared) => offered.into_iter().filter(|c| declared.contains(c)).collect(),
+            None => offered,
+        };
+        let text = |k: &str| hello[k].as_str().map(str::to_string);
+        let info = TargetInfo {
+            name: spec.name.clone(),
+            kind: "shim".into(),
+            implementation: spec.implementation.clone().or_else(|| text("implementation")).unwrap_or_default(),
+            version: text("version").or_else(|| spec.version.clone()).unwrap_or_default(),
+            source: spec.source.as_ref().map(|p| p.display().to_string()),
+        };
+        Ok(ShimDriver { spec: spec.clone(), shim, info, capabilities })
+    }
+}
+
+impl Driver for ShimDriver {
+    fn info(&self) -> TargetInfo {
+        self.info.clone()
+    }
+
+    fn capabilities(&self) -> Vec<Capability> {
+        self.capabilities.clone()
+    }
+
+    fn open(&mut self, seed: u64) -> Result<Session, TargetError> {
+        let mut session = Session::default();
+        if self.capabilities.contains(&Capability::StunCodec) {
+            session.codec = Some(Box::new(ShimCodec(self.shim.clone())));
+        }
+        if self.capabilities.contains(&Capability::StunShortTerm) {
+            let mut rng = SeedRng::new(seed);
+            let auth = short_term_auth(&mut rng);
+            let Auth::ShortTerm { target_ufrag, target_pwd, harness_ufrag, harness_pwd } = &auth else {
+                unreachable!("short_term_auth returns ShortTerm")
+            };
+            let v = self.shim.call_ok(json!({
+                "op": "stun.responder.start",
+                "local_ufrag": target_ufrag, "local_pwd": target_pwd,
+                "remote_ufrag": harness_ufrag, "remote_pwd": harness_pwd,
+                "controlling": false, "tie_breaker": format!("{:016x}", rng.u64()),
+            }))?;
+            let addr = v["addr"]
+                .as_str()
+                .and_then(|a| a.parse().ok())
+                .ok_or_else(|| TargetError::Garbage(format!("stun.responder.start gave no usable addr: {v}")))?;
+            let wait = Duration::from_millis(self.spec.reply_wait_ms.unwrap_or(200));
+            let udp = UdpResponder::new(addr, auth, None, wait)?;
+            session.responder = Some(Box::new(ShimResponder { udp, shim: self.shim.clone() }));
+        }
+        Ok(session)
+    }
+
+    fn recover(&mut self) -> Result<(), TargetError> {
+        let mut process = self.shim.lock();
+        process.kill();
+        *process = ShimProcess::spawn(&self.spec)?;
+        let hello = process.call(json!({"op": "hello"}))?;
+        if hello["ok"] != json!(true) {
+            return Err(refusal(&hello));
+        }
+        Ok(())
+    }
+}

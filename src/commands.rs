@@ -1,0 +1,343 @@
+//! The subcommands. Each returns the process exit code (0 ok, 1 conformance, 2 usage/env).
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rtcspec_harness::case::OutcomeKind;
+use rtcspec_harness::report::{self, Baseline, Format, Report, Summary, Tool};
+use rtcspec_harness::requirements::{coverage, Status};
+use rtcspec_harness::runner::{self, Progress, RunOptions, Selection, INTERRUPTED};
+use rtcspec_harness::seed::fresh_seed;
+use rtcspec_harness::target::load_target;
+use rtcspec_harness::target::mutant::Fault;
+use rtcspec_harness::target::spec::known_targets;
+
+use crate::{ListArgs, RunArgs, SelectArgs, TargetsArgs};
+
+const USAGE: u8 = 2;
+
+pub fn init_logging(verbose: u8) {
+    // Without -v only rtcspec's own warnings: the targets' logs (webrtc-rs warns on every
+    // request it drops) are noise unless asked for.
+    let level = match verbose {
+        0 => "rtcspec=warn,rtcspec_harness=warn,off",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RTCSPEC_LOG").unwrap_or_else(|_| level.into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn selection(args: &SelectArgs) -> Result<Selection, String> {
+    for s in &args.suite {
+        if !rtcspec_suites::SUITES.contains(&s.as_str()) {
+            return Err(format!("unknown suite {s:?}; suites: {}", rtcspec_suites::SUITES.join(", ")));
+        }
+    }
+    Ok(Selection { suites: args.suite.clone(), cases: args.cases.clone(), tags: args.tag.clone() })
+}
+
+fn usage(msg: impl std::fmt::Display) -> u8 {
+    eprintln!("rtcspec: {msg}");
+    USAGE
+}
+
+/// Plain progress lines when not on a terminal (CI logs), a bar when on one.
+struct Reporter {
+    bar: Option<ProgressBar>,
+}
+
+impl Reporter {
+    fn new() -> Reporter {
+        let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = interactive.then(|| {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar
+        });
+        Reporter { bar }
+    }
+
+    fn event(&mut self, p: Progress<'_>) {
+        match p {
+            Progress::Started { total } => {
+                if let Some(b) = &self.bar {
+                    b.set_length(total as u64);
+                }
+            }
+            Progress::Finished { index, result } => {
+                let line = format!(
+                    "{:<11} {} ({} §{}){}",
+                    report::outcome_label(result.kind()),
+                    result.id,
+                    result.doc,
+                    result.section,
+                    match result.kind() {
+                        OutcomeKind::Pass => String::new(),
+                        _ => format!(": {}", result.outcome.summary()),
+                    }
+                );
+                match &self.bar {
+                    Some(b) => {
+                        if result.kind() != OutcomeKind::Pass {
+                            b.println(line);
+                        }
+                        b.set_position(index as u64 + 1);
+                        b.set_message(result.id.clone());
+                    }
+                    None => eprintln!("[{}] {line}", index + 1),
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+pub fn run(args: &RunArgs) -> u8 {
+    let sel = match selection(&args.select) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let formats: Result<Vec<Format>, String> = args.format.iter().map(|f| Format::parse(f)).collect();
+    let formats = match formats {
+        Ok(f) => f,
+        Err(e) => return usage(e),
+    };
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return usage("--timeout must be a positive number of seconds");
+    }
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => {
+            match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| Baseline::from_json(&t)) {
+                Ok(b) => Some(b),
+                Err(e) => return usage(format!("cannot use baseline {}: {e}", path.display())),
+            }
+        }
+    };
+    let spec = match load_target(&args.target, &args.targets_dir) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let mut driver = match spec.driver() {
+        Ok(d) => d,
+        Err(e) => return usage(format!("cannot start target {}: {e}", spec.name)),
+    };
+    let all = rtcspec_suites::all_cases();
+    let cases = sel.select(&all);
+    if cases.is_empty() {
+        return usage("the selection matches no case (see `rtcspec list`)");
+    }
+    let seed = args.seed.unwrap_or_else(fresh_seed);
+    let info = driver.info();
+    eprintln!(
+        "rtcspec: {} cases against {} ({} {}), seed {seed} (re-run with --seed {seed})",
+        cases.len(),
+        info.name,
+        info.implementation,
+        info.version
+    );
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\nrtcspec: interrupted; finishing the current case and writing a partial report (Ctrl-C again to abort)"
+        );
+    });
+    let opts = RunOptions { seed, timeout: Duration::from_secs_f64(args.timeout), out_dir: Some(args.out.clone()) };
+    let started_at = report::rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
+    let mut reporter = Reporter::new();
+    let record = runner::run(&cases, driver.as_mut(), &opts, &mut |p| reporter.event(p));
+    reporter.finish();
+    let mut report = Report {
+        schema: report::SCHEMA.into(),
+        schema_version: report::SCHEMA_VERSION,
+        tool: Tool { name: "rtcspec".into(), version: env!("CARGO_PKG_VERSION").into() },
+        seed: seed.to_string(),
+        started_at,
+        duration_ms: record.duration.as_millis() as u64,
+        interrupted: record.interrupted,
+        target: info,
+        capabilities: driver.capabilities().iter().map(|c| c.name().to_string()).collect(),
+        selection: sel,
+        summary: Summary::of(&record.results),
+        results: record.results,
+        baseline: None,
+    };
+    drop(driver);
+    if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
+        report.baseline = Some(b.compare(&report, &path.display().to_string()));
+    }
+    match report::write_all(&report, &args.out, &formats) {
+        Ok(paths) => {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("rtcspec: wrote {}", names.join(", "));
+        }
+        Err(e) => return usage(format!("cannot write reports to {}: {e}", args.out.display())),
+    }
+    print_summary(&report);
+    if report.interrupted {
+        return 130;
+    }
+    report.exit_code() as u8
+}
+
+fn print_summary(report: &Report) {
+    let s = &report.summary;
+    let parts: Vec<String> = OutcomeKind::ALL
+        .iter()
+        .filter(|k| s.count(**k) > 0)
+        .map(|k| format!("{} {}", s.count(*k), report::outcome_label(*k).to_lowercase()))
+        .collect();
+    eprintln!("rtcspec: {} cases in {} ms: {}", s.total, report.duration_ms, parts.join(", "));
+    if let Some(b) = &report.baseline {
+        if b.matches() {
+            eprintln!("rtcspec: results match the baseline {}", b.file);
+        } else {
+            for d in &b.regressions {
+                eprintln!("rtcspec: regression {}: baseline {}, now {}", d.id, d.expected.name(), d.actual.name());
+            }
+            for d in &b.unexpected_passes {
+                eprintln!("rtcspec: unexpected pass {} (baseline {}): update the baseline", d.id, d.expected.name());
+            }
+            for d in b.new_cases.iter().filter(|d| d.actual.is_failure()) {
+                eprintln!("rtcspec: new case {} is {} and not in the baseline", d.id, d.actual.name());
+            }
+        }
+    }
+}
+
+pub fn list(args: &ListArgs) -> u8 {
+    let sel = match selection(&args.select) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let all = rtcspec_suites::all_cases();
+    let cases = sel.select(&all);
+    if args.requirements {
+        let inventories = match rtcspec_suites::inventories() {
+            Ok(i) => i,
+            Err(e) => return usage(format!("built-in requirement inventory is broken: {e}")),
+        };
+        let covs: Vec<_> = inventories.iter().map(|i| coverage(i, &cases)).collect();
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&covs).unwrap_or_default());
+            return 0;
+        }
+        for c in &covs {
+            println!(
+                "{} ({}): {} requirements; {}/{} testable covered ({:.0}%), {} untestable, {} out of scope",
+                c.doc,
+                c.title,
+                c.requirements.len(),
+                c.covered,
+                c.testable,
+                c.percent(),
+                c.untestable,
+                c.out_of_scope
+            );
+            for r in &c.requirements {
+                let state = match (r.status, r.cases.is_empty()) {
+                    (Status::Testable, false) => "covered",
+                    (Status::Testable, true) => "not yet",
+                    (Status::Untestable, _) => "untestable",
+                    (Status::OutOfScope, _) => "out of scope",
+                };
+                if !args.all && state == "covered" {
+                    continue;
+                }
+                let why = if r.reason.is_empty() { String::new() } else { format!(" ({})", r.reason) };
+                println!("  {:<13} {:<22} §{:<8} {:<6} {}{why}", state, r.id, r.section, r.level, shorten(&r.text, 90));
+                if args.all && !r.cases.is_empty() {
+                    println!("                by {}", r.cases.join(", "));
+                }
+            }
+        }
+        return 0;
+    }
+    if args.json {
+        let rows: Vec<_> = cases
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id, "suite": c.suite, "title": c.title, "doc": c.spec.doc,
+                    "section": c.spec.section, "level": c.spec.level, "requirement": c.spec.text,
+                    "tags": c.tags, "needs": c.needs.iter().map(|n| n.name()).collect::<Vec<_>>(),
+                    "covers": c.covers,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        return 0;
+    }
+    for c in &cases {
+        println!("{:<58} {} §{:<8} {:<6} {}", c.id, c.spec.doc, c.spec.section, c.spec.level, c.title);
+    }
+    eprintln!("{} cases", cases.len());
+    0
+}
+
+fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}
+
+pub fn targets(args: &TargetsArgs) -> u8 {
+    println!("Targets (use with --target):");
+    for name in known_targets(&args.targets_dir) {
+        match load_target(&name, &args.targets_dir) {
+            Ok(spec) => {
+                let from = spec.source.as_ref().map_or("builtin".to_string(), |p| p.display().to_string());
+                println!(
+                    "  {name:<12} {from}{}",
+                    if spec.description.is_empty() { String::new() } else { format!(": {}", spec.description) }
+                );
+            }
+            Err(e) => println!("  {name:<12} (unreadable: {e})"),
+        }
+    }
+    println!("\nMutant faults (--target mutant:FAULT,... or mutant@BASE:FAULT,...):");
+    for f in Fault::ALL {
+        println!("  {:<24} {}", f.name(), f.description());
+    }
+    0
+}
+
+pub fn baseline_write(report_path: &Path, output: Option<&Path>) -> u8 {
+    let text = match std::fs::read_to_string(report_path) {
+        Ok(t) => t,
+        Err(e) => return usage(format!("cannot read {}: {e}", report_path.display())),
+    };
+    let report = match Report::from_json(&text) {
+        Ok(r) => r,
+        Err(e) => return usage(format!("{}: {e}", report_path.display())),
+    };
+    let json = Baseline::from_report(&report).to_json();
+    match output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, json + "\n") {
+                return usage(format!("cannot write {}: {e}", path.display()));
+            }
+            eprintln!("rtcspec: baseline for {} cases written to {}", report.results.len(), path.display());
+        }
+        None => println!("{json}"),
+    }
+    0
+}

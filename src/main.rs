@@ -1,0 +1,133 @@
+//! rtcspec: conformance and fuzzing suite for WebRTC protocol implementations.
+//! The CLI only parses arguments and dispatches; the engine is `rtcspec-harness`.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Conformance and fuzzing test suite for WebRTC protocol implementations
+/// (STUN/TURN, ICE, SDP, DTLS, SRTP, SCTP data channels).
+///
+/// Every case tests one RFC requirement, quotes it, and cites its section. Runs write
+/// JSON (the source of truth), JUnit XML, a self-contained HTML page and Markdown.
+///
+/// Exit codes: 0 every required case passed (or the results match --baseline),
+/// 1 conformance failures or a baseline mismatch, 2 usage or environment error.
+#[derive(Parser, Debug)]
+#[command(name = "rtcspec", version, max_term_width = 100)]
+struct Cli {
+    /// Log what the harness and targets do (-v info, -vv debug, -vvv trace) to stderr.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run cases against a target and write reports.
+    ///
+    /// Example: rtcspec run --suite stun --target coturn --out reports/coturn
+    Run(RunArgs),
+    /// List cases (or, with --requirements, RFC coverage).
+    List(ListArgs),
+    /// List known targets and the faults the mutant target can inject.
+    Targets(TargetsArgs),
+    /// Baseline files: the expected outcome per case for one target.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct SelectArgs {
+    /// Only these suites (protocols), e.g. `stun`. Repeat or comma-separate.
+    #[arg(long, value_delimiter = ',')]
+    suite: Vec<String>,
+    /// Only cases whose id matches this glob (`*` and `?`), e.g. 'stun.8489.14.*'.
+    #[arg(long = "case", value_name = "GLOB", value_delimiter = ',')]
+    cases: Vec<String>,
+    /// Only cases with one of these tags, e.g. `security`.
+    #[arg(long, value_delimiter = ',')]
+    tag: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    select: SelectArgs,
+    /// Target name (a builtin or targets/NAME.toml) or path to a target TOML file.
+    /// Builtins: reference, str0m, model, mutant[@BASE][:FAULT,...].
+    #[arg(long, short, default_value = "reference")]
+    target: String,
+    /// Where target TOML files are looked up by name.
+    #[arg(long, default_value = "targets", value_name = "DIR")]
+    targets_dir: PathBuf,
+    /// Seed for everything random; printed in every report. Default: from the clock.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output directory for reports and evidence (pcapng per failing case).
+    #[arg(long, short, default_value = "reports", value_name = "DIR")]
+    out: PathBuf,
+    /// Report formats to write.
+    #[arg(long, value_delimiter = ',', default_value = "json,junit,html,md")]
+    format: Vec<String>,
+    /// Compare with a baseline (expected outcome per case); exit 1 on any difference.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Per-case timeout in seconds; a case that takes longer is Timeout and the target restarts.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    timeout: f64,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    select: SelectArgs,
+    /// Show requirement coverage per RFC instead of cases: covered, not yet, untestable (why).
+    #[arg(long)]
+    requirements: bool,
+    /// With --requirements: list every requirement, not only the summary and the gaps.
+    #[arg(long)]
+    all: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TargetsArgs {
+    #[arg(long, default_value = "targets", value_name = "DIR")]
+    targets_dir: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum BaselineAction {
+    /// Create a baseline from a report.json (records every case's outcome kind).
+    Write {
+        /// The report to take outcomes from.
+        report: PathBuf,
+        /// Where to write the baseline (default: stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    commands::init_logging(cli.verbose);
+    let code = match cli.command {
+        Command::Run(args) => commands::run(&args),
+        Command::List(args) => commands::list(&args),
+        Command::Targets(args) => commands::targets(&args),
+        Command::Baseline { action: BaselineAction::Write { report, output } } => {
+            commands::baseline_write(&report, output.as_deref())
+        }
+    };
+    ExitCode::from(code)
+}

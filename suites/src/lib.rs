@@ -1,0 +1,81 @@
+//! rtcspec-suites: the conformance cases, one module per protocol and one file per RFC
+//! section, plus each RFC's requirement inventory as data.
+
+pub mod stun;
+
+use rtcspec_harness::requirements::Inventory;
+use rtcspec_harness::Case;
+
+/// Every case of every suite.
+pub fn all_cases() -> Vec<&'static Case> {
+    stun::cases()
+}
+
+/// The suites by name, for `--suite` and `rtcspec list`.
+pub const SUITES: &[&str] = &["stun"];
+
+/// The requirement inventories, compiled in so rtcspec never needs the RFC texts at run time.
+/// A parse error here is a packaging bug, caught by the crate's tests.
+pub fn inventories() -> Result<Vec<Inventory>, String> {
+    const FILES: &[(&str, &str)] = &[("rfc8489.toml", include_str!("../requirements/rfc8489.toml"))];
+    FILES.iter().map(|(name, text)| Inventory::parse(text, name)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use rtcspec_harness::requirements::Status;
+
+    use super::*;
+
+    #[test]
+    fn case_ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for c in all_cases() {
+            assert!(seen.insert(c.id), "duplicate case id {}", c.id);
+            assert!(c.id.starts_with(&format!("{}.", c.suite)), "{} does not start with its suite", c.id);
+            assert!(
+                c.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'),
+                "{}",
+                c.id
+            );
+            assert!(!c.spec.text.is_empty() && !c.title.is_empty(), "{} lacks its requirement text or title", c.id);
+            assert!(!c.needs.is_empty(), "{} needs no capability", c.id);
+        }
+        assert!(seen.len() >= 60, "the STUN suite has at least 60 cases");
+    }
+
+    #[test]
+    fn covered_requirements_exist_and_are_testable() {
+        let inventories = inventories().unwrap();
+        let reqs: std::collections::HashMap<&str, Status> =
+            inventories.iter().flat_map(|i| i.requirements.iter().map(|r| (r.id.as_str(), r.status))).collect();
+        for c in all_cases() {
+            for id in c.covers {
+                match reqs.get(id) {
+                    Some(Status::Testable) => {}
+                    Some(other) => panic!("{} covers {id}, which the inventory marks {other:?}", c.id),
+                    None => panic!("{} covers {id}, which is not in any inventory", c.id),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn inventory_entries_are_curated() {
+        for inv in inventories().unwrap() {
+            let mut ids = HashSet::new();
+            for r in &inv.requirements {
+                assert!(ids.insert(&r.id), "duplicate requirement {}", r.id);
+                assert!(
+                    r.status == Status::Testable || !r.reason.is_empty(),
+                    "{} is {:?} without a reason",
+                    r.id,
+                    r.status
+                );
+                assert!(matches!(r.level.as_str(), "MUST" | "SHOULD"), "{}: level {}", r.id, r.level);
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! RFC 8489 §6.3, Receiving a STUN Message: what a responder answers and what it discards.
+
+use rtcspec_harness::stun::*;
+use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+
+use super::common::*;
+
+const DISCARD: &str = "When a STUN agent receives a STUN message, it first checks that the message obeys the rules of Section 5. ... If any errors are detected, the message is silently discarded.";
+const UNKNOWN_OPTIONAL: &str = "Unknown comprehension-optional attributes MUST be ignored by the agent.";
+const UNKNOWN_REQUIRED: &str = "If the request contains one or more unknown comprehension-required attributes, the server replies with an error response with an error code of 420 (Unknown Attribute) and includes an UNKNOWN-ATTRIBUTES attribute in the response that lists the unknown comprehension-required attributes.";
+
+pub const CASES: &[Case] = &[
+    Case { covers: &["rfc8489-5-1"], ..case("stun.8489.6.3.top-bits-discarded", "A request with non-zero top bits gets no answer", "6.3", Must, DISCARD, RESPONDER, top_bits_discarded) },
+    Case { covers: &["rfc8489-5-3"], ..case("stun.8489.6.3.bad-cookie-discarded", "A request with a wrong magic cookie gets no answer", "6.3", Must, DISCARD, RESPONDER, bad_cookie_discarded) },
+    Case { covers: &["rfc8489-5-7"], ..case("stun.8489.6.3.bad-length-discarded", "A request whose length overruns the datagram gets no answer", "6.3", Must, DISCARD, RESPONDER, bad_length_discarded) },
+    Case { covers: &["rfc8489-12-1"], ..case("stun.8489.6.3.1.success-response", "A valid Binding request gets a Binding success response", "6.3.1.1", Must, "The method of the response is the same as that of the request, and the message class is either \"Success Response\" or \"Error Response\".", RESPONDER, success_response) },
+    Case { covers: &["rfc8489-5-6"], ..case("stun.8489.6.3.1.transaction-id-echoed", "The response carries the request's transaction id", "5", Must, "Success and error responses MUST carry the same transaction ID as their corresponding request.", RESPONDER, transaction_id_echoed) },
+    Case { covers: &["rfc8489-12-1"], ..case("stun.8489.6.3.1.1.xor-mapped-address-is-source", "XOR-MAPPED-ADDRESS holds the request's source address and port", "6.3.1.1", Must, "When forming the success response, the server adds an XOR-MAPPED-ADDRESS attribute to the response; this attribute contains the source transport address of the request message.", RESPONDER, xor_mapped_is_source) },
+    Case { covers: &[], ..case("stun.8489.6.3.2.indication-not-answered", "A Binding indication gets no response", "6.3.2", Must, "Otherwise, the agent then does any additional checking that the method or the specific usage requires. If all the checks succeed, the agent then processes the indication. No response is generated for an indication.", RESPONDER, indication_not_answered) },
+    Case { covers: &["rfc8489-6.3-1"], ..case("stun.8489.6.3.unknown-optional-ignored", "An unknown comprehension-optional attribute does not change the answer", "6.3", Must, UNKNOWN_OPTIONAL, RESPONDER, unknown_optional_ignored_responder) },
+    Case { covers: &["rfc8489-6.3-1"], ..case("stun.8489.6.3.unknown-optional-decoded", "A decoder accepts a message with an unknown comprehension-optional attribute", "6.3", Must, UNKNOWN_OPTIONAL, CODEC, unknown_optional_decoded) },
+    Case { covers: &["rfc8489-6.3.1.1-1", "rfc8489-6.3.1.1-3"], tags: &["security"], ..case("stun.8489.6.3.1.unknown-required-420", "An unknown comprehension-required attribute draws a 420 error", "6.3.1", Must, UNKNOWN_REQUIRED, SHORT_TERM, unknown_required_420) },
+    Case { covers: &["rfc8489-6.3.1.1-3", "rfc8489-14.8-10"], ..case("stun.8489.6.3.1.1.unknown-attributes-listed", "The 420 response lists the unknown attribute in UNKNOWN-ATTRIBUTES", "6.3.1.1", Must, "For example, for an error code of 420 (Unknown Attribute), the server MUST include an UNKNOWN-ATTRIBUTES attribute.", SHORT_TERM, unknown_attributes_listed) },
+    Case { covers: &["rfc8489-6.3.1.1-5"], ..case("stun.8489.6.3.1.1.software", "Responses carry SOFTWARE", "6.3.1.1", Should, "In addition, the server SHOULD add a SOFTWARE attribute to the message.", RESPONDER, software_present) },
+];
+
+/// A valid request from this responder's point of view, with `mutate` applied and the
+/// integrity and fingerprint recomputed over the result, so only the broken rule differs.
+fn broken_request(ctx: &mut Ctx, mutate: impl FnOnce(&mut Vec<u8>)) -> Result<(Vec<u8>, [u8; 12]), Outcome> {
+    let creds = credentials(ctx)?;
+    let txid = ctx.txid();
+    let head = request_head(ctx, &creds, txid);
+    let mut bytes = seal(head, &creds);
+    mutate(&mut bytes);
+    Ok((bytes, txid))
+}
+
+fn top_bits_discarded(ctx: &mut Ctx) -> Verdict {
+    let (bytes, txid) = broken_request(ctx, |b| b[0] |= 0x80)?;
+    expect_silence(ctx, &bytes, &txid)
+}
+
+fn bad_cookie_discarded(ctx: &mut Ctx) -> Verdict {
+    let (bytes, txid) = broken_request(ctx, |b| b[7] ^= 0x01)?;
+    expect_silence(ctx, &bytes, &txid)
+}
+
+fn bad_length_discarded(ctx: &mut Ctx) -> Verdict {
+    let (bytes, txid) = broken_request(ctx, |b| {
+        let len = u16::from_be_bytes([b[2], b[3]]) + 4;
+        b[2..4].copy_from_slice(&len.to_be_bytes());
+    })?;
+    expect_silence(ctx, &bytes, &txid)
+}
+
+fn success_response(ctx: &mut Ctx) -> Verdict {
+    let (req, txid, _) = valid_request(ctx)?;
+    let m = one_answer(ctx, &req, &txid, "a Binding success response")?;
+    Ok(check(m.class == Class::Success && m.method == METHOD_BINDING, "a Binding success response", || describe(&m)))
+}
+
+fn transaction_id_echoed(ctx: &mut Ctx) -> Verdict {
+    let (req, txid, _) = valid_request(ctx)?;
+    let replies = ctx.exchange(&req)?;
+    let Some(m) = replies.iter().find_map(|r| Message::parse(r).ok()) else {
+        return Ok(Outcome::fail("a response", "no STUN response"));
+    };
+    Ok(check(m.transaction_id == txid, format!("transaction id {}", hex(&txid)), || hex(&m.transaction_id)))
+}
+
+fn xor_mapped_is_source(ctx: &mut Ctx) -> Verdict {
+    let (req, txid, _) = valid_request(ctx)?;
+    let source = ctx.harness_addr()?;
+    let m = one_answer(ctx, &req, &txid, "a success response with XOR-MAPPED-ADDRESS")?;
+    Ok(match m.xor_mapped_address() {
+        Some(Ok(a)) => check(a == source, format!("XOR-MAPPED-ADDRESS {source}"), || format!("XOR-MAPPED-ADDRESS {a}")),
+        Some(Err(e)) => {
+            Outcome::fail(format!("XOR-MAPPED-ADDRESS {source}"), format!("undecodable XOR-MAPPED-ADDRESS: {e}"))
+        }
+        None => Outcome::fail(format!("XOR-MAPPED-ADDRESS {source}"), describe(&m)),
+    })
+}
+
+fn indication_not_answered(ctx: &mut Ctx) -> Verdict {
+    let (bytes, txid) = broken_request(ctx, |_| {})?;
+    // Same attributes as an accepted request, class changed to indication and re-sealed.
+    let creds = credentials(ctx)?;
+    let m = Message::parse(&bytes).map_err(|e| Outcome::Error { why: format!("built an unparseable request: {e}") })?;
+    let mut b = Builder::new(Class::Indication, METHOD_BINDING, txid);
+    for a in m.attributes.iter().filter(|a| !matches!(a.attr_type, MESSAGE_INTEGRITY | FINGERPRINT)) {
+        b = b.attr(a.attr_type, &a.value);
+    }
+    let indication = seal(b, &creds);
+    expect_silence(ctx, &indication, &txid)
+}
+
+fn unknown_optional_ignored_responder(ctx: &mut Ctx) -> Verdict {
+    let creds = credentials(ctx)?;
+    let txid = ctx.txid();
+    let head = request_head(ctx, &creds, txid).attr(UNASSIGNED_OPTIONAL, b"ignore me");
+    let req = seal(head, &creds);
+    let m = one_answer(ctx, &req, &txid, "a success response")?;
+    Ok(check(m.class == Class::Success, "a success response, the attribute ignored", || describe(&m)))
+}
+
+fn unknown_optional_decoded(ctx: &mut Ctx) -> Verdict {
+    let txid = ctx.txid();
+    let bytes = Builder::new(Class::Success, METHOD_BINDING, txid)
+        .xor_mapped_address("192.0.2.1:32853".parse().unwrap_or_else(|_| unreachable!()))
+        .attr(UNASSIGNED_OPTIONAL, &[1, 2, 3, 4, 5])
+        .message_integrity(KEY)
+        .fingerprint()
+        .build();
+    let d = ctx.decode_accepted(&bytes, &format!("a message with unknown attribute 0x{UNASSIGNED_OPTIONAL:04X}"))?;
+    Ok(check(d.transaction_id == txid, "the message decoded", || "a different transaction id".into()))
+}
+
+fn request_with_unknown_required(ctx: &mut Ctx) -> Result<(Vec<u8>, [u8; 12]), Outcome> {
+    let creds = credentials(ctx)?;
+    let txid = ctx.txid();
+    let head = request_head(ctx, &creds, txid).attr(UNASSIGNED_REQUIRED, &[0xde, 0xad, 0xbe, 0xef]);
+    Ok((seal(head, &creds), txid))
+}
+
+fn unknown_required_420(ctx: &mut Ctx) -> Verdict {
+    let (req, txid) = request_with_unknown_required(ctx)?;
+    expect_error(ctx, &req, &txid, 420)?;
+    Ok(Outcome::Pass)
+}
+
+fn unknown_attributes_listed(ctx: &mut Ctx) -> Verdict {
+    let (req, txid) = request_with_unknown_required(ctx)?;
+    let replies = ctx.exchange(&req)?;
+    let Some(m) = answers(&replies, &txid).into_iter().find(|m| m.error_code().is_some_and(|(c, _)| c == 420)) else {
+        return Ok(Outcome::Informational {
+            note: "no 420 response to judge (see stun.8489.6.3.1.unknown-required-420)".into(),
+        });
+    };
+    let listed = m.unknown_attributes().unwrap_or_default();
+    Ok(check(
+        listed.contains(&UNASSIGNED_REQUIRED),
+        format!("UNKNOWN-ATTRIBUTES listing 0x{UNASSIGNED_REQUIRED:04X}"),
+        || match m.unknown_attributes() {
+            Some(l) => format!("UNKNOWN-ATTRIBUTES {l:04X?}"),
+            None => describe(&m),
+        },
+    ))
+}
+
+fn software_present(ctx: &mut Ctx) -> Verdict {
+    let (req, txid, _) = valid_request(ctx)?;
+    let m = one_answer(ctx, &req, &txid, "a response")?;
+    Ok(if m.has(SOFTWARE) {
+        Outcome::Pass
+    } else {
+        Outcome::NonStrict { why: format!("no SOFTWARE attribute in {}", describe(&m)) }
+    })
+}

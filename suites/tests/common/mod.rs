@@ -1,0 +1,55 @@
+//! Helpers for the suite's integration tests: run cases against a target by name.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rtcspec_harness::case::{Case, OutcomeKind};
+use rtcspec_harness::report::Baseline;
+use rtcspec_harness::runner::{self, CaseResult, RunOptions};
+use rtcspec_harness::target::{load_target, Driver};
+
+pub const SEED: u64 = 0x005e_ed0f_5707;
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+pub fn targets_dir() -> PathBuf {
+    root().join("targets")
+}
+
+pub fn driver(name: &str) -> Box<dyn Driver> {
+    let spec = load_target(name, &targets_dir()).unwrap_or_else(|e| panic!("{e}"));
+    spec.driver().unwrap_or_else(|e| panic!("target {name} cannot start: {e}"))
+}
+
+pub fn run_on(driver: &mut dyn Driver, cases: &[&'static Case]) -> Vec<CaseResult> {
+    let opts = RunOptions { seed: SEED, timeout: Duration::from_secs(20), out_dir: None };
+    runner::run(cases, driver, &opts, &mut |_| {}).results
+}
+
+pub fn run_named(name: &str, cases: &[&'static Case]) -> Vec<CaseResult> {
+    run_on(driver(name).as_mut(), cases)
+}
+
+pub fn kinds(results: &[CaseResult]) -> BTreeMap<String, OutcomeKind> {
+    results.iter().map(|r| (r.id.clone(), r.kind())).collect()
+}
+
+/// Fails with a readable table when results differ from `targets/<name>.expected.json`.
+pub fn assert_matches_baseline(name: &str, results: &[CaseResult]) {
+    let path = targets_dir().join(format!("{name}.expected.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let baseline = Baseline::from_json(&text).unwrap();
+    let mut diffs = Vec::new();
+    for r in results {
+        let expected = baseline.expected.get(&r.id).copied();
+        if expected != Some(r.kind()) {
+            diffs.push(format!("  {}: baseline {:?}, now {:?} ({})", r.id, expected, r.kind(), r.outcome.summary()));
+        }
+    }
+    assert!(diffs.is_empty(), "{name} differs from {}:\n{}", path.display(), diffs.join("\n"));
+}

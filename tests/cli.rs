@@ -1,0 +1,160 @@
+//! The CLI as a user runs it: exit codes, messages, the files a run writes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rtcspec(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rtcspec")).args(args).current_dir(cwd).env("CI", "1").output().unwrap()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn unknown_target_exits_2_and_lists_known_ones() {
+    let o = rtcspec(&["run", "--target", "nonesuch"], root());
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("unknown target \"nonesuch\"") && e.contains("coturn") && e.contains("reference"), "{e}");
+}
+
+#[test]
+fn broken_toml_exits_2_with_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, "name = \"broken\"\nkind = \"shim\"\ncommand = [\"x\"\n").unwrap();
+    let o = rtcspec(&["run", "--target", file.to_str().unwrap()], root());
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("broken.toml:3:") || e.contains("broken.toml:4:"), "{e}");
+}
+
+#[test]
+fn a_shim_that_is_not_installed_exits_2_saying_how_to_install_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("missing.toml");
+    std::fs::write(&file, "name = \"missing\"\nkind = \"shim\"\ncommand = [\"./no-such-program\"]\ninstall_hint = \"pip install the-thing\"\n").unwrap();
+    let o = rtcspec(&["run", "--target", file.to_str().unwrap()], root());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("pip install the-thing"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(rtcspec(&["run", "--suite", "nonesuch"], root()).status.code(), Some(2));
+    assert_eq!(rtcspec(&["run", "--format", "pdf"], root()).status.code(), Some(2));
+    assert_eq!(rtcspec(&["run", "--case", "zzz.*"], root()).status.code(), Some(2));
+    assert_eq!(rtcspec(&["frobnicate"], root()).status.code(), Some(2));
+}
+
+#[test]
+fn run_writes_four_formats_and_baselines_round_trip() {
+    let out = tempfile::tempdir().unwrap();
+    let o = rtcspec(
+        &["run", "--suite", "stun", "--target", "reference", "--seed", "7", "--out", out.path().to_str().unwrap()],
+        root(),
+    );
+    let code = o.status.code();
+    assert!(code == Some(0) || code == Some(1), "{}", stderr(&o));
+    for f in ["report.json", "junit.xml", "report.html", "report.md"] {
+        assert!(out.path().join(f).is_file(), "{f} missing");
+    }
+    let report = std::fs::read_to_string(out.path().join("report.json")).unwrap();
+    assert!(report.contains("\"seed\": \"7\""), "the seed is in the report");
+    assert!(stderr(&o).contains("seed 7"), "the seed is printed");
+
+    let baseline = out.path().join("baseline.json");
+    let w = rtcspec(
+        &["baseline", "write", out.path().join("report.json").to_str().unwrap(), "-o", baseline.to_str().unwrap()],
+        root(),
+    );
+    assert_eq!(w.status.code(), Some(0), "{}", stderr(&w));
+    let again = rtcspec(
+        &[
+            "run",
+            "--suite",
+            "stun",
+            "--target",
+            "reference",
+            "--seed",
+            "7",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+        root(),
+    );
+    assert_eq!(again.status.code(), Some(0), "a run matches the baseline made from the same run: {}", stderr(&again));
+
+    // Against a mutant the same baseline must not match.
+    let worse = rtcspec(
+        &[
+            "run",
+            "--suite",
+            "stun",
+            "--target",
+            "mutant:skip-integrity",
+            "--seed",
+            "7",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+        root(),
+    );
+    assert_eq!(worse.status.code(), Some(1), "{}", stderr(&worse));
+    assert!(stderr(&worse).contains("regression"), "{}", stderr(&worse));
+}
+
+#[test]
+fn failing_cases_keep_evidence_that_tshark_decodes() {
+    let out = tempfile::tempdir().unwrap();
+    let o = rtcspec(
+        &[
+            "run",
+            "--target",
+            "mutant@model:wrong-txid",
+            "--case",
+            "stun.8489.6.3.1.transaction-id-echoed",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        root(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let pcap = out.path().join("evidence/stun.8489.6.3.1.transaction-id-echoed.pcapng");
+    assert!(pcap.is_file());
+    let junit = std::fs::read_to_string(out.path().join("junit.xml")).unwrap();
+    assert!(junit.contains("evidence/stun.8489.6.3.1.transaction-id-echoed.pcapng"), "JUnit names the evidence");
+    let t = Command::new("tshark")
+        .args(["-n", "-r", pcap.to_str().unwrap(), "-Y", "stun", "-T", "fields", "-e", "stun.type"])
+        .output();
+    let t = t.expect("tshark is not installed: run `cargo xtask setup`");
+    let lines = String::from_utf8_lossy(&t.stdout);
+    assert_eq!(
+        lines.lines().count(),
+        2,
+        "tshark sees the request and the response as STUN: {lines:?} {}",
+        String::from_utf8_lossy(&t.stderr)
+    );
+}
+
+#[test]
+fn list_and_requirements() {
+    let o = rtcspec(&["list", "--suite", "stun"], root());
+    assert_eq!(o.status.code(), Some(0));
+    let n = String::from_utf8_lossy(&o.stdout).lines().count();
+    assert!(n >= 60, "at least 60 STUN cases, found {n}");
+    let r = rtcspec(&["list", "--requirements"], root());
+    assert_eq!(r.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&r.stdout);
+    assert!(text.contains("RFC 8489") && text.contains("testable covered"), "{text}");
+    assert!(text.contains("untestable") || text.contains("out of scope"));
+}
