@@ -221,7 +221,27 @@ fn print_summary(report: &Report) {
     }
 }
 
+/// Writes command output; a reader that went away (`| head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+macro_rules! outln {
+    ($buf:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($buf, $($arg)*);
+    }};
+}
+
 pub fn list(args: &ListArgs) -> u8 {
+    let mut out = String::new();
+    let code = list_into(args, &mut out);
+    emit(&out);
+    code
+}
+
+fn list_into(args: &ListArgs, out: &mut String) -> u8 {
     let sel = match selection(&args.select) {
         Ok(s) => s,
         Err(e) => return usage(e),
@@ -235,11 +255,12 @@ pub fn list(args: &ListArgs) -> u8 {
         };
         let covs: Vec<_> = inventories.iter().map(|i| coverage(i, &cases)).collect();
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&covs).unwrap_or_default());
+            outln!(out, "{}", serde_json::to_string_pretty(&covs).unwrap_or_default());
             return 0;
         }
         for c in &covs {
-            println!(
+            outln!(
+                out,
                 "{} ({}): {} requirements; {}/{} testable covered ({:.0}%), {} untestable, {} out of scope",
                 c.doc,
                 c.title,
@@ -261,9 +282,17 @@ pub fn list(args: &ListArgs) -> u8 {
                     continue;
                 }
                 let why = if r.reason.is_empty() { String::new() } else { format!(" ({})", r.reason) };
-                println!("  {:<13} {:<22} §{:<8} {:<6} {}{why}", state, r.id, r.section, r.level, shorten(&r.text, 90));
+                outln!(
+                    out,
+                    "  {:<13} {:<22} §{:<8} {:<6} {}{why}",
+                    state,
+                    r.id,
+                    r.section,
+                    r.level,
+                    shorten(&r.text, 90)
+                );
                 if args.all && !r.cases.is_empty() {
-                    println!("                by {}", r.cases.join(", "));
+                    outln!(out, "                by {}", r.cases.join(", "));
                 }
             }
         }
@@ -281,11 +310,11 @@ pub fn list(args: &ListArgs) -> u8 {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        outln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
         return 0;
     }
     for c in &cases {
-        println!("{:<58} {} §{:<8} {:<6} {}", c.id, c.spec.doc, c.spec.section, c.spec.level, c.title);
+        outln!(out, "{:<58} {} §{:<8} {:<6} {}", c.id, c.spec.doc, c.spec.section, c.spec.level, c.title);
     }
     eprintln!("{} cases", cases.len());
     0
@@ -300,24 +329,31 @@ fn shorten(s: &str, n: usize) -> String {
 }
 
 pub fn targets(args: &TargetsArgs) -> u8 {
-    println!("Targets (use with --target):");
+    let mut out = String::new();
+    targets_into(args, &mut out);
+    emit(&out);
+    0
+}
+
+fn targets_into(args: &TargetsArgs, out: &mut String) {
+    outln!(out, "Targets (use with --target):");
     for name in known_targets(&args.targets_dir) {
         match load_target(&name, &args.targets_dir) {
             Ok(spec) => {
                 let from = spec.source.as_ref().map_or("builtin".to_string(), |p| p.display().to_string());
-                println!(
+                outln!(
+                    out,
                     "  {name:<12} {from}{}",
                     if spec.description.is_empty() { String::new() } else { format!(": {}", spec.description) }
                 );
             }
-            Err(e) => println!("  {name:<12} (unreadable: {e})"),
+            Err(e) => outln!(out, "  {name:<12} (unreadable: {e})"),
         }
     }
-    println!("\nMutant faults (--target mutant:FAULT,... or mutant@BASE:FAULT,...):");
+    outln!(out, "\nMutant faults (--target mutant:FAULT,... or mutant@BASE:FAULT,...):");
     for f in Fault::ALL {
-        println!("  {:<24} {}", f.name(), f.description());
+        outln!(out, "  {:<24} {}", f.name(), f.description());
     }
-    0
 }
 
 pub fn baseline_write(report_path: &Path, output: Option<&Path>) -> u8 {
@@ -337,7 +373,7 @@ pub fn baseline_write(report_path: &Path, output: Option<&Path>) -> u8 {
             }
             eprintln!("rtcspec: baseline for {} cases written to {}", report.results.len(), path.display());
         }
-        None => println!("{json}"),
+        None => emit(&format!("{json}\n")),
     }
     0
 }

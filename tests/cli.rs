@@ -158,3 +158,24 @@ fn list_and_requirements() {
     assert!(text.contains("RFC 8489") && text.contains("testable covered"), "{text}");
     assert!(text.contains("untestable") || text.contains("out of scope"));
 }
+
+#[test]
+fn ctrl_c_writes_a_partial_report() {
+    let out = tempfile::tempdir().unwrap();
+    let target = root().join("suites/tests/fixtures/bad-hang.toml");
+    let child = Command::new(env!("CARGO_BIN_EXE_rtcspec"))
+        .args(["run", "--target", target.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--timeout", "30"])
+        .current_dir(root())
+        .env("CI", "1")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let report = std::fs::read_to_string(out.path().join("report.json")).unwrap();
+    assert!(report.contains("\"interrupted\": true"), "{report}");
+    assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+}

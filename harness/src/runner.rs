@@ -265,6 +265,65 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::{Capability, Spec, Verdict};
+    use crate::target::model::ModelDriver;
+
+    fn panics(_: &mut Ctx) -> Verdict {
+        panic!("deliberate panic in a case")
+    }
+
+    fn hangs(_: &mut Ctx) -> Verdict {
+        std::thread::sleep(Duration::from_secs(30));
+        Ok(Outcome::Pass)
+    }
+
+    fn passes(_: &mut Ctx) -> Verdict {
+        Ok(Outcome::Pass)
+    }
+
+    const fn case(id: &'static str, run: fn(&mut Ctx) -> Verdict, needs: &'static [Capability]) -> Case {
+        Case {
+            id,
+            suite: "test",
+            title: "t",
+            spec: Spec { doc: "RFC 8489", section: "5", level: Level::Must, text: "t" },
+            covers: &[],
+            tags: &[],
+            needs,
+            run,
+        }
+    }
+
+    static PANICS: Case = case("test.panics", panics, &[Capability::StunCodec]);
+    static HANGS: Case = case("test.hangs", hangs, &[Capability::StunCodec]);
+    static PASSES: Case = case("test.passes", passes, &[Capability::StunCodec]);
+    static NEEDS_LIVE: Case = case("test.needs-live", passes, &[Capability::StunLongTerm]);
+    /// INTERRUPTED is process-wide: the tests that run cases take turns.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    #[test]
+    fn panics_and_hangs_cost_one_case_and_the_run_goes_on() {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let mut driver = ModelDriver { name: "model".into() };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None };
+        let cases = [&PANICS, &HANGS, &NEEDS_LIVE, &PASSES];
+        let record = run(&cases, &mut driver, &opts, &mut |_| {});
+        let kinds: Vec<_> = record.results.iter().map(|r| r.kind()).collect();
+        assert_eq!(kinds, [OutcomeKind::Crash, OutcomeKind::Timeout, OutcomeKind::Unsupported, OutcomeKind::Pass]);
+        let Outcome::Crash { why } = &record.results[0].outcome else { unreachable!() };
+        assert!(why.contains("deliberate panic in a case") && why.contains("runner.rs"), "{why}");
+    }
+
+    #[test]
+    fn an_interrupt_stops_before_the_next_case() {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        let mut driver = ModelDriver { name: "model".into() };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_secs(1), out_dir: None };
+        let record = run(&[&PASSES], &mut driver, &opts, &mut |_| {});
+        INTERRUPTED.store(false, Ordering::SeqCst);
+        assert!(record.interrupted && record.results.is_empty());
+    }
 
     #[test]
     fn globs() {

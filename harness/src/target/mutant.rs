@@ -110,7 +110,9 @@ impl Fault {
             Fault::IgnoreUnknownRequired => "ignores unknown comprehension-required attributes (no 420)",
             Fault::NoFingerprint => "responses carry no FINGERPRINT",
             Fault::BadResponseIntegrity => "encoded messages and responses carry a wrong MESSAGE-INTEGRITY(-SHA256)",
-            Fault::StripErrorAttributes => "error responses lose UNKNOWN-ATTRIBUTES, REALM, NONCE",
+            Fault::StripErrorAttributes => {
+                "responses lose UNKNOWN-ATTRIBUTES, REALM, NONCE and SOFTWARE, and error reason phrases"
+            }
             Fault::LeakUsername => "responses echo the request's USERNAME",
             Fault::MisDecodeType => "decodes the message type with the class bits misplaced",
             Fault::TruncateText => "text attributes lose their last byte (decode and encode)",
@@ -473,7 +475,10 @@ impl FaultyResponder {
                 }
                 Fault::BadResponseIntegrity => corrupt_integrity(&r),
                 Fault::StripErrorAttributes => rebuild(&r, key.as_deref(), |_, attrs| {
-                    attrs.retain(|a| !matches!(a.attr_type, UNKNOWN_ATTRIBUTES | REALM | NONCE))
+                    attrs.retain(|a| !matches!(a.attr_type, UNKNOWN_ATTRIBUTES | REALM | NONCE | SOFTWARE));
+                    for a in attrs.iter_mut().filter(|a| a.attr_type == ERROR_CODE) {
+                        a.value.truncate(4);
+                    }
                 }),
                 Fault::LeakUsername => {
                     let username = Message::parse(request).ok().and_then(|m| m.attribute(USERNAME).cloned());

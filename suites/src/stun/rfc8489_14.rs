@@ -43,6 +43,7 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-14.8-3"], ..case("stun.8489.14.8.error-code-decoded", "ERROR-CODE class and number decode to the code", "14.8", Must, ERROR_CODE_TEXT, CODEC, error_code_decoded) },
     Case { covers: &["rfc8489-14.8-2", "rfc8489-14.8-4", "rfc8489-14.8-5"], ..case("stun.8489.14.8.error-code-encoded", "ERROR-CODE encodes class and number separately", "14.8", Must, ERROR_CODE_TEXT, ENCODE, error_code_encoded) },
     Case { covers: &["rfc8489-14.3-2"], ..case("stun.8489.14.3.text-attributes-decoded", "USERNAME, REALM, NONCE and SOFTWARE decode as UTF-8 text", "14.3", Must, "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 bytes and MUST have been processed using the OpaqueString profile [RFC8265].", CODEC, text_decoded) },
+    Case { covers: &["rfc8489-14.3-2"], ..case("stun.8489.14.3.username-763-octets-parsed", "A USERNAME of 763 octets is parsed", "14.3", Must, "A compliant implementation MUST be able to parse a UTF-8-encoded sequence of 763 or fewer octets to be compatible with [RFC5389].", CODEC, long_username_parsed) },
     Case { covers: &["rfc8489-14-1", "rfc8489-14-3"], ..case("stun.8489.14.3.text-attributes-encoded", "USERNAME and SOFTWARE encode as their UTF-8 bytes", "14.3", Must, "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 bytes and MUST have been processed using the OpaqueString profile [RFC8265].", ENCODE, text_encoded) },
 ];
 
@@ -417,4 +418,22 @@ fn text_encoded(ctx: &mut Ctx) -> Verdict {
     let out = ctx.encode(&model)?;
     let expected = model.to_bytes();
     Ok(check(out == expected, hex(&expected), || hex(&out)))
+}
+
+fn long_username_parsed(ctx: &mut Ctx) -> Verdict {
+    // 254 three-byte characters and one ASCII byte: 763 octets, fewer than 509 characters.
+    let user: String = std::iter::repeat_n('\u{30DE}', 254).chain(std::iter::once('x')).collect();
+    debug_assert_eq!(user.len(), 763);
+    let txid = ctx.txid();
+    let bytes = Builder::new(Class::Error, METHOD_BINDING, txid)
+        .error_code(401, "Unauthenticated")
+        .text(USERNAME, &user)
+        .text(SOFTWARE, "rtcspec")
+        .fingerprint()
+        .build();
+    let d = ctx.decode_accepted(&bytes, "a message with a 763-octet USERNAME")?;
+    Ok(match &d.fields.username {
+        Some(u) => check(u == &user, "the 763-octet USERNAME decoded intact", || format!("{} octets", u.len())),
+        None => Outcome::Pass,
+    })
 }

@@ -21,6 +21,8 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-6.3-1"], ..case("stun.8489.6.3.unknown-optional-decoded", "A decoder accepts a message with an unknown comprehension-optional attribute", "6.3", Must, UNKNOWN_OPTIONAL, CODEC, unknown_optional_decoded) },
     Case { covers: &["rfc8489-6.3.1.1-1", "rfc8489-6.3.1.1-3"], tags: &["security"], ..case("stun.8489.6.3.1.unknown-required-420", "An unknown comprehension-required attribute draws a 420 error", "6.3.1", Must, UNKNOWN_REQUIRED, SHORT_TERM, unknown_required_420) },
     Case { covers: &["rfc8489-6.3.1.1-3", "rfc8489-14.8-10"], ..case("stun.8489.6.3.1.1.unknown-attributes-listed", "The 420 response lists the unknown attribute in UNKNOWN-ATTRIBUTES", "6.3.1.1", Must, "For example, for an error code of 420 (Unknown Attribute), the server MUST include an UNKNOWN-ATTRIBUTES attribute.", SHORT_TERM, unknown_attributes_listed) },
+    Case { covers: &["rfc8489-6.3.1-1"], ..case("stun.8489.6.3.1.retransmission-answered-alike", "A retransmitted request gets the same answer as the original", "6.3.1", Must, "The server MUST respond to retransmissions such that the following property is preserved: if the client receives the response to the retransmission and not the response that was sent to the original request, the overall state on the client and server is identical to the case where only the response to the original retransmission is received", RESPONDER, retransmission_answered_alike) },
+    Case { covers: &["rfc8489-6.3.1.1-2"], ..case("stun.8489.6.3.1.1.error-reason-phrase", "Error responses carry a reason phrase", "6.3.1.1", Should, "The reason phrase is not fixed but SHOULD be something suitable for the error code.", SHORT_TERM, error_reason_phrase) },
     Case { covers: &["rfc8489-6.3.1.1-5"], ..case("stun.8489.6.3.1.1.software", "Responses carry SOFTWARE", "6.3.1.1", Should, "In addition, the server SHOULD add a SOFTWARE attribute to the message.", RESPONDER, software_present) },
 ];
 
@@ -154,5 +156,36 @@ fn software_present(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::NonStrict { why: format!("no SOFTWARE attribute in {}", describe(&m)) }
+    })
+}
+
+fn retransmission_answered_alike(ctx: &mut Ctx) -> Verdict {
+    let (req, txid, _) = valid_request(ctx)?;
+    let first = one_answer(ctx, &req, &txid, "a success response to the original")?;
+    let again = one_answer(ctx, &req, &txid, "a success response to the retransmission")?;
+    let summary = |m: &Message| (m.class, m.xor_mapped_address().and_then(Result::ok), m.error_code());
+    Ok(check(summary(&first) == summary(&again), format!("the same answer twice: {}", describe(&first)), || {
+        describe(&again)
+    }))
+}
+
+fn error_reason_phrase(ctx: &mut Ctx) -> Verdict {
+    // A check without MESSAGE-INTEGRITY: the error every short-term responder should send.
+    let creds = credentials(ctx)?;
+    let txid = ctx.txid();
+    let mut b = Builder::new(Class::Request, METHOD_BINDING, txid);
+    if let Some(u) = &creds.username {
+        b = b.text(USERNAME, u).priority(0x6e00_01ff).ice_controlling(ctx.rng.u64());
+    }
+    let replies = ctx.exchange(&b.fingerprint().build())?;
+    let Some(m) = answers(&replies, &txid).into_iter().find(|m| m.class == Class::Error) else {
+        return Ok(Outcome::Informational {
+            note: "no error response to judge (see stun.8489.9.1.3.missing-integrity-400)".into(),
+        });
+    };
+    Ok(match m.error_code() {
+        Some((_, reason)) if !reason.trim().is_empty() => Outcome::Pass,
+        Some((code, _)) => Outcome::NonStrict { why: format!("error {code} with an empty reason phrase") },
+        None => Outcome::fail("an ERROR-CODE attribute in the error response", describe(&m)),
     })
 }

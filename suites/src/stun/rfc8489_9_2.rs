@@ -20,6 +20,11 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-9.2.4-20"], tags: &["security"], ..case("stun.8489.9.2.4.stale-nonce-438", "A nonce the server did not issue draws 438 with NONCE and REALM", "9.2.4", Must, STALE, LONG_TERM, stale_nonce_438) },
     Case { covers: &["rfc8489-9.2.4-23", "rfc8489-9.2.4-24"], tags: &["security"], ..case("stun.8489.9.2.4.authenticated-response-integrity", "An authenticated request is answered with MESSAGE-INTEGRITY under the long-term key", "9.2.4", Must, SUCCESS, LONG_TERM, authenticated_response_integrity) },
     Case { covers: &["rfc8489-9.2.4-8"], ..case("stun.8489.9.2.4.challenge-without-credentials", "The 401 challenge carries no USERNAME or MESSAGE-INTEGRITY", "9.2.4", Should, "The response SHOULD NOT contain a USERNAME, USERHASH, MESSAGE-INTEGRITY, or MESSAGE-INTEGRITY-SHA256 attribute.", LONG_TERM, challenge_without_credentials) },
+    Case { covers: &["rfc8489-9.2.4-12", "rfc8489-9.2.4-13", "rfc8489-9.2.4-14"], tags: &["security"], ..case("stun.8489.9.2.4.unknown-user-401", "An unknown USERNAME draws 401 with REALM and NONCE", "9.2.4", Must, "If the value of the USERNAME or USERHASH attribute is not valid, the server MUST generate an error response with an error code of 401 (Unauthenticated). This response MUST include a REALM value. The response MUST include a NONCE, selected by the server.", LONG_TERM, unknown_user_401) },
+    Case { covers: &["rfc8489-9.2.4-22"], ..case("stun.8489.9.2.4.stale-nonce-retry-succeeds", "The NONCE sent with 438 is valid: the retry with it succeeds", "9.2.4", Must, "The NONCE attribute value MUST be valid.", LONG_TERM, stale_nonce_retry_succeeds) },
+    Case { covers: &["rfc8489-9.2-1", "rfc8489-9.2.4-6"], ..case("stun.8489.9.2.nonce-cookie", "The NONCE carries the nonce cookie and PASSWORD-ALGORITHMS matches its bit", "9.2", Must, "To indicate that it supports this specification, a server MUST prepend the NONCE attribute value with the character string composed of \"obMatJos2\" concatenated with the (4-character) base64 [RFC4648] encoding of the 24-bit STUN Security Features as defined in Section 18.1.", LONG_TERM, nonce_cookie) },
+    Case { covers: &["rfc8489-12-5"], ..case("stun.8489.12.fingerprint-not-required", "A STUN server answers a Binding request without FINGERPRINT", "12", Must, "It MAY utilize the FINGERPRINT mechanism but MUST NOT require it.", OPEN_BINDING, fingerprint_not_required) },
+    Case { covers: &["rfc8489-12-6"], ..case("stun.8489.12.rfc3489-client-answered", "A STUN server answers an RFC 3489 Binding request (no magic cookie)", "12", Should, "Stand-alone STUN servers SHOULD support backwards compatibility with clients using [RFC3489], as described in Section 11.", OPEN_BINDING, rfc3489_client_answered) },
     Case { covers: &["rfc8489-12-1", "rfc8489-12-2"], ..case("stun.8489.6.3.1.1.open-binding-mapped-address", "A server answers an unauthenticated Binding request with the source address", "6.3.1.1", Must, "When forming the success response, the server adds an XOR-MAPPED-ADDRESS attribute to the response; this attribute contains the source transport address of the request message.", OPEN_BINDING, open_binding_mapped_address) },
 ];
 
@@ -142,5 +147,85 @@ fn open_binding_mapped_address(ctx: &mut Ctx) -> Verdict {
     Ok(match m.xor_mapped_address() {
         Some(Ok(a)) => check(a == source, format!("XOR-MAPPED-ADDRESS {source}"), || format!("XOR-MAPPED-ADDRESS {a}")),
         _ => Outcome::fail(format!("XOR-MAPPED-ADDRESS {source}"), describe(&m)),
+    })
+}
+
+fn unknown_user_401(ctx: &mut Ctx) -> Verdict {
+    let lt = ctx.long_term()?;
+    let (_, realm, nonce) = challenge(ctx)?;
+    let stranger = LongTermCredentials { username: format!("{}-nobody", lt.username), ..lt.clone() };
+    let (req, txid) = authenticated(ctx, &stranger, &realm, &nonce, &lt.password);
+    let m = expect_error(ctx, &req, &txid, 401)?;
+    Ok(has_realm_and_nonce(&m))
+}
+
+fn stale_nonce_retry_succeeds(ctx: &mut Ctx) -> Verdict {
+    let lt = ctx.long_term()?;
+    let (_, realm, nonce) = challenge(ctx)?;
+    let forged: String = nonce.chars().rev().collect();
+    let forged = if forged == nonce { format!("{nonce}x") } else { forged };
+    let (req, txid) = authenticated(ctx, &lt, &realm, &forged, &lt.password);
+    let stale = expect_error(ctx, &req, &txid, 438)?;
+    let Some(fresh) = stale.text(NONCE) else {
+        return Ok(Outcome::fail("a NONCE in the 438 response", describe(&stale)));
+    };
+    let (retry, txid) = authenticated(ctx, &lt, &realm, &fresh, &lt.password);
+    let m = one_answer(ctx, &retry, &txid, "a success response to the retry")?;
+    Ok(check(m.class == Class::Success, "a success response to the retry with the 438's NONCE", || describe(&m)))
+}
+
+/// Security feature bits from the 4 base64 characters after the cookie (RFC 8489 §9.2).
+fn security_features(chars: &str) -> Option<u32> {
+    const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    chars.chars().try_fold(0u32, |acc, c| B64.find(c).map(|v| (acc << 6) | v as u32))
+}
+
+fn nonce_cookie(ctx: &mut Ctx) -> Verdict {
+    ctx.long_term()?;
+    let (m, _, nonce) = challenge(ctx)?;
+    let Some(rest) = nonce.strip_prefix("obMatJos2") else {
+        return Ok(Outcome::Informational {
+            note: format!(
+                "NONCE {nonce:?} has no nonce cookie: the server does not claim RFC 8489 support (an RFC 5389 server)"
+            ),
+        });
+    };
+    let Some(bits) = rest.get(..4).and_then(security_features) else {
+        return Ok(Outcome::fail("\"obMatJos2\" followed by 4 base64 characters", format!("NONCE {nonce:?}")));
+    };
+    let password_algorithms_bit = bits & 0x80_0000 != 0;
+    Ok(check(
+        password_algorithms_bit == m.has(PASSWORD_ALGORITHMS),
+        "PASSWORD-ALGORITHMS present exactly when the \"Password algorithms\" bit is set",
+        || format!("bit {}, {}", u8::from(password_algorithms_bit), describe(&m)),
+    ))
+}
+
+fn fingerprint_not_required(ctx: &mut Ctx) -> Verdict {
+    let txid = ctx.txid();
+    let req = Builder::new(Class::Request, METHOD_BINDING, txid).build();
+    let m = one_answer(ctx, &req, &txid, "a Binding success response")?;
+    Ok(check(m.class == Class::Success, "a Binding success response", || describe(&m)))
+}
+
+fn rfc3489_client_answered(ctx: &mut Ctx) -> Verdict {
+    // RFC 3489 header: type, length, then a 128-bit transaction id where the cookie would be.
+    let mut id = ctx.rng.bytes::<16>();
+    if id[..4] == MAGIC_COOKIE.to_be_bytes() {
+        id[0] ^= 0xFF;
+    }
+    let mut req = vec![0x00, 0x01, 0x00, 0x00];
+    req.extend_from_slice(&id);
+    let replies = ctx.exchange(&req)?;
+    let answered = replies.iter().any(|r| r.len() >= 20 && r[..2] == [0x01, 0x01] && r[4..20] == id);
+    Ok(if answered {
+        Outcome::Pass
+    } else {
+        Outcome::NonStrict {
+            why: format!(
+                "no Binding success response echoing the 128-bit transaction id ({} datagram(s) back)",
+                replies.len()
+            ),
+        }
     })
 }
