@@ -7,6 +7,7 @@
 //! A [`Driver`] owns whatever lives for the whole run (a shim process, a started server)
 //! and opens a fresh [`Session`] for each case, so cases cannot leak state into each other.
 
+pub mod in_process;
 pub mod model;
 pub mod mutant;
 pub mod reference;
@@ -122,6 +123,16 @@ pub trait Driver: Send {
         Ok(())
     }
 }
+
+/// What a STUN library with an ICE agent offers: decode, verify, encode, and answer checks
+/// with short-term credentials (the reference and the model).
+pub const ICE_AGENT_WITH_CODEC: [Capability; 5] = [
+    Capability::StunCodec,
+    Capability::StunCheck,
+    Capability::StunEncode,
+    Capability::StunResponder,
+    Capability::StunShortTerm,
+];
 
 /// The in-process targets that need no file.
 pub const BUILTIN_TARGETS: [&str; 4] = ["reference", "str0m", "model", "mutant"];

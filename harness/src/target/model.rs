@@ -6,12 +6,9 @@
 //! verdict provably depends on the behaviour it claims to test. It is not a second
 //! reference stack: where it and webrtc-rs disagree, the RFC text decides.
 
-use std::net::SocketAddr;
-
-use super::reference::{in_process_addresses, short_term_auth};
-use super::{Auth, Check, DecodeResult, Driver, Session, StunCodec, StunResponder, TargetError, TargetInfo};
+use super::in_process::{Endpoint, IceCredentials, InProcessAgent};
+use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, ICE_AGENT_WITH_CODEC};
 use crate::case::Capability;
-use crate::seed::SeedRng;
 use crate::stun::*;
 
 pub struct ModelCodec;
@@ -63,20 +60,16 @@ pub fn trusted_prefix(m: &Message) -> Message {
 
 /// A Binding responder for ICE-style short-term credentials.
 pub struct ModelResponder {
-    auth: Auth,
-    target: SocketAddr,
-    harness: SocketAddr,
+    endpoint: Endpoint,
 }
 
 impl ModelResponder {
     pub fn new(seed: u64) -> ModelResponder {
-        let mut rng = SeedRng::new(seed);
-        let (target, harness) = in_process_addresses(&mut rng);
-        ModelResponder { auth: short_term_auth(&mut rng), target, harness }
+        ModelResponder { endpoint: Endpoint::from_seed(seed) }
     }
 
     fn respond(&self, request: &[u8]) -> Option<Vec<u8>> {
-        let Auth::ShortTerm { target_ufrag, target_pwd, harness_ufrag, .. } = &self.auth else { return None };
+        let IceCredentials { target_ufrag, target_pwd, harness_ufrag, .. } = &self.endpoint.creds;
         // §6.3: framing errors, a bad or absent FINGERPRINT (ICE uses the extension,
         // RFC 8445 §7.2.2) and non-requests are silently discarded.
         let m = Message::parse(request).ok()?;
@@ -129,7 +122,7 @@ impl ModelResponder {
         }
         Some(sign(
             Builder::new(Class::Success, METHOD_BINDING, m.transaction_id)
-                .xor_mapped_address(self.harness)
+                .xor_mapped_address(self.endpoint.harness)
                 .text(SOFTWARE, "rtcspec model"),
         ))
     }
@@ -155,18 +148,12 @@ fn known(t: u16) -> bool {
     )
 }
 
-impl StunResponder for ModelResponder {
-    fn auth(&self) -> &Auth {
-        &self.auth
+impl InProcessAgent for ModelResponder {
+    fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
-    fn harness_addr(&self) -> SocketAddr {
-        self.harness
-    }
-    fn target_addr(&self) -> SocketAddr {
-        self.target
-    }
-    fn exchange(&mut self, datagram: &[u8]) -> Result<Vec<Vec<u8>>, TargetError> {
-        Ok(self.respond(datagram).into_iter().collect())
+    fn handle(&mut self, datagram: &[u8]) -> Vec<Vec<u8>> {
+        self.respond(datagram).into_iter().collect()
     }
 }
 
@@ -186,13 +173,7 @@ impl Driver for ModelDriver {
     }
 
     fn capabilities(&self) -> Vec<Capability> {
-        vec![
-            Capability::StunCodec,
-            Capability::StunCheck,
-            Capability::StunEncode,
-            Capability::StunResponder,
-            Capability::StunShortTerm,
-        ]
+        ICE_AGENT_WITH_CODEC.to_vec()
     }
 
     fn open(&mut self, seed: u64) -> Result<Session, TargetError> {

@@ -26,9 +26,9 @@ use stun::textattrs::TextAttribute;
 use stun::uattrs::UnknownAttributes;
 use stun::xoraddr::XorMappedAddress;
 
-use super::{Auth, Check, DecodeResult, Driver, Session, StunCodec, StunResponder, TargetError, TargetInfo};
+use super::in_process::{Endpoint, InProcessAgent};
+use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, ICE_AGENT_WITH_CODEC};
 use crate::case::Capability;
-use crate::seed::SeedRng;
 use crate::stun::{
     split_message_type, wire, AttributeSpec, Class, Decoded, DecodedAttribute, EncodeModel, ErrorCodeField, Fields,
 };
@@ -175,52 +175,28 @@ impl StunCodec for ReferenceCodec {
     }
 }
 
-/// Addresses for an in-process responder: a loopback target port and a harness source port
-/// drawn from the case seed, so XOR-MAPPED-ADDRESS checks see varying values.
-pub fn in_process_addresses(rng: &mut SeedRng) -> (SocketAddr, SocketAddr) {
-    let target = SocketAddr::from(([127, 0, 0, 1], 20000 + rng.below(20000) as u16));
-    let harness = SocketAddr::from(([127, 0, 0, 1], 40000 + rng.below(20000) as u16));
-    (target, harness)
-}
-
-/// Fresh ICE credentials from the seed (ufrag 8 chars, pwd 24 chars of ice-char).
-pub fn short_term_auth(rng: &mut SeedRng) -> Auth {
-    Auth::ShortTerm {
-        target_ufrag: rng.ice_chars(8),
-        target_pwd: rng.ice_chars(24),
-        harness_ufrag: rng.ice_chars(8),
-        harness_pwd: rng.ice_chars(24),
-    }
-}
-
 /// The `rtc-ice` agent, controlled role, with one host candidate, answering checks.
 pub struct ReferenceResponder {
     agent: Agent,
-    auth: Auth,
-    target: SocketAddr,
-    harness: SocketAddr,
+    endpoint: Endpoint,
     now: Instant,
 }
 
 impl ReferenceResponder {
     pub fn new(seed: u64) -> Result<ReferenceResponder, TargetError> {
-        let mut rng = SeedRng::new(seed);
-        let (target, harness) = in_process_addresses(&mut rng);
-        let auth = short_term_auth(&mut rng);
-        let Auth::ShortTerm { target_ufrag, target_pwd, harness_ufrag, harness_pwd } = &auth else {
-            unreachable!("short_term_auth returns ShortTerm")
-        };
+        let endpoint = Endpoint::from_seed(seed);
+        let (creds, target) = (&endpoint.creds, endpoint.target);
         let env = |e: rtc_shared::error::Error| TargetError::Environment(format!("rtc-ice agent setup: {e}"));
         let now = Instant::now();
         let config = AgentConfig {
-            local_ufrag: target_ufrag.clone(),
-            local_pwd: target_pwd.clone(),
+            local_ufrag: creds.target_ufrag.clone(),
+            local_pwd: creds.target_pwd.clone(),
             multicast_dns_mode: MulticastDnsMode::Disabled,
             is_controlling: false,
             ..AgentConfig::default()
         };
         let mut agent = Agent::new(now, Arc::new(config), crypto()?).map_err(env)?;
-        agent.set_remote_credentials(harness_ufrag.clone(), harness_pwd.clone()).map_err(env)?;
+        agent.set_remote_credentials(creds.harness_ufrag.clone(), creds.harness_pwd.clone()).map_err(env)?;
         let host = CandidateHostConfig {
             base_config: CandidateConfig {
                 network: "udp".into(),
@@ -234,29 +210,24 @@ impl ReferenceResponder {
         .new_candidate_host()
         .map_err(env)?;
         agent.add_local_candidate(host).map_err(env)?;
-        Ok(ReferenceResponder { agent, auth, target, harness, now })
+        Ok(ReferenceResponder { agent, endpoint, now })
     }
 }
 
-impl StunResponder for ReferenceResponder {
-    fn auth(&self) -> &Auth {
-        &self.auth
-    }
-    fn harness_addr(&self) -> SocketAddr {
-        self.harness
-    }
-    fn target_addr(&self) -> SocketAddr {
-        self.target
+impl InProcessAgent for ReferenceResponder {
+    fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
-    fn exchange(&mut self, datagram: &[u8]) -> Result<Vec<Vec<u8>>, TargetError> {
+    fn handle(&mut self, datagram: &[u8]) -> Vec<Vec<u8>> {
+        let (target, harness) = (self.endpoint.target, self.endpoint.harness);
         // Rejections surface as Err from handle_read: for a responder that is "no answer",
         // which is what the wire shows, so the error itself is only logged.
         if let Err(e) = self.agent.handle_read(TaggedBytesMut {
             now: self.now,
             transport: TransportContext {
-                local_addr: self.target,
-                peer_addr: self.harness,
+                local_addr: target,
+                peer_addr: harness,
                 transport_protocol: TransportProtocol::UDP,
                 ecn: None,
             },
@@ -266,11 +237,11 @@ impl StunResponder for ReferenceResponder {
         }
         let mut replies = Vec::new();
         while let Some(out) = self.agent.poll_write() {
-            if out.transport.peer_addr == self.harness {
+            if out.transport.peer_addr == harness {
                 replies.push(out.message.to_vec());
             }
         }
-        Ok(replies)
+        replies
     }
 }
 
@@ -291,13 +262,7 @@ impl Driver for ReferenceDriver {
     }
 
     fn capabilities(&self) -> Vec<Capability> {
-        vec![
-            Capability::StunCodec,
-            Capability::StunCheck,
-            Capability::StunEncode,
-            Capability::StunResponder,
-            Capability::StunShortTerm,
-        ]
+        ICE_AGENT_WITH_CODEC.to_vec()
     }
 
     fn open(&mut self, seed: u64) -> Result<Session, TargetError> {

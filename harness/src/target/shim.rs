@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::reference::short_term_auth;
+use super::in_process::IceCredentials;
 use super::spec::TargetSpec;
 use super::udp::UdpResponder;
 use super::{Auth, Check, DecodeResult, Driver, Session, StunCodec, StunResponder, TargetError, TargetInfo};
@@ -268,14 +268,11 @@ impl Driver for ShimDriver {
         }
         if self.capabilities.contains(&Capability::StunShortTerm) {
             let mut rng = SeedRng::new(seed);
-            let auth = short_term_auth(&mut rng);
-            let Auth::ShortTerm { target_ufrag, target_pwd, harness_ufrag, harness_pwd } = &auth else {
-                unreachable!("short_term_auth returns ShortTerm")
-            };
+            let creds = IceCredentials::from_rng(&mut rng);
             let v = self.shim.call_ok(json!({
                 "op": "stun.responder.start",
-                "local_ufrag": target_ufrag, "local_pwd": target_pwd,
-                "remote_ufrag": harness_ufrag, "remote_pwd": harness_pwd,
+                "local_ufrag": creds.target_ufrag, "local_pwd": creds.target_pwd,
+                "remote_ufrag": creds.harness_ufrag, "remote_pwd": creds.harness_pwd,
                 "controlling": false, "tie_breaker": format!("{:016x}", rng.u64()),
             }))?;
             let addr = v["addr"]
@@ -283,7 +280,7 @@ impl Driver for ShimDriver {
                 .and_then(|a| a.parse().ok())
                 .ok_or_else(|| TargetError::Garbage(format!("stun.responder.start gave no usable addr: {v}")))?;
             let wait = Duration::from_millis(self.spec.reply_wait_ms.unwrap_or(200));
-            let udp = UdpResponder::new(addr, auth, None, wait)?;
+            let udp = UdpResponder::new(addr, creds.auth(), None, wait)?;
             session.responder = Some(Box::new(ShimResponder { udp, shim: self.shim.clone() }));
         }
         Ok(session)

@@ -4,7 +4,6 @@
 //! str0m's STUN parser keeps only the attributes its ICE/TURN code needs and has no
 //! general encoder, so `stun-encode` is not offered and raw attribute lists are absent.
 
-use std::net::SocketAddr;
 use std::time::Instant;
 
 use is::DefaultSha1HmacProvider;
@@ -12,10 +11,9 @@ use str0m::ice::{IceAgent, IceCreds, StunMessage, StunPacket};
 use str0m::net::Protocol;
 use str0m::Candidate;
 
-use super::reference::{in_process_addresses, short_term_auth};
-use super::{Auth, Check, DecodeResult, Driver, Session, StunCodec, StunResponder, TargetError, TargetInfo};
+use super::in_process::{Endpoint, InProcessAgent};
+use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo};
 use crate::case::Capability;
-use crate::seed::SeedRng;
 use crate::stun::{wire, Class, Decoded, EncodeModel, ErrorCodeField, Fields, Message};
 
 pub const VERSION: &str = "0.25 (ICE agent: is 0.12)";
@@ -110,26 +108,20 @@ impl StunCodec for Str0mCodec {
 /// str0m's ICE agent, controlled, one host candidate, answering checks.
 pub struct Str0mResponder {
     agent: IceAgent,
-    auth: Auth,
-    target: SocketAddr,
-    harness: SocketAddr,
+    endpoint: Endpoint,
     now: Instant,
 }
 
 impl Str0mResponder {
     pub fn new(seed: u64) -> Result<Str0mResponder, TargetError> {
-        let mut rng = SeedRng::new(seed);
-        let (target, harness) = in_process_addresses(&mut rng);
-        let auth = short_term_auth(&mut rng);
-        let Auth::ShortTerm { target_ufrag, target_pwd, harness_ufrag, harness_pwd } = &auth else {
-            unreachable!("short_term_auth returns ShortTerm")
-        };
+        let mut endpoint = Endpoint::from_seed(seed);
+        let creds = endpoint.creds.clone();
         static HMAC: DefaultSha1HmacProvider = DefaultSha1HmacProvider;
-        let mut agent = IceAgent::with_hmac(IceCreds { ufrag: target_ufrag.clone(), pass: target_pwd.clone() }, &HMAC);
+        let mut agent = IceAgent::with_hmac(IceCreds { ufrag: creds.target_ufrag, pass: creds.target_pwd }, &HMAC);
         agent.set_controlling(false);
-        agent.set_control_tie_breaker(rng.u64());
-        agent.set_remote_credentials(IceCreds { ufrag: harness_ufrag.clone(), pass: harness_pwd.clone() });
-        let host = Candidate::host(target, "udp")
+        agent.set_control_tie_breaker(endpoint.rng.u64());
+        agent.set_remote_credentials(IceCreds { ufrag: creds.harness_ufrag, pass: creds.harness_pwd });
+        let host = Candidate::host(endpoint.target, "udp")
             .map_err(|e| TargetError::Environment(format!("str0m host candidate: {e}")))?;
         agent.add_local_candidate(host);
         let now = Instant::now();
@@ -137,36 +129,31 @@ impl Str0mResponder {
         // Drain whatever the agent wants to send on its own (nothing reaches the harness
         // address before it learns of it; drop it).
         while agent.poll_transmit().is_some() {}
-        Ok(Str0mResponder { agent, auth, target, harness, now })
+        Ok(Str0mResponder { agent, endpoint, now })
     }
 }
 
-impl StunResponder for Str0mResponder {
-    fn auth(&self) -> &Auth {
-        &self.auth
-    }
-    fn harness_addr(&self) -> SocketAddr {
-        self.harness
-    }
-    fn target_addr(&self) -> SocketAddr {
-        self.target
+impl InProcessAgent for Str0mResponder {
+    fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
-    fn exchange(&mut self, datagram: &[u8]) -> Result<Vec<Vec<u8>>, TargetError> {
+    fn handle(&mut self, datagram: &[u8]) -> Vec<Vec<u8>> {
+        let (target, harness) = (self.endpoint.target, self.endpoint.harness);
         // This mirrors str0m's Rtc::handle_input: datagrams that do not parse as STUN are
         // not STUN to it, and parsed ones go to the agent, which checks them itself.
         if let Ok(message) = StunMessage::parse(datagram) {
-            let packet = StunPacket { proto: Protocol::Udp, source: self.harness, destination: self.target, message };
+            let packet = StunPacket { proto: Protocol::Udp, source: harness, destination: target, message };
             self.agent.handle_packet(self.now, packet);
             self.agent.handle_timeout(self.now);
         }
         let mut replies = Vec::new();
         while let Some(t) = self.agent.poll_transmit() {
-            if t.destination == self.harness {
+            if t.destination == harness {
                 replies.push(t.contents.to_vec());
             }
         }
-        Ok(replies)
+        replies
     }
 }
 
