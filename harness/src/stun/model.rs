@@ -58,6 +58,8 @@ pub struct Fields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapped_address: Option<SocketAddr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternate_server: Option<SocketAddr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realm: Option<String>,
@@ -103,6 +105,9 @@ impl Decoded {
                 xor_mapped_address: m.xor_mapped_address().and_then(Result::ok),
                 mapped_address: m
                     .attribute(MAPPED_ADDRESS)
+                    .and_then(|a| decode_address(&a.value, &m.transaction_id, false).ok()),
+                alternate_server: m
+                    .attribute(ALTERNATE_SERVER)
                     .and_then(|a| decode_address(&a.value, &m.transaction_id, false).ok()),
                 username: text(USERNAME),
                 realm: text(REALM),

@@ -97,7 +97,7 @@ impl Fault {
             Fault::SkipIntegrity => "accepts any MESSAGE-INTEGRITY(-SHA256), on receipt and in the responder",
             Fault::SkipFingerprint => "accepts any FINGERPRINT value",
             Fault::BadCrc => "FINGERPRINT computed without the XOR with 0x5354554e",
-            Fault::MisXorPort => "XOR-MAPPED-ADDRESS port not XORed with the cookie",
+            Fault::MisXorPort => "address ports mis-XORed (XOR-MAPPED-ADDRESS not XORed, ALTERNATE-SERVER XORed)",
             Fault::MisXorIpv6 => "IPv6 XOR-MAPPED-ADDRESS XORed with the cookie only, not cookie||txid",
             Fault::LenientFraming => "repairs top bits, magic cookie and length instead of rejecting",
             Fault::RejectUnknownOptional => "rejects messages with unknown comprehension-optional attributes",
@@ -230,8 +230,11 @@ impl StunCodec for FaultyCodec {
             let Ok(d) = &mut result else { break };
             match fault {
                 Fault::MisXorPort | Fault::MisXorIpv6 => {
-                    d.fields.xor_mapped_address =
-                        d.fields.xor_mapped_address.map(|a| mangle_address(a, &d.transaction_id, *fault));
+                    let txid = d.transaction_id;
+                    let f = &mut d.fields;
+                    f.xor_mapped_address = f.xor_mapped_address.map(|a| mangle_address(a, &txid, *fault));
+                    // The same slip applied where no XOR belongs: ALTERNATE-SERVER is plain.
+                    f.alternate_server = f.alternate_server.map(|a| mangle_address(a, &txid, *fault));
                 }
                 Fault::WrongTxid => d.transaction_id[11] ^= 0x01,
                 Fault::MisDecodeType => {

@@ -14,7 +14,7 @@ use ice::mdns::MulticastDnsMode;
 use rtc_crypto::RTCCryptoProvider;
 use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 use sansio::Protocol;
-use stun::attributes::{AttrType, ATTR_NONCE, ATTR_REALM, ATTR_SOFTWARE, ATTR_USERNAME};
+use stun::attributes::{AttrType, ATTR_ALTERNATE_SERVER, ATTR_NONCE, ATTR_REALM, ATTR_SOFTWARE, ATTR_USERNAME};
 use stun::error_code::{ErrorCode, ErrorCodeAttribute};
 use stun::fingerprint::FINGERPRINT;
 use stun::integrity::MessageIntegrity;
@@ -76,6 +76,9 @@ impl StunCodec for ReferenceCodec {
         let (_, method) = split_message_type(m.typ.value());
         let mut xor = XorMappedAddress::default();
         let xor_mapped_address = xor.get_from(&m).ok().map(|_| SocketAddr::new(xor.ip, xor.port));
+        let mut alt = stun::addr::AlternateServer::default();
+        let alternate_server =
+            alt.get_from_as(&m, ATTR_ALTERNATE_SERVER).ok().map(|_| SocketAddr::new(alt.ip, alt.port));
         let mut ec = ErrorCodeAttribute::default();
         let error_code = ec
             .get_from(&m)
@@ -97,6 +100,7 @@ impl StunCodec for ReferenceCodec {
             fields: Fields {
                 xor_mapped_address,
                 mapped_address: None,
+                alternate_server,
                 username: text(&m, ATTR_USERNAME),
                 realm: text(&m, ATTR_REALM),
                 nonce: text(&m, ATTR_NONCE),

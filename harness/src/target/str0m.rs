@@ -77,6 +77,7 @@ impl StunCodec for Str0mCodec {
             fields: Fields {
                 xor_mapped_address: m.mapped_address(),
                 mapped_address: None,
+                alternate_server: None,
                 username: m.username().map(str::to_string),
                 realm: m.realm().map(str::to_string),
                 nonce: m.nonce().map(str::to_string),

@@ -168,3 +168,53 @@ fn b1_vector(ctx: &mut Ctx) -> Verdict {
         || "it did not verify".into(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+
+    /// The errata analysis in the module comment, as a test: the printed B.1 HMAC is what
+    /// you get over the printed bytes (length field 0x9c) with the SHA-256 key, and the
+    /// printed USERHASH is right.
+    #[test]
+    fn b1_as_printed_is_explained() {
+        let printed = unhex(B1_AS_PRINTED).unwrap();
+        assert_eq!(printed.len(), 20 + 0x88, "the body is 0x88 bytes; the header says 0x9c");
+        let userhash = Sha256::digest(format!("{LT_USERNAME}:{LT_REALM}").as_bytes());
+        assert_eq!(&printed[24..56], userhash.as_slice());
+        let sha_key = Sha256::digest(format!("{LT_USERNAME}:{LT_REALM}:{LT_PASSWORD}").as_bytes());
+        // MESSAGE-INTEGRITY-SHA256 is the last 36 bytes; the bytes before it, header length
+        // still 0x9c as printed, are what the vector's authors fed to HMAC.
+        let mi_at = printed.len() - 36;
+        assert_eq!(&printed[2..4], &0x9cu16.to_be_bytes());
+        assert_eq!(hmac_check::hmac_sha256(&sha_key, &printed[..mi_at]), printed[mi_at + 4..]);
+        // And with the MD5 key §9.2.4 prescribes, over the same bytes, it does not match.
+        let md5_key = long_term_key(LT_USERNAME, LT_REALM, LT_PASSWORD);
+        assert_ne!(hmac_check::hmac_sha256(&md5_key, &printed[..mi_at]), printed[mi_at + 4..]);
+    }
+
+    mod hmac_check {
+        use sha2::{Digest, Sha256};
+
+        /// HMAC-SHA256 written out (RFC 2104), so the test does not depend on the code under test.
+        pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+            let mut k = [0u8; 64];
+            k[..key.len()].copy_from_slice(key);
+            let inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).chain(data.iter().copied()).collect();
+            let ih = Sha256::digest(&inner);
+            let outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).chain(ih.iter().copied()).collect();
+            Sha256::digest(&outer).to_vec()
+        }
+    }
+
+    #[test]
+    fn b1_corrected_verifies_with_the_md5_key() {
+        let corrected = b1_corrected().unwrap();
+        let m = Message::parse(&corrected).unwrap();
+        assert_eq!(m.length, 0x88);
+        let key = long_term_key(LT_USERNAME, LT_REALM, LT_PASSWORD);
+        assert_eq!(m.verify_integrity(MESSAGE_INTEGRITY_SHA256, &key), Some(true));
+    }
+}

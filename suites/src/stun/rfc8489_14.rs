@@ -29,6 +29,7 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-14.1-2"], ..case("stun.8489.14.2.xor-mapped-ipv6-decoded", "XOR-MAPPED-ADDRESS (IPv6) decodes with cookie || transaction id", "14.2", Must, XOR, CODEC, xor_ipv6_decoded) },
     Case { covers: &["rfc8489-14.1-1", "rfc8489-14.1-3"], ..case("stun.8489.14.2.xor-mapped-ipv4-encoded", "XOR-MAPPED-ADDRESS (IPv4) encodes as the RFC computes it", "14.2", Must, XOR, ENCODE, xor_ipv4_encoded) },
     Case { covers: &["rfc8489-14.1-2", "rfc8489-14.1-3"], ..case("stun.8489.14.2.xor-mapped-ipv6-encoded", "XOR-MAPPED-ADDRESS (IPv6) encodes as the RFC computes it", "14.2", Must, XOR, ENCODE, xor_ipv6_encoded) },
+    Case { covers: &["rfc8489-14.1-1", "rfc8489-14.1-2"], ..case("stun.8489.14.15.alternate-server-decoded", "ALTERNATE-SERVER decodes like MAPPED-ADDRESS (no XOR)", "14.15", Must, "It is encoded in the same way as MAPPED-ADDRESS and thus refers to a single server by IP address.", CODEC, alternate_server_decoded) },
     Case { covers: &["rfc8489-9.1.4-2", "rfc8489-9.2.5-16"], tags: &["security"], ..case("stun.8489.14.5.integrity-verified", "MESSAGE-INTEGRITY verifies with the right key and fails with a wrong one", "14.5", Must, MI, CHECK, integrity_verified) },
     Case { covers: &["rfc8489-9.1.4-2"], tags: &["security"], ..case("stun.8489.14.5.integrity-detects-tampering", "A changed byte before MESSAGE-INTEGRITY fails verification", "14.5", Must, MI, CHECK, integrity_detects_tampering) },
     Case { covers: &["rfc8489-9.1.4-2"], ..case("stun.8489.14.5.integrity-length-adjusted", "MESSAGE-INTEGRITY verifies when attributes follow it (length adjusted)", "14.5", Must, MI_VALIDATE, CHECK, integrity_length_adjusted) },
@@ -436,4 +437,24 @@ fn long_username_parsed(ctx: &mut Ctx) -> Verdict {
         Some(u) => check(u == &user, "the 763-octet USERNAME decoded intact", || format!("{} octets", u.len())),
         None => Outcome::Pass,
     })
+}
+
+fn alternate_server_decoded(ctx: &mut Ctx) -> Verdict {
+    // A 300 Try Alternate, protected as §14.8 requires, pointing at an IPv4 then an IPv6 server.
+    for server in [random_v4(ctx), random_v6(ctx)] {
+        let txid = ctx.txid();
+        let bytes = Builder::new(Class::Error, METHOD_BINDING, txid)
+            .error_code(300, "Try Alternate")
+            .attr(ALTERNATE_SERVER, &address_value(server, &txid, false))
+            .message_integrity(KEY)
+            .fingerprint()
+            .build();
+        let d = ctx.decode_accepted(&bytes, "a 300 response with ALTERNATE-SERVER")?;
+        match d.fields.alternate_server {
+            None => return Err(Outcome::Unsupported { why: "decoder does not expose ALTERNATE-SERVER".into() }),
+            Some(a) if a != server => return Ok(Outcome::fail(format!("ALTERNATE-SERVER {server}"), format!("{a}"))),
+            Some(_) => {}
+        }
+    }
+    Ok(Outcome::Pass)
 }
