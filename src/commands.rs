@@ -15,7 +15,7 @@ use rtcspec_harness::target::load_target;
 use rtcspec_harness::target::mutant::Fault;
 use rtcspec_harness::target::spec::known_targets;
 
-use crate::{ListArgs, RunArgs, SelectArgs, TargetsArgs};
+use crate::{DiffArgs, ListArgs, RunArgs, SelectArgs, TargetsArgs};
 
 const USAGE: u8 = 2;
 
@@ -376,4 +376,68 @@ pub fn baseline_write(report_path: &Path, output: Option<&Path>) -> u8 {
         None => emit(&format!("{json}\n")),
     }
     0
+}
+
+pub fn diff(args: &DiffArgs) -> u8 {
+    use rtcspec_harness::case::Capability;
+    use rtcspec_harness::diff::{markdown, run_diff, DiffOptions};
+
+    if args.target.len() < 2 {
+        return usage("diff needs at least two targets (--target a,b)");
+    }
+    let seed = args.seed.unwrap_or_else(fresh_seed);
+    // Drivers stay alive for the run: a shim's process or a server lives in its driver.
+    let mut drivers = Vec::new();
+    let mut codecs = Vec::new();
+    for name in &args.target {
+        let spec = match load_target(name, &args.targets_dir) {
+            Ok(s) => s,
+            Err(e) => return usage(e),
+        };
+        // A server declares its capabilities: no need to start one that cannot decode.
+        if let Ok(Some(declared)) = spec.declared_capabilities() {
+            if !declared.contains(&Capability::StunCodec) {
+                return usage(format!("target {name} has no STUN decoder (stun-codec)"));
+            }
+        }
+        let mut driver = match spec.driver() {
+            Ok(d) => d,
+            Err(e) => return usage(format!("cannot start target {name}: {e}")),
+        };
+        if !driver.capabilities().contains(&Capability::StunCodec) {
+            return usage(format!("target {name} has no STUN decoder (stun-codec)"));
+        }
+        match driver.open(seed).map(|s| s.codec) {
+            Ok(Some(codec)) => codecs.push((spec.name.clone(), codec)),
+            Ok(None) => return usage(format!("target {name} opened without a decoder")),
+            Err(e) => return usage(format!("cannot open target {name}: {e}")),
+        }
+        drivers.push(driver);
+    }
+    eprintln!(
+        "rtcspec: diff of {} over {} inputs, seed {seed} (re-run with --seed {seed})",
+        args.target.join(", "),
+        args.count
+    );
+    let report = run_diff(&mut codecs, &DiffOptions { seed, count: args.count, minimize_budget: 400 });
+    drop(codecs);
+    drop(drivers);
+    if let Err(e) = std::fs::create_dir_all(&args.out)
+        .and_then(|_| {
+            std::fs::write(args.out.join("diff.json"), serde_json::to_string_pretty(&report).unwrap_or_default())
+        })
+        .and_then(|_| std::fs::write(args.out.join("diff.md"), markdown(&report)))
+    {
+        return usage(format!("cannot write to {}: {e}", args.out.display()));
+    }
+    for d in &report.disagreements {
+        eprintln!("rtcspec: {} (x{}), minimized: {}", d.kind, d.occurrences, d.minimized_hex);
+    }
+    eprintln!(
+        "rtcspec: {} kinds of disagreement in {} ms; wrote {}",
+        report.disagreements.len(),
+        report.duration_ms,
+        args.out.join("diff.md").display()
+    );
+    u8::from(!report.disagreements.is_empty())
 }

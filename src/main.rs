@@ -35,6 +35,11 @@ enum Command {
     Run(RunArgs),
     /// List cases (or, with --requirements, RFC coverage).
     List(ListArgs),
+    /// Differential decoding: generated and corrupted STUN messages into several decoders;
+    /// every kind of disagreement is reported once, with its input minimized.
+    ///
+    /// Example: rtcspec diff --target reference,str0m,aioice --count 5000
+    Diff(DiffArgs),
     /// List known targets and the faults the mutant target can inject.
     Targets(TargetsArgs),
     /// Baseline files: the expected outcome per case for one target.
@@ -101,6 +106,24 @@ pub struct ListArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The decoders to compare (targets with the stun-codec capability).
+    #[arg(long, short, value_delimiter = ',', default_value = "reference,str0m,model")]
+    target: Vec<String>,
+    #[arg(long, default_value = "targets", value_name = "DIR")]
+    targets_dir: PathBuf,
+    /// Seed for the generated inputs; printed in the report. Default: from the clock.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// How many inputs to generate (half of them corrupted).
+    #[arg(long, default_value_t = 2000)]
+    count: usize,
+    /// Where diff.json and diff.md go.
+    #[arg(long, short, default_value = "reports", value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
 pub struct TargetsArgs {
     #[arg(long, default_value = "targets", value_name = "DIR")]
     targets_dir: PathBuf,
@@ -125,6 +148,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run(&args),
         Command::List(args) => commands::list(&args),
         Command::Targets(args) => commands::targets(&args),
+        Command::Diff(args) => commands::diff(&args),
         Command::Baseline { action: BaselineAction::Write { report, output } } => {
             commands::baseline_write(&report, output.as_deref())
         }

@@ -179,3 +179,33 @@ fn ctrl_c_writes_a_partial_report() {
     assert!(report.contains("\"interrupted\": true"), "{report}");
     assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
 }
+
+#[test]
+fn diff_reports_minimized_disagreements() {
+    let out = tempfile::tempdir().unwrap();
+    let o = rtcspec(
+        &[
+            "diff",
+            "--target",
+            "reference,model",
+            "--seed",
+            "5",
+            "--count",
+            "600",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        root(),
+    );
+    assert_eq!(o.status.code(), Some(1), "the reference accepts non-zero top bits, the model does not: {}", stderr(&o));
+    let md = std::fs::read_to_string(out.path().join("diff.md")).unwrap();
+    assert!(md.contains("accept/reject: reference accept; model reject"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("diff.json")).unwrap()).unwrap();
+    assert_eq!(json["seed"], "5");
+    // Same decoder twice: nothing to report.
+    let same =
+        rtcspec(&["diff", "--target", "model,model", "--count", "300", "--out", out.path().to_str().unwrap()], root());
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert_eq!(rtcspec(&["diff", "--target", "coturn,model"], root()).status.code(), Some(2), "coturn has no decoder");
+}

@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod ctx;
+pub mod diff;
 pub mod net;
 pub mod report;
 pub mod requirements;

@@ -1,6 +1,7 @@
 //! rtcspec's own STUN toolkit: wire constants, a strict reader, a writer that can also
 //! write broken messages, and the neutral model codec targets report through.
 
+pub mod generate;
 pub mod message;
 pub mod model;
 pub mod wire;
