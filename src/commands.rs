@@ -15,7 +15,7 @@ use rtcspec_harness::target::load_target;
 use rtcspec_harness::target::mutant::Fault;
 use rtcspec_harness::target::spec::known_targets;
 
-use crate::{DiffArgs, ListArgs, RunArgs, SelectArgs, TargetsArgs};
+use crate::{DiffArgs, LintSdpArgs, ListArgs, RunArgs, SelectArgs, TargetsArgs};
 
 const USAGE: u8 = 2;
 
@@ -440,4 +440,56 @@ pub fn diff(args: &DiffArgs) -> u8 {
         args.out.join("diff.md").display()
     );
     u8::from(!report.disagreements.is_empty())
+}
+
+pub fn lint_sdp(args: &LintSdpArgs) -> u8 {
+    use std::io::Read;
+
+    use rtcspec_harness::case::Level;
+    use rtcspec_harness::sdp::lint;
+
+    let mut out = String::new();
+    let mut documents = Vec::new();
+    let mut worst = 0u8;
+    for file in &args.files {
+        let bytes = if file == "-" {
+            let mut b = Vec::new();
+            std::io::stdin().read_to_end(&mut b).map(|_| b)
+        } else {
+            std::fs::read(file)
+        };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("rtcspec: cannot read {file}: {e}");
+                worst = USAGE;
+                continue;
+            }
+        };
+        let (findings, suppressed) = lint(&bytes);
+        if findings.iter().any(|f| f.level == Level::Must) {
+            worst = worst.max(1);
+        }
+        if args.json {
+            documents.push(serde_json::json!({ "file": file, "findings": findings, "suppressed": suppressed }));
+            continue;
+        }
+        for f in &findings {
+            let at = if f.line == 0 { file.clone() } else { format!("{file}:{}", f.line) };
+            outln!(out, "{at}: {} {} ({} §{}): {} — {}", f.level, f.rule, f.doc, f.section, f.message, f.hint);
+        }
+        if suppressed > 0 {
+            outln!(out, "{file}: {suppressed} more findings not shown");
+        }
+    }
+    if args.json {
+        outln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "schema": "rtcspec-lint", "documents": documents }))
+                .unwrap_or_default()
+        );
+    }
+    emit(&out);
+    worst
 }

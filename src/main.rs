@@ -42,6 +42,11 @@ enum Command {
     Diff(DiffArgs),
     /// List known targets and the faults the mutant target can inject.
     Targets(TargetsArgs),
+    /// Check a protocol artefact from a bug report (today: SDP) and cite the RFC for each finding.
+    Lint {
+        #[command(subcommand)]
+        kind: LintKind,
+    },
     /// Baseline files: the expected outcome per case for one target.
     Baseline {
         #[command(subcommand)]
@@ -130,6 +135,24 @@ pub struct TargetsArgs {
 }
 
 #[derive(Subcommand, Debug)]
+enum LintKind {
+    /// Lint SDP files: findings with line numbers, MUST/SHOULD, RFC section and a fix hint.
+    ///
+    /// Exit 0 clean (or SHOULD-level findings only), 1 MUST-level findings, 2 unreadable input.
+    Sdp(LintSdpArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LintSdpArgs {
+    /// SDP files; `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// One JSON document on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand, Debug)]
 enum BaselineAction {
     /// Create a baseline from a report.json (records every case's outcome kind).
     Write {
@@ -149,6 +172,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::list(&args),
         Command::Targets(args) => commands::targets(&args),
         Command::Diff(args) => commands::diff(&args),
+        Command::Lint { kind: LintKind::Sdp(args) } => commands::lint_sdp(&args),
         Command::Baseline { action: BaselineAction::Write { report, output } } => {
             commands::baseline_write(&report, output.as_deref())
         }

@@ -209,3 +209,39 @@ fn diff_reports_minimized_disagreements() {
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
     assert_eq!(rtcspec(&["diff", "--target", "coturn,model"], root()).status.code(), Some(2), "coturn has no decoder");
 }
+
+#[test]
+fn lint_sdp_exit_codes_stdin_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.sdp");
+    std::fs::write(&bad, "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:ab\r\na=ice-pwd:0123456789012345678901\r\n").unwrap();
+    let o = rtcspec(&["lint", "sdp", bad.to_str().unwrap()], root());
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("bad.sdp:7: MUST sdp.8839.5.4.ice-ufrag-grammar (RFC 8839 §5.4)"), "{text}");
+
+    let lf_only = dir.path().join("lf.sdp");
+    std::fs::write(&lf_only, "v=0\no=- 1 2 IN IP4 127.0.0.1\ns=-\nt=0 0\n").unwrap();
+    let o = rtcspec(&["lint", "sdp", lf_only.to_str().unwrap()], root());
+    assert_eq!(o.status.code(), Some(0), "SHOULD-level findings only: {}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("SHOULD sdp.8866.5.crlf-line-endings"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rtcspec"))
+        .args(["lint", "sdp", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&std::fs::read(&bad).unwrap()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["documents"][0]["findings"][0]["rule"], "sdp.8839.5.4.ice-ufrag-grammar");
+
+    assert_eq!(rtcspec(&["lint", "sdp", "/nonexistent.sdp"], root()).status.code(), Some(2));
+    let binary = dir.path().join("garbage.sdp");
+    std::fs::write(&binary, [0u8, 0xff, 0xfe, b'\n', 0x80]).unwrap();
+    let o = rtcspec(&["lint", "sdp", binary.to_str().unwrap()], root());
+    assert_eq!(o.status.code(), Some(1), "garbage is findings, not a crash");
+}

@@ -9,6 +9,7 @@ pub mod net;
 pub mod report;
 pub mod requirements;
 pub mod runner;
+pub mod sdp;
 pub mod seed;
 pub mod stun;
 pub mod target;
