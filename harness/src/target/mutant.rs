@@ -39,10 +39,11 @@ pub enum Fault {
     MisDecodeType,
     TruncateText,
     IntegrityFullLength,
+    RejectUnexpected,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 21] = [
+    pub const ALL: [Fault; 22] = [
         Fault::SkipIntegrity,
         Fault::SkipFingerprint,
         Fault::BadCrc,
@@ -64,6 +65,7 @@ impl Fault {
         Fault::MisDecodeType,
         Fault::TruncateText,
         Fault::IntegrityFullLength,
+        Fault::RejectUnexpected,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +91,7 @@ impl Fault {
             Fault::MisDecodeType => "mis-decode-type",
             Fault::TruncateText => "truncate-text",
             Fault::IntegrityFullLength => "integrity-full-length",
+            Fault::RejectUnexpected => "reject-unexpected",
         }
     }
 
@@ -117,6 +120,7 @@ impl Fault {
             Fault::MisDecodeType => "decodes the message type with the class bits misplaced",
             Fault::TruncateText => "text attributes lose their last byte (decode and encode)",
             Fault::IntegrityFullLength => "verifies MESSAGE-INTEGRITY without adjusting the header length",
+            Fault::RejectUnexpected => "the responder answers 400 to requests carrying response-only attributes",
         }
     }
 
@@ -415,7 +419,9 @@ impl FaultyResponder {
                 Fault::TrustAfterIntegrity => rebuild(&d, key.as_deref(), |_, attrs| {
                     // Move whatever followed MESSAGE-INTEGRITY in front of it, so the base
                     // acts on it: the effect of trusting unauthenticated attributes.
-                    if let Some(i) = attrs.iter().position(|a| a.attr_type == MESSAGE_INTEGRITY) {
+                    if let Some(i) =
+                        attrs.iter().position(|a| matches!(a.attr_type, MESSAGE_INTEGRITY | MESSAGE_INTEGRITY_SHA256))
+                    {
                         let tail: Vec<_> = attrs.drain(i + 1..).filter(|a| a.attr_type != FINGERPRINT).collect();
                         let at = i;
                         for (k, a) in tail.into_iter().enumerate() {
@@ -523,6 +529,16 @@ impl StunResponder for FaultyResponder {
         }
         if self.faults.contains(&Fault::RejectUnknownOptional) && has_unknown_optional(datagram) {
             return Ok(Vec::new());
+        }
+        if self.faults.contains(&Fault::RejectUnexpected) {
+            if let Ok(m) = Message::parse(datagram) {
+                if m.class == Class::Request && (m.has(XOR_MAPPED_ADDRESS) || m.has(ERROR_CODE)) {
+                    return Ok(vec![Builder::new(Class::Error, m.method, m.transaction_id)
+                        .error_code(400, "Bad Request")
+                        .fingerprint()
+                        .build()]);
+                }
+            }
         }
         let request = self.mutate_request(datagram);
         let replies = self.inner.exchange(&request)?;

@@ -23,6 +23,7 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-6.3.1.1-3", "rfc8489-14.8-10"], ..case("stun.8489.6.3.1.1.unknown-attributes-listed", "The 420 response lists the unknown attribute in UNKNOWN-ATTRIBUTES", "6.3.1.1", Must, "For example, for an error code of 420 (Unknown Attribute), the server MUST include an UNKNOWN-ATTRIBUTES attribute.", SHORT_TERM, unknown_attributes_listed) },
     Case { covers: &["rfc8489-6.3.1-1"], ..case("stun.8489.6.3.1.retransmission-answered-alike", "A retransmitted request gets the same answer as the original", "6.3.1", Must, "The server MUST respond to retransmissions such that the following property is preserved: if the client receives the response to the retransmission and not the response that was sent to the original request, the overall state on the client and server is identical to the case where only the response to the original retransmission is received", RESPONDER, retransmission_answered_alike) },
     Case { covers: &["rfc8489-6.3.1.1-2"], ..case("stun.8489.6.3.1.1.error-reason-phrase", "Error responses carry a reason phrase", "6.3.1.1", Should, "The reason phrase is not fixed but SHOULD be something suitable for the error code.", SHORT_TERM, error_reason_phrase) },
+    Case { covers: &["rfc8489-6.3-2"], ..case("stun.8489.6.3.known-unexpected-ignored", "A response-only attribute in a request does not change the answer", "6.3", Should, "Known-but-unexpected attributes SHOULD be ignored by the agent.", RESPONDER, known_unexpected_ignored) },
     Case { covers: &["rfc8489-6.3.1.1-5"], ..case("stun.8489.6.3.1.1.software", "Responses carry SOFTWARE", "6.3.1.1", Should, "In addition, the server SHOULD add a SOFTWARE attribute to the message.", RESPONDER, software_present) },
 ];
 
@@ -187,5 +188,27 @@ fn error_reason_phrase(ctx: &mut Ctx) -> Verdict {
         Some((_, reason)) if !reason.trim().is_empty() => Outcome::Pass,
         Some((code, _)) => Outcome::NonStrict { why: format!("error {code} with an empty reason phrase") },
         None => Outcome::fail("an ERROR-CODE attribute in the error response", describe(&m)),
+    })
+}
+
+fn known_unexpected_ignored(ctx: &mut Ctx) -> Verdict {
+    // XOR-MAPPED-ADDRESS and ERROR-CODE belong in responses; in a request they are known
+    // but unexpected.
+    let creds = credentials(ctx)?;
+    let txid = ctx.txid();
+    let head = request_head(ctx, &creds, txid)
+        .xor_mapped_address("192.0.2.9:9999".parse().unwrap_or_else(|_| unreachable!()))
+        .error_code(500, "Server Error");
+    let req = seal(head, &creds);
+    control(ctx)?;
+    let replies = ctx.exchange(&req)?;
+    Ok(match answers(&replies, &txid).first() {
+        Some(m) if m.class == Class::Success => Outcome::Pass,
+        Some(m) => Outcome::NonStrict {
+            why: format!("a request carrying XOR-MAPPED-ADDRESS and ERROR-CODE got {}", describe(m)),
+        },
+        None => {
+            Outcome::NonStrict { why: "a request carrying XOR-MAPPED-ADDRESS and ERROR-CODE got no response".into() }
+        }
     })
 }

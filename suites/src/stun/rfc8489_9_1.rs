@@ -25,6 +25,7 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-9.1.3-13"], tags: &["security"], ..case("stun.8489.9.1.3.error-without-integrity", "Authentication errors carry neither MESSAGE-INTEGRITY nor USERNAME", "9.1.3", Must, "If any of the checks fail, a server MUST NOT include a MESSAGE-INTEGRITY-SHA256, MESSAGE-INTEGRITY, or USERNAME attribute in the error response.", SHORT_TERM, error_without_integrity) },
     Case { covers: &["rfc8489-9.1.3-10"], tags: &["security"], ..case("stun.8489.9.1.3.sha256-response", "A check authenticated with MESSAGE-INTEGRITY-SHA256 is answered with it", "9.1.3", Must, RESPONSE_SHA, SHORT_TERM, sha256_response) },
     Case { covers: &["rfc8489-9-1"], tags: &["security"], ..case("stun.8489.9.attributes-after-integrity-ignored", "An attribute after MESSAGE-INTEGRITY does not change the answer", "9", Must, IGNORE_AFTER, SHORT_TERM, attributes_after_integrity_ignored) },
+    Case { covers: &["rfc8489-9-2"], tags: &["security"], ..case("stun.8489.9.attributes-after-sha256-ignored", "An attribute after MESSAGE-INTEGRITY-SHA256 does not change the answer", "9", Must, "Similarly, agents MUST ignore all attributes that follow the MESSAGE-INTEGRITY-SHA256 attribute if the MESSAGE-INTEGRITY attribute is not present, with the exception of the FINGERPRINT attribute.", SHORT_TERM, attributes_after_sha256_ignored) },
     Case { covers: &[], tags: &["security"], ..case("stun.8489.6.3.fingerprint-mismatch-discarded", "A check with a wrong FINGERPRINT is discarded (ICE uses FINGERPRINT)", "6.3", Must, FP_USED, SHORT_TERM, fingerprint_mismatch_discarded) },
     Case { covers: &[], ..case("stun.8489.6.3.fingerprint-missing-discarded", "A check without FINGERPRINT is discarded (ICE uses FINGERPRINT)", "6.3", Must, FP_USED, SHORT_TERM, fingerprint_missing_discarded) },
     Case { covers: &["rfc8489-14.7-1"], ..case("stun.8489.14.7.response-fingerprint", "The response ends with a correct FINGERPRINT", "14.7", Must, "When present, the FINGERPRINT attribute MUST be the last attribute in the message and thus will appear after MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256.", SHORT_TERM, response_fingerprint) },
@@ -199,4 +200,27 @@ fn response_fingerprint(ctx: &mut Ctx) -> Verdict {
         }
         _ => Outcome::fail("FINGERPRINT as the last attribute", describe(&m)),
     })
+}
+
+fn attributes_after_sha256_ignored(ctx: &mut Ctx) -> Verdict {
+    // Control: the agent must answer a check authenticated with MESSAGE-INTEGRITY-SHA256
+    // alone, or there is nothing to compare with.
+    let c = check_parts(ctx)?;
+    let username = c.username.clone();
+    let plain = head(ctx, &c, Some(&username)).message_integrity_sha256(&c.key, 32).fingerprint().build();
+    let replies = ctx.exchange(&plain)?;
+    if !answers(&replies, &c.txid).iter().any(|m| m.class == Class::Success) {
+        return Ok(Outcome::Informational {
+            note: "no success response to a check authenticated with MESSAGE-INTEGRITY-SHA256 only, nothing to compare"
+                .into(),
+        });
+    }
+    let c = Check { txid: ctx.txid(), ..c };
+    let req = head(ctx, &c, Some(&username))
+        .message_integrity_sha256(&c.key, 32)
+        .attr(UNASSIGNED_REQUIRED, &[1, 2, 3, 4])
+        .fingerprint()
+        .build();
+    let m = one_answer(ctx, &req, &c.txid, "a success response")?;
+    Ok(check(m.class == Class::Success, "a success response (the trailing attribute ignored)", || describe(&m)))
 }

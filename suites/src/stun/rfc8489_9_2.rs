@@ -23,7 +23,9 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-9.2.4-12", "rfc8489-9.2.4-13", "rfc8489-9.2.4-14"], tags: &["security"], ..case("stun.8489.9.2.4.unknown-user-401", "An unknown USERNAME draws 401 with REALM and NONCE", "9.2.4", Must, "If the value of the USERNAME or USERHASH attribute is not valid, the server MUST generate an error response with an error code of 401 (Unauthenticated). This response MUST include a REALM value. The response MUST include a NONCE, selected by the server.", LONG_TERM, unknown_user_401) },
     Case { covers: &["rfc8489-9.2.4-22"], ..case("stun.8489.9.2.4.stale-nonce-retry-succeeds", "The NONCE sent with 438 is valid: the retry with it succeeds", "9.2.4", Must, "The NONCE attribute value MUST be valid.", LONG_TERM, stale_nonce_retry_succeeds) },
     Case { covers: &["rfc8489-9.2-1", "rfc8489-9.2.4-6"], ..case("stun.8489.9.2.nonce-cookie", "The NONCE carries the nonce cookie and PASSWORD-ALGORITHMS matches its bit", "9.2", Must, "To indicate that it supports this specification, a server MUST prepend the NONCE attribute value with the character string composed of \"obMatJos2\" concatenated with the (4-character) base64 [RFC4648] encoding of the 24-bit STUN Security Features as defined in Section 18.1.", LONG_TERM, nonce_cookie) },
-    Case { covers: &["rfc8489-12-5"], ..case("stun.8489.12.fingerprint-not-required", "A STUN server answers a Binding request without FINGERPRINT", "12", Must, "It MAY utilize the FINGERPRINT mechanism but MUST NOT require it.", OPEN_BINDING, fingerprint_not_required) },
+    Case { covers: &["rfc8489-9.2.4-10", "rfc8489-9.2.4-16"], ..case("stun.8489.9.2.4.errors-without-credentials", "400 and 401 (unknown user) responses carry no USERNAME or USERHASH", "9.2.4", Should, "This response SHOULD NOT include a USERNAME, USERHASH, NONCE, or REALM attribute. ... The response SHOULD NOT contain a USERNAME or USERHASH attribute.", LONG_TERM, errors_without_credentials) },
+    Case { covers: &["rfc8489-9.2.4-15", "rfc8489-9.2.4-21"], ..case("stun.8489.9.2.4.password-algorithms-in-errors", "An RFC 8489 server lists PASSWORD-ALGORITHMS in 401 (unknown user) and 438", "9.2.4", Must, "The response MUST include a PASSWORD-ALGORITHMS attribute. ... This response MUST include NONCE, REALM, and PASSWORD-ALGORITHMS attributes", LONG_TERM, password_algorithms_in_errors) },
+    Case { covers: &["rfc8489-12-5", "rfc8489-12-3"], ..case("stun.8489.12.fingerprint-not-required", "A STUN server answers a Binding request without FINGERPRINT", "12", Must, "It MAY utilize the FINGERPRINT mechanism but MUST NOT require it.", OPEN_BINDING, fingerprint_not_required) },
     Case { covers: &["rfc8489-12-6"], ..case("stun.8489.12.rfc3489-client-answered", "A STUN server answers an RFC 3489 Binding request (no magic cookie)", "12", Should, "Stand-alone STUN servers SHOULD support backwards compatibility with clients using [RFC3489], as described in Section 11.", OPEN_BINDING, rfc3489_client_answered) },
     Case { covers: &["rfc8489-12-1", "rfc8489-12-2"], ..case("stun.8489.6.3.1.1.open-binding-mapped-address", "A server answers an unauthenticated Binding request with the source address", "6.3.1.1", Must, "When forming the success response, the server adds an XOR-MAPPED-ADDRESS attribute to the response; this attribute contains the source transport address of the request message.", OPEN_BINDING, open_binding_mapped_address) },
 ];
@@ -228,4 +230,57 @@ fn rfc3489_client_answered(ctx: &mut Ctx) -> Verdict {
             ),
         }
     })
+}
+
+fn errors_without_credentials(ctx: &mut Ctx) -> Verdict {
+    // One username throughout (an unknown one): a server may tie a 5-tuple to the first
+    // username it sees, and switching would test that instead.
+    let lt = ctx.long_term()?;
+    let (_, realm, nonce) = challenge(ctx)?;
+    let stranger = LongTermCredentials { username: format!("{}-nobody", lt.username), ..lt.clone() };
+    let txid = ctx.txid();
+    let key = long_term_key(&stranger.username, &realm, &stranger.password);
+    let no_nonce = allocate(txid)
+        .text(USERNAME, &stranger.username)
+        .text(REALM, &realm)
+        .message_integrity(&key)
+        .fingerprint()
+        .build();
+    let bad_request = expect_error(ctx, &no_nonce, &txid, 400)?;
+    let (req, txid) = authenticated(ctx, &stranger, &realm, &nonce, &lt.password);
+    let unknown_user = expect_error(ctx, &req, &txid, 401)?;
+    let mut extra = Vec::new();
+    for (name, m, forbidden) in [
+        ("400", &bad_request, &[USERNAME, USERHASH, NONCE, REALM][..]),
+        ("401", &unknown_user, &[USERNAME, USERHASH][..]),
+    ] {
+        for t in forbidden.iter().filter(|t| m.has(**t)) {
+            extra.push(format!("{name} carries {}", attribute_name(*t)));
+        }
+    }
+    Ok(if extra.is_empty() { Outcome::Pass } else { Outcome::NonStrict { why: extra.join(", ") } })
+}
+
+fn password_algorithms_in_errors(ctx: &mut Ctx) -> Verdict {
+    let lt = ctx.long_term()?;
+    let (_, realm, nonce) = challenge(ctx)?;
+    if !nonce.starts_with("obMatJos2") {
+        return Ok(Outcome::Informational {
+            note: "the server's NONCE has no nonce cookie: it does not claim RFC 8489 (PASSWORD-ALGORITHMS is an RFC 8489 addition)".into(),
+        });
+    }
+    let stranger = LongTermCredentials { username: format!("{}-nobody", lt.username), ..lt.clone() };
+    let (req, txid) = authenticated(ctx, &stranger, &realm, &nonce, &lt.password);
+    let unknown_user = expect_error(ctx, &req, &txid, 401)?;
+    let forged: String = nonce.chars().rev().collect();
+    let (req, txid) = authenticated(ctx, &lt, &realm, &forged, &lt.password);
+    let stale = expect_error(ctx, &req, &txid, 438)?;
+    let missing: Vec<&str> = [("401", &unknown_user), ("438", &stale)]
+        .into_iter()
+        .filter(|(_, m)| !m.has(PASSWORD_ALGORITHMS))
+        .map(|(n, _)| n)
+        .collect();
+    Ok(check(missing.is_empty(), "PASSWORD-ALGORITHMS in the 401 and the 438", || {
+        format!("missing in {}", missing.join(" and "))
+    }))
 }
