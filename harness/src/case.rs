@@ -69,10 +69,12 @@ pub enum Capability {
     StunLongTerm,
     /// The responder answers Binding requests that carry no credentials (a STUN server).
     StunOpenBinding,
+    /// Parses SDP and serializes it back.
+    SdpCodec,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 7] = [
+    pub const ALL: [Capability; 8] = [
         Capability::StunCodec,
         Capability::StunCheck,
         Capability::StunEncode,
@@ -80,6 +82,7 @@ impl Capability {
         Capability::StunShortTerm,
         Capability::StunLongTerm,
         Capability::StunOpenBinding,
+        Capability::SdpCodec,
     ];
 
     pub fn name(self) -> &'static str {
@@ -91,6 +94,7 @@ impl Capability {
             Capability::StunShortTerm => "stun-short-term",
             Capability::StunLongTerm => "stun-long-term",
             Capability::StunOpenBinding => "stun-open-binding",
+            Capability::SdpCodec => "sdp-codec",
         }
     }
 

@@ -89,6 +89,14 @@ impl Ctx {
         Ok(out)
     }
 
+    /// Asks the target to parse `sdp` and serialize it back.
+    pub fn sdp_round_trip(&mut self, sdp: &str) -> Result<Result<String, String>, Outcome> {
+        match &mut self.session.sdp {
+            Some(c) => c.round_trip(sdp).map_err(outcome_of),
+            None => Err(Outcome::Unsupported { why: "target has no SDP parser".into() }),
+        }
+    }
+
     fn responder(&mut self) -> Result<&mut dyn crate::target::StunResponder, Outcome> {
         match &mut self.session.responder {
             Some(r) => Ok(r.as_mut()),

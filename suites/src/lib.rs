@@ -1,6 +1,7 @@
 //! rtcspec-suites: the conformance cases, one module per protocol and one file per RFC
 //! section, plus each RFC's requirement inventory as data.
 
+pub mod sdp;
 pub mod stun;
 
 use rtcspec_harness::requirements::Inventory;
@@ -8,11 +9,13 @@ use rtcspec_harness::Case;
 
 /// Every case of every suite.
 pub fn all_cases() -> Vec<&'static Case> {
-    stun::cases()
+    let mut all = stun::cases();
+    all.extend(sdp::cases());
+    all
 }
 
 /// The suites by name, for `--suite` and `rtcspec list`.
-pub const SUITES: &[&str] = &["stun"];
+pub const SUITES: &[&str] = &["stun", "sdp"];
 
 /// The requirement inventories, compiled in so rtcspec never needs the RFC texts at run time.
 /// A parse error here is a packaging bug, caught by the crate's tests.

@@ -11,6 +11,7 @@ pub mod in_process;
 pub mod model;
 pub mod mutant;
 pub mod reference;
+pub mod sdp_codec;
 pub mod server;
 pub mod shim;
 pub mod spec;
@@ -93,11 +94,18 @@ pub trait StunResponder: Send {
     fn exchange(&mut self, datagram: &[u8]) -> Result<Vec<Vec<u8>>, TargetError>;
 }
 
+/// An SDP parser and serializer: parse the text, then write it back out.
+pub trait SdpCodec: Send {
+    /// `Ok(Ok(text))`: accepted, re-serialized as `text`; `Ok(Err(reason))`: rejected.
+    fn round_trip(&mut self, sdp: &str) -> Result<Result<String, String>, TargetError>;
+}
+
 /// What a case gets to work with on one target.
 #[derive(Default)]
 pub struct Session {
     pub codec: Option<Box<dyn StunCodec>>,
     pub responder: Option<Box<dyn StunResponder>>,
+    pub sdp: Option<Box<dyn SdpCodec>>,
 }
 
 /// Facts about a target that reports print.
@@ -124,14 +132,15 @@ pub trait Driver: Send {
     }
 }
 
-/// What a STUN library with an ICE agent offers: decode, verify, encode, and answer checks
-/// with short-term credentials (the reference and the model).
-pub const ICE_AGENT_WITH_CODEC: [Capability; 5] = [
+/// What a stack with a STUN library, an ICE agent and an SDP parser offers: decode, verify,
+/// encode, answer checks with short-term credentials, round-trip SDP (reference and model).
+pub const ICE_AGENT_WITH_CODEC: [Capability; 6] = [
     Capability::StunCodec,
     Capability::StunCheck,
     Capability::StunEncode,
     Capability::StunResponder,
     Capability::StunShortTerm,
+    Capability::SdpCodec,
 ];
 
 /// The in-process targets that need no file.

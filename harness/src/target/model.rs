@@ -177,6 +177,10 @@ impl Driver for ModelDriver {
     }
 
     fn open(&mut self, seed: u64) -> Result<Session, TargetError> {
-        Ok(Session { codec: Some(Box::new(ModelCodec)), responder: Some(Box::new(ModelResponder::new(seed))) })
+        Ok(Session {
+            codec: Some(Box::new(ModelCodec)),
+            responder: Some(Box::new(ModelResponder::new(seed))),
+            sdp: Some(Box::new(super::sdp_codec::ModelSdp)),
+        })
     }
 }

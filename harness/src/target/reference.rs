@@ -273,6 +273,7 @@ impl Driver for ReferenceDriver {
         Ok(Session {
             codec: Some(Box::new(ReferenceCodec::new()?)),
             responder: Some(Box::new(ReferenceResponder::new(seed)?)),
+            sdp: Some(Box::new(super::sdp_codec::ReferenceSdp)),
         })
     }
 }

@@ -174,10 +174,20 @@ impl Driver for Str0mDriver {
     }
 
     fn capabilities(&self) -> Vec<Capability> {
-        vec![Capability::StunCodec, Capability::StunCheck, Capability::StunResponder, Capability::StunShortTerm]
+        vec![
+            Capability::StunCodec,
+            Capability::StunCheck,
+            Capability::StunResponder,
+            Capability::StunShortTerm,
+            Capability::SdpCodec,
+        ]
     }
 
     fn open(&mut self, seed: u64) -> Result<Session, TargetError> {
-        Ok(Session { codec: Some(Box::new(Str0mCodec)), responder: Some(Box::new(Str0mResponder::new(seed)?)) })
+        Ok(Session {
+            codec: Some(Box::new(Str0mCodec)),
+            responder: Some(Box::new(Str0mResponder::new(seed)?)),
+            sdp: Some(Box::new(super::sdp_codec::Str0mSdp)),
+        })
     }
 }
