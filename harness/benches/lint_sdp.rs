@@ -32,6 +32,9 @@ fn lint_corpus(c: &mut Criterion) {
     group.bench_function(format!("corpus-{}-files", sdps.len()), |b| {
         b.iter(|| sdps.iter().map(|s| lint(s).0.len()).sum::<usize>())
     });
+    group.bench_function("parse-only", |b| {
+        b.iter(|| sdps.iter().map(|s| rtcspec_harness::sdp::Sdp::parse(s).lines.len()).sum::<usize>())
+    });
     group.finish();
 }
 

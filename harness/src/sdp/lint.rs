@@ -1,8 +1,6 @@
 //! `rtcspec lint sdp`: the checks a developer wants on an SDP from a bug report. Each rule
 //! quotes its RFC sentence; each finding names the line, the rule and a one-line fix.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::parse::{Line, Sdp};
@@ -253,84 +251,138 @@ fn check_session(sdp: &Sdp, out: &mut Out) {
     check_order(out, session, SESSION_ORDER, "session");
 }
 
-fn check_media(sdp: &Sdp, out: &mut Out) {
-    let session_c = sdp.session().iter().any(|l| l.kind == Some('c'));
-    for m in &sdp.media {
-        let mline = sdp.m_line(m);
-        let body = sdp.body(m);
-        let f: Vec<&str> = mline.value.split(' ').collect();
-        let port_ok = f.get(1).is_some_and(|p| {
-            let (port, count) = p.split_once('/').unwrap_or((p, "1"));
-            digits(port, 5) && port.parse::<u32>().is_ok_and(|n| n <= 65535) && digits(count, 5)
-        });
-        if f.len() < 4 || f.iter().any(|x| x.is_empty()) || !port_ok {
-            out.add(MEDIA_LINE, mline.number, format!("m={}", short(&mline.value)));
-        }
-        let proto = f.get(2).copied().unwrap_or("");
-        let fmts: Vec<&str> = f.iter().skip(3).copied().collect();
-        if proto.contains("RTP/") {
-            for fmt in &fmts {
-                if !digits(fmt, 3) || fmt.parse::<u32>().is_ok_and(|n| n > 127) {
-                    out.add(RTP_FORMATS, mline.number, format!("{fmt:?} is not an RTP payload type"));
-                }
-            }
-            for name in ["rtpmap", "fmtp"] {
-                for (l, v) in Sdp::attributes(body, name) {
-                    let pt = v.unwrap_or("").split(' ').next().unwrap_or("");
-                    if !fmts.contains(&pt) {
-                        out.add(
-                            RTPMAP_LISTED,
-                            l.number,
-                            format!("a={name} for payload type {pt:?}, not on the m= line"),
-                        );
+/// What the section rules need from one section, gathered in a single pass over its lines.
+#[derive(Default)]
+struct Section<'s> {
+    mid: Option<&'s str>,
+    ufrag: Option<(usize, &'s str)>,
+    pwd: Option<(usize, &'s str)>,
+    has_c: bool,
+    directions: usize,
+    second_direction: usize,
+    /// (line, attribute, payload type) of a=rtpmap and a=fmtp.
+    payload_refs: Vec<(usize, &'static str, &'s str)>,
+}
+
+fn summarize<'s>(lines: &'s [Line]) -> Section<'s> {
+    let mut s = Section::default();
+    for l in lines {
+        match l.kind {
+            Some('c') => s.has_c = true,
+            Some('a') => match l.attribute() {
+                ("mid", v) if s.mid.is_none() => s.mid = v,
+                ("ice-ufrag", v) if s.ufrag.is_none() => s.ufrag = Some((l.number, v.unwrap_or(""))),
+                ("ice-pwd", v) if s.pwd.is_none() => s.pwd = Some((l.number, v.unwrap_or(""))),
+                ("sendrecv" | "sendonly" | "recvonly" | "inactive", None) => {
+                    s.directions += 1;
+                    if s.directions == 2 {
+                        s.second_direction = l.number;
                     }
                 }
-            }
-        }
-        if !session_c && !body.iter().any(|l| l.kind == Some('c')) {
-            out.add(CONNECTION, mline.number, "no c= line here and none at session level");
-        }
-        check_order(out, body, MEDIA_ORDER, "media");
-        if body.iter().any(|l| l.kind == Some('m')) {
-            continue;
-        }
-        let directions: Vec<&Line> = body
-            .iter()
-            .filter(|l| {
-                l.kind == Some('a') && matches!(l.value.as_ref(), "sendrecv" | "sendonly" | "recvonly" | "inactive")
-            })
-            .collect();
-        if directions.len() > 1 {
-            out.add(
-                DIRECTION,
-                directions[1].number,
-                format!("{} direction attributes in one section", directions.len()),
-            );
+                (name @ ("rtpmap" | "fmtp"), v) => {
+                    let pt = v.unwrap_or("").split(' ').next().unwrap_or("");
+                    s.payload_refs.push((l.number, if name == "rtpmap" { "rtpmap" } else { "fmtp" }, pt));
+                }
+                _ => {}
+            },
+            _ => {}
         }
     }
-    let session_dirs = sdp
-        .session()
-        .iter()
-        .filter(|l| {
-            l.kind == Some('a') && matches!(l.value.as_ref(), "sendrecv" | "sendonly" | "recvonly" | "inactive")
-        })
-        .count();
-    if session_dirs > 1 {
-        out.add(DIRECTION, 0, format!("{session_dirs} direction attributes at session level"));
+    s
+}
+
+fn check_media_line(out: &mut Out, mline: &Line, section: &Section) {
+    let f: Vec<&str> = mline.value.split(' ').collect();
+    let port_ok = f.get(1).is_some_and(|p| {
+        let (port, count) = p.split_once('/').unwrap_or((p, "1"));
+        digits(port, 5) && port.parse::<u32>().is_ok_and(|n| n <= 65535) && digits(count, 5)
+    });
+    if f.len() < 4 || f.iter().any(|x| x.is_empty()) || !port_ok {
+        out.add(MEDIA_LINE, mline.number, format!("m={}", short(&mline.value)));
+    }
+    if !f.get(2).is_some_and(|p| p.contains("RTP/")) {
+        return;
+    }
+    let fmts = &f[3.min(f.len())..];
+    for fmt in fmts {
+        if !digits(fmt, 3) || fmt.parse::<u32>().is_ok_and(|n| n > 127) {
+            out.add(RTP_FORMATS, mline.number, format!("{fmt:?} is not an RTP payload type"));
+        }
+    }
+    for (line, name, pt) in &section.payload_refs {
+        if !fmts.contains(pt) {
+            out.add(RTPMAP_LISTED, *line, format!("a={name} for payload type {pt:?}, not on the m= line"));
+        }
     }
 }
 
-fn check_ice(sdp: &Sdp, out: &mut Out) {
-    let session = sdp.session();
-    let mut by_ufrag: HashMap<String, (String, usize)> = HashMap::new();
-    let uses_ice = sdp.lines.iter().any(|l| {
-        l.kind == Some('a') && matches!(l.attribute().0, "ice-ufrag" | "ice-pwd" | "candidate" | "ice-options")
-    });
-    let s_ufrag = Sdp::attributes(session, "ice-ufrag").next().map(|(l, v)| (l.number, v.unwrap_or("")));
-    let s_pwd = Sdp::attributes(session, "ice-pwd").next().map(|(l, v)| (l.number, v.unwrap_or("")));
+/// Rules over whole sections: m= lines, c= coverage, directions, ICE credentials per stream.
+fn check_sections(sdp: &Sdp, out: &mut Out, uses_ice: bool) {
+    let session = summarize(sdp.session());
+    let sections: Vec<Section> = sdp.media.iter().map(|m| summarize(sdp.body(m))).collect();
+    if session.directions > 1 {
+        out.add(
+            DIRECTION,
+            session.second_direction,
+            format!("{} direction attributes at session level", session.directions),
+        );
+    }
+    // Sections bundled together share the transport of their group (RFC 9143): credentials on
+    // any member cover the others.
+    let bundles: Vec<Vec<&str>> = Sdp::attributes(sdp.session(), "group")
+        .filter_map(|(_, v)| v?.strip_prefix("BUNDLE ").map(|m| m.split(' ').collect()))
+        .collect();
+    let credentialed: Vec<&str> =
+        sections.iter().filter(|s| s.ufrag.is_some() && s.pwd.is_some()).filter_map(|s| s.mid).collect();
+    let mut by_ufrag: Vec<(&str, &str, usize)> = Vec::new();
+    for (m, section) in sdp.media.iter().zip(&sections) {
+        let mline = sdp.m_line(m);
+        check_media_line(out, mline, section);
+        if !session.has_c && !section.has_c {
+            out.add(CONNECTION, mline.number, "no c= line here and none at session level");
+        }
+        check_order(out, sdp.body(m), MEDIA_ORDER, "media");
+        if section.directions > 1 {
+            out.add(
+                DIRECTION,
+                section.second_direction,
+                format!("{} direction attributes in one section", section.directions),
+            );
+        }
+        // A rejected section (port 0) carries no transport.
+        if !uses_ice || mline.value.split(' ').nth(1) == Some("0") {
+            continue;
+        }
+        let covered_by_bundle = section
+            .mid
+            .is_some_and(|mid| bundles.iter().any(|g| g.contains(&mid) && g.iter().any(|x| credentialed.contains(x))));
+        match (section.ufrag.or(session.ufrag), section.pwd.or(session.pwd)) {
+            (Some((n, u)), Some((_, p))) => match by_ufrag.iter().find(|(bu, _, _)| *bu == u) {
+                Some((_, other, at)) if *other != p => {
+                    out.add(SAME_UFRAG, n, format!("ice-ufrag {u:?} has a different ice-pwd than at line {at}"))
+                }
+                Some(_) => {}
+                None => by_ufrag.push((u, p, n)),
+            },
+            _ if covered_by_bundle => {}
+            (u, p) => {
+                let missing: Vec<&str> = [("ice-ufrag", u.is_none()), ("ice-pwd", p.is_none())]
+                    .into_iter()
+                    .filter_map(|(n, m)| m.then_some(n))
+                    .collect();
+                out.add(CREDENTIALS, mline.number, format!("no {} for this m= section", missing.join(" or ")))
+            }
+        }
+    }
+}
+
+/// Rules on single attribute lines, in one pass; says whether the description uses ICE.
+fn check_attribute_lines(sdp: &Sdp, out: &mut Out) -> bool {
+    let mut uses_ice = false;
     for l in sdp.lines.iter().filter(|l| l.kind == Some('a')) {
         match l.attribute() {
             ("ice-ufrag", v) => {
+                uses_ice = true;
                 let v = v.unwrap_or("");
                 if !(4..=256).contains(&v.chars().count()) || !v.chars().all(is_ice_char) {
                     out.add(UFRAG, l.number, format!("ice-ufrag {:?}", short(v)));
@@ -339,71 +391,62 @@ fn check_ice(sdp: &Sdp, out: &mut Out) {
                 }
             }
             ("ice-pwd", v) => {
+                uses_ice = true;
                 let v = v.unwrap_or("");
-                if !(22..=256).contains(&v.chars().count()) || !v.chars().all(is_ice_char) {
-                    out.add(
-                        PWD,
-                        l.number,
-                        format!(
-                            "ice-pwd of {} characters{}",
-                            v.chars().count(),
-                            if v.chars().all(is_ice_char) { "" } else { " with characters outside ice-char" }
-                        ),
-                    );
+                let chars_ok = v.chars().all(is_ice_char);
+                if !(22..=256).contains(&v.chars().count()) || !chars_ok {
+                    let outside = if chars_ok { "" } else { " with characters outside ice-char" };
+                    out.add(PWD, l.number, format!("ice-pwd of {} characters{outside}", v.chars().count()));
                 }
             }
-            ("candidate", v) => check_candidate(out, l.number, v.unwrap_or("")),
+            ("candidate", v) => {
+                uses_ice = true;
+                check_candidate(out, l.number, v.unwrap_or(""));
+            }
+            ("ice-options", _) => uses_ice = true,
+            ("fingerprint", v) => check_fingerprint(out, l.number, v.unwrap_or("")),
+            ("sctp-port", v) => {
+                let v = v.unwrap_or("");
+                let ok =
+                    digits(v, 5) && (v == "0" || !v.starts_with('0')) && v.parse::<u32>().is_ok_and(|p| p <= 65535);
+                if !ok {
+                    out.add(SCTP_PORT, l.number, format!("sctp-port:{}", short(v)));
+                }
+            }
+            ("max-message-size", v) if !v.is_some_and(|v| digits(v, 20)) => {
+                out.add(MAX_MESSAGE_SIZE, l.number, format!("max-message-size:{}", short(v.unwrap_or(""))));
+            }
             _ => {}
         }
     }
-    if !uses_ice {
+    uses_ice
+}
+
+fn check_fingerprint(out: &mut Out, line: usize, v: &str) {
+    let Some((hash, fp)) = v.split_once(' ') else {
+        out.add(FINGERPRINT, line, format!("fingerprint:{}", short(v)));
         return;
+    };
+    let mut pairs = 0;
+    let mut lower = false;
+    for p in fp.split(':') {
+        if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            out.add(FINGERPRINT, line, format!("fingerprint value {:?}", short(fp)));
+            return;
+        }
+        lower |= p.bytes().any(|b| b.is_ascii_lowercase());
+        pairs += 1;
     }
-    // Sections bundled together share the transport of their group (RFC 9143): credentials on
-    // any member cover the others.
-    let bundles: Vec<Vec<&str>> = Sdp::attributes(session, "group")
-        .filter_map(|(_, v)| v?.strip_prefix("BUNDLE ").map(|m| m.split(' ').collect()))
-        .collect();
-    let mid_of = |m: &super::parse::Media| Sdp::attributes(sdp.body(m), "mid").next().and_then(|(_, v)| v);
-    let credentialed_mids: Vec<&str> = sdp
-        .media
-        .iter()
-        .filter(|m| {
-            let b = sdp.body(m);
-            Sdp::attributes(b, "ice-ufrag").next().is_some() && Sdp::attributes(b, "ice-pwd").next().is_some()
-        })
-        .filter_map(&mid_of)
-        .collect();
-    for m in &sdp.media {
-        let body = sdp.body(m);
-        // A rejected section (port 0) carries no transport.
-        if sdp.m_line(m).value.split(' ').nth(1) == Some("0") {
-            continue;
-        }
-        let covered_by_bundle = mid_of(m).is_some_and(|mid| {
-            bundles.iter().any(|g| g.contains(&mid) && g.iter().any(|x| credentialed_mids.contains(x)))
-        });
-        let ufrag = Sdp::attributes(body, "ice-ufrag").next().map(|(l, v)| (l.number, v.unwrap_or(""))).or(s_ufrag);
-        let pwd = Sdp::attributes(body, "ice-pwd").next().map(|(l, v)| (l.number, v.unwrap_or(""))).or(s_pwd);
-        match (ufrag, pwd) {
-            (Some((n, u)), Some((_, p))) => {
-                if let Some((other, at)) = by_ufrag.get(u) {
-                    if other != p {
-                        out.add(SAME_UFRAG, n, format!("ice-ufrag {u:?} has a different ice-pwd than at line {at}"));
-                    }
-                } else {
-                    by_ufrag.insert(u.to_string(), (p.to_string(), n));
-                }
-            }
-            _ if covered_by_bundle => {}
-            (u, p) => {
-                let missing: Vec<&str> = [("ice-ufrag", u.is_none()), ("ice-pwd", p.is_none())]
-                    .into_iter()
-                    .filter_map(|(n, m)| m.then_some(n))
-                    .collect();
-                out.add(CREDENTIALS, sdp.m_line(m).number, format!("no {} for this m= section", missing.join(" or ")))
-            }
-        }
+    if lower {
+        out.add(FINGERPRINT, line, "fingerprint uses lower-case hex");
+    }
+    let expected =
+        [("sha-1", 20), ("sha-224", 28), ("sha-256", 32), ("sha-384", 48), ("sha-512", 64), ("md5", 16), ("md2", 16)]
+            .into_iter()
+            .find(|(name, _)| hash.eq_ignore_ascii_case(name))
+            .map(|(_, n)| n);
+    if let Some(n) = expected.filter(|n| *n != pairs) {
+        out.add(FINGERPRINT_LENGTH, line, format!("{hash} fingerprint of {pairs} bytes, {n} expected"));
     }
 }
 
@@ -442,57 +485,6 @@ fn check_candidate(out: &mut Out, line: usize, v: &str) {
     }
 }
 
-fn check_dtls_and_sctp(sdp: &Sdp, out: &mut Out) {
-    for l in sdp.lines.iter().filter(|l| l.kind == Some('a')) {
-        match l.attribute() {
-            ("fingerprint", v) => {
-                let v = v.unwrap_or("");
-                let Some((hash, fp)) = v.split_once(' ') else {
-                    out.add(FINGERPRINT, l.number, format!("fingerprint:{}", short(v)));
-                    continue;
-                };
-                let pairs: Vec<&str> = fp.split(':').collect();
-                let well_formed = pairs.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
-                if !well_formed {
-                    out.add(FINGERPRINT, l.number, format!("fingerprint value {:?}", short(fp)));
-                    continue;
-                }
-                if fp.bytes().any(|b| b.is_ascii_lowercase()) {
-                    out.add(FINGERPRINT, l.number, "fingerprint uses lower-case hex");
-                }
-                let expected = match hash.to_ascii_lowercase().as_str() {
-                    "sha-1" => Some(20),
-                    "sha-224" => Some(28),
-                    "sha-256" => Some(32),
-                    "sha-384" => Some(48),
-                    "sha-512" => Some(64),
-                    "md5" | "md2" => Some(16),
-                    _ => None,
-                };
-                if let Some(n) = expected.filter(|n| *n != pairs.len()) {
-                    out.add(
-                        FINGERPRINT_LENGTH,
-                        l.number,
-                        format!("{hash} fingerprint of {} bytes, {n} expected", pairs.len()),
-                    );
-                }
-            }
-            ("sctp-port", v) => {
-                let v = v.unwrap_or("");
-                let ok =
-                    digits(v, 5) && (v == "0" || !v.starts_with('0')) && v.parse::<u32>().is_ok_and(|p| p <= 65535);
-                if !ok {
-                    out.add(SCTP_PORT, l.number, format!("sctp-port:{}", short(v)));
-                }
-            }
-            ("max-message-size", v) if !v.is_some_and(|v| digits(v, 20)) => {
-                out.add(MAX_MESSAGE_SIZE, l.number, format!("max-message-size:{}", short(v.unwrap_or(""))));
-            }
-            _ => {}
-        }
-    }
-}
-
 /// All findings for one description, in line order.
 pub fn lint(input: &[u8]) -> (Vec<Finding>, usize) {
     let sdp = Sdp::parse(input);
@@ -503,9 +495,8 @@ pub fn lint(input: &[u8]) -> (Vec<Finding>, usize) {
     }
     check_lines(&sdp, &mut out);
     check_session(&sdp, &mut out);
-    check_media(&sdp, &mut out);
-    check_ice(&sdp, &mut out);
-    check_dtls_and_sctp(&sdp, &mut out);
+    let uses_ice = check_attribute_lines(&sdp, &mut out);
+    check_sections(&sdp, &mut out, uses_ice);
     out.findings.sort_by_key(|f| f.line);
     (out.findings, out.suppressed)
 }

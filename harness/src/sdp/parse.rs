@@ -23,13 +23,16 @@ pub struct Line<'a> {
     pub terminated: bool,
     pub has_nul: bool,
     pub valid_utf8: bool,
+    /// Position of the first ':' in `value`, found once while reading (attribute lookups
+    /// are the linter's hot path).
+    colon: Option<usize>,
 }
 
 impl Line<'_> {
     /// For `a=` lines: the attribute name and its value (after the first `:`).
     pub fn attribute(&self) -> (&str, Option<&str>) {
-        match self.value.split_once(':') {
-            Some((name, value)) => (name, Some(value)),
+        match self.colon {
+            Some(i) => (&self.value[..i], Some(&self.value[i + 1..])),
             None => (&self.value, None),
         }
     }
@@ -84,7 +87,8 @@ impl<'a> Sdp<'a> {
             } else {
                 (None, Cow::Borrowed(""))
             };
-            lines.push(Line { number, offset, kind, value, raw, crlf, terminated, has_nul, valid_utf8 });
+            let colon = if kind == Some('a') { value.find(':') } else { None };
+            lines.push(Line { number, offset, kind, value, raw, crlf, terminated, has_nul, valid_utf8, colon });
             offset += len + usize::from(terminated);
         }
         let m_lines: Vec<usize> =
