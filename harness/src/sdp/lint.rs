@@ -116,6 +116,9 @@ rules! {
     SCTP_PORT = "sdp.8841.5.2.sctp-port-syntax", "RFC 8841" "5.2" Must,
         "sctp-port-value = 1*5(DIGIT) ... The SCTP port range is between 0 and 65535 (both included). Leading zeroes MUST NOT be used.",
         "a=sctp-port:5000";
+    OPUS_RTPMAP = "sdp.7587.7.opus-rtpmap", "RFC 7587" "7" Must,
+        "The media subtype (\"opus\") goes in SDP \"a=rtpmap\" as the encoding name. The RTP clock rate in \"a=rtpmap\" MUST be 48000, and the number of channels MUST be 2.",
+        "a=rtpmap:<pt> opus/48000/2 (stereo or mono is signalled in a=fmtp, not here)";
     MAX_MESSAGE_SIZE = "sdp.8841.6.2.max-message-size-syntax", "RFC 8841" "6.2" Must,
         "max-message-size-value = 1*DIGIT",
         "a=max-message-size:262144 (0 means no limit)";
@@ -405,6 +408,13 @@ fn check_attribute_lines(sdp: &Sdp, out: &mut Out) -> bool {
             }
             ("ice-options", _) => uses_ice = true,
             ("fingerprint", v) => check_fingerprint(out, l.number, v.unwrap_or("")),
+            ("rtpmap", Some(v)) => {
+                // Media subtype names are case-insensitive (RFC 6838 §4.2): OPUS is opus.
+                let codec = v.split_once(' ').map_or("", |(_, c)| c);
+                if codec.len() >= 5 && codec[..5].eq_ignore_ascii_case("opus/") && &codec[5..] != "48000/2" {
+                    out.add(OPUS_RTPMAP, l.number, format!("a=rtpmap:{v}"));
+                }
+            }
             ("sctp-port", v) => {
                 let v = v.unwrap_or("");
                 let ok =
@@ -544,6 +554,7 @@ m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:1\
             ("19:E2:1C", "19:e2:1C", FINGERPRINT),
             (":88:A2\r\n", ":88\r\n", FINGERPRINT_LENGTH),
             ("sctp-port:5000", "sctp-port:05000", SCTP_PORT),
+            ("opus/48000/2", "OPUS/48000", OPUS_RTPMAP),
             ("max-message-size:262144", "max-message-size:big", MAX_MESSAGE_SIZE),
             (
                 "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n",
