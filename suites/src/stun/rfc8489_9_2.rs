@@ -67,6 +67,21 @@ fn authenticated(
     (req, txid)
 }
 
+/// A nonce of the server's length and alphabet that it did not issue: its own, reversed.
+fn forged_nonce(nonce: &str) -> String {
+    let forged: String = nonce.chars().rev().collect();
+    if forged == nonce {
+        format!("{nonce}x")
+    } else {
+        forged
+    }
+}
+
+/// The configured credentials with a username the server does not know.
+fn stranger(lt: &LongTermCredentials) -> LongTermCredentials {
+    LongTermCredentials { username: format!("{}-nobody", lt.username), ..lt.clone() }
+}
+
 fn no_integrity_401(ctx: &mut Ctx) -> Verdict {
     ctx.long_term()?;
     challenge(ctx)?;
@@ -99,10 +114,7 @@ fn bad_integrity_401(ctx: &mut Ctx) -> Verdict {
 fn stale_nonce_438(ctx: &mut Ctx) -> Verdict {
     let lt = ctx.long_term()?;
     let (_, realm, nonce) = challenge(ctx)?;
-    // Same length and alphabet as the server's nonce, but not one it issued.
-    let forged: String = nonce.chars().rev().collect();
-    let forged = if forged == nonce { format!("{nonce}x") } else { forged };
-    let (req, txid) = authenticated(ctx, &lt, &realm, &forged, &lt.password);
+    let (req, txid) = authenticated(ctx, &lt, &realm, &forged_nonce(&nonce), &lt.password);
     let m = expect_error(ctx, &req, &txid, 438)?;
     Ok(has_realm_and_nonce(&m))
 }
@@ -155,7 +167,7 @@ fn open_binding_mapped_address(ctx: &mut Ctx) -> Verdict {
 fn unknown_user_401(ctx: &mut Ctx) -> Verdict {
     let lt = ctx.long_term()?;
     let (_, realm, nonce) = challenge(ctx)?;
-    let stranger = LongTermCredentials { username: format!("{}-nobody", lt.username), ..lt.clone() };
+    let stranger = stranger(&lt);
     let (req, txid) = authenticated(ctx, &stranger, &realm, &nonce, &lt.password);
     let m = expect_error(ctx, &req, &txid, 401)?;
     Ok(has_realm_and_nonce(&m))
@@ -164,9 +176,7 @@ fn unknown_user_401(ctx: &mut Ctx) -> Verdict {
 fn stale_nonce_retry_succeeds(ctx: &mut Ctx) -> Verdict {
     let lt = ctx.long_term()?;
     let (_, realm, nonce) = challenge(ctx)?;
-    let forged: String = nonce.chars().rev().collect();
-    let forged = if forged == nonce { format!("{nonce}x") } else { forged };
-    let (req, txid) = authenticated(ctx, &lt, &realm, &forged, &lt.password);
+    let (req, txid) = authenticated(ctx, &lt, &realm, &forged_nonce(&nonce), &lt.password);
     let stale = expect_error(ctx, &req, &txid, 438)?;
     let Some(fresh) = stale.text(NONCE) else {
         return Ok(Outcome::fail("a NONCE in the 438 response", describe(&stale)));
@@ -237,7 +247,7 @@ fn errors_without_credentials(ctx: &mut Ctx) -> Verdict {
     // username it sees, and switching would test that instead.
     let lt = ctx.long_term()?;
     let (_, realm, nonce) = challenge(ctx)?;
-    let stranger = LongTermCredentials { username: format!("{}-nobody", lt.username), ..lt.clone() };
+    let stranger = stranger(&lt);
     let txid = ctx.txid();
     let key = long_term_key(&stranger.username, &realm, &stranger.password);
     let no_nonce = allocate(txid)
@@ -269,11 +279,10 @@ fn password_algorithms_in_errors(ctx: &mut Ctx) -> Verdict {
             note: "the server's NONCE has no nonce cookie: it does not claim RFC 8489 (PASSWORD-ALGORITHMS is an RFC 8489 addition)".into(),
         });
     }
-    let stranger = LongTermCredentials { username: format!("{}-nobody", lt.username), ..lt.clone() };
+    let stranger = stranger(&lt);
     let (req, txid) = authenticated(ctx, &stranger, &realm, &nonce, &lt.password);
     let unknown_user = expect_error(ctx, &req, &txid, 401)?;
-    let forged: String = nonce.chars().rev().collect();
-    let (req, txid) = authenticated(ctx, &lt, &realm, &forged, &lt.password);
+    let (req, txid) = authenticated(ctx, &lt, &realm, &forged_nonce(&nonce), &lt.password);
     let stale = expect_error(ctx, &req, &txid, 438)?;
     let missing: Vec<&str> = [("401", &unknown_user), ("438", &stale)]
         .into_iter()
