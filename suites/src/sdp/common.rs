@@ -99,6 +99,14 @@ pub fn expect_rejected(ctx: &mut Ctx, bad: &str, what: &str) -> Verdict {
     })
 }
 
+/// A parser must accept `text`.
+pub fn expect_accepted(ctx: &mut Ctx, text: &str, what: &str) -> Verdict {
+    Ok(match ctx.sdp_round_trip(text)? {
+        Ok(_) => Outcome::Pass,
+        Err(reason) => Outcome::fail(format!("{what} accepted"), format!("rejected: {reason}")),
+    })
+}
+
 /// Values of attribute `name` in each section, read from `text` with rtcspec's reader.
 pub fn attribute_values(text: &str, name: &str) -> Vec<String> {
     let sdp = Sdp::parse(text.as_bytes());

@@ -36,10 +36,7 @@ pub const CASES: &[Case] = &[
 ];
 
 fn well_formed_accepted(ctx: &mut Ctx) -> Verdict {
-    Ok(match ctx.sdp_round_trip(OFFER)? {
-        Ok(_) => rtcspec_harness::Outcome::Pass,
-        Err(reason) => rtcspec_harness::Outcome::fail("the well-formed offer accepted", format!("rejected: {reason}")),
-    })
+    expect_accepted(ctx, OFFER, "the well-formed offer")
 }
 
 fn version_rejected(ctx: &mut Ctx) -> Verdict {
