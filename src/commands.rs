@@ -351,7 +351,7 @@ fn targets_into(args: &TargetsArgs, out: &mut String) {
         }
     }
     outln!(out, "\nMutant faults (--target mutant:FAULT,... or mutant@BASE:FAULT,...):");
-    for f in Fault::ALL {
+    for f in Fault::all() {
         outln!(out, "  {:<24} {}", f.name(), f.description());
     }
 }

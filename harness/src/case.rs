@@ -71,10 +71,12 @@ pub enum Capability {
     StunOpenBinding,
     /// Parses SDP and serializes it back.
     SdpCodec,
+    /// Answers a remote SDP offer as a JSEP endpoint (setRemoteDescription, createAnswer).
+    SdpAnswerer,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 8] = [
+    pub const ALL: [Capability; 9] = [
         Capability::StunCodec,
         Capability::StunCheck,
         Capability::StunEncode,
@@ -83,6 +85,7 @@ impl Capability {
         Capability::StunLongTerm,
         Capability::StunOpenBinding,
         Capability::SdpCodec,
+        Capability::SdpAnswerer,
     ];
 
     pub fn name(self) -> &'static str {
@@ -95,6 +98,7 @@ impl Capability {
             Capability::StunLongTerm => "stun-long-term",
             Capability::StunOpenBinding => "stun-open-binding",
             Capability::SdpCodec => "sdp-codec",
+            Capability::SdpAnswerer => "sdp-answerer",
         }
     }
 

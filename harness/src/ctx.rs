@@ -97,6 +97,14 @@ impl Ctx {
         }
     }
 
+    /// Asks the target, as a JSEP answerer, for its answer to `offer`.
+    pub fn sdp_answer(&mut self, offer: &str) -> Result<Result<String, String>, Outcome> {
+        match &mut self.session.answerer {
+            Some(a) => a.answer(offer).map_err(outcome_of),
+            None => Err(Outcome::Unsupported { why: "target does not answer SDP offers".into() }),
+        }
+    }
+
     fn responder(&mut self) -> Result<&mut dyn crate::target::StunResponder, Outcome> {
         match &mut self.session.responder {
             Some(r) => Ok(r.as_mut()),

@@ -34,7 +34,7 @@ fn every_case_fails_against_some_single_fault_mutant() {
     let cases = model_cases();
     let mut failed_by: BTreeMap<String, BTreeSet<&str>> =
         cases.iter().map(|c| (c.id.to_string(), BTreeSet::new())).collect();
-    for fault in Fault::ALL {
+    for fault in Fault::all() {
         for r in run_named(&format!("mutant@model:{}", fault.name()), &cases) {
             if matches!(r.kind(), OutcomeKind::Fail | OutcomeKind::NonStrict) {
                 failed_by.get_mut(&r.id).unwrap().insert(fault.name());

@@ -122,6 +122,21 @@ rules! {
     MAX_MESSAGE_SIZE = "sdp.8841.6.2.max-message-size-syntax", "RFC 8841" "6.2" Must,
         "max-message-size-value = 1*DIGIT",
         "a=max-message-size:262144 (0 means no limit)";
+    RTPMAP = "sdp.8866.6.6.rtpmap-syntax", "RFC 8866" "6.6" Must,
+        "rtpmap-value = payload-type SP encoding-name \"/\" clock-rate [ \"/\" encoding-params ]",
+        "a=rtpmap:<pt> <name>/<clock rate>[/<channels>], e.g. a=rtpmap:96 VP8/90000";
+    EXTMAP = "sdp.8285.8.extmap-syntax", "RFC 8285" "8" Must,
+        "extmap-value = mapentry SP extensionname [SP extensionattributes] ... mapentry = \"extmap:\" 1*5DIGIT [\"/\" direction] ... direction = \"sendonly\" / \"recvonly\" / \"sendrecv\" / \"inactive\"",
+        "a=extmap:<id>[/<direction>] <URI>, e.g. a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    SSRC = "sdp.5576.4.1.ssrc-syntax", "RFC 5576" "4.1" Must,
+        "a=ssrc:<ssrc-id> <attribute> ... <ssrc-id> is the synchronization source (SSRC) ID of the source being described, interpreted as a 32-bit unsigned integer in network byte order and represented in decimal.",
+        "a=ssrc:<0..4294967295> <attribute>[:<value>], e.g. a=ssrc:1001 cname:abc";
+    RTCP_FB = "sdp.4585.4.2.rtcp-fb-syntax", "RFC 4585" "4.2" Must,
+        "rtcp-fb-syntax = \"a=rtcp-fb:\" rtcp-fb-pt SP rtcp-fb-val CRLF ... rtcp-fb-pt = \"*\" / fmt ... rtcp-fb-id = 1*(alpha-numeric / \"-\" / \"_\")",
+        "a=rtcp-fb:<pt or *> <feedback type> [<parameter>], e.g. a=rtcp-fb:96 nack pli";
+    TLS_ID = "sdp.8842.4.tls-id-syntax", "RFC 8842" "4" Must,
+        "tls-id-value = 20*255(tls-id-char) ... tls-id-char = ALPHA / DIGIT / \"+\" / \"/\" / \"-\" / \"_\"",
+        "a=tls-id:<20 to 255 characters of A-Z a-z 0-9 + / - _>";
 }
 
 /// Findings beyond this many are summarized: a 100,000-line description stays bounded.
@@ -409,6 +424,9 @@ fn check_attribute_lines(sdp: &Sdp, out: &mut Out) -> bool {
             ("ice-options", _) => uses_ice = true,
             ("fingerprint", v) => check_fingerprint(out, l.number, v.unwrap_or("")),
             ("rtpmap", Some(v)) => {
+                if !rtpmap_ok(v) {
+                    out.add(RTPMAP, l.number, format!("a=rtpmap:{}", short(v)));
+                }
                 // Media subtype names are case-insensitive (RFC 6838 §4.2): OPUS is opus.
                 let codec = v.split_once(' ').map_or("", |(_, c)| c);
                 if codec.len() >= 5 && codec[..5].eq_ignore_ascii_case("opus/") && &codec[5..] != "48000/2" {
@@ -423,6 +441,19 @@ fn check_attribute_lines(sdp: &Sdp, out: &mut Out) -> bool {
                     out.add(SCTP_PORT, l.number, format!("sctp-port:{}", short(v)));
                 }
             }
+            ("rtpmap", None) => out.add(RTPMAP, l.number, "a=rtpmap without a value"),
+            ("extmap", v) if !extmap_ok(v.unwrap_or("")) => {
+                out.add(EXTMAP, l.number, format!("a=extmap:{}", short(v.unwrap_or(""))))
+            }
+            ("ssrc", v) if !ssrc_ok(v.unwrap_or("")) => {
+                out.add(SSRC, l.number, format!("a=ssrc:{}", short(v.unwrap_or(""))))
+            }
+            ("rtcp-fb", v) if !rtcp_fb_ok(v.unwrap_or("")) => {
+                out.add(RTCP_FB, l.number, format!("a=rtcp-fb:{}", short(v.unwrap_or(""))))
+            }
+            ("tls-id", v) if !tls_id_ok(v.unwrap_or("")) => {
+                out.add(TLS_ID, l.number, format!("a=tls-id:{}", short(v.unwrap_or(""))))
+            }
             ("max-message-size", v) if !v.is_some_and(|v| digits(v, 20)) => {
                 out.add(MAX_MESSAGE_SIZE, l.number, format!("max-message-size:{}", short(v.unwrap_or(""))));
             }
@@ -430,6 +461,56 @@ fn check_attribute_lines(sdp: &Sdp, out: &mut Out) -> bool {
         }
     }
     uses_ice
+}
+
+fn is_token(s: &str) -> bool {
+    // RFC 8866 §9: token-char is any visible ASCII except the tspecials it lists.
+    !s.is_empty()
+        && s.bytes().all(
+            |b| matches!(b, 0x21 | 0x23..=0x27 | 0x2A..=0x2B | 0x2D..=0x2E | 0x30..=0x39 | 0x41..=0x5A | 0x5E..=0x7E),
+        )
+}
+
+/// `<pt> <name>/<clock rate>[/<channels>]`.
+fn rtpmap_ok(v: &str) -> bool {
+    let Some((pt, encoding)) = v.split_once(' ') else { return false };
+    let mut parts = encoding.split('/');
+    let (name, clock, channels) = (parts.next(), parts.next(), parts.next());
+    digits(pt, 3)
+        && name.is_some_and(is_token)
+        && clock.is_some_and(|c| digits(c, 10))
+        && channels.is_none_or(|c| digits(c, 10))
+        && parts.next().is_none()
+}
+
+/// `<1*5DIGIT>[/<direction>] <URI> [<attributes>]`.
+fn extmap_ok(v: &str) -> bool {
+    let mut f = v.split(' ');
+    let (entry, uri) = (f.next().unwrap_or(""), f.next().unwrap_or(""));
+    let (id, direction) = entry.split_once('/').map_or((entry, None), |(i, d)| (i, Some(d)));
+    digits(id, 5)
+        && direction.is_none_or(|d| matches!(d, "sendonly" | "recvonly" | "sendrecv" | "inactive"))
+        && !uri.is_empty()
+}
+
+/// `<ssrc-id> <attribute>[:<value>]`, the id a 32-bit unsigned integer in decimal.
+fn ssrc_ok(v: &str) -> bool {
+    let Some((id, attribute)) = v.split_once(' ') else { return false };
+    digits(id, 10) && id.parse::<u64>().is_ok_and(|n| n <= u64::from(u32::MAX)) && !attribute.is_empty()
+}
+
+/// `<pt or *> <feedback id> [<parameters>]`.
+fn rtcp_fb_ok(v: &str) -> bool {
+    let Some((pt, fb)) = v.split_once(' ') else { return false };
+    let id = fb.split(' ').next().unwrap_or("");
+    (pt == "*" || digits(pt, 3))
+        && !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn tls_id_ok(v: &str) -> bool {
+    (20..=255).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'))
 }
 
 fn check_fingerprint(out: &mut Out, line: usize, v: &str) {
@@ -556,6 +637,12 @@ m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:1\
             ("sctp-port:5000", "sctp-port:05000", SCTP_PORT),
             ("opus/48000/2", "OPUS/48000", OPUS_RTPMAP),
             ("max-message-size:262144", "max-message-size:big", MAX_MESSAGE_SIZE),
+            ("opus/48000/2", "opus", RTPMAP),
+            ("a=mid:0\r\n", "a=mid:0\r\na=extmap:one urn:x\r\n", EXTMAP),
+            ("a=mid:0\r\n", "a=mid:0\r\na=extmap:1/both urn:x\r\n", EXTMAP),
+            ("a=mid:0\r\n", "a=mid:0\r\na=ssrc:4294967296 cname:x\r\n", SSRC),
+            ("a=mid:0\r\n", "a=mid:0\r\na=rtcp-fb:abc nack\r\n", RTCP_FB),
+            ("a=mid:0\r\n", "a=mid:0\r\na=tls-id:short\r\n", TLS_ID),
             (
                 "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n",
                 "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n",

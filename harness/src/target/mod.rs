@@ -7,8 +7,10 @@
 //! A [`Driver`] owns whatever lives for the whole run (a shim process, a started server)
 //! and opens a fresh [`Session`] for each case, so cases cannot leak state into each other.
 
+pub mod answerer;
 pub mod in_process;
 pub mod model;
+pub mod model_answerer;
 pub mod mutant;
 pub mod reference;
 pub mod sdp_codec;
@@ -100,12 +102,19 @@ pub trait SdpCodec: Send {
     fn round_trip(&mut self, sdp: &str) -> Result<Result<String, String>, TargetError>;
 }
 
+/// A JSEP endpoint as an answerer: it takes a remote offer and creates its answer.
+pub trait SdpAnswerer: Send {
+    /// `Ok(Ok(answer))`, or `Ok(Err(reason))` when the endpoint refused the offer.
+    fn answer(&mut self, offer: &str) -> Result<Result<String, String>, TargetError>;
+}
+
 /// What a case gets to work with on one target.
 #[derive(Default)]
 pub struct Session {
     pub codec: Option<Box<dyn StunCodec>>,
     pub responder: Option<Box<dyn StunResponder>>,
     pub sdp: Option<Box<dyn SdpCodec>>,
+    pub answerer: Option<Box<dyn SdpAnswerer>>,
 }
 
 /// Facts about a target that reports print.
@@ -134,13 +143,14 @@ pub trait Driver: Send {
 
 /// What a stack with a STUN library, an ICE agent and an SDP parser offers: decode, verify,
 /// encode, answer checks with short-term credentials, round-trip SDP (reference and model).
-pub const ICE_AGENT_WITH_CODEC: [Capability; 6] = [
+pub const ICE_AGENT_WITH_CODEC: [Capability; 7] = [
     Capability::StunCodec,
     Capability::StunCheck,
     Capability::StunEncode,
     Capability::StunResponder,
     Capability::StunShortTerm,
     Capability::SdpCodec,
+    Capability::SdpAnswerer,
 ];
 
 /// The in-process targets that need no file.

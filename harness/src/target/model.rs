@@ -181,6 +181,7 @@ impl Driver for ModelDriver {
             codec: Some(Box::new(ModelCodec)),
             responder: Some(Box::new(ModelResponder::new(seed))),
             sdp: Some(Box::new(super::sdp_codec::ModelSdp)),
+            answerer: Some(Box::new(super::model_answerer::ModelAnswerer::new(seed))),
         })
     }
 }

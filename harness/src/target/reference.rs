@@ -274,6 +274,7 @@ impl Driver for ReferenceDriver {
             codec: Some(Box::new(ReferenceCodec::new()?)),
             responder: Some(Box::new(ReferenceResponder::new(seed)?)),
             sdp: Some(Box::new(super::sdp_codec::ReferenceSdp)),
+            answerer: Some(Box::new(super::answerer::ReferenceAnswerer)),
         })
     }
 }

@@ -36,7 +36,7 @@ pub struct ModelSdp;
 /// Grammar rules whose violation makes the model reject a description: JSEP §5.8 rejects
 /// any line that is not well formed. Semantic rules (c= coverage, credentials per stream,
 /// fingerprint length, related addresses, limits on what is sent) are not parse errors.
-pub const REJECTING_RULES: [&str; 18] = [
+pub const REJECTING_RULES: [&str; 23] = [
     lint::SYNTAX.id,
     lint::UNKNOWN_TYPE.id,
     lint::REQUIRED.id,
@@ -55,6 +55,11 @@ pub const REJECTING_RULES: [&str; 18] = [
     lint::FINGERPRINT.id,
     lint::SCTP_PORT.id,
     lint::MAX_MESSAGE_SIZE.id,
+    lint::RTPMAP.id,
+    lint::EXTMAP.id,
+    lint::SSRC.id,
+    lint::RTCP_FB.id,
+    lint::TLS_ID.id,
 ];
 
 impl SdpCodec for ModelSdp {

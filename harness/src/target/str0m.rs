@@ -180,6 +180,7 @@ impl Driver for Str0mDriver {
             Capability::StunResponder,
             Capability::StunShortTerm,
             Capability::SdpCodec,
+            Capability::SdpAnswerer,
         ]
     }
 
@@ -188,6 +189,7 @@ impl Driver for Str0mDriver {
             codec: Some(Box::new(Str0mCodec)),
             responder: Some(Box::new(Str0mResponder::new(seed)?)),
             sdp: Some(Box::new(super::sdp_codec::Str0mSdp)),
+            answerer: Some(Box::new(super::answerer::Str0mAnswerer)),
         })
     }
 }

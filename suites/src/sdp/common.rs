@@ -2,7 +2,7 @@
 //! what a round trip kept, read with rtcspec's own reader.
 
 use rtcspec_harness::sdp::Sdp;
-use rtcspec_harness::{Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
+use rtcspec_harness::{check, Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
 
 /// A JSEP offer as browsers write it: audio, video and data, bundled, one candidate.
 pub const OFFER: &str = "v=0\r\n\
@@ -107,10 +107,93 @@ pub fn expect_accepted(ctx: &mut Ctx, text: &str, what: &str) -> Verdict {
     })
 }
 
-/// Values of attribute `name` in each section, read from `text` with rtcspec's reader.
-pub fn attribute_values(text: &str, name: &str) -> Vec<String> {
+/// Values of attribute `name` (or of `b=` lines for "b") in `text`, per section: index 0 is
+/// the session section, then one entry per m= section.
+pub fn values_by_section(text: &str, name: &str) -> Vec<Vec<String>> {
     let sdp = Sdp::parse(text.as_bytes());
-    Sdp::attributes(&sdp.lines, name).map(|(_, v)| v.unwrap_or("").to_string()).collect()
+    let mut sections = vec![sdp.session()];
+    sections.extend(sdp.media.iter().map(|m| sdp.body(m)));
+    sections
+        .into_iter()
+        .map(|lines| {
+            if name == "b" {
+                return lines.iter().filter(|l| l.kind == Some('b')).map(|l| l.value.to_string()).collect();
+            }
+            Sdp::attributes(lines, name).map(|(_, v)| v.unwrap_or("").to_string()).collect()
+        })
+        .collect()
+}
+
+/// Values of attribute `name` anywhere in `text`, in order.
+pub fn attribute_values(text: &str, name: &str) -> Vec<String> {
+    values_by_section(text, name).concat()
+}
+
+/// The part of an attribute value a parser must keep: candidates without their extensions
+/// (RFC 8839 §5.1 lets a parser ignore name/value pairs it does not understand), msid
+/// without its appdata (RFC 9429 §5.8.2 ignores it), fmtp parameters in any order, tokens
+/// and hex without case (ABNF literals are case-insensitive), whitespace collapsed.
+pub fn essential(name: &str, value: &str) -> String {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    match name {
+        "candidate" => {
+            let mut core: Vec<String> = words.iter().take(8).map(|s| s.to_string()).collect();
+            if let Some(t) = core.get_mut(2) {
+                *t = t.to_ascii_lowercase();
+            }
+            for key in ["raddr", "rport"] {
+                if let Some(i) = words.iter().position(|x| *x == key) {
+                    core.extend([key.to_string(), words.get(i + 1).unwrap_or(&"").to_string()]);
+                }
+            }
+            core.join(" ")
+        }
+        "fingerprint" => words.join(" ").to_ascii_uppercase(),
+        "msid" => words.first().unwrap_or(&"").to_string(),
+        "fmtp" => {
+            let (pt, params) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+            let mut params: Vec<&str> = params.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+            params.sort_unstable();
+            format!("{pt} {}", params.join(";"))
+        }
+        _ => words.join(" "),
+    }
+}
+
+/// A parser must accept `text` and keep every value of attribute `name` (`b` for b= lines)
+/// in its section, or at session level, which applies to every section.
+pub fn expect_kept(ctx: &mut Ctx, text: &str, name: &str) -> Verdict {
+    let label = if name == "b" { "b=".to_string() } else { format!("a={name}") };
+    if text != OFFER {
+        control(ctx)?;
+    }
+    let out = match ctx.sdp_round_trip(text)? {
+        Ok(out) => out,
+        Err(reason) => {
+            return Ok(Outcome::fail(format!("the description with {label} accepted"), format!("rejected: {reason}")))
+        }
+    };
+    let norm = |t: &str| -> Vec<Vec<String>> {
+        values_by_section(t, name).iter().map(|vs| vs.iter().map(|v| essential(name, v)).collect()).collect()
+    };
+    let (want, got) = (norm(text), norm(&out));
+    let empty = Vec::new();
+    let session = got.first().unwrap_or(&empty);
+    let mut lost = Vec::new();
+    for (i, values) in want.iter().enumerate() {
+        let here = got.get(i).unwrap_or(&empty);
+        lost.extend(values.iter().filter(|v| !here.contains(v) && !session.contains(v)).map(|v| (i, v.clone())));
+    }
+    Ok(check(lost.is_empty(), format!("every {label} kept in its section"), || {
+        let where_ = |i: usize| if i == 0 { "session".to_string() } else { format!("m= section {i}") };
+        let lost: Vec<String> = lost.iter().map(|(i, v)| format!("{label}:{v} ({})", where_(*i))).collect();
+        format!("lost {}", lost.join(", "))
+    }))
+}
+
+/// The offer with `line` (CRLF added) inserted after the first occurrence of `anchor`.
+pub fn inserted(anchor: &str, line: &str) -> String {
+    variant(anchor, &format!("{anchor}{line}\r\n"))
 }
 
 /// The m= lines of `text`, normalized (single spaces).

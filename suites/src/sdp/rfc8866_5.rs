@@ -14,6 +14,8 @@ pub const CASES: &[Case] = &[
         "an SDP parser MUST completely ignore or reject any session description that contains a type letter that it does not understand.", unknown_type_rejected),
     case("sdp.8866.5.unknown-attribute-ignored", "An unknown attribute does not make the parser reject", "RFC 8866", "5", Must,
         "An SDP parser MUST ignore any attribute it doesn't understand.", unknown_attribute_ignored),
+    case("sdp.8866.6.7.no-direction-accepted", "An m= section without a direction attribute is accepted (sendrecv assumed)", "RFC 8866", "6.7", Should,
+        "If none of the media direction attributes is present at either session level or media level, \"a=sendrecv\" SHOULD be assumed as the default.", no_direction_accepted),
 ];
 
 fn lf_accepted(ctx: &mut Ctx) -> Verdict {
@@ -45,4 +47,10 @@ fn unknown_attribute_ignored(ctx: &mut Ctx) -> Verdict {
     control(ctx)?;
     let with = variant("a=mid:0\r\n", "a=mid:0\r\na=x-rtcspec-unknown:some value\r\n");
     expect_accepted(ctx, &with, "the offer with a=x-rtcspec-unknown")
+}
+
+fn no_direction_accepted(ctx: &mut Ctx) -> Verdict {
+    control(ctx)?;
+    let without = variant("a=sendrecv\r\na=msid:stream0 track0\r\n", "a=msid:stream0 track0\r\n");
+    expect_accepted(ctx, &without, "the offer whose audio section has no direction attribute")
 }

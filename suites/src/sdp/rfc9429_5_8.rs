@@ -5,6 +5,8 @@ use rtcspec_harness::{check, Case, Ctx, Level::*, Verdict};
 
 use super::common::*;
 
+const M_LINE: &str = "The \"m=\" line itself MUST be parsed as described in [RFC4566], Section 5.14, and the <media>, <port>, <proto>, and <fmt> values stored.";
+
 const REJECT: &str = "If any line is not well formed or cannot be parsed as described, the parser MUST stop with an error and reject the session description, even if the value is to be discarded.";
 
 pub const CASES: &[Case] = &[
@@ -31,6 +33,36 @@ pub const CASES: &[Case] = &[
         "Any \"a=fingerprint\" lines are parsed as specified in [RFC8122], Section 5, and the set of fingerprint and algorithm values is stored.", fingerprint_kept),
     case("sdp.9429.5.8.2.m-lines-kept", "The round trip keeps the m= sections, their order and payload types", "RFC 9429", "5.8.2", Must,
         "The \"m=\" line itself MUST be parsed as described in [RFC4566], Section 5.14, and the <media>, <port>, <proto>, and <fmt> values stored.", m_lines_kept),
+    case("sdp.9429.5.8.2.zero-port-section-kept", "A rejected m= section (port 0) is parsed and kept", "RFC 9429", "5.8.2", Must, M_LINE, zero_port_kept),
+    case("sdp.9429.5.8.2.bundle-only-section-kept", "A bundle-only m= section (port 0, a=bundle-only) is parsed and kept", "RFC 9429", "5.8.2", Must, M_LINE, bundle_only_kept),
+    case("sdp.9429.5.8.2.ipv6-connection-kept", "A c=IN IP6 line is parsed, and the m= sections kept", "RFC 9429", "5.8.2", Must,
+        "As with the \"c=\" line at the session level, the \"c=\" line MUST be parsed according to [RFC4566], Section 5.7, but its value is not used.", ipv6_connection_accepted),
+    case("sdp.9429.5.8.1.nul-byte-rejected", "A line holding a NUL byte is rejected", "RFC 8866", "5", Must,
+        "Furthermore, charset-dependent fields MUST NOT contain the bytes 0x00 (Nul), 0x0a (ASCII newline), and 0x0d (ASCII carriage return).", nul_rejected),
+    case("sdp.9429.5.8.1.empty-line-rejected", "An empty line inside the description is rejected", "RFC 8866", "5", Must,
+        "An SDP description consists of a number of lines of text of the form: <type>=<value>", empty_line_rejected),
+    case("sdp.9429.5.8.1.session-name-missing-rejected", "A description without s= is rejected", "RFC 9429", "5.8.1", Must,
+        "These lines MUST occur in a specific order, and with a specific syntax, as defined in [RFC4566], Section 5.", missing_s_rejected),
+    case("sdp.9429.5.8.1.timing-malformed-rejected", "A t= line without a stop time is rejected", "RFC 9429", "5.8.1", Must,
+        "The \"i=\", \"u=\", \"e=\", \"p=\", \"t=\", \"r=\", \"z=\", and \"k=\" lines MUST be checked for syntax, but their values are not otherwise used.", timing_rejected),
+    case("sdp.9429.5.8.2.payload-type-128-rejected", "An RTP m= line with payload type 128 is rejected", "RFC 9429", "5.8.2", Must,
+        "The \"m=\" <fmt> value MUST be parsed as specified in [RFC4566], Section 5.14, and the individual values stored.", payload_type_rejected),
+    case("sdp.9429.5.8.2.rtpmap-malformed-rejected", "An a=rtpmap without a clock rate is rejected", "RFC 8866", "6.6", Must,
+        "rtpmap-value = payload-type SP encoding-name \"/\" clock-rate [ \"/\" encoding-params ]", rtpmap_rejected),
+    case("sdp.9429.5.8.2.extmap-malformed-rejected", "An a=extmap with an unknown direction is rejected", "RFC 8285", "8", Must,
+        "mapentry = \"extmap:\" 1*5DIGIT [\"/\" direction] ... direction = \"sendonly\" / \"recvonly\" / \"sendrecv\" / \"inactive\"", extmap_rejected),
+    case("sdp.9429.5.8.2.ssrc-out-of-range-rejected", "An a=ssrc id of 2^32 is rejected", "RFC 5576", "4.1", Must,
+        "<ssrc-id> is the synchronization source (SSRC) ID of the source being described, interpreted as a 32-bit unsigned integer in network byte order and represented in decimal.", ssrc_rejected),
+    case("sdp.9429.5.8.2.rtcp-fb-malformed-rejected", "An a=rtcp-fb with no feedback type is rejected", "RFC 4585", "4.2", Must,
+        "rtcp-fb-syntax = \"a=rtcp-fb:\" rtcp-fb-pt SP rtcp-fb-val CRLF", rtcp_fb_rejected),
+    case("sdp.9429.5.8.1.tls-id-short-rejected", "An a=tls-id of 5 characters is rejected", "RFC 8842", "4", Must,
+        "tls-id-value = 20*255(tls-id-char)", tls_id_rejected),
+    case("sdp.9429.5.8.2.sctp-port-malformed-rejected", "A non-numeric a=sctp-port is rejected", "RFC 9429", "5.8.2", Must,
+        "An \"a=sctp-port\" attribute MUST be present, and it MUST be parsed as specified in [RFC8841], Section 5.2, and the value stored.", sctp_port_rejected),
+    case("sdp.9429.5.8.2.max-message-size-malformed-rejected", "A negative a=max-message-size is rejected", "RFC 9429", "5.8.2", Must,
+        "If present, a single \"a=max-message-size\" attribute MUST be parsed as specified in [RFC8841], Section 6, and the value stored.", max_message_size_rejected),
+    case("sdp.9429.5.8.1.ice-pwd-bad-character-rejected", "An ice-pwd holding a character outside ice-char is rejected", "RFC 8839", "5.4", Must,
+        "ice-pwd-att = \"ice-pwd:\" password ... password = 22*256ice-char", pwd_char_rejected),
     case("sdp.9429.5.8.2.candidates-kept", "The round trip keeps a=candidate lines", "RFC 9429", "5.8.2", Must,
         "Any \"a=candidate\" attributes MUST be parsed as specified in [RFC8839], Section 5.1, and their values stored.", candidates_kept),
 ];
@@ -88,41 +120,6 @@ fn candidate_rejected(ctx: &mut Ctx) -> Verdict {
     )
 }
 
-/// The part of an attribute value a parser must keep: candidates without their extensions
-/// (RFC 8839 §5.1 lets a parser ignore name/value pairs it does not understand), transport
-/// and hash names without case (ABNF literals are case-insensitive), hex in upper case.
-fn essential(name: &str, value: &str) -> String {
-    match name {
-        "candidate" => {
-            let f: Vec<&str> = value.split(' ').collect();
-            let mut core: Vec<String> = f.iter().take(8).map(|s| s.to_string()).collect();
-            if let Some(t) = core.get_mut(2) {
-                *t = t.to_ascii_lowercase();
-            }
-            for key in ["raddr", "rport"] {
-                if let Some(i) = f.iter().position(|x| *x == key) {
-                    core.extend([key.to_string(), f.get(i + 1).unwrap_or(&"").to_string()]);
-                }
-            }
-            core.join(" ")
-        }
-        "fingerprint" => value.to_ascii_uppercase(),
-        _ => value.to_string(),
-    }
-}
-
-fn kept(ctx: &mut Ctx, name: &str) -> Verdict {
-    let out = control(ctx)?;
-    let norm = |vs: Vec<String>| vs.iter().map(|v| essential(name, v)).collect::<Vec<_>>();
-    let (want, got) = (norm(attribute_values(OFFER, name)), norm(attribute_values(&out, name)));
-    // A serializer may repeat session-wide values per section or fold them; what matters is
-    // that every value offered survives.
-    let lost: Vec<&String> = want.iter().filter(|v| !got.contains(v)).collect();
-    Ok(check(lost.is_empty(), format!("every a={name} value kept: {want:?}"), || {
-        format!("lost {lost:?}; output has {got:?}")
-    }))
-}
-
 fn mids_kept(ctx: &mut Ctx) -> Verdict {
     let out = control(ctx)?;
     let (want, got) = (attribute_values(OFFER, "mid"), attribute_values(&out, "mid"));
@@ -130,22 +127,105 @@ fn mids_kept(ctx: &mut Ctx) -> Verdict {
 }
 
 fn ice_kept(ctx: &mut Ctx) -> Verdict {
-    match kept(ctx, "ice-ufrag")? {
-        rtcspec_harness::Outcome::Pass => kept(ctx, "ice-pwd"),
+    match expect_kept(ctx, OFFER, "ice-ufrag")? {
+        rtcspec_harness::Outcome::Pass => expect_kept(ctx, OFFER, "ice-pwd"),
         other => Ok(other),
     }
 }
 
 fn fingerprint_kept(ctx: &mut Ctx) -> Verdict {
-    kept(ctx, "fingerprint")
+    expect_kept(ctx, OFFER, "fingerprint")
 }
 
 fn candidates_kept(ctx: &mut Ctx) -> Verdict {
-    kept(ctx, "candidate")
+    expect_kept(ctx, OFFER, "candidate")
 }
 
 fn m_lines_kept(ctx: &mut Ctx) -> Verdict {
     let out = control(ctx)?;
     let (want, got) = (m_lines(OFFER), m_lines(&out));
     Ok(check(want == got, format!("m= lines {want:?}"), || format!("{got:?}")))
+}
+
+/// Accepts `text` and keeps its m= lines (ports included).
+fn expect_m_lines_kept(ctx: &mut Ctx, text: &str, what: &str) -> Verdict {
+    control(ctx)?;
+    let out = match ctx.sdp_round_trip(text)? {
+        Ok(out) => out,
+        Err(reason) => {
+            return Ok(rtcspec_harness::Outcome::fail(format!("{what} accepted"), format!("rejected: {reason}")))
+        }
+    };
+    let (want, got) = (m_lines(text), m_lines(&out));
+    Ok(check(want == got, format!("m= lines {want:?}"), || format!("{got:?}")))
+}
+
+fn zero_port_kept(ctx: &mut Ctx) -> Verdict {
+    let rejected = format!(
+        "{OFFER}m=audio 0 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:3\r\na=inactive\r\na=rtpmap:0 PCMU/8000\r\n"
+    );
+    expect_m_lines_kept(ctx, &rejected, "the offer with a rejected fourth section")
+}
+
+fn bundle_only_kept(ctx: &mut Ctx) -> Verdict {
+    let offer = variant("m=video 9 UDP", "m=video 0 UDP").replacen("a=mid:1\r\n", "a=mid:1\r\na=bundle-only\r\n", 1);
+    expect_m_lines_kept(ctx, &offer, "the offer with a bundle-only video section")
+}
+
+fn ipv6_connection_accepted(ctx: &mut Ctx) -> Verdict {
+    let offer = variant("c=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0", "c=IN IP6 ::\r\na=rtcp:9 IN IP6 ::");
+    expect_m_lines_kept(ctx, &offer, "the offer with c=IN IP6 ::")
+}
+
+fn nul_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("s=-\r\n", "s=-\0\r\n"), "s= holding a NUL byte")
+}
+
+fn empty_line_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("s=-\r\n", "s=-\r\n\r\n"), "an empty line after s=")
+}
+
+fn missing_s_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("s=-\r\n", ""), "a description without s=")
+}
+
+fn timing_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("t=0 0\r\n", "t=0\r\n"), "t=0")
+}
+
+fn payload_type_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("SAVPF 111 0\r\n", "SAVPF 111 0 128\r\n"), "payload type 128")
+}
+
+fn rtpmap_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("a=rtpmap:0 PCMU/8000", "a=rtpmap:0 PCMU"), "a=rtpmap:0 PCMU")
+}
+
+fn extmap_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("a=extmap:1 urn", "a=extmap:1/both urn"), "a=extmap:1/both")
+}
+
+fn ssrc_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("a=ssrc:1001 cname", "a=ssrc:4294967296 cname"), "a=ssrc:4294967296")
+}
+
+fn rtcp_fb_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("a=rtcp-fb:111 transport-cc", "a=rtcp-fb:111"), "a=rtcp-fb:111 without a type")
+}
+
+fn tls_id_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &inserted("a=setup:actpass\r\n", "a=tls-id:abcde"), "a=tls-id:abcde")
+}
+
+fn sctp_port_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("a=sctp-port:5000", "a=sctp-port:http"), "a=sctp-port:http")
+}
+
+fn max_message_size_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("a=max-message-size:262144", "a=max-message-size:-1"), "a=max-message-size:-1")
+}
+
+fn pwd_char_rejected(ctx: &mut Ctx) -> Verdict {
+    let bad = OFFER.replace("a=ice-pwd:2/1muCWoOi3uLifh0NuRHlch", "a=ice-pwd:2/1muCWoOi3uLifh0NuRHlc!");
+    expect_rejected(ctx, &bad, "an ice-pwd ending in '!'")
 }

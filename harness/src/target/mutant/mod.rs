@@ -11,9 +11,17 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use super::{Auth, Check, DecodeResult, Driver, SdpCodec, Session, StunCodec, StunResponder, TargetError, TargetInfo};
+use super::{
+    Auth, Check, DecodeResult, Driver, SdpAnswerer, SdpCodec, Session, StunCodec, StunResponder, TargetError,
+    TargetInfo,
+};
 use crate::case::Capability;
 use crate::stun::*;
+use answer::FaultyAnswerer;
+use sdp::FaultySdp;
+
+mod answer;
+mod sdp;
 
 /// One injectable defect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,20 +48,14 @@ pub enum Fault {
     TruncateText,
     IntegrityFullLength,
     RejectUnexpected,
-    SdpRejectLf,
-    SdpAcceptAnything,
-    SdpRejectUnknownAttributes,
-    SdpLfOutput,
-    SdpDropCandidates,
-    SdpMangleMid,
-    SdpDropFingerprint,
-    SdpMangleIce,
-    SdpDropMedia,
-    SdpRejectBundle,
+    /// One of the SDP faults, by name (see `sdp::all`).
+    Sdp(&'static str),
+    /// One of the JSEP answerer faults, by name (see `answer::all`).
+    Answer(&'static str),
 }
 
 impl Fault {
-    pub const ALL: [Fault; 32] = [
+    const STUN: [Fault; 22] = [
         Fault::SkipIntegrity,
         Fault::SkipFingerprint,
         Fault::BadCrc,
@@ -76,16 +78,6 @@ impl Fault {
         Fault::TruncateText,
         Fault::IntegrityFullLength,
         Fault::RejectUnexpected,
-        Fault::SdpRejectLf,
-        Fault::SdpAcceptAnything,
-        Fault::SdpRejectUnknownAttributes,
-        Fault::SdpLfOutput,
-        Fault::SdpDropCandidates,
-        Fault::SdpMangleMid,
-        Fault::SdpDropFingerprint,
-        Fault::SdpMangleIce,
-        Fault::SdpDropMedia,
-        Fault::SdpRejectBundle,
     ];
 
     pub fn name(self) -> &'static str {
@@ -112,16 +104,7 @@ impl Fault {
             Fault::TruncateText => "truncate-text",
             Fault::IntegrityFullLength => "integrity-full-length",
             Fault::RejectUnexpected => "reject-unexpected",
-            Fault::SdpRejectLf => "sdp-reject-lf",
-            Fault::SdpAcceptAnything => "sdp-accept-anything",
-            Fault::SdpRejectUnknownAttributes => "sdp-reject-unknown-attributes",
-            Fault::SdpLfOutput => "sdp-lf-output",
-            Fault::SdpDropCandidates => "sdp-drop-candidates",
-            Fault::SdpMangleMid => "sdp-mangle-mid",
-            Fault::SdpDropFingerprint => "sdp-drop-fingerprint",
-            Fault::SdpMangleIce => "sdp-mangle-ice",
-            Fault::SdpDropMedia => "sdp-drop-media",
-            Fault::SdpRejectBundle => "sdp-reject-bundle",
+            Fault::Sdp(name) | Fault::Answer(name) => name,
         }
     }
 
@@ -151,22 +134,22 @@ impl Fault {
             Fault::TruncateText => "text attributes lose their last byte (decode and encode)",
             Fault::IntegrityFullLength => "verifies MESSAGE-INTEGRITY without adjusting the header length",
             Fault::RejectUnexpected => "the responder answers 400 to requests carrying response-only attributes",
-            Fault::SdpRejectLf => "SDP parser rejects LF-only line endings",
-            Fault::SdpAcceptAnything => "SDP parser accepts any text and echoes it back",
-            Fault::SdpRejectUnknownAttributes => "SDP parser rejects attributes outside a small known set",
-            Fault::SdpLfOutput => "SDP serializer ends lines with LF only",
-            Fault::SdpDropCandidates => "SDP round trip loses a=candidate lines",
-            Fault::SdpMangleMid => "SDP round trip changes a=mid values",
-            Fault::SdpDropFingerprint => "SDP round trip loses a=fingerprint",
-            Fault::SdpMangleIce => "SDP round trip changes ice-ufrag and ice-pwd",
-            Fault::SdpDropMedia => "SDP round trip loses the last m= section",
-            Fault::SdpRejectBundle => "SDP parser rejects descriptions with a=group:BUNDLE",
+            Fault::Sdp(name) => sdp::all().find(|f| f.name == name).map_or("", |f| f.description),
+            Fault::Answer(name) => answer::all().find(|f| f.name == name).map_or("", |f| f.description),
         }
     }
 
+    /// Every fault: the STUN ones, then the SDP ones.
+    pub fn all() -> impl Iterator<Item = Fault> {
+        Fault::STUN
+            .into_iter()
+            .chain(sdp::all().map(|f| Fault::Sdp(f.name)))
+            .chain(answer::all().map(|f| Fault::Answer(f.name)))
+    }
+
     pub fn parse(name: &str) -> Result<Fault, String> {
-        Fault::ALL.into_iter().find(|f| f.name() == name).ok_or_else(|| {
-            let known: Vec<_> = Fault::ALL.iter().map(|f| f.name()).collect();
+        Fault::all().find(|f| f.name() == name).ok_or_else(|| {
+            let known: Vec<_> = Fault::all().map(|f| f.name()).collect();
             format!("unknown fault {name:?}; faults: {}", known.join(", "))
         })
     }
@@ -215,7 +198,8 @@ impl Driver for MutantDriver {
             responder: base
                 .responder
                 .map(|inner| Box::new(FaultyResponder { inner, faults: faults.clone() }) as Box<dyn StunResponder>),
-            sdp: base.sdp.map(|inner| Box::new(FaultySdp { inner, faults }) as Box<dyn SdpCodec>),
+            sdp: base.sdp.map(|inner| Box::new(FaultySdp::new(inner, &faults)) as Box<dyn SdpCodec>),
+            answerer: base.answerer.map(|inner| Box::new(FaultyAnswerer::new(inner, &faults)) as Box<dyn SdpAnswerer>),
         })
     }
 }
@@ -614,98 +598,4 @@ fn integrity_with_unadjusted_length(bytes: &[u8], key: &[u8]) -> bool {
     let Ok(mut mac) = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key) else { return false };
     mac.update(&bytes[..mi.offset]);
     mac.finalize().into_bytes().as_slice() == mi.value.as_slice()
-}
-
-struct FaultySdp {
-    inner: Box<dyn SdpCodec>,
-    faults: Vec<Fault>,
-}
-
-/// Attributes the `sdp-reject-unknown-attributes` parser knows (those JSEP uses); anything
-/// else it refuses.
-const KNOWN_SDP_ATTRIBUTES: [&str; 31] = [
-    "group",
-    "extmap-allow-mixed",
-    "msid-semantic",
-    "rtcp",
-    "candidate",
-    "ice-ufrag",
-    "ice-pwd",
-    "ice-options",
-    "ice-lite",
-    "end-of-candidates",
-    "fingerprint",
-    "setup",
-    "tls-id",
-    "mid",
-    "extmap",
-    "sendrecv",
-    "sendonly",
-    "recvonly",
-    "inactive",
-    "msid",
-    "rtcp-mux",
-    "rtcp-mux-only",
-    "rtcp-rsize",
-    "rtpmap",
-    "rtcp-fb",
-    "fmtp",
-    "ssrc",
-    "ssrc-group",
-    "sctp-port",
-    "max-message-size",
-    "bundle-only",
-];
-
-impl SdpCodec for FaultySdp {
-    fn round_trip(&mut self, sdp: &str) -> Result<Result<String, String>, TargetError> {
-        let has = |f| self.faults.contains(&f);
-        if has(Fault::SdpAcceptAnything) {
-            return Ok(Ok(sdp.to_string()));
-        }
-        if has(Fault::SdpRejectLf) && sdp.split_inclusive('\n').any(|l| l.ends_with('\n') && !l.ends_with("\r\n")) {
-            return Ok(Err("LF line ending".into()));
-        }
-        if has(Fault::SdpRejectBundle) && sdp.contains("a=group:BUNDLE") {
-            return Ok(Err("BUNDLE is not supported".into()));
-        }
-        if has(Fault::SdpRejectUnknownAttributes) {
-            let unknown = sdp.lines().filter_map(|l| l.strip_prefix("a=")).find(|a| {
-                let name = a.split(':').next().unwrap_or("");
-                !KNOWN_SDP_ATTRIBUTES.contains(&name)
-            });
-            if let Some(a) = unknown {
-                return Ok(Err(format!("unknown attribute a={a}")));
-            }
-        }
-        let out = match self.inner.round_trip(sdp)? {
-            Ok(out) => out,
-            rejected => return Ok(rejected),
-        };
-        let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
-        for fault in &self.faults {
-            match fault {
-                Fault::SdpDropCandidates => lines.retain(|l| !l.starts_with("a=candidate:")),
-                Fault::SdpDropFingerprint => lines.retain(|l| !l.starts_with("a=fingerprint:")),
-                Fault::SdpMangleMid => {
-                    for l in lines.iter_mut().filter(|l| l.starts_with("a=mid:")) {
-                        l.push('x');
-                    }
-                }
-                Fault::SdpMangleIce => {
-                    for l in lines.iter_mut().filter(|l| l.starts_with("a=ice-ufrag:") || l.starts_with("a=ice-pwd:")) {
-                        l.push('Z');
-                    }
-                }
-                Fault::SdpDropMedia => {
-                    if let Some(last_m) = lines.iter().rposition(|l| l.starts_with("m=")) {
-                        lines.truncate(last_m);
-                    }
-                }
-                _ => {}
-            }
-        }
-        let eol = if has(Fault::SdpLfOutput) { "\n" } else { "\r\n" };
-        Ok(Ok(lines.iter().map(|l| format!("{l}{eol}")).collect()))
-    }
 }
