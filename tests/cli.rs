@@ -147,6 +147,23 @@ fn failing_cases_keep_evidence_that_tshark_decodes() {
 }
 
 #[test]
+fn failing_sdp_cases_keep_the_offer_and_answer() {
+    let out = tempfile::tempdir().unwrap();
+    let id = "sdp.9429.5.3.1.setup-active-or-passive";
+    let o = rtcspec(
+        &["run", "--target", "mutant@model:answer-setup-actpass", "--case", id, "--out", out.path().to_str().unwrap()],
+        root(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = std::fs::read_to_string(out.path().join(format!("evidence/{id}.txt"))).unwrap();
+    let offer = text.find("===== 1. offer =====").expect("the offer comes first");
+    let answer = text.find("===== 2. answer =====").expect("then the answer");
+    assert!(offer < answer && text[answer..].contains("a=setup:actpass"), "{text}");
+    let report = std::fs::read_to_string(out.path().join("report.json")).unwrap();
+    assert!(report.contains(&format!("evidence/{id}.txt")), "the report names the evidence");
+}
+
+#[test]
 fn list_and_requirements() {
     let o = rtcspec(&["list", "--suite", "stun"], root());
     assert_eq!(o.status.code(), Some(0));

@@ -19,7 +19,17 @@ pub struct Ctx {
     pub rng: SeedRng,
     session: Session,
     log: Vec<Datagram>,
+    texts: Vec<(String, String)>,
     started: Instant,
+}
+
+/// What a case exchanged with its target: datagrams (kept as pcapng) and texts such as SDP
+/// (kept as a labelled text file), for the evidence of a failing case.
+#[derive(Default)]
+pub struct Trace {
+    pub datagrams: Vec<Datagram>,
+    /// (label, text) in the order they were exchanged.
+    pub texts: Vec<(String, String)>,
 }
 
 /// Maps a target's failure to answer onto the case outcome it costs.
@@ -35,7 +45,7 @@ pub fn outcome_of(e: TargetError) -> Outcome {
 
 impl Ctx {
     pub fn new(session: Session, seed: u64) -> Ctx {
-        Ctx { rng: SeedRng::new(seed), session, log: Vec::new(), started: Instant::now() }
+        Ctx { rng: SeedRng::new(seed), session, log: Vec::new(), texts: Vec::new(), started: Instant::now() }
     }
 
     /// The datagrams recorded so far.
@@ -43,8 +53,20 @@ impl Ctx {
         &self.log
     }
 
-    pub fn into_log(self) -> Vec<Datagram> {
-        self.log
+    pub fn into_trace(self) -> Trace {
+        Trace { datagrams: self.log, texts: self.texts }
+    }
+
+    fn record_text(&mut self, label: impl Into<String>, text: &str) {
+        self.texts.push((label.into(), text.to_string()));
+    }
+
+    /// Records what a text operation gave back: the text, or the target's refusal.
+    fn record_text_result(&mut self, accepted: &str, result: &Result<String, String>) {
+        match result {
+            Ok(text) => self.record_text(accepted, text),
+            Err(reason) => self.record_text(format!("{accepted}: refused"), reason),
+        }
     }
 
     fn record(&mut self, from: SocketAddr, to: SocketAddr, bytes: &[u8]) {
@@ -91,18 +113,24 @@ impl Ctx {
 
     /// Asks the target to parse `sdp` and serialize it back.
     pub fn sdp_round_trip(&mut self, sdp: &str) -> Result<Result<String, String>, Outcome> {
-        match &mut self.session.sdp {
-            Some(c) => c.round_trip(sdp).map_err(outcome_of),
-            None => Err(Outcome::Unsupported { why: "target has no SDP parser".into() }),
-        }
+        let result = match &mut self.session.sdp {
+            Some(c) => c.round_trip(sdp).map_err(outcome_of)?,
+            None => return Err(Outcome::Unsupported { why: "target has no SDP parser".into() }),
+        };
+        self.record_text("SDP given to the parser", sdp);
+        self.record_text_result("SDP the parser wrote back", &result);
+        Ok(result)
     }
 
     /// Asks the target, as a JSEP answerer, for its answer to `offer`.
     pub fn sdp_answer(&mut self, offer: &str) -> Result<Result<String, String>, Outcome> {
-        match &mut self.session.answerer {
-            Some(a) => a.answer(offer).map_err(outcome_of),
-            None => Err(Outcome::Unsupported { why: "target does not answer SDP offers".into() }),
-        }
+        let result = match &mut self.session.answerer {
+            Some(a) => a.answer(offer).map_err(outcome_of)?,
+            None => return Err(Outcome::Unsupported { why: "target does not answer SDP offers".into() }),
+        };
+        self.record_text("offer", offer);
+        self.record_text_result("answer", &result);
+        Ok(result)
     }
 
     fn responder(&mut self) -> Result<&mut dyn crate::target::StunResponder, Outcome> {

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use crate::case::{Case, Level, Outcome, OutcomeKind};
-use crate::ctx::{outcome_of, Ctx};
-use crate::net::{pcapng, Datagram};
+use crate::ctx::{outcome_of, Ctx, Trace};
+use crate::net::pcapng;
 use crate::seed::case_seed;
 use crate::target::Driver;
 
@@ -130,12 +130,7 @@ fn install_panic_hook() {
 }
 
 /// Runs one case on its own thread so a hang costs only the timeout.
-fn run_isolated(
-    case: &'static Case,
-    driver: &mut dyn Driver,
-    seed: u64,
-    timeout: Duration,
-) -> (Outcome, Vec<Datagram>) {
+fn run_isolated(case: &'static Case, driver: &mut dyn Driver, seed: u64, timeout: Duration) -> (Outcome, Trace) {
     let session = match driver.open(seed) {
         Ok(s) => s,
         Err(e) => {
@@ -143,7 +138,7 @@ fn run_isolated(
             if matches!(outcome, Outcome::Crash { .. } | Outcome::Timeout { .. }) {
                 let _ = driver.recover();
             }
-            return (outcome, Vec::new());
+            return (outcome, Trace::default());
         }
     };
     let (tx, rx) = mpsc::channel();
@@ -157,10 +152,10 @@ fn run_isolated(
                 Outcome::Crash { why: format!("panicked: {why}") }
             }
         };
-        let _ = tx.send((outcome, ctx.into_log()));
+        let _ = tx.send((outcome, ctx.into_trace()));
     });
     if let Err(e) = spawned {
-        return (Outcome::Error { why: format!("cannot start a case thread: {e}") }, Vec::new());
+        return (Outcome::Error { why: format!("cannot start a case thread: {e}") }, Trace::default());
     }
     match rx.recv_timeout(timeout) {
         Ok((outcome, log)) => {
@@ -177,7 +172,7 @@ fn run_isolated(
             if let Err(e) = driver.recover() {
                 tracing::warn!("could not restart the target after {} timed out: {e}", case.id);
             }
-            (Outcome::Timeout { after_ms: timeout.as_millis() as u64 }, Vec::new())
+            (Outcome::Timeout { after_ms: timeout.as_millis() as u64 }, Trace::default())
         }
     }
 }
@@ -186,16 +181,40 @@ fn now_us() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
 }
 
-fn write_evidence(dir: &Path, case_id: &str, log: &[Datagram]) -> Option<PathBuf> {
-    if log.is_empty() {
-        return None;
-    }
+/// Writes the case's trace under `<dir>/evidence/`: datagrams as `<case>.pcapng`, texts as
+/// `<case>.txt`. Returns the paths written, relative to `dir`.
+fn write_evidence(dir: &Path, case_id: &str, trace: &Trace) -> Vec<PathBuf> {
     let evidence = dir.join("evidence");
-    std::fs::create_dir_all(&evidence).ok()?;
-    let path = evidence.join(format!("{case_id}.pcapng"));
-    let file = std::fs::File::create(&path).ok()?;
-    pcapng::write(std::io::BufWriter::new(file), log, now_us()).ok()?;
-    Some(PathBuf::from("evidence").join(format!("{case_id}.pcapng")))
+    if (trace.datagrams.is_empty() && trace.texts.is_empty()) || std::fs::create_dir_all(&evidence).is_err() {
+        return Vec::new();
+    }
+    let mut written = Vec::new();
+    let pcap = format!("{case_id}.pcapng");
+    if !trace.datagrams.is_empty()
+        && std::fs::File::create(evidence.join(&pcap))
+            .ok()
+            .and_then(|f| pcapng::write(std::io::BufWriter::new(f), &trace.datagrams, now_us()).ok())
+            .is_some()
+    {
+        written.push(PathBuf::from("evidence").join(pcap));
+    }
+    let txt = format!("{case_id}.txt");
+    if !trace.texts.is_empty() && std::fs::write(evidence.join(&txt), texts_file(case_id, &trace.texts)).is_ok() {
+        written.push(PathBuf::from("evidence").join(txt));
+    }
+    written
+}
+
+/// The texts a case exchanged, each under a header line, in order.
+fn texts_file(case_id: &str, texts: &[(String, String)]) -> String {
+    let mut out = format!("# rtcspec evidence for {case_id}: what was exchanged with the target, in order\n");
+    for (i, (label, text)) in texts.iter().enumerate() {
+        out.push_str(&format!("\n===== {}. {label} =====\n{text}", i + 1));
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Outcomes worth keeping the wire for.
@@ -228,18 +247,16 @@ pub fn run(
         }
         let t0 = Instant::now();
         let missing: Vec<_> = case.needs.iter().filter(|n| !capabilities.contains(n)).map(|n| n.name()).collect();
-        let (mut outcome, log) = if missing.is_empty() {
+        let (mut outcome, trace) = if missing.is_empty() {
             run_isolated(case, driver, case_seed(opts.seed, case.id), opts.timeout)
         } else {
-            (Outcome::Unsupported { why: format!("target lacks {}", missing.join(", ")) }, Vec::new())
+            (Outcome::Unsupported { why: format!("target lacks {}", missing.join(", ")) }, Trace::default())
         };
         let mut evidence = Vec::new();
         if let (Some(dir), true) = (&opts.out_dir, keeps_evidence(&outcome)) {
-            if let Some(path) = write_evidence(dir, case.id, &log) {
-                evidence.push(path.clone());
-                if let Outcome::Fail { evidence: e, .. } = &mut outcome {
-                    e.push(path);
-                }
+            evidence = write_evidence(dir, case.id, &trace);
+            if let Outcome::Fail { evidence: e, .. } = &mut outcome {
+                e.extend(evidence.iter().cloned());
             }
         }
         let result = CaseResult {

@@ -12,23 +12,18 @@ JSON model and aioice's objects, so that rtcspec judges aioice and not the shim.
 import asyncio
 import importlib.metadata
 import ipaddress
-import json
 import logging
-import os
 import sys
 import threading
 from typing import Any
+
+from shim_protocol import Rejected, Unsupported, serve  # first: it guards stdout
 
 import aioice
 import aioice.ice
 from aioice import stun
 
 log = logging.getLogger("rtcspec_shim")
-
-# Responses go to the real stdout only. Anything else that prints (a library, a stray
-# print) must not corrupt the protocol stream, so sys.stdout is pointed at stderr.
-_protocol_out = sys.stdout
-sys.stdout = sys.stderr
 
 # Longer than gathering a single loopback candidate ever takes, shorter than rtcspec's
 # 5 s per-request timeout, so a stuck agent becomes an error answer rather than a hang.
@@ -66,14 +61,6 @@ UNENCODABLE_KINDS = {
     "unknown-attributes": "aioice does not implement UNKNOWN-ATTRIBUTES",
     "raw": "aioice can only write attributes from its own table, not raw ones",
 }
-
-
-class Unsupported(Exception):
-    """The operation or input is something aioice cannot express."""
-
-
-class Rejected(Exception):
-    """aioice rejected the input: an ok:false answer that is a result, not a failure."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -364,71 +351,10 @@ OPS = {
 }
 
 
-def send(response: dict) -> None:
-    _protocol_out.write(json.dumps(response, separators=(",", ":")) + "\n")
-    _protocol_out.flush()
-
-
-def handle(line: bytes) -> tuple[dict, bool]:
-    """Answers one request line; the flag says whether to exit afterwards."""
-    try:
-        req = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        return {"id": None, "ok": False, "error": f"malformed request line: {e}"}, False
-    if not isinstance(req, dict):
-        return {"id": None, "ok": False, "error": "request is not a JSON object"}, False
-
-    rid = req.get("id")
-    op = req.get("op")
-    if op == "shutdown":
-        return {"id": rid, "ok": True}, True
-    handler = OPS.get(op) if isinstance(op, str) else None
-    if handler is None:
-        return {"id": rid, "ok": False, "unsupported": True, "error": f"unknown op {op!r}"}, False
-    try:
-        response = handler(req)
-    except Unsupported as e:
-        response = {"ok": False, "unsupported": True, "error": str(e)}
-    except Rejected as e:
-        response = {"ok": False, "error": str(e)}
-    except (ValueError, KeyError, TypeError) as e:  # most likely a malformed request
-        log.warning("op %s failed: %s: %s", op, type(e).__name__, e)
-        response = {"ok": False, "error": f"{type(e).__name__}: {e}"}
-    except Exception as e:  # anything else: keep the traceback, answer and go on
-        log.exception("op %s failed", op)
-        response = {"ok": False, "error": f"{type(e).__name__}: {e}"}
-    return {"id": rid, **response}, False
-
-
-def main() -> int:
-    level = os.environ.get("RTCSPEC_SHIM_LOG", "INFO").upper()
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    log.info("aioice %s shim started (python %s)", importlib.metadata.version("aioice"), sys.version.split()[0])
-
-    stdin = sys.stdin.buffer
-    try:
-        while True:
-            line = stdin.readline()
-            if not line:
-                break  # rtcspec closed our stdin: same as shutdown
-            if not line.strip():
-                continue
-            response, exit_now = handle(line)
-            send(response)
-            if exit_now:
-                break
-    finally:
-        if _agent is not None:
-            try:
-                _agent.shutdown()
-            except Exception:
-                log.exception("stopping the responder failed")
-    return 0
+def stop_agent() -> None:
+    if _agent is not None:
+        _agent.shutdown()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(serve(f"aioice {importlib.metadata.version('aioice')}", OPS, stop_agent))

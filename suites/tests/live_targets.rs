@@ -1,5 +1,5 @@
-//! Live targets the tests start themselves: coturn on loopback and aioice through the Python
-//! shim. A missing peer fails the test with the command that installs it; nothing skips.
+//! Live targets the tests start themselves: coturn on loopback, aioice and aiortc through the
+//! Python shims. A missing peer fails the test with the command that installs it; nothing skips.
 
 mod common;
 
@@ -62,4 +62,14 @@ fn aioice_shim_matches_baseline() {
     );
     let results = run_named("aioice", &rtcspec_suites::all_cases());
     assert_matches_baseline("aioice", &results);
+}
+
+#[test]
+fn aiortc_shim_matches_baseline() {
+    require(
+        &root().join("target/shim-venv/bin/python").display().to_string(),
+        "run `cargo xtask setup` (creates target/shim-venv)",
+    );
+    let results = run_named("aiortc", &rtcspec_suites::all_cases());
+    assert_matches_baseline("aiortc", &results);
 }

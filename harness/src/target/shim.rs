@@ -13,7 +13,10 @@ use serde_json::{json, Value};
 use super::in_process::IceCredentials;
 use super::spec::TargetSpec;
 use super::udp::UdpResponder;
-use super::{Auth, Check, DecodeResult, Driver, Session, StunCodec, StunResponder, TargetError, TargetInfo};
+use super::{
+    Auth, Check, DecodeResult, Driver, SdpAnswerer, SdpCodec, Session, StunCodec, StunResponder, TargetError,
+    TargetInfo,
+};
 use crate::case::Capability;
 use crate::seed::SeedRng;
 use crate::stun::{hex, unhex, Decoded, EncodeModel};
@@ -192,6 +195,44 @@ impl StunCodec for ShimCodec {
     }
 }
 
+/// Calls `op` with the text under `key`; `ok:false` is the implementation refusing the input,
+/// unless the shim says it is unsupported. The accepted text comes back under `out`.
+fn text_call(
+    shim: &ShimHandle,
+    op: &str,
+    key: &str,
+    text: &str,
+    out: &str,
+) -> Result<Result<String, String>, TargetError> {
+    let v = shim.lock().call(json!({"op": op, key: text}))?;
+    if v["ok"] != json!(true) {
+        if v["unsupported"] == json!(true) {
+            return Err(refusal(&v));
+        }
+        return Ok(Err(v["error"].as_str().unwrap_or("rejected").to_string()));
+    }
+    match v[out].as_str() {
+        Some(text) => Ok(Ok(text.to_string())),
+        None => Err(TargetError::Garbage(format!("{op} answer has no string \"{out}\""))),
+    }
+}
+
+struct ShimSdp(ShimHandle);
+
+impl SdpCodec for ShimSdp {
+    fn round_trip(&mut self, sdp: &str) -> Result<Result<String, String>, TargetError> {
+        text_call(&self.0, "sdp.round_trip", "sdp", sdp, "sdp")
+    }
+}
+
+struct ShimAnswerer(ShimHandle);
+
+impl SdpAnswerer for ShimAnswerer {
+    fn answer(&mut self, offer: &str) -> Result<Result<String, String>, TargetError> {
+        text_call(&self.0, "sdp.answer", "offer", offer, "answer")
+    }
+}
+
 /// The shim's ICE agent, reached over loopback UDP; stopped when the case ends.
 struct ShimResponder {
     udp: UdpResponder,
@@ -265,6 +306,12 @@ impl Driver for ShimDriver {
         let mut session = Session::default();
         if self.capabilities.contains(&Capability::StunCodec) {
             session.codec = Some(Box::new(ShimCodec(self.shim.clone())));
+        }
+        if self.capabilities.contains(&Capability::SdpCodec) {
+            session.sdp = Some(Box::new(ShimSdp(self.shim.clone())));
+        }
+        if self.capabilities.contains(&Capability::SdpAnswerer) {
+            session.answerer = Some(Box::new(ShimAnswerer(self.shim.clone())));
         }
         if self.capabilities.contains(&Capability::StunShortTerm) {
             let mut rng = SeedRng::new(seed);

@@ -186,7 +186,12 @@ pub fn expect_kept(ctx: &mut Ctx, text: &str, name: &str) -> Verdict {
     }
     Ok(check(lost.is_empty(), format!("every {label} kept in its section"), || {
         let where_ = |i: usize| if i == 0 { "session".to_string() } else { format!("m= section {i}") };
-        let lost: Vec<String> = lost.iter().map(|(i, v)| format!("{label}:{v} ({})", where_(*i))).collect();
+        let line = |v: &str| match (name, v.is_empty()) {
+            ("b", _) => format!("b={v}"),
+            (_, true) => format!("a={name}"),
+            (_, false) => format!("a={name}:{v}"),
+        };
+        let lost: Vec<String> = lost.iter().map(|(i, v)| format!("{} ({})", line(v), where_(*i))).collect();
         format!("lost {}", lost.join(", "))
     }))
 }
