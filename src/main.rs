@@ -35,10 +35,12 @@ enum Command {
     Run(RunArgs),
     /// List cases (or, with --requirements, RFC coverage).
     List(ListArgs),
-    /// Differential decoding: generated and corrupted STUN messages into several decoders;
-    /// every kind of disagreement is reported once, with its input minimized.
+    /// Differential parsing: the same inputs into several parsers; every kind of disagreement
+    /// is reported once, with its input minimized. STUN: generated and corrupted messages.
+    /// SDP: the descriptions under --input and seeded one-line mutations of them.
     ///
-    /// Example: rtcspec diff --target reference,str0m,aioice --count 5000
+    /// Examples: rtcspec diff --target reference,str0m,aioice --count 5000
+    ///           rtcspec diff --protocol sdp --target reference,str0m,aiortc
     Diff(DiffArgs),
     /// List known targets and the faults the mutant target can inject.
     Targets(TargetsArgs),
@@ -112,20 +114,32 @@ pub struct ListArgs {
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
-    /// The decoders to compare (targets with the stun-codec capability).
+    /// What to compare: STUN decoders (stun-codec) or SDP parsers (sdp-codec).
+    #[arg(long, value_enum, default_value_t = DiffProtocol::Stun)]
+    protocol: DiffProtocol,
+    /// The parsers to compare (targets with the capability --protocol needs).
     #[arg(long, short, value_delimiter = ',', default_value = "reference,str0m,model")]
     target: Vec<String>,
+    /// SDP only: seed descriptions, files or directories (searched recursively for *.sdp).
+    #[arg(long, value_name = "PATH", default_value = "corpora/sdp")]
+    input: Vec<PathBuf>,
     #[arg(long, default_value = "targets", value_name = "DIR")]
     targets_dir: PathBuf,
     /// Seed for the generated inputs; printed in the report. Default: from the clock.
     #[arg(long)]
     seed: Option<u64>,
-    /// How many inputs to generate (half of them corrupted).
+    /// How many inputs to generate: STUN messages (half corrupted), or SDP mutations.
     #[arg(long, default_value_t = 2000)]
     count: usize,
     /// Where diff.json and diff.md go.
     #[arg(long, short, default_value = "reports", value_name = "DIR")]
     out: PathBuf,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffProtocol {
+    Stun,
+    Sdp,
 }
 
 #[derive(Args, Debug)]

@@ -228,6 +228,23 @@ fn diff_reports_minimized_disagreements() {
 }
 
 #[test]
+fn sdp_diff_finds_a_lossy_parser_on_the_corpus() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let args = ["diff", "--protocol", "sdp", "--input", "corpora/sdp/aiortc", "--count", "200", "--seed", "3"];
+    let o =
+        rtcspec(&[&args[..], &["--target", "model,mutant@model:sdp-drop-candidate", "--out", dir]].concat(), root());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.path().join("diff.md")).unwrap();
+    assert!(md.contains("## candidates kept differently") && md.contains("a=candidate:"), "{md}");
+    let same = rtcspec(&[&args[..], &["--target", "model,model", "--out", dir]].concat(), root());
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    let missing = rtcspec(&["diff", "--protocol", "sdp", "--input", "no/such/dir", "--out", dir], root());
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("no/such/dir"), "{}", stderr(&missing));
+}
+
+#[test]
 fn lint_sdp_exit_codes_stdin_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.sdp");

@@ -1,5 +1,6 @@
 //! SDP: rtcspec's own total reader and the linter built on it.
 
+pub mod diff;
 pub mod lint;
 pub mod parse;
 
