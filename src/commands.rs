@@ -378,6 +378,8 @@ pub fn baseline_write(report_path: &Path, output: Option<&Path>) -> u8 {
     0
 }
 
+type OpenTargets = (Vec<Box<dyn rtcspec_harness::target::Driver>>, Vec<(String, Session)>);
+
 /// Starts the named targets and opens one session on each; the drivers must outlive the
 /// sessions (a shim's process or a server lives in its driver).
 fn open_targets(
@@ -385,7 +387,7 @@ fn open_targets(
     targets_dir: &Path,
     seed: u64,
     needs: rtcspec_harness::case::Capability,
-) -> Result<(Vec<Box<dyn rtcspec_harness::target::Driver>>, Vec<(String, Session)>), String> {
+) -> Result<OpenTargets, String> {
     let (mut drivers, mut sessions) = (Vec::new(), Vec::new());
     for name in names {
         let spec = load_target(name, targets_dir).map_err(|e| e.to_string())?;

@@ -79,6 +79,9 @@ pub struct DiffOptions {
 
 pub type Parsers = [(String, Box<dyn SdpCodec>)];
 
+/// One list of what a parser kept, by name.
+type KeptField = fn(&Kept) -> &Vec<String>;
+
 fn words(v: &str) -> String {
     v.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -142,7 +145,7 @@ pub fn disagreement(views: &[(String, View)]) -> Option<String> {
         let acc: Vec<&str> = accepted.iter().map(|(n, _)| *n).collect();
         return Some(format!("accept/reject: {} accept; {} reject", acc.join(","), rejected.join(",")));
     }
-    let fields: [(&str, fn(&Kept) -> &Vec<String>); 6] = [
+    let fields: [(&str, KeptField); 6] = [
         ("m= lines", |k| &k.m_lines),
         ("mids", |k| &k.mids),
         ("candidates", |k| &k.candidates),
