@@ -1,6 +1,7 @@
 //! SDP: rtcspec's own total reader and the linter built on it.
 
 pub mod diff;
+pub mod generate;
 pub mod lint;
 pub mod parse;
 
