@@ -64,3 +64,47 @@ fn the_linter_reads_every_corpus_file() {
         eprintln!("{stack}: {rules:?}");
     }
 }
+
+/// Every corpus file goes through every in-process SDP parser and every corpus offer through
+/// every in-process answerer: none may panic; the model (the RFC control) accepts every file
+/// and answers every offer, since the corpus holds no malformed line.
+#[test]
+fn every_in_process_parser_and_answerer_takes_the_corpus() {
+    use rtcspec_harness::target::answerer::{ReferenceAnswerer, Str0mAnswerer};
+    use rtcspec_harness::target::model_answerer::ModelAnswerer;
+    use rtcspec_harness::target::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
+    use rtcspec_harness::target::{SdpAnswerer, SdpCodec};
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    let dir = corpus_dir();
+    let mut files = Vec::new();
+    sdp_files(&dir, &dir, &mut files);
+    let mut parsers: Vec<(&str, Box<dyn SdpCodec>)> =
+        vec![("model", Box::new(ModelSdp)), ("reference", Box::new(ReferenceSdp)), ("str0m", Box::new(Str0mSdp))];
+    let mut answerers: Vec<(&str, Box<dyn SdpAnswerer>)> = vec![
+        ("model", Box::new(ModelAnswerer::new(1))),
+        ("reference", Box::new(ReferenceAnswerer)),
+        ("str0m", Box::new(Str0mAnswerer)),
+    ];
+    let mut refused: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &files {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for (name, p) in parsers.iter_mut() {
+            let r = catch_unwind(AssertUnwindSafe(|| p.round_trip(&text)));
+            let r = r.unwrap_or_else(|_| panic!("{name} panicked parsing {f}"));
+            assert!(*name != "model" || matches!(r, Ok(Ok(_))), "the model rejected {f}: {r:?}");
+        }
+        if !f.rsplit('/').next().unwrap_or("").starts_with("offer") {
+            continue;
+        }
+        for (name, a) in answerers.iter_mut() {
+            let r = catch_unwind(AssertUnwindSafe(|| a.answer(&text)));
+            let r = r.unwrap_or_else(|_| panic!("{name} panicked answering {f}"));
+            assert!(*name != "model" || matches!(r, Ok(Ok(_))), "the model refused {f}: {r:?}");
+            if !matches!(r, Ok(Ok(_))) {
+                *refused.entry(name).or_default() += 1;
+            }
+        }
+    }
+    eprintln!("corpus offers refused per answerer: {refused:?}");
+}
