@@ -32,6 +32,17 @@ Usage (from the repository root, /work/main):
         --curated suites/requirements/rfc8489.toml > /tmp/rfc8489.toml
     diff -u suites/requirements/rfc8489.toml /tmp/rfc8489.toml   # empty when up to date
 
+    # a partial inventory: only sections 5.3.1 and 5.8 (with 5.8.1, 5.8.2, ... but not 5.80);
+    # give the same --sections on every re-run with --curated
+    python3 suites/requirements/extract_requirements.py ../shared/rfc/rfc9429.txt \
+        --sections 5.3.1,5.8 --curated suites/requirements/rfc9429.toml > /tmp/rfc9429.toml
+
+--sections takes comma-separated section prefixes; a sentence is kept if its section equals a
+prefix or starts with the prefix and ".". Filtering happens after numbering, so ids are the same
+as in a full extraction. The output then starts with a "# sections: ..." comment saying that the
+inventory is partial on purpose. A prefix that holds no requirement sentence is reported on stderr
+(a typo, most likely), and --strict makes that an error too.
+
 With --curated, an entry keeps its curated text only if that text is the extracted sentence or a
 faithful abbreviation of it (its " ... "-separated pieces occur in the sentence, in order);
 otherwise the extracted sentence is used and the entry is reported on stderr. Entries of the
@@ -278,6 +289,18 @@ def extract(text: str, rfc: str) -> list[Req]:
     return reqs
 
 
+def parse_sections(arg: str) -> list[str]:
+    """The section prefixes of a --sections argument: "5.3.1, 5.8" -> ["5.3.1", "5.8"]."""
+    prefixes = [p.strip().rstrip(".") for p in arg.split(",")]
+    return [p for p in prefixes if p]
+
+
+def in_sections(section: str, prefixes: list[str]) -> bool:
+    """True if `section` is one of `prefixes` or a subsection of one ("5.8" holds "5.8.1",
+    not "5.80")."""
+    return any(section == p or section.startswith(p + ".") for p in prefixes)
+
+
 def title_of(text: str) -> str:
     """The centered title line(s) between the header block and the Abstract / Status."""
     lines = strip_pagination(text)
@@ -369,8 +392,13 @@ def toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render(doc: str, title: str, url: str, reqs: list[Req]) -> str:
-    out = [f"doc = {toml_str(doc)}", f"title = {toml_str(title)}", f"url = {toml_str(url)}", ""]
+def render(doc: str, title: str, url: str, reqs: list[Req],
+           sections: list[str] | None = None) -> str:
+    out = []
+    if sections:
+        out += [f"# sections: {', '.join(sections)}",
+                "# A partial inventory on purpose: only these sections and their subsections.", ""]
+    out += [f"doc = {toml_str(doc)}", f"title = {toml_str(title)}", f"url = {toml_str(url)}", ""]
     for r in reqs:
         out += [
             "[[req]]",
@@ -392,6 +420,8 @@ def main() -> int:
     ap.add_argument("--curated", help="existing curated inventory to carry curation over from")
     ap.add_argument("--title", help="document title (default: read from the RFC)")
     ap.add_argument("--strict", action="store_true", help="exit 1 on any curation report")
+    ap.add_argument("--sections", help="comma-separated section prefixes to keep, e.g. 5.3.1,5.8 "
+                    "(a prefix keeps its subsections too; ids are not renumbered)")
     args = ap.parse_args()
 
     with open(args.rfc_txt, encoding="utf-8") as f:
@@ -402,10 +432,24 @@ def main() -> int:
         return 2
     rfc = m.group(1)
     reqs = extract(text, rfc)
-    problems = apply_curation(reqs, args.curated) if args.curated else 0
+    sections = parse_sections(args.sections) if args.sections is not None else None
+    problems = 0
+    if sections is not None:
+        if not sections:
+            print("--sections names no section", file=sys.stderr)
+            return 2
+        for p in sections:
+            if not any(in_sections(r.section, [p]) for r in reqs):
+                print(f"--sections {p}: no requirement sentence in that section", file=sys.stderr)
+                problems += 1
+        reqs = [r for r in reqs if in_sections(r.section, sections)]
+    if args.curated:
+        problems += apply_curation(reqs, args.curated)
     title = args.title or title_of(text)
-    sys.stdout.write(render(f"RFC {rfc}", title, f"https://www.rfc-editor.org/rfc/rfc{rfc}", reqs))
-    print(f"{len(reqs)} requirement sentences extracted from RFC {rfc}", file=sys.stderr)
+    url = f"https://www.rfc-editor.org/rfc/rfc{rfc}"
+    sys.stdout.write(render(f"RFC {rfc}", title, url, reqs, sections))
+    where = f" (sections {', '.join(sections)})" if sections else ""
+    print(f"{len(reqs)} requirement sentences extracted from RFC {rfc}{where}", file=sys.stderr)
     return 1 if (problems and args.strict) else 0
 
 

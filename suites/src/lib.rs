@@ -20,7 +20,11 @@ pub const SUITES: &[&str] = &["stun", "sdp"];
 /// The requirement inventories, compiled in so rtcspec never needs the RFC texts at run time.
 /// A parse error here is a packaging bug, caught by the crate's tests.
 pub fn inventories() -> Result<Vec<Inventory>, String> {
-    const FILES: &[(&str, &str)] = &[("rfc8489.toml", include_str!("../requirements/rfc8489.toml"))];
+    const FILES: &[(&str, &str)] = &[
+        ("rfc8489.toml", include_str!("../requirements/rfc8489.toml")),
+        ("rfc8839.toml", include_str!("../requirements/rfc8839.toml")),
+        ("rfc9429.toml", include_str!("../requirements/rfc9429.toml")),
+    ];
     FILES.iter().map(|(name, text)| Inventory::parse(text, name)).collect()
 }
 

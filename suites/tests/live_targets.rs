@@ -1,5 +1,5 @@
 //! Live targets the tests start themselves: coturn on loopback, aioice and aiortc through the
-//! Python shims. A missing peer fails the test with the command that installs it; nothing skips.
+//! Python shims, sdp-transform and werift through the Node shim. A missing peer fails the test with the command that installs it; nothing skips.
 
 mod common;
 
@@ -72,4 +72,15 @@ fn aiortc_shim_matches_baseline() {
     );
     let results = run_named("aiortc", &rtcspec_suites::all_cases());
     assert_matches_baseline("aiortc", &results);
+}
+
+#[test]
+fn node_shims_match_their_baselines() {
+    require("node", "run `cargo xtask setup` (apt-get install nodejs npm)");
+    let installed = root().join("target/shim-node/node_modules/werift");
+    assert!(installed.is_dir(), "{} is missing: run `cargo xtask setup`", installed.display());
+    for target in ["sdp-transform", "werift"] {
+        let results = run_named(target, &rtcspec_suites::all_cases());
+        assert_matches_baseline(target, &results);
+    }
 }

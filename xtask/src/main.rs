@@ -25,15 +25,16 @@ fn have(program: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Debian packages the tests use: coturn (live TURN server), tshark (evidence decoding).
+/// Debian packages the tests use: coturn (live TURN server), tshark (evidence decoding),
+/// Node and npm (the Node shim).
 fn apt_packages() -> Result<(), String> {
-    let missing: Vec<&str> = [("turnserver", "coturn"), ("tshark", "tshark")]
+    let missing: Vec<&str> = [("turnserver", "coturn"), ("tshark", "tshark"), ("node", "nodejs"), ("npm", "npm")]
         .into_iter()
         .filter(|(bin, _)| !have(bin))
         .map(|(_, pkg)| pkg)
         .collect();
     if missing.is_empty() {
-        eprintln!("xtask: coturn and tshark are installed");
+        eprintln!("xtask: coturn, tshark, node and npm are installed");
         return Ok(());
     }
     if !have("apt-get") {
@@ -66,9 +67,30 @@ fn python_venv(root: &Path) -> Result<(), String> {
     std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))
 }
 
+/// The Node shim's packages under target/shim-node, exactly as shims/node/package-lock.json
+/// pins them (`npm ci`).
+fn node_modules(root: &Path) -> Result<(), String> {
+    let dir = root.join("target/shim-node");
+    let lock = root.join("shims/node/package-lock.json");
+    let stamp = dir.join(".package-lock");
+    let wanted = std::fs::read_to_string(&lock).map_err(|e| format!("{}: {e}", lock.display()))?;
+    if dir.join("node_modules").is_dir() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        eprintln!("xtask: {} is up to date", dir.display());
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for file in ["package.json", "package-lock.json"] {
+        let from = root.join("shims/node").join(file);
+        std::fs::copy(&from, dir.join(file)).map_err(|e| format!("{}: {e}", from.display()))?;
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir))?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))
+}
+
 fn setup(root: &Path) -> Result<(), String> {
     apt_packages()?;
-    python_venv(root)
+    python_venv(root)?;
+    node_modules(root)
 }
 
 fn main() -> ExitCode {
@@ -82,7 +104,7 @@ fn main() -> ExitCode {
                 .current_dir(&root))
         }),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test>\n  setup  install coturn, tshark and the Python shim venv (idempotent)\n  test   setup, then cargo test --workspace --release --no-fail-fast");
+            eprintln!("usage: cargo xtask <setup|test>\n  setup  install coturn, tshark, node, the Python shim venv and the Node shim packages (idempotent)\n  test   setup, then cargo test --workspace --release --no-fail-fast");
             return ExitCode::from(2);
         }
     };

@@ -12,8 +12,8 @@ pub const CASES: &[Case] = &[
         "The sequence CRLF (0x0d0a) is used to end a line, although parsers SHOULD be tolerant and also accept lines terminated with a single newline character.", crlf_written),
     case("sdp.8866.5.unknown-type-letter-rejected", "A description with an unknown type letter is rejected", "RFC 8866", "5", Must,
         "an SDP parser MUST completely ignore or reject any session description that contains a type letter that it does not understand.", unknown_type_rejected),
-    case("sdp.8866.5.unknown-attribute-ignored", "An unknown attribute does not make the parser reject", "RFC 8866", "5", Must,
-        "An SDP parser MUST ignore any attribute it doesn't understand.", unknown_attribute_ignored),
+    Case { covers: &["rfc9429-5.8.1-10", "rfc9429-5.8.2-32"], ..case("sdp.8866.5.unknown-attribute-ignored", "An unknown attribute does not make the parser reject", "RFC 8866", "5", Must,
+        "An SDP parser MUST ignore any attribute it doesn't understand.", unknown_attribute_ignored) },
     case("sdp.8866.6.7.no-direction-accepted", "An m= section without a direction attribute is accepted (sendrecv assumed)", "RFC 8866", "6.7", Should,
         "If none of the media direction attributes is present at either session level or media level, \"a=sendrecv\" SHOULD be assumed as the default.", no_direction_accepted),
 ];
