@@ -122,6 +122,9 @@ rules! {
     MAX_MESSAGE_SIZE = "sdp.8841.6.2.max-message-size-syntax", "RFC 8841" "6.2" Must,
         "max-message-size-value = 1*DIGIT",
         "a=max-message-size:262144 (0 means no limit)";
+    CONNECTION_SYNTAX = "sdp.8866.5.7.connection-syntax", "RFC 8866" "5.7" Must,
+        "c=<nettype> <addrtype> <connection-address>",
+        "c=IN IP4 0.0.0.0 (three fields: network type, address type, address)";
     RTPMAP = "sdp.8866.6.6.rtpmap-syntax", "RFC 8866" "6.6" Must,
         "rtpmap-value = payload-type SP encoding-name \"/\" clock-rate [ \"/\" encoding-params ]",
         "a=rtpmap:<pt> <name>/<clock rate>[/<channels>], e.g. a=rtpmap:96 VP8/90000";
@@ -191,6 +194,15 @@ fn check_order(out: &mut Out, lines: &[Line], order: &str, what: &str) {
             Some((lr, lk)) if r < lr => out.add(ORDER, l.number, format!("{k}= after {lk}= in the {what} section")),
             Some((lr, _)) if r == lr => {}
             _ => last = Some((r, k)),
+        }
+    }
+}
+
+fn check_connection_lines(sdp: &Sdp, out: &mut Out) {
+    for c in sdp.lines.iter().filter(|l| l.kind == Some('c')) {
+        let f: Vec<&str> = c.value.split(' ').collect();
+        if f.len() != 3 || f.iter().any(|x| x.is_empty()) {
+            out.add(CONNECTION_SYNTAX, c.number, format!("c={}", short(&c.value)));
         }
     }
 }
@@ -585,6 +597,7 @@ pub fn lint(input: &[u8]) -> (Vec<Finding>, usize) {
         return (out.findings, 0);
     }
     check_lines(&sdp, &mut out);
+    check_connection_lines(&sdp, &mut out);
     check_session(&sdp, &mut out);
     let uses_ice = check_attribute_lines(&sdp, &mut out);
     check_sections(&sdp, &mut out, uses_ice);
@@ -638,6 +651,7 @@ m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:1\
             ("opus/48000/2", "OPUS/48000", OPUS_RTPMAP),
             ("max-message-size:262144", "max-message-size:big", MAX_MESSAGE_SIZE),
             ("opus/48000/2", "opus", RTPMAP),
+            ("c=IN IP4 0.0.0.0\r\na=ice-ufrag", "c=IN IP4\r\na=ice-ufrag", CONNECTION_SYNTAX),
             ("a=mid:0\r\n", "a=mid:0\r\na=extmap:one urn:x\r\n", EXTMAP),
             ("a=mid:0\r\n", "a=mid:0\r\na=extmap:1/both urn:x\r\n", EXTMAP),
             ("a=mid:0\r\n", "a=mid:0\r\na=ssrc:4294967296 cname:x\r\n", SSRC),

@@ -79,6 +79,10 @@ fn verify(sdp: &Sdp, sections: &[Offered]) -> Result<(), String> {
                 return Err(format!("m= section {n} has no a={name}, at media or session level (RFC 9429 §5.8.3)"));
             }
         }
+        // The default RTP/RTCP multiplexing policy is "require" (RFC 9429 §4.1.1).
+        if s.proto.contains("RTP/") && !s.has("rtcp-mux") {
+            return Err(format!("m= section {n} has no a=rtcp-mux, which the require policy needs (RFC 9429 §5.8.3)"));
+        }
         if s.has("rtcp-mux-only") && !s.has("rtcp-mux") {
             return Err(format!("m= section {n} has a=rtcp-mux-only without a=rtcp-mux (RFC 9429 §5.8.3)"));
         }

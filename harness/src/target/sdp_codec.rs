@@ -36,7 +36,7 @@ pub struct ModelSdp;
 /// Grammar rules whose violation makes the model reject a description: JSEP §5.8 rejects
 /// any line that is not well formed. Semantic rules (c= coverage, credentials per stream,
 /// fingerprint length, related addresses, limits on what is sent) are not parse errors.
-pub const REJECTING_RULES: [&str; 23] = [
+pub const REJECTING_RULES: [&str; 24] = [
     lint::SYNTAX.id,
     lint::UNKNOWN_TYPE.id,
     lint::REQUIRED.id,
@@ -60,6 +60,7 @@ pub const REJECTING_RULES: [&str; 23] = [
     lint::SSRC.id,
     lint::RTCP_FB.id,
     lint::TLS_ID.id,
+    lint::CONNECTION_SYNTAX.id,
 ];
 
 impl SdpCodec for ModelSdp {

@@ -25,7 +25,7 @@ pub const CASES: &[Case] = &[
         "The \"m=\" line MUST be followed immediately by a \"c=\" line, as specified in [RFC4566], Section 5.7. Again, as no candidates are available yet, the \"c=\" line MUST contain the default value \"IN IP4 0.0.0.0\", as defined in [RFC8840], Section 4.1.3.", c_line) },
     Case { covers: &["rfc9429-5.3.1-13"], ..answer_case("sdp.9429.5.3.1.formats-from-offer", "Answered payload types include an offered one and map to the offered codecs", "5.3.1", Must,
         "In either case, the media formats in the answer MUST include at least one format that is present in the offer but MAY include formats that are locally supported but not present in the offer, as mentioned in [RFC3264], Section 6.1.", formats_from_offer) },
-    Case { covers: &["rfc9429-5.3.1-11"], ..answer_case("sdp.9429.5.3.1.formats-in-offered-order", "Offered payload types keep the offer's order in the answer", "5.3.1", Must,
+    Case { covers: &["rfc9429-5.3.1-11", "rfc9429-5.3.1-12"], ..answer_case("sdp.9429.5.3.1.formats-in-offered-order", "Offered payload types keep the offer's order in the answer, added ones come last", "5.3.1", Must,
         "Otherwise, the media formats on the \"m=\" line MUST be generated in the same order as those offered in the current remote description, excluding any currently unsupported formats.", formats_in_order) },
     Case { covers: &["rfc9429-5.3.1-17"], ..answer_case("sdp.9429.5.3.1.direction-sendonly-answered-recvonly", "An offered sendonly section is answered recvonly or inactive", "5.3.1", Must,
         "A direction attribute, determined by applying the rules regarding the offered direction specified in [RFC3264], Section 6.1, and then intersecting with the direction of the associated RtpTransceiver.", direction_sendonly) },
@@ -59,6 +59,10 @@ pub const CASES: &[Case] = &[
         "If the offer supports bundle, all \"m=\" sections to be bundled MUST use the same ICE credentials and candidates; all \"m=\" sections not being bundled MUST use unique ICE credentials and candidates.", unbundled_section) },
     Case { covers: &["rfc9429-5.8.3-6", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-fingerprint-refused", "An offer without any a=fingerprint is refused", "5.8.3", Must, VERIFY_STOP, no_fingerprint_refused) },
     Case { covers: &["rfc9429-5.8.3-1", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-ice-ufrag-refused", "An offer without ice-ufrag is refused", "5.8.3", Must, VERIFY_STOP, no_ufrag_refused) },
+    Case { covers: &["rfc9429-5.8.3-8", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-rtcp-mux-refused", "An offer without a=rtcp-mux is refused under the default require policy", "5.8.3", Must,
+        "If the RTP/RTCP multiplexing policy is \"require\", each \"m=\" section MUST contain an \"a=rtcp-mux\" attribute.", no_mux_refused) },
+    Case { covers: &["rfc9429-5.8.3-2", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-short-ufrag-refused", "An offer whose ice-ufrag has 2 characters is refused", "5.8.3", Must,
+        "ICE ufrag and password values, which MUST comply with the size limits specified in [RFC8839], Section 5.4.", short_ufrag_refused) },
     Case { covers: &["rfc9429-5.8.3-7", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.simulcast-unknown-rid-refused", "An offer whose a=simulcast names an undeclared rid is refused", "5.8.3", Must,
         "All rid-ids referenced in an \"a=simulcast\" line MUST exist as \"a=rid\" lines.", simulcast_refused) },
     Case { covers: &["rfc9429-5.8.3-9", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.rtcp-mux-only-without-rtcp-mux-refused", "An offer with a=rtcp-mux-only but no a=rtcp-mux is refused", "5.8.3", Must,
@@ -172,7 +176,10 @@ fn formats_in_order(ctx: &mut Ctx) -> Verdict {
         }
         let kept: Vec<&String> = a.fmts.iter().filter(|pt| o.fmts.contains(pt)).collect();
         let in_offer_order: Vec<&String> = o.fmts.iter().filter(|pt| kept.contains(pt)).collect();
-        if kept != in_offer_order {
+        // Formats the answerer adds come after every offered one (RFC 9429 §5.3.1).
+        let first_added = a.fmts.iter().position(|pt| !o.fmts.contains(pt));
+        let added_early = first_added.is_some_and(|at| a.fmts[at..].iter().any(|pt| o.fmts.contains(pt)));
+        if kept != in_offer_order || added_early {
             problems.push(format!("{}: offered {:?}, answered {:?}", a.label(i), o.fmts, a.fmts));
         }
     }
@@ -419,6 +426,16 @@ fn no_fingerprint_refused(ctx: &mut Ctx) -> Verdict {
 fn no_ufrag_refused(ctx: &mut Ctx) -> Verdict {
     let bad: String = OFFER.split_inclusive("\r\n").filter(|l| !l.starts_with("a=ice-ufrag:")).collect();
     expect_refused(ctx, &bad, "no a=ice-ufrag")
+}
+
+fn no_mux_refused(ctx: &mut Ctx) -> Verdict {
+    // The default policy is "require" (RFC 9429 §4.1.1: "The default multiplexing policy MUST
+    // be set to 'require'"), and the targets are default-configured peer connections.
+    expect_refused(ctx, &OFFER.replace("a=rtcp-mux\r\n", ""), "no a=rtcp-mux in its RTP sections")
+}
+
+fn short_ufrag_refused(ctx: &mut Ctx) -> Verdict {
+    expect_refused(ctx, &OFFER.replace("a=ice-ufrag:4ZcD", "a=ice-ufrag:4Z"), "ice-ufrag \"4Z\"")
 }
 
 fn simulcast_refused(ctx: &mut Ctx) -> Verdict {

@@ -31,12 +31,16 @@ pub const CASES: &[Case] = &[
         "If present, a single \"a=ice-ufrag\" line is parsed as specified in [RFC8839], Section 5.4, and the ufrag value is stored.", ice_kept) },
     Case { covers: &["rfc9429-5.8.2-6"], ..case("sdp.9429.5.8.fingerprint-kept", "The round trip keeps the certificate fingerprint", "RFC 9429", "5.8.1", Must,
         "Any \"a=fingerprint\" lines are parsed as specified in [RFC8122], Section 5, and the set of fingerprint and algorithm values is stored.", fingerprint_kept) },
-    Case { covers: &["rfc9429-5.8.2-2", "rfc9429-5.8.2-11"], ..case("sdp.9429.5.8.2.m-lines-kept", "The round trip keeps the m= sections, their order and payload types", "RFC 9429", "5.8.2", Must,
+    Case { covers: &["rfc9429-5.8.2-2", "rfc9429-5.8.2-11", "rfc9429-5.8.2-28"], ..case("sdp.9429.5.8.2.m-lines-kept", "The round trip keeps the m= sections, their order and payload types", "RFC 9429", "5.8.2", Must,
         "The \"m=\" line itself MUST be parsed as described in [RFC4566], Section 5.14, and the <media>, <port>, <proto>, and <fmt> values stored.", m_lines_kept) },
     Case { covers: &["rfc9429-5.8.2-2"], ..case("sdp.9429.5.8.2.zero-port-section-kept", "A rejected m= section (port 0) is parsed and kept", "RFC 9429", "5.8.2", Must, M_LINE, zero_port_kept) },
     Case { covers: &["rfc9429-5.8.2-2"], ..case("sdp.9429.5.8.2.bundle-only-section-kept", "A bundle-only m= section (port 0, a=bundle-only) is parsed and kept", "RFC 9429", "5.8.2", Must, M_LINE, bundle_only_kept) },
     Case { covers: &["rfc9429-5.8.2-4"], ..case("sdp.9429.5.8.2.ipv6-connection-kept", "A c=IN IP6 line is parsed, and the m= sections kept", "RFC 9429", "5.8.2", Must,
         "As with the \"c=\" line at the session level, the \"c=\" line MUST be parsed according to [RFC4566], Section 5.7, but its value is not used.", ipv6_connection_accepted) },
+    Case { covers: &["rfc9429-5.8.2-1"], ..case("sdp.9429.5.8.2.media-line-order-rejected", "A media section with c= after its a= lines is rejected", "RFC 9429", "5.8.2", Must,
+        "Like the session-level lines, the media section lines MUST occur in the specific order and with the specific syntax defined in [RFC4566], Section 5.", media_order_rejected) },
+    Case { covers: &["rfc9429-5.8.1-3", "rfc9429-5.8.2-4"], ..case("sdp.9429.5.8.2.connection-malformed-rejected", "A c= line without an address is rejected", "RFC 8866", "5.7", Must,
+        "c=<nettype> <addrtype> <connection-address>", connection_rejected) },
     Case { covers: &["rfc9429-5.8-1"], ..case("sdp.9429.5.8.1.nul-byte-rejected", "A line holding a NUL byte is rejected", "RFC 8866", "5", Must,
         "Furthermore, charset-dependent fields MUST NOT contain the bytes 0x00 (Nul), 0x0a (ASCII newline), and 0x0d (ASCII carriage return).", nul_rejected) },
     Case { covers: &["rfc9429-5.8-1"], ..case("sdp.9429.5.8.1.empty-line-rejected", "An empty line inside the description is rejected", "RFC 8866", "5", Must,
@@ -175,6 +179,18 @@ fn bundle_only_kept(ctx: &mut Ctx) -> Verdict {
 fn ipv6_connection_accepted(ctx: &mut Ctx) -> Verdict {
     let offer = variant("c=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0", "c=IN IP6 ::\r\na=rtcp:9 IN IP6 ::");
     expect_m_lines_kept(ctx, &offer, "the offer with c=IN IP6 ::")
+}
+
+fn media_order_rejected(ctx: &mut Ctx) -> Verdict {
+    let swapped = variant(
+        "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n",
+        "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\na=rtcp:9 IN IP4 0.0.0.0\r\nc=IN IP4 0.0.0.0\r\n",
+    );
+    expect_rejected(ctx, &swapped, "c= after a=rtcp in the video section")
+}
+
+fn connection_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("c=IN IP4 0.0.0.0\r\n", "c=IN IP4\r\n"), "c=IN IP4")
 }
 
 fn nul_rejected(ctx: &mut Ctx) -> Verdict {

@@ -30,6 +30,9 @@ stored! {
     bandwidth = "bandwidth": "b", "5.8.2", ["rfc9429-5.8.2-5"], "The round trip keeps a media-level b= line",
         "The \"b=\" line, if present, MUST be parsed as specified in [RFC4566], Section 5.8, and the bwtype and bandwidth values stored.",
         inserted(VIDEO_C, "b=AS:2000");
+    session_bandwidth = "session-bandwidth": "b", "5.8.1", ["rfc9429-5.8.1-7"], "The round trip keeps a session-level b= line",
+        "The \"b=\" line, if present, MUST be parsed as specified in [RFC4566], Section 5.8, and the bwtype and bandwidth values stored.",
+        inserted("s=-\r\n", "b=AS:3000");
     group = "group": "group", "5.8.1", ["rfc9429-5.8.1-8"], "The round trip keeps a=group:BUNDLE and its mids",
         "Any \"a=group\" lines are parsed as specified in [RFC5888], Section 5, and the group's semantics and MID values are stored.",
         OFFER;
@@ -90,6 +93,9 @@ stored! {
     simulcast = "simulcast": "simulcast", "5.8.2", ["rfc9429-5.8.2-26"], "The round trip keeps a=simulcast",
         "If present, a single \"a=simulcast\" line MUST be parsed as specified in [RFC8853], and its values stored.",
         simulcast_offer();
+    imageattr = "imageattr": "imageattr", "5.8.2", ["rfc9429-5.8.2-24"], "The round trip keeps a=imageattr",
+        "Any \"a=imageattr\" attributes MUST be parsed as specified in [RFC6236], Section 3, and their values stored.",
+        inserted("a=fmtp:97 apt=96\r\n", "a=imageattr:96 send [x=1280,y=720] recv [x=1280,y=720]");
     sctp_port = "sctp-port": "sctp-port", "5.8.2", ["rfc9429-5.8.2-29"], "The round trip keeps a=sctp-port",
         "An \"a=sctp-port\" attribute MUST be present, and it MUST be parsed as specified in [RFC8841], Section 5.2, and the value stored.",
         OFFER;

@@ -183,9 +183,9 @@ const FAULTS: [AnswerFault; 20] = [
 ];
 
 /// What a lenient answerer does with a broken offer: fills in what is missing and drops what
-/// does not add up, so verification passes.
+/// does not add up, so verification and parsing pass.
 fn repair(offer: &str) -> String {
-    let mut lines: Vec<String> = offer.lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = offer.lines().map(|l| l.trim_end_matches('\r').to_string()).collect();
     let first_m = lines.iter().position(|l| l.starts_with("m=")).unwrap_or(lines.len());
     let mut session = Vec::new();
     for (name, filler) in [
@@ -199,6 +199,18 @@ fn repair(offer: &str) -> String {
     }
     lines.splice(first_m..first_m, session);
     lines.retain(|l| !l.starts_with("a=simulcast:") && l != "a=rtcp-mux-only");
+    // Credentials too short are padded; RTP sections get the rtcp-mux they lack.
+    for l in lines.iter_mut().filter(|l| l.starts_with("a=ice-ufrag:") && l.len() < "a=ice-ufrag:".len() + 4) {
+        l.push_str("pad0");
+    }
+    let mut at = lines.len();
+    while let Some(m) = lines[..at].iter().rposition(|l| l.starts_with("m=")) {
+        let section = &lines[m..at];
+        if section[0].contains("RTP/") && !section.iter().any(|l| l == "a=rtcp-mux") {
+            lines.insert(at, "a=rtcp-mux".into());
+        }
+        at = m;
+    }
     lines.iter().map(|l| format!("{l}\r\n")).collect()
 }
 

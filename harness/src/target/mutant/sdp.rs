@@ -96,6 +96,7 @@ macro_rules! drop_attribute {
 
 /// Attributes whose loss a `...-kept` case detects, one `sdp-drop-<name>` fault each.
 const DROPS: [SdpFault; 25] = drop_attribute![
+    "imageattr",
     "candidate",
     "fingerprint",
     "group",
@@ -111,7 +112,6 @@ const DROPS: [SdpFault; 25] = drop_attribute![
     "maxptime",
     "sendonly",
     "ssrc",
-    "ssrc-group",
     "rtcp-fb",
     "rtcp-mux",
     "rtcp-mux-only",
