@@ -57,6 +57,12 @@ pub const CASES: &[Case] = &[
         "For each offered \"m=\" section, if any of the following conditions are true, the corresponding \"m=\" section in the answer MUST be marked as rejected by setting the <port> in the \"m=\" line to zero, as indicated in [RFC3264], Section 6, and further processing for this \"m=\" section can be skipped: [...] There is no offered media format that is both supported and, if applicable, allowed by codec preferences.", unsupported_rejected) },
     Case { covers: &["rfc9429-5.3.1-16"], ..answer_case("sdp.9429.5.3.1.unbundled-section-own-transport", "An m= section outside the offered BUNDLE group is answered with its own ICE credentials", "5.3.1", Must,
         "If the offer supports bundle, all \"m=\" sections to be bundled MUST use the same ICE credentials and candidates; all \"m=\" sections not being bundled MUST use unique ICE credentials and candidates.", unbundled_section) },
+    Case { covers: &["rfc9429-5.3.1-18", "rfc9429-5.8.3-11"], ..answer_case("sdp.9429.5.3.1.data-first-sections-in-order", "An offer with its data section first is answered section for section, mids in order", "5.3.1", Must,
+        "If and only if present in the offer, an \"a=mid\" line, as specified in [RFC5888], Section 9.1. The MID value MUST match that specified in the offer.", data_first_in_order) },
+    Case { covers: &["rfc9429-5.3.1-9", "rfc9429-5.3.1-28"], ..answer_case("sdp.9429.5.1.2.legacy-dtls-sctp-answered", "A data section offered with the legacy proto DTLS/SCTP is answered with DTLS/SCTP", "5.1.2", Must,
+        "For data \"m=\" sections, implementations MUST support receiving the \"UDP/DTLS/SCTP\", \"TCP/DTLS/SCTP\", or \"DTLS/SCTP\" (for backwards compatibility) profiles. [...] The profile in any \"m=\" line in any generated answer MUST exactly match the profile provided in the offer.", legacy_sctp_proto) },
+    Case { covers: &["rfc8839-5.1-2"], ..answer_case("sdp.8839.5.1.mdns-candidate-offer-answered", "An offer with an mDNS host candidate is answered, not refused", "5.3.1", Must,
+        "An agent processing remote candidates MUST ignore \"candidate\" lines that include candidates with FQDNs or IP address versions that are not supported or recognized.", mdns_offer_answered) },
     Case { covers: &["rfc9429-5.8.3-6", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-fingerprint-refused", "An offer without any a=fingerprint is refused", "5.8.3", Must, VERIFY_STOP, no_fingerprint_refused) },
     Case { covers: &["rfc9429-5.8.3-1", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-ice-ufrag-refused", "An offer without ice-ufrag is refused", "5.8.3", Must, VERIFY_STOP, no_ufrag_refused) },
     Case { covers: &["rfc9429-5.8.3-8", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-rtcp-mux-refused", "An offer without a=rtcp-mux is refused under the default require policy", "5.8.3", Must,
@@ -446,4 +452,65 @@ fn simulcast_refused(ctx: &mut Ctx) -> Verdict {
 fn mux_only_refused(ctx: &mut Ctx) -> Verdict {
     let bad = variant("a=rtcp-mux\r\n", "a=rtcp-mux-only\r\n");
     expect_refused(ctx, &bad, "a=rtcp-mux-only without a=rtcp-mux")
+}
+
+/// The base offer with its data section moved first and mids numbered in the new order
+/// (data 0, audio 1, video 2), as an endpoint that created its data channel first offers.
+fn data_first_offer() -> String {
+    let (audio_at, video_at, data_at) = (
+        OFFER.find("m=audio").unwrap_or(0),
+        OFFER.find("m=video").unwrap_or(0),
+        OFFER.find("m=application").unwrap_or(0),
+    );
+    let renumber =
+        |section: &str, from: &str, to: &str| section.replacen(&format!("a=mid:{from}"), &format!("a=mid:{to}"), 1);
+    format!(
+        "{}{}{}{}",
+        &OFFER[..audio_at],
+        renumber(&OFFER[data_at..], "2", "0"),
+        renumber(&OFFER[audio_at..video_at], "0", "1"),
+        renumber(&OFFER[video_at..data_at], "1", "2"),
+    )
+}
+
+fn data_first_in_order(ctx: &mut Ctx) -> Verdict {
+    let (offer, answer) = accepted(ctx, &data_first_offer())?;
+    let problems = offer
+        .sections
+        .iter()
+        .zip(&answer.sections)
+        .enumerate()
+        .filter(|(_, (o, a))| o.attr("mid") != a.attr("mid") || o.media != a.media)
+        .map(|(i, (o, a))| {
+            format!(
+                "section {}: offered {} mid {:?}, answered {} mid {:?}",
+                i + 1,
+                o.media,
+                o.attr("mid"),
+                a.media,
+                a.attr("mid")
+            )
+        })
+        .collect();
+    verdict("the answer's sections in the offered order: application, audio, video", problems)
+}
+
+fn legacy_sctp_proto(ctx: &mut Ctx) -> Verdict {
+    // The pre-RFC 8841 form browsers and aiortc still accept (draft-ietf-mmusic-sctp-sdp-05).
+    let legacy = variant("m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "m=application 9 DTLS/SCTP 5000")
+        .replacen("a=sctp-port:5000\r\n", "a=sctpmap:5000 webrtc-datachannel 1024\r\n", 1);
+    let (_, answer) = accepted(ctx, &legacy)?;
+    let data = &answer.sections[2];
+    Ok(rtcspec_harness::check(data.proto == "DTLS/SCTP", "the data section answered with proto DTLS/SCTP", || {
+        format!("m={} {} {} {}", data.media, data.port, data.proto, data.fmts.join(" "))
+    }))
+}
+
+fn mdns_offer_answered(ctx: &mut Ctx) -> Verdict {
+    let offer = inserted(
+        "typ host generation 0\r\n",
+        "a=candidate:7 1 udp 2122260223 0b6c4a3e-6f2b-4c55-9b1a-1d8f1e0e6a47.local 46247 typ host",
+    );
+    answer_to(ctx, &offer)?;
+    Ok(Outcome::Pass)
 }

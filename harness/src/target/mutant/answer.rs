@@ -34,7 +34,18 @@ fn m_fields(lines: &mut [String], f: impl Fn(&mut Vec<String>)) {
     });
 }
 
-const FAULTS: [AnswerFault; 20] = [
+const FAULTS: [AnswerFault; 21] = [
+    AnswerFault {
+        name: "answer-refuse-mdns-candidates",
+        description: "offers with a candidate whose address is an mDNS name are refused",
+        effect: Effect::Refuse(|o| {
+            let named = o
+                .lines()
+                .filter(|l| l.starts_with("a=candidate:"))
+                .any(|l| l.split(' ').nth(4).is_some_and(|a| a.ends_with(".local")));
+            named.then_some("failed to parse address")
+        }),
+    },
     AnswerFault {
         name: "answer-refuse-data-channels",
         description: "offers with a data channel m= section are refused",
@@ -51,8 +62,16 @@ const FAULTS: [AnswerFault; 20] = [
     },
     AnswerFault {
         name: "answer-proto-mismatch",
-        description: "the answer's m= lines say RTP/SAVPF where the offer said UDP/TLS/RTP/SAVPF",
-        effect: Effect::Rewrite(|_, l| m_fields(l, |f| f[2] = f[2].replace("UDP/TLS/RTP/SAVPF", "RTP/SAVPF"))),
+        description: "the answer's m= lines change the offered proto (UDP/TLS/RTP/SAVPF, DTLS/SCTP)",
+        effect: Effect::Rewrite(|_, l| {
+            m_fields(l, |f| {
+                f[2] = match f[2].as_str() {
+                    "UDP/TLS/RTP/SAVPF" => "RTP/SAVPF".into(),
+                    "DTLS/SCTP" => "UDP/DTLS/SCTP".into(),
+                    other => other.into(),
+                }
+            })
+        }),
     },
     AnswerFault {
         name: "answer-mangle-mid",
