@@ -239,16 +239,24 @@ pub fn run_diff(codecs: &mut [(String, Box<dyn StunCodec>)], opts: &DiffOptions)
     }
 }
 
+/// The first lines of a diff's Markdown, for STUN and SDP alike.
+pub(crate) fn markdown_header(
+    title: &str,
+    targets: &[String],
+    inputs: usize,
+    seed: &str,
+    duration_ms: u64,
+    kinds: usize,
+) -> String {
+    format!(
+        "# {title}: {}\n\n{inputs} inputs, seed `{seed}`, {duration_ms} ms: **{kinds} kinds of disagreement**.\n\n",
+        targets.join(" vs ")
+    )
+}
+
 /// Markdown for a diff report: one section per kind of disagreement.
 pub fn markdown(r: &DiffReport) -> String {
-    let mut out = format!(
-        "# rtcspec diff: {}\n\n{} inputs, seed `{}`, {} ms: **{} kinds of disagreement**.\n\n",
-        r.targets.join(" vs "),
-        r.inputs,
-        r.seed,
-        r.duration_ms,
-        r.disagreements.len()
-    );
+    let mut out = markdown_header("rtcspec diff", &r.targets, r.inputs, &r.seed, r.duration_ms, r.disagreements.len());
     for d in &r.disagreements {
         out.push_str(&format!(
             "## {}\n\nSeen {} times. Minimized input:\n\n```\n{}\n```\n\n",

@@ -55,23 +55,15 @@ fn coturn_matches_baseline_and_its_cases_can_fail() {
 }
 
 #[test]
-fn aioice_shim_matches_baseline() {
+fn python_shims_match_their_baselines() {
     require(
         &root().join("target/shim-venv/bin/python").display().to_string(),
         "run `cargo xtask setup` (creates target/shim-venv)",
     );
-    let results = run_named("aioice", &rtcspec_suites::all_cases());
-    assert_matches_baseline("aioice", &results);
-}
-
-#[test]
-fn aiortc_shim_matches_baseline() {
-    require(
-        &root().join("target/shim-venv/bin/python").display().to_string(),
-        "run `cargo xtask setup` (creates target/shim-venv)",
-    );
-    let results = run_named("aiortc", &rtcspec_suites::all_cases());
-    assert_matches_baseline("aiortc", &results);
+    for target in ["aioice", "aiortc"] {
+        let results = run_named(target, &rtcspec_suites::all_cases());
+        assert_matches_baseline(target, &results);
+    }
 }
 
 #[test]

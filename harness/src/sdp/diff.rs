@@ -274,13 +274,13 @@ pub fn run_diff(parsers: &mut Parsers, seeds: &[Seed], opts: &DiffOptions) -> Di
 /// Markdown for an SDP diff: one section per kind, the minimized description with line
 /// numbers, and what each parser made of it.
 pub fn markdown(r: &DiffReport) -> String {
-    let mut out = format!(
-        "# rtcspec SDP diff: {}\n\n{} inputs, seed `{}`, {} ms: **{} kinds of disagreement**.\n\n",
-        r.targets.join(" vs "),
+    let mut out = crate::diff::markdown_header(
+        "rtcspec SDP diff",
+        &r.targets,
         r.inputs,
-        r.seed,
+        &r.seed,
         r.duration_ms,
-        r.disagreements.len()
+        r.disagreements.len(),
     );
     for d in &r.disagreements {
         out.push_str(&format!(
