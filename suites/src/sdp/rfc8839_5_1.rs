@@ -23,6 +23,8 @@ fn replaced_candidate(line: &str) -> String {
 }
 
 pub const CASES: &[Case] = &[
+    Case { covers: &["rfc8839-5.4-4", "rfc9429-5.8.2-6"], ..case("sdp.8839.5.4.long-ice-ufrag-kept", "An ice-ufrag of 256 characters is accepted and kept", "RFC 8839", "5.4", Must,
+        "For compatibility with the 512-character limitation for the STUN username attribute value and for bandwidth conservation considerations, the \"ice-ufrag\" attribute MUST NOT be longer than 32 characters when sending, but an implementation MUST accept up to 256 characters when receiving.", long_ufrag_kept) },
     Case { covers: &["rfc9429-5.8.2-7"], ..case("sdp.8839.5.1.tcp-candidate-kept", "An ICE-TCP candidate (tcptype active) is parsed and kept", "RFC 9429", "5.8.2", Must, STORED, tcp_kept) },
     Case { covers: &["rfc9429-5.8.2-7"], ..case("sdp.8839.5.1.ipv6-candidate-kept", "An IPv6 host candidate is parsed and kept", "RFC 9429", "5.8.2", Must, STORED, ipv6_kept) },
     Case { covers: &["rfc9429-5.8.2-7"], ..case("sdp.8839.5.1.srflx-candidate-kept", "A server-reflexive candidate with raddr/rport is parsed and kept", "RFC 9429", "5.8.2", Must, STORED, srflx_kept) },
@@ -108,4 +110,13 @@ fn foundation_rejected(ctx: &mut Ctx) -> Verdict {
 fn port_rejected(ctx: &mut Ctx) -> Verdict {
     let bad = replaced_candidate("a=candidate:1467250027 1 udp 2122260223 192.0.2.1 port typ host");
     expect_rejected(ctx, &bad, "candidate port \"port\"")
+}
+
+/// The offer with ice-ufrag values of 256 ice-chars: the longest a receiver MUST accept.
+pub fn long_ufrag_offer() -> String {
+    OFFER.replace("a=ice-ufrag:4ZcD", &format!("a=ice-ufrag:{}", "4ZcD".repeat(64)))
+}
+
+fn long_ufrag_kept(ctx: &mut Ctx) -> Verdict {
+    expect_kept(ctx, &long_ufrag_offer(), "ice-ufrag")
 }

@@ -39,7 +39,7 @@ pub const CASES: &[Case] = &[
         "When the offer contains the \"actpass\" value, as will always be the case with JSEP endpoints, the answerer SHOULD use the \"active\" role.", setup_active) },
     Case { covers: &["rfc9429-5.3.1-26"], ..answer_case("sdp.9429.5.3.1.setup-consistent-with-passive", "A passive offer (from a non-JSEP endpoint) is answered active", "5.3.1", Must,
         "Offers from non-JSEP endpoints MAY send other values for \"a=setup\", in which case the answer MUST use a value consistent with the value in the offer.", setup_after_passive) },
-    Case { covers: &["rfc9429-5.3.1-23", "rfc8839-5.4-3"], ..answer_case("sdp.9429.5.3.1.ice-credentials-own", "The answer carries valid ICE credentials of its own, new for each session", "5.3.1", Must,
+    Case { covers: &["rfc9429-5.3.1-23", "rfc8839-5.4-1", "rfc8839-5.4-2", "rfc8839-5.4-3", "rfc8839-5.4-4"], ..answer_case("sdp.9429.5.3.1.ice-credentials-own", "The answer carries valid ICE credentials of its own, new for each session", "5.3.1", Must,
         "\"a=ice-ufrag\" and \"a=ice-pwd\" lines, as specified in [RFC8839], Section 5.4.", ice_credentials) },
     Case { covers: &["rfc9429-5.3.1-23"], ..answer_case("sdp.9429.5.3.1.fingerprint-present", "The answer carries a well-formed certificate fingerprint", "5.3.1", Must,
         "For each desired digest algorithm, one or more \"a=fingerprint\" lines for each of the endpoint's certificates, as specified in [RFC8122], Section 5.", fingerprint) },
@@ -63,6 +63,8 @@ pub const CASES: &[Case] = &[
         "For data \"m=\" sections, implementations MUST support receiving the \"UDP/DTLS/SCTP\", \"TCP/DTLS/SCTP\", or \"DTLS/SCTP\" (for backwards compatibility) profiles. [...] The profile in any \"m=\" line in any generated answer MUST exactly match the profile provided in the offer.", legacy_sctp_proto) },
     Case { covers: &["rfc8839-5.1-2"], ..answer_case("sdp.8839.5.1.mdns-candidate-offer-answered", "An offer with an mDNS host candidate is answered, not refused", "5.3.1", Must,
         "An agent processing remote candidates MUST ignore \"candidate\" lines that include candidates with FQDNs or IP address versions that are not supported or recognized.", mdns_offer_answered) },
+    Case { covers: &["rfc8839-5.4-4"], ..answer_case("sdp.8839.5.4.long-ice-ufrag-offer-answered", "An offer whose ice-ufrag has 256 characters is answered", "5.3.1", Must,
+        "For compatibility with the 512-character limitation for the STUN username attribute value and for bandwidth conservation considerations, the \"ice-ufrag\" attribute MUST NOT be longer than 32 characters when sending, but an implementation MUST accept up to 256 characters when receiving.", long_ufrag_answered) },
     Case { covers: &["rfc9429-5.8.3-6", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-fingerprint-refused", "An offer without any a=fingerprint is refused", "5.8.3", Must, VERIFY_STOP, no_fingerprint_refused) },
     Case { covers: &["rfc9429-5.8.3-1", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-ice-ufrag-refused", "An offer without ice-ufrag is refused", "5.8.3", Must, VERIFY_STOP, no_ufrag_refused) },
     Case { covers: &["rfc9429-5.8.3-8", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-rtcp-mux-refused", "An offer without a=rtcp-mux is refused under the default require policy", "5.8.3", Must,
@@ -255,13 +257,26 @@ fn ice_credentials(ctx: &mut Ctx) -> Verdict {
     let (_, second) = accepted(ctx, OFFER)?;
     let theirs = (offer.effective(&offer.sections[0], "ice-ufrag"), offer.effective(&offer.sections[0], "ice-pwd"));
     let mut problems = Vec::new();
-    let mut seen = Vec::new();
+    let mut seen: Vec<(Option<String>, Option<String>)> = Vec::new();
     for answer in [&first, &second] {
         for (i, a) in transport_sections(answer) {
             let mine = (answer.effective(a, "ice-ufrag"), answer.effective(a, "ice-pwd"));
+            // A sender keeps ice-ufrag to 32 characters (RFC 8839 §5.4).
             match &mine {
-                (Some(u), Some(p)) if (4..=256).contains(&u.len()) && (22..=256).contains(&p.len()) => {}
+                (Some(u), Some(p)) if (4..=32).contains(&u.len()) && (22..=256).contains(&p.len()) => {}
                 _ => problems.push(format!("{}: ice-ufrag {:?} ice-pwd {:?}", a.label(i), mine.0, mine.1)),
+            }
+            // The same ice-ufrag always goes with the same ice-pwd (RFC 8839 §5.4).
+            if let Some((_, other)) =
+                seen.iter().filter(|(u, _)| u.is_some() && *u == mine.0).find(|(_, p)| *p != mine.1)
+            {
+                problems.push(format!(
+                    "{}: ice-ufrag {:?} with ice-pwd {:?} and {:?}",
+                    a.label(i),
+                    mine.0,
+                    mine.1,
+                    other
+                ));
             }
             if mine == theirs {
                 problems.push(format!("{}: the offer's own credentials", a.label(i)));
@@ -275,7 +290,7 @@ fn ice_credentials(ctx: &mut Ctx) -> Verdict {
         }
     }
     problems.dedup();
-    verdict("ice-ufrag of 4+ and ice-pwd of 22+ characters, its own and new per session", problems)
+    verdict("ice-ufrag of 4 to 32 and ice-pwd of 22+ characters, its own, new per session, one pwd per ufrag", problems)
 }
 
 fn fingerprint(ctx: &mut Ctx) -> Verdict {
@@ -512,5 +527,10 @@ fn mdns_offer_answered(ctx: &mut Ctx) -> Verdict {
         "a=candidate:7 1 udp 2122260223 0b6c4a3e-6f2b-4c55-9b1a-1d8f1e0e6a47.local 46247 typ host",
     );
     answer_to(ctx, &offer)?;
+    Ok(Outcome::Pass)
+}
+
+fn long_ufrag_answered(ctx: &mut Ctx) -> Verdict {
+    answer_to(ctx, &super::rfc8839_5_1::long_ufrag_offer())?;
     Ok(Outcome::Pass)
 }

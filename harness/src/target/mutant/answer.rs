@@ -34,7 +34,15 @@ fn m_fields(lines: &mut [String], f: impl Fn(&mut Vec<String>)) {
     });
 }
 
-const FAULTS: [AnswerFault; 21] = [
+const FAULTS: [AnswerFault; 22] = [
+    AnswerFault {
+        name: "answer-refuse-long-ufrag",
+        description: "offers whose ice-ufrag is longer than 32 characters are refused",
+        effect: Effect::Refuse(|o| {
+            let long = o.lines().filter_map(|l| l.trim_end().strip_prefix("a=ice-ufrag:")).any(|u| u.len() > 32);
+            long.then_some("ice-ufrag too long")
+        }),
+    },
     AnswerFault {
         name: "answer-refuse-mdns-candidates",
         description: "offers with a candidate whose address is an mDNS name are refused",

@@ -123,7 +123,12 @@ const DROPS: [SdpFault; 25] = drop_attribute![
     "max-message-size",
 ];
 
-const OTHERS: [SdpFault; 18] = [
+const OTHERS: [SdpFault; 19] = [
+    SdpFault {
+        name: "sdp-ufrag-max-32",
+        description: "SDP parser rejects an ice-ufrag longer than 32 characters (the sending limit)",
+        effect: Effect::Refuse(|s| refuse_if(values(s, "ice-ufrag").any(|u| u.len() > 32), "ice-ufrag too long")),
+    },
     SdpFault {
         name: "sdp-require-direction",
         description: "SDP parser rejects RTP m= sections without a direction attribute",
