@@ -36,14 +36,25 @@ pub fn render(report: &Report) -> String {
     let problems: Vec<_> =
         report.results.iter().filter(|r| r.kind().is_failure() || r.kind() == OutcomeKind::NonStrict).collect();
     if !problems.is_empty() {
-        out.push_str("## Findings\n\n| Outcome | Case | Requirement | Expected | Actual |\n|---|---|---|---|---|\n");
+        out.push_str(
+            "## Findings\n\n| Outcome | Case | Requirement | Expected | Actual | Evidence |\n|---|---|---|---|---|---|\n",
+        );
         for r in problems {
             let (expected, actual) = match &r.outcome {
                 Outcome::Fail { expected, actual, .. } => (expected.clone(), actual.clone()),
                 other => (String::new(), other.summary()),
             };
+            // Links relative to the report, which sits beside evidence/.
+            let evidence: Vec<String> = r
+                .evidence
+                .iter()
+                .map(|p| {
+                    let name = p.extension().map_or_else(|| "file".to_string(), |e| e.to_string_lossy().into_owned());
+                    format!("[{name}]({})", p.display())
+                })
+                .collect();
             out.push_str(&format!(
-                "| {} | `{}` | [{} §{}]({}) {}: {} | {} | {} |\n",
+                "| {} | `{}` | [{} §{}]({}) {}: {} | {} | {} | {} |\n",
                 outcome_label(r.kind()),
                 r.id,
                 r.doc,
@@ -52,7 +63,8 @@ pub fn render(report: &Report) -> String {
                 r.level,
                 cell(&r.requirement),
                 cell(&expected),
-                cell(&actual)
+                cell(&actual),
+                evidence.join(" ")
             ));
         }
         out.push('\n');
