@@ -185,6 +185,11 @@ pub(crate) mod fixture {
     use crate::case::{Level, Outcome};
 
     fn result(id: &str, section: &str, outcome: Outcome, tags: &[&str]) -> CaseResult {
+        // As the runner does: a failure's evidence is listed on the result too.
+        let evidence = match &outcome {
+            Outcome::Fail { evidence, .. } => evidence.clone(),
+            _ => vec![],
+        };
         CaseResult {
             id: id.into(),
             suite: "stun".into(),
@@ -197,7 +202,7 @@ pub(crate) mod fixture {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             outcome,
             duration_ms: 0,
-            evidence: vec![],
+            evidence,
         }
     }
 
