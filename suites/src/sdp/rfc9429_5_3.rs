@@ -65,6 +65,10 @@ pub const CASES: &[Case] = &[
         "An agent processing remote candidates MUST ignore \"candidate\" lines that include candidates with FQDNs or IP address versions that are not supported or recognized.", mdns_offer_answered) },
     Case { covers: &["rfc8839-5.4-4"], ..answer_case("sdp.8839.5.4.long-ice-ufrag-offer-answered", "An offer whose ice-ufrag has 256 characters is answered", "5.3.1", Must,
         "For compatibility with the 512-character limitation for the STUN username attribute value and for bandwidth conservation considerations, the \"ice-ufrag\" attribute MUST NOT be longer than 32 characters when sending, but an implementation MUST accept up to 256 characters when receiving.", long_ufrag_answered) },
+    Case {
+        spec: rtcspec_harness::Spec { doc: "RFC 9143", section: "7.3.3", level: Must, text: "When an answerer generates an answer in which it rejects a bundled \"m=\" section, the answerer: [...] MUST NOT place the identification-tag associated with the \"m=\" section in the SDP 'group:BUNDLE' attribute identification-tag list associated with the BUNDLE group" },
+        ..answer_case("sdp.9143.7.3.3.rejected-section-left-out-of-bundle", "A bundled m= section the answer rejects is left out of the answer's BUNDLE group", "7.3.3", Must, "", rejected_out_of_bundle)
+    },
     Case { covers: &["rfc9429-5.8.3-6", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-fingerprint-refused", "An offer without any a=fingerprint is refused", "5.8.3", Must, VERIFY_STOP, no_fingerprint_refused) },
     Case { covers: &["rfc9429-5.8.3-1", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-ice-ufrag-refused", "An offer without ice-ufrag is refused", "5.8.3", Must, VERIFY_STOP, no_ufrag_refused) },
     Case { covers: &["rfc9429-5.8.3-8", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-rtcp-mux-refused", "An offer without a=rtcp-mux is refused under the default require policy", "5.8.3", Must,
@@ -533,4 +537,22 @@ fn mdns_offer_answered(ctx: &mut Ctx) -> Verdict {
 fn long_ufrag_answered(ctx: &mut Ctx) -> Verdict {
     answer_to(ctx, &super::rfc8839_5_1::long_ufrag_offer())?;
     Ok(Outcome::Pass)
+}
+
+fn rejected_out_of_bundle(ctx: &mut Ctx) -> Verdict {
+    // Refusing the offer, or not rejecting the section, is judged by unsupported-codec-rejected;
+    // here there is only something to judge when the section is rejected.
+    let answer = match ctx.sdp_answer(&with_fourth_section("120", "x-rtcspec-unknown/8000", true))? {
+        Ok(text) => Description::parse(&text),
+        Err(reason) => return Ok(Outcome::Informational { note: format!("the offer was refused: {reason}") }),
+    };
+    if answer.sections.get(3).is_none_or(|s| !s.rejected()) {
+        return Ok(Outcome::Informational {
+            note: "the answer did not reject the section (see sdp.9429.5.3.1.unsupported-codec-rejected)".into(),
+        });
+    }
+    let grouped = answer.bundle_groups().into_iter().flatten().any(|m| m == "3");
+    Ok(rtcspec_harness::check(!grouped, "mid 3 (rejected) absent from a=group:BUNDLE", || {
+        format!("a=group:BUNDLE {:?}", answer.bundle_groups())
+    }))
 }

@@ -34,7 +34,29 @@ fn m_fields(lines: &mut [String], f: impl Fn(&mut Vec<String>)) {
     });
 }
 
-const FAULTS: [AnswerFault; 22] = [
+const FAULTS: [AnswerFault; 23] = [
+    AnswerFault {
+        name: "answer-bundle-rejected-mids",
+        description: "the answer's BUNDLE group keeps the mids of m= sections it rejected",
+        effect: Effect::Rewrite(|_, l| {
+            let mut rejected = Vec::new();
+            let mut in_rejected = false;
+            for x in l.iter() {
+                if let Some(m) = x.strip_prefix("m=") {
+                    in_rejected = m.split(' ').nth(1) == Some("0");
+                } else if let Some(mid) = x.strip_prefix("a=mid:").filter(|_| in_rejected) {
+                    rejected.push(mid.to_string());
+                }
+            }
+            each(l, "a=group:BUNDLE", |g| {
+                for mid in &rejected {
+                    if !g.split(' ').any(|m| m == mid) {
+                        g.push_str(&format!(" {mid}"));
+                    }
+                }
+            });
+        }),
+    },
     AnswerFault {
         name: "answer-refuse-long-ufrag",
         description: "offers whose ice-ufrag is longer than 32 characters are refused",
