@@ -9,6 +9,8 @@
 //! - The model answerer answers every offer with one m= section per offered one, except
 //!   offers without rtcp-mux, which the default "require" policy refuses.
 
+mod common;
+
 use proptest::prelude::*;
 use rtcspec_harness::case::Level;
 use rtcspec_harness::sdp::diff::{disagreement, kept, View};
@@ -31,7 +33,7 @@ fn view(codec: &mut dyn SdpCodec, sdp: &str) -> View {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(common::seeded(300))]
 
     #[test]
     fn generated_offers_are_lint_clean(sdp in offers()) {

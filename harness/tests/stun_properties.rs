@@ -9,6 +9,8 @@
 
 use std::net::SocketAddr;
 
+mod common;
+
 use proptest::prelude::*;
 use rtcspec_harness::stun::*;
 use rtcspec_harness::target::model::ModelCodec;
@@ -93,8 +95,27 @@ fn agree(label: &str, expected: &Decoded, got: &Decoded) -> Result<(), TestCaseE
     Ok(())
 }
 
+/// Known divergences, each reported by a conformance case, are taken out of the comparison
+/// here so the property keeps looking for new ones.
+///
+/// - The reference reads ERROR-CODE's reserved bits as part of the class (RFC 8489 §14.8:
+///   "Receivers MUST ignore these bits"); case `stun.8489.14.8.error-code-reserved-bits-ignored`.
+fn without_known_divergences(bytes: &[u8], decoded: &Decoded) -> Decoded {
+    let mut d = decoded.clone();
+    let reserved_bits_set = Message::parse(bytes)
+        .ok()
+        .and_then(|m| {
+            m.attribute(ERROR_CODE).map(|a| a.value.len() >= 4 && (a.value[0..2] != [0, 0] || a.value[2] & 0xF8 != 0))
+        })
+        .unwrap_or(false);
+    if reserved_bits_set {
+        d.fields.error_code = None;
+    }
+    d
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(common::seeded(300))]
 
     #[test]
     fn generated_messages_round_trip_through_every_codec((model, key) in message()) {
@@ -154,7 +175,7 @@ proptest! {
         if let Ok(strict) = &verdicts[2] {
             // The reference is lenient, never stricter than the RFC framing rules.
             match &verdicts[0] {
-                Ok(d) => agree("reference", strict, d)?,
+                Ok(d) => agree("reference", strict, &without_known_divergences(&bytes, d))?,
                 Err(e) => return Err(TestCaseError::fail(format!("reference rejected what the RFC allows: {e}; bytes {}", hex(&bytes)))),
             }
         }

@@ -42,6 +42,7 @@ pub const CASES: &[Case] = &[
     Case { covers: &["rfc8489-14.7-1"], ..case("stun.8489.14.7.fingerprint-not-last-rejected", "A FINGERPRINT followed by another attribute does not verify", "14.7", Must, FP_LAST, CHECK, fingerprint_not_last) },
     Case { covers: &[], ..case("stun.8489.14.7.fingerprint-encoded", "The encoder's FINGERPRINT is CRC-32 XOR 0x5354554e", "14.7", Must, FP, ENCODE, fingerprint_encoded) },
     Case { covers: &["rfc8489-14.8-3"], ..case("stun.8489.14.8.error-code-decoded", "ERROR-CODE class and number decode to the code", "14.8", Must, ERROR_CODE_TEXT, CODEC, error_code_decoded) },
+    Case { covers: &["rfc8489-14.8-3"], ..case("stun.8489.14.8.error-code-reserved-bits-ignored", "ERROR-CODE's reserved bits are ignored on receipt", "14.8", Must, "The Reserved bits SHOULD be 0 and are for alignment on 32-bit boundaries. Receivers MUST ignore these bits.", CODEC, error_code_reserved_bits_ignored) },
     Case { covers: &["rfc8489-14.8-2", "rfc8489-14.8-4", "rfc8489-14.8-5"], ..case("stun.8489.14.8.error-code-encoded", "ERROR-CODE encodes class and number separately", "14.8", Must, ERROR_CODE_TEXT, ENCODE, error_code_encoded) },
     Case { covers: &["rfc8489-14.3-2"], ..case("stun.8489.14.3.text-attributes-decoded", "USERNAME, REALM, NONCE and SOFTWARE decode as UTF-8 text", "14.3", Must, "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 bytes and MUST have been processed using the OpaqueString profile [RFC8265].", CODEC, text_decoded) },
     Case { covers: &["rfc8489-14.3-2"], ..case("stun.8489.14.3.username-763-octets-parsed", "A USERNAME of 763 octets is parsed", "14.3", Must, "A compliant implementation MUST be able to parse a UTF-8-encoded sequence of 763 or fewer octets to be compatible with [RFC5389].", CODEC, long_username_parsed) },
@@ -362,6 +363,21 @@ fn error_code_decoded(ctx: &mut Ctx) -> Verdict {
         }
     }
     Ok(Outcome::Pass)
+}
+
+fn error_code_reserved_bits_ignored(ctx: &mut Ctx) -> Verdict {
+    let txid = ctx.txid();
+    // 438 with every reserved bit set: the 21 bits before the 3-bit class.
+    let with_reserved = |reserved: [u8; 3]| {
+        let mut value = vec![reserved[0], reserved[1], reserved[2] | 4, 38];
+        value.extend_from_slice(b"Stale Nonce");
+        Builder::new(Class::Error, METHOD_BINDING, txid).attr(ERROR_CODE, &value).fingerprint().build()
+    };
+    control_decode(ctx, &with_reserved([0, 0, 0]))?;
+    let bytes = with_reserved([0xFF, 0xFF, 0xF8]);
+    let d = ctx.decode_accepted(&bytes, "an error response whose ERROR-CODE has its reserved bits set")?;
+    let got = d.fields.error_code.as_ref().map(|e| e.code);
+    Ok(check(got == Some(438), "ERROR-CODE 438 (reserved bits ignored)", || format!("{got:?} from {}", hex(&bytes))))
 }
 
 fn error_code_encoded(ctx: &mut Ctx) -> Verdict {

@@ -48,6 +48,7 @@ pub enum Fault {
     TruncateText,
     IntegrityFullLength,
     RejectUnexpected,
+    ReservedBitsAsClass,
     /// One of the SDP faults, by name (see `sdp::all`).
     Sdp(&'static str),
     /// One of the JSEP answerer faults, by name (see `answer::all`).
@@ -55,7 +56,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    const STUN: [Fault; 22] = [
+    const STUN: [Fault; 23] = [
         Fault::SkipIntegrity,
         Fault::SkipFingerprint,
         Fault::BadCrc,
@@ -78,6 +79,7 @@ impl Fault {
         Fault::TruncateText,
         Fault::IntegrityFullLength,
         Fault::RejectUnexpected,
+        Fault::ReservedBitsAsClass,
     ];
 
     pub fn name(self) -> &'static str {
@@ -104,6 +106,7 @@ impl Fault {
             Fault::TruncateText => "truncate-text",
             Fault::IntegrityFullLength => "integrity-full-length",
             Fault::RejectUnexpected => "reject-unexpected",
+            Fault::ReservedBitsAsClass => "reserved-bits-as-class",
             Fault::Sdp(name) | Fault::Answer(name) => name,
         }
     }
@@ -134,6 +137,7 @@ impl Fault {
             Fault::TruncateText => "text attributes lose their last byte (decode and encode)",
             Fault::IntegrityFullLength => "verifies MESSAGE-INTEGRITY without adjusting the header length",
             Fault::RejectUnexpected => "the responder answers 400 to requests carrying response-only attributes",
+            Fault::ReservedBitsAsClass => "decodes ERROR-CODE's class from the whole byte, reserved bits included",
             Fault::Sdp(name) => sdp::all().find(|f| f.name == name).map_or("", |f| f.description),
             Fault::Answer(name) => answer::all().find(|f| f.name == name).map_or("", |f| f.description),
         }
@@ -288,6 +292,12 @@ impl StunCodec for FaultyCodec {
                 Fault::BadErrorCode => {
                     if let Some(e) = &mut d.fields.error_code {
                         e.code %= 100;
+                    }
+                }
+                Fault::ReservedBitsAsClass => {
+                    let value = parsed.as_ref().and_then(|m| m.attribute(ERROR_CODE)).map(|a| a.value.as_slice());
+                    if let (Some(e), Some([_, _, class, number, ..])) = (&mut d.fields.error_code, value) {
+                        e.code = u16::from(*class) * 100 + u16::from(*number);
                     }
                 }
                 Fault::RejectUnknownOptional if has_unknown_optional(&input) => {
