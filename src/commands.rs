@@ -41,7 +41,7 @@ fn selection(args: &SelectArgs) -> Result<Selection, String> {
     Ok(Selection { suites: args.suite.clone(), cases: args.cases.clone(), tags: args.tag.clone() })
 }
 
-fn usage(msg: impl std::fmt::Display) -> u8 {
+pub(crate) fn usage(msg: impl std::fmt::Display) -> u8 {
     eprintln!("rtcspec: {msg}");
     USAGE
 }
@@ -177,6 +177,7 @@ pub fn run(args: &RunArgs) -> u8 {
         summary: Summary::of(&record.results),
         results: record.results,
         baseline: None,
+        capture: None,
     };
     drop(driver);
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
@@ -196,7 +197,7 @@ pub fn run(args: &RunArgs) -> u8 {
     report.exit_code() as u8
 }
 
-fn print_summary(report: &Report) {
+pub(crate) fn print_summary(report: &Report) {
     let s = &report.summary;
     let parts: Vec<String> = OutcomeKind::ALL
         .iter()

@@ -2,6 +2,7 @@
 //! The CLI only parses arguments and dispatches; the engine is `rtcspec-harness`.
 
 mod commands;
+mod replay;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,14 @@ enum Command {
         #[command(subcommand)]
         kind: LintKind,
     },
+    /// Check a capture of a call (pcap or pcapng): flows, RFC 7983 demultiplexing, STUN,
+    /// DTLS and TURN checks, with the same reports as a live run (the capture is the target).
+    ///
+    /// Example: rtcspec replay call.pcapng --sdp offer.sdp --sdp answer.sdp --keylog keys.log
+    ///
+    /// Exit 0 no violation, 1 violations found, 2 unreadable or damaged capture (the report
+    /// is still written, with what could be read).
+    Replay(ReplayArgs),
     /// Baseline files: the expected outcome per case for one target.
     Baseline {
         #[command(subcommand)]
@@ -148,6 +157,25 @@ pub struct TargetsArgs {
     targets_dir: PathBuf,
 }
 
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// The capture: pcap or pcapng (any byte order, micro- or nanosecond timestamps).
+    capture: PathBuf,
+    /// SDP offers/answers of the call: their ice-pwd values check MESSAGE-INTEGRITY and
+    /// their a=fingerprint lines the DTLS certificates. Repeat for each.
+    #[arg(long, value_name = "FILE")]
+    sdp: Vec<PathBuf>,
+    /// SSLKEYLOGFILE-format key logs for the DTLS sessions. Repeat for each.
+    #[arg(long, value_name = "FILE")]
+    keylog: Vec<PathBuf>,
+    /// Output directory for the reports.
+    #[arg(long, short, default_value = "reports/replay", value_name = "DIR")]
+    out: PathBuf,
+    /// Report formats to write.
+    #[arg(long, value_delimiter = ',', default_value = "json,junit,html,md")]
+    format: Vec<String>,
+}
+
 #[derive(Subcommand, Debug)]
 enum LintKind {
     /// Lint SDP files: findings with line numbers, MUST/SHOULD, RFC section and a fix hint.
@@ -187,6 +215,7 @@ fn main() -> ExitCode {
         Command::Targets(args) => commands::targets(&args),
         Command::Diff(args) => commands::diff(&args),
         Command::Lint { kind: LintKind::Sdp(args) } => commands::lint_sdp(&args),
+        Command::Replay(args) => replay::replay(&args),
         Command::Baseline { action: BaselineAction::Write { report, output } } => {
             commands::baseline_write(&report, output.as_deref())
         }

@@ -2,6 +2,7 @@
 //! protocol implementations. Case model, runner, targets, reports; the suites live in
 //! `rtcspec-suites`.
 
+pub mod capture;
 pub mod case;
 pub mod ctx;
 pub mod diff;

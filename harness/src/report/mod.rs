@@ -64,6 +64,9 @@ pub struct Report {
     pub results: Vec<CaseResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineComparison>,
+    /// For `rtcspec replay`: what the capture held (flows, protocols, warnings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture: Option<crate::capture::CaptureSummary>,
 }
 
 impl Report {
@@ -244,6 +247,7 @@ pub(crate) mod fixture {
             summary: Summary::of(&results),
             results,
             baseline: None,
+            capture: None,
         }
     }
 }

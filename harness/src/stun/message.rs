@@ -95,6 +95,11 @@ impl Message {
         self.attribute(attr_type).map(|a| String::from_utf8_lossy(&a.value).into_owned())
     }
 
+    /// Any XOR-encoded address attribute (XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS, ...).
+    pub fn xor_address(&self, attr_type: u16) -> Option<Result<SocketAddr, AddressError>> {
+        self.attribute(attr_type).map(|a| decode_address(&a.value, &self.transaction_id, true))
+    }
+
     pub fn xor_mapped_address(&self) -> Option<Result<SocketAddr, AddressError>> {
         self.attribute(XOR_MAPPED_ADDRESS).map(|a| decode_address(&a.value, &self.transaction_id, true))
     }

@@ -1,0 +1,117 @@
+//! RTP and RTCP headers on a flow: streams by SSRC, sequence gaps and wraps (the SRTP
+//! rollover counter advances on each wrap, RFC 3711 §3.3.1). Headers are in the clear in
+//! SRTP and SRTCP, so this works without keys.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Streams tracked per flow; more are counted, not tracked.
+const MAX_STREAMS: usize = 256;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RtpStream {
+    pub packets: u64,
+    pub payload_types: Vec<u8>,
+    pub first_sequence: u16,
+    pub last_sequence: u16,
+    /// Times the 16-bit sequence number wrapped (the rollover counter at the end).
+    pub rollovers: u32,
+    /// Packets missing between consecutive sequence numbers (reordering counts too).
+    pub gaps: u64,
+    pub duplicates: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RtpSummary {
+    /// Keyed by SSRC in hex.
+    pub rtp: BTreeMap<String, RtpStream>,
+    /// SRTCP/RTCP packets by sender SSRC (hex).
+    pub rtcp: BTreeMap<String, u64>,
+    /// RTP-range datagrams too short for a header.
+    pub short: u64,
+    pub untracked_streams: u64,
+}
+
+#[derive(Default)]
+pub struct RtpFlow {
+    pub summary: RtpSummary,
+}
+
+impl RtpFlow {
+    pub fn rtp(&mut self, d: &[u8]) {
+        let Some(h) = d.get(..12) else {
+            self.summary.short += 1;
+            return;
+        };
+        let seq = u16::from_be_bytes([h[2], h[3]]);
+        let ssrc = format!("{:08x}", u32::from_be_bytes([h[8], h[9], h[10], h[11]]));
+        let s = &mut self.summary;
+        if !s.rtp.contains_key(&ssrc) && s.rtp.len() >= MAX_STREAMS {
+            s.untracked_streams += 1;
+            return;
+        }
+        let stream = s.rtp.entry(ssrc).or_insert_with(|| RtpStream {
+            first_sequence: seq,
+            last_sequence: seq.wrapping_sub(1),
+            ..RtpStream::default()
+        });
+        let pt = h[1] & 0x7F;
+        if !stream.payload_types.contains(&pt) && stream.payload_types.len() < 16 {
+            stream.payload_types.push(pt);
+        }
+        stream.packets += 1;
+        let delta = seq.wrapping_sub(stream.last_sequence);
+        match delta {
+            0 => stream.duplicates += 1,
+            1..=0x7FFF => {
+                stream.gaps += u64::from(delta - 1);
+                if seq < stream.last_sequence {
+                    stream.rollovers += 1;
+                }
+                stream.last_sequence = seq;
+            }
+            // Older than the last: reordered or retransmitted; it filled a gap counted before.
+            _ => stream.gaps = stream.gaps.saturating_sub(1),
+        }
+    }
+
+    pub fn rtcp(&mut self, d: &[u8]) {
+        let Some(h) = d.get(..8) else {
+            self.summary.short += 1;
+            return;
+        };
+        let ssrc = format!("{:08x}", u32::from_be_bytes([h[4], h[5], h[6], h[7]]));
+        let s = &mut self.summary;
+        if !s.rtcp.contains_key(&ssrc) && s.rtcp.len() >= MAX_STREAMS {
+            s.untracked_streams += 1;
+            return;
+        }
+        *s.rtcp.entry(ssrc).or_default() += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rtp(seq: u16) -> Vec<u8> {
+        let mut p = vec![0x80, 111];
+        p.extend_from_slice(&seq.to_be_bytes());
+        p.extend_from_slice(&[0, 0, 0, 0, 0xAB, 0xCD, 0, 1]);
+        p
+    }
+
+    #[test]
+    fn gaps_wraps_and_duplicates() {
+        let mut f = RtpFlow::default();
+        for seq in [65_534u16, 65_535, 0, 2, 2, 1, 3] {
+            f.rtp(&rtp(seq));
+        }
+        let s = &f.summary.rtp["abcd0001"];
+        assert_eq!((s.packets, s.rollovers, s.gaps, s.duplicates), (7, 1, 0, 1));
+        assert_eq!(s.payload_types, vec![111]);
+        f.rtp(&[0x80]);
+        assert_eq!(f.summary.short, 1);
+    }
+}

@@ -1,0 +1,173 @@
+//! STUN on a flow: well-formedness, FINGERPRINT, MESSAGE-INTEGRITY with the ICE passwords
+//! from the SDP, transactions (request/response, RTT, retransmissions) and ICE nomination.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::checks::{CheckId, Tallies};
+use super::flow::Direction;
+use super::sdp_info::SessionInfo;
+use crate::stun::{Class, Message, MESSAGE_INTEGRITY, METHOD_BINDING, USERNAME};
+
+/// Open transactions remembered per flow (the oldest is forgotten past this).
+const MAX_OPEN: usize = 1024;
+const USE_CANDIDATE: u16 = 0x0025;
+
+struct Open {
+    number: u64,
+    at: Duration,
+    direction: Direction,
+    /// The key the request was checked with, to check its response with.
+    key: Option<Vec<u8>>,
+    use_candidate: bool,
+}
+
+/// What the STUN traffic of one flow amounted to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StunSummary {
+    pub requests: u64,
+    pub retransmissions: u64,
+    pub success_responses: u64,
+    pub error_responses: u64,
+    pub indications: u64,
+    /// Responses whose request is not in the capture (it may have started mid-call).
+    pub unmatched_responses: u64,
+    /// Requests never answered within the capture.
+    pub unanswered_requests: u64,
+    pub rtt_min_ms: Option<f64>,
+    pub rtt_max_ms: Option<f64>,
+    /// A Binding request with USE-CANDIDATE got a success response (RFC 8445 §8.1.1).
+    pub nominated: bool,
+    /// Binding requests whose USERNAME's first ufrag is in none of the SDPs given.
+    pub unknown_ufrags: u64,
+}
+
+#[derive(Default)]
+pub struct StunFlow {
+    open: HashMap<[u8; 12], Open>,
+    order: VecDeque<[u8; 12]>,
+    pub summary: StunSummary,
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+impl StunFlow {
+    /// Judges one datagram in the STUN range. Returns the parsed message when it is one.
+    pub fn datagram(
+        &mut self,
+        bytes: &[u8],
+        direction: Direction,
+        number: u64,
+        at: Duration,
+        session: &SessionInfo,
+        tallies: &mut Tallies,
+    ) -> Option<Message> {
+        let m = match Message::parse(bytes) {
+            Ok(m) => m,
+            Err(e) => {
+                tallies.get(CheckId::StunWellFormed).fail(|| format!("packet {number}: {e}"));
+                return None;
+            }
+        };
+        tallies.get(CheckId::StunWellFormed).pass();
+        if let Some(ok) = m.verify_fingerprint() {
+            if ok {
+                tallies.get(CheckId::StunFingerprint).pass();
+            } else {
+                tallies.get(CheckId::StunFingerprint).fail(|| format!("packet {number}: FINGERPRINT does not verify"));
+            }
+        }
+        let s = &mut self.summary;
+        match m.class {
+            Class::Request => {
+                s.requests += 1;
+                if self.open.contains_key(&m.transaction_id) {
+                    s.retransmissions += 1;
+                } else {
+                    let key = self.request_key(&m, number, session, tallies);
+                    if self.order.len() >= MAX_OPEN {
+                        if let Some(old) = self.order.pop_front() {
+                            if self.open.remove(&old).is_some() {
+                                self.summary.unanswered_requests += 1;
+                            }
+                        }
+                    }
+                    self.order.push_back(m.transaction_id);
+                    let use_candidate = m.method == METHOD_BINDING && m.has(USE_CANDIDATE);
+                    self.open.insert(m.transaction_id, Open { number, at, direction, key, use_candidate });
+                }
+            }
+            Class::Indication => s.indications += 1,
+            Class::Success | Class::Error => {
+                if m.class == Class::Success {
+                    s.success_responses += 1;
+                } else {
+                    s.error_responses += 1;
+                }
+                match self.open.remove(&m.transaction_id) {
+                    Some(open) if open.direction != direction => {
+                        let rtt = ms(at.saturating_sub(open.at));
+                        s.rtt_min_ms = Some(s.rtt_min_ms.map_or(rtt, |v| v.min(rtt)));
+                        s.rtt_max_ms = Some(s.rtt_max_ms.map_or(rtt, |v| v.max(rtt)));
+                        if open.use_candidate && m.class == Class::Success {
+                            s.nominated = true;
+                        }
+                        if let (Some(key), true) = (&open.key, m.has(MESSAGE_INTEGRITY)) {
+                            let request = open.number;
+                            match m.verify_integrity(MESSAGE_INTEGRITY, key) {
+                                Some(true) => tallies.get(CheckId::StunIntegrity).pass(),
+                                _ => tallies.get(CheckId::StunIntegrity).fail(|| {
+                                    format!("packet {number}: the response to packet {request} does not verify with the ICE password that request used")
+                                }),
+                            }
+                        }
+                    }
+                    _ => s.unmatched_responses += 1,
+                }
+            }
+        }
+        Some(m)
+    }
+
+    /// For a Binding request: the receiving agent's ICE password (its ufrag comes first in
+    /// USERNAME), and the integrity verdict with it.
+    fn request_key(
+        &mut self,
+        m: &Message,
+        number: u64,
+        session: &SessionInfo,
+        tallies: &mut Tallies,
+    ) -> Option<Vec<u8>> {
+        if m.method != METHOD_BINDING || session.passwords.is_empty() {
+            return None;
+        }
+        let username = m.text(USERNAME)?;
+        let (receiver, _) = username.split_once(':')?;
+        let Some(pwd) = session.passwords.get(receiver) else {
+            self.summary.unknown_ufrags += 1;
+            return None;
+        };
+        let key = pwd.as_bytes().to_vec();
+        match m.verify_integrity(MESSAGE_INTEGRITY, &key) {
+            Some(true) => tallies.get(CheckId::StunIntegrity).pass(),
+            Some(false) => tallies.get(CheckId::StunIntegrity).fail(|| {
+                format!("packet {number}: Binding request for {username:?} does not verify with ice-pwd of ufrag {receiver:?}")
+            }),
+            None => tallies
+                .get(CheckId::StunIntegrity)
+                .fail(|| format!("packet {number}: Binding request for {username:?} has no MESSAGE-INTEGRITY")),
+        }
+        Some(key)
+    }
+
+    /// At the end of the capture: requests still open were never answered.
+    pub fn finish(&mut self) {
+        self.summary.unanswered_requests += self.open.len() as u64;
+        self.open.clear();
+        self.order.clear();
+    }
+}
