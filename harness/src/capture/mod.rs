@@ -7,6 +7,7 @@
 pub mod checks;
 pub mod demux;
 pub mod dtls;
+pub mod extract;
 pub mod file;
 pub mod flow;
 pub mod ip;

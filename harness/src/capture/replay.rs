@@ -355,7 +355,12 @@ pub struct ReplayResult {
 }
 
 impl ReplayResult {
-    /// The direction-independent verdict of one check, for the report.
+    /// The verdict of the check with this report id, if there is one.
+    pub fn verdict_by_id(&self, id: &str) -> Option<crate::case::Outcome> {
+        CheckId::ALL.iter().find(|c| c.spec().id == id).map(|c| self.verdict(*c))
+    }
+
+    /// The verdict of one check over the whole capture, for the report.
     pub fn verdict(&self, id: CheckId) -> crate::case::Outcome {
         use crate::case::Outcome;
         let t = self.tallies.of(id);
