@@ -6,6 +6,9 @@ carrying small messages and one of 20 KiB (more than 16 KiB: SCTP fragments it).
 under captures/gen/capture.sh, which records the loopback interface with dumpcap in a
 network namespace of its own, so only this call is in the capture.
 
+With --turn, both peers gather relay candidates only, from that TURN server (coturn,
+started by captures/gen/turn_call.sh), so every packet crosses it.
+
 Writes, next to --out PREFIX: PREFIX.keys (the DTLS master secrets, from pyOpenSSL's key
 log callback on the contexts aiortc creates), PREFIX.offer.sdp and PREFIX.answer.sdp.
 """
@@ -18,7 +21,8 @@ import aioice.ice
 # Loopback only: host candidates on 127.0.0.1, and no public STUN server.
 aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1"]
 
-from aiortc import RTCConfiguration, RTCPeerConnection  # noqa: E402
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection  # noqa: E402
+from aiortc.rtcconfiguration import RTCIceTransportPolicy  # noqa: E402
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack  # noqa: E402
 from aiortc.rtcdtlstransport import RTCCertificate  # noqa: E402
 from aiortc.rtcicetransport import RTCIceGatherer  # noqa: E402
@@ -38,8 +42,15 @@ def _create_logging(self, srtp_profiles):
 RTCCertificate._create_ssl_context = _create_logging
 
 
-async def call(prefix: str, seconds: float) -> None:
-    config = RTCConfiguration(iceServers=[])
+async def call(prefix: str, seconds: float, turn) -> None:
+    if turn:
+        url, user, password = turn
+        config = RTCConfiguration(
+            iceServers=[RTCIceServer(url, username=user, credential=password)],
+            iceTransportPolicy=RTCIceTransportPolicy.RELAY,
+        )
+    else:
+        config = RTCConfiguration(iceServers=[])
     caller, callee = RTCPeerConnection(config), RTCPeerConnection(config)
     caller.addTrack(AudioStreamTrack())
     caller.addTrack(VideoStreamTrack())
@@ -92,8 +103,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", required=True, help="output prefix, e.g. captures/aiortc-aiortc")
     p.add_argument("--seconds", type=float, default=3.0, help="media time after the data channel exchange")
+    p.add_argument("--turn", nargs=3, metavar=("URL", "USER", "PASSWORD"), help="relay everything through this TURN server")
     args = p.parse_args()
-    asyncio.run(call(args.out, args.seconds))
+    asyncio.run(call(args.out, args.seconds, args.turn))
     unique = list(dict.fromkeys(KEY_LINES))
     with open(args.out + ".keys", "w") as f:
         f.write(f"# aiortc {importlib.metadata.version('aiortc')} via pyOpenSSL keylog callback\n")

@@ -64,6 +64,9 @@ fn replay(bytes: &[u8], options: ReplayOptions) -> (ReplayResult, Option<Capture
 
 fn counts(r: &ReplayResult) -> BTreeMap<String, u64> {
     let mut c: BTreeMap<String, u64> = r.summary.protocols.iter().map(|(p, n)| (p.name().to_string(), *n)).collect();
+    for (p, n) in &r.summary.relayed {
+        c.insert(format!("relayed-{}", p.name()), *n);
+    }
     c.insert("packets".into(), r.summary.packets);
     c.insert("webrtc_flows".into(), r.summary.webrtc_flows as u64);
     c
@@ -86,7 +89,7 @@ fn bundled_captures_match_the_manifest() {
         }
         if entry.key_log.is_some() {
             let k = r.summary.key_log.as_ref().expect("key log summary");
-            assert!(k.sessions_in_capture >= 1, "{}: the key log covers no DTLS session of the capture", entry.file);
+            assert!(k.flows_covered >= 1, "{}: the key log covers no DTLS session of the capture", entry.file);
         }
     }
 }
@@ -109,7 +112,7 @@ fn manifest_counts_agree_with_tshark() {
         let file = root().join("captures").join(&entry.file);
         let mut got = BTreeMap::new();
         got.insert("packets".to_string(), tshark(&file, &[]).len() as u64);
-        for (p, filter) in [("stun", "stun"), ("dtls", "dtls"), ("rtp", "rtp && !dtls")] {
+        for (p, filter) in [("stun", "stun && !stun.channel"), ("dtls", "dtls"), ("rtp", "rtp && !dtls")] {
             got.insert(p.to_string(), tshark(&file, &["-Y", filter]).len() as u64);
         }
         let rest = tshark(&file, &["-Y", "udp && !stun && !dtls && !rtp", "-T", "fields", "-e", "udp.payload"]);
@@ -120,8 +123,15 @@ fn manifest_counts_agree_with_tshark() {
             })
             .count();
         got.insert("rtcp".to_string(), rtcp as u64);
+        got.insert("turn-channel".to_string(), tshark(&file, &["-Y", "stun.channel"]).len() as u64);
         for (k, v) in &got {
             assert_eq!(*v, entry.expected.get(k).copied().unwrap_or(0), "{}: tshark counts {k} = {v}", entry.file);
+        }
+        // Relayed media crosses both client legs once each (see MANIFEST.toml).
+        for p in ["dtls", "rtp", "rtcp"] {
+            if let Some(relayed) = entry.expected.get(&format!("relayed-{p}")) {
+                assert_eq!(*relayed, 2 * got[p], "{}: relayed-{p}", entry.file);
+            }
         }
     }
 }
@@ -271,6 +281,18 @@ fn dtls_handshake_checks_fail_on_a_rewritten_openssl_capture() {
     });
     assert!(fails(&r, CheckId::DtlsUseSrtpMki), "{:?}", r.verdict(CheckId::DtlsUseSrtpMki));
     assert_eq!(r.verdict(CheckId::DtlsRecordWellFormed), Outcome::Pass, "the rewrite keeps the framing");
+}
+
+#[test]
+fn channel_data_check_fails_on_a_rewritten_turn_capture() {
+    let (d, entry) = bundled("aiortc-turn-aiortc.pcapng");
+    let unchanged = rewritten(&d, &entry, |_| {});
+    assert_eq!(unchanged.verdict(CheckId::TurnChannelData), Outcome::Pass);
+    let r = rewritten(&d, &entry, |d| {
+        let i = first(d, |b| b.first().is_some_and(|x| (0x40..=0x4F).contains(x)));
+        d[i].bytes[2] = 0xFF;
+    });
+    assert!(matches!(r.verdict(CheckId::TurnChannelData), Outcome::Fail { .. }));
 }
 
 #[test]
@@ -439,7 +461,7 @@ fn damaged_packets_are_warnings_with_their_number() {
     let (r, _) = replay(&pcapng::encode(&d, 0), opts);
     let named: Vec<&String> = r.summary.warnings.iter().filter(|w| w.starts_with("keys.log:")).collect();
     assert_eq!(named.len(), 2, "{:?}", r.summary.warnings);
-    assert_eq!(r.summary.key_log.unwrap().sessions_in_capture, 1);
+    assert_eq!(r.summary.key_log.unwrap().flows_covered, 1);
 }
 
 #[test]

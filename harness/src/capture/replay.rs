@@ -58,9 +58,12 @@ pub struct CaptureSummary {
     pub file: String,
     pub packets: u64,
     pub duration_ms: u64,
-    /// Datagrams per protocol on WebRTC flows, relayed ones counted again inside their
-    /// ChannelData or Send/Data indication.
+    /// Datagrams per protocol on WebRTC flows, as they crossed the network (a TURN
+    /// ChannelData message counts as turn-channel, a Send indication as stun).
     pub protocols: BTreeMap<Protocol, u64>,
+    /// What TURN relayed inside ChannelData and Send/Data indications, per protocol.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub relayed: BTreeMap<Protocol, u64>,
     pub webrtc_flows: usize,
     /// Packets not judged, by reason (not IP, not UDP/TCP, other traffic, ...).
     pub skipped: BTreeMap<String, u64>,
@@ -77,8 +80,9 @@ pub struct CaptureSummary {
 pub struct KeyLogSummary {
     pub lines: usize,
     pub sessions: usize,
-    /// DTLS sessions in the capture whose ClientHello random the key log holds.
-    pub sessions_in_capture: usize,
+    /// WebRTC flows whose DTLS ClientHello random the key log holds (a session relayed
+    /// through TURN counts on each leg it crosses).
+    pub flows_covered: usize,
 }
 
 pub struct Replay {
@@ -291,8 +295,9 @@ impl Replay {
                 continue;
             }
             tallies.merge(&flow.tallies);
+            let totals = if flow.key.relayed.is_some() { &mut self.summary.relayed } else { &mut self.summary.protocols };
             for (p, n) in &flow.protocols {
-                *self.summary.protocols.entry(*p).or_default() += n;
+                *totals.entry(*p).or_default() += n;
             }
             flows.push(flow_summary(flow));
         }
@@ -317,7 +322,7 @@ impl Replay {
             self.summary.key_log = Some(KeyLogSummary {
                 lines: keylog.lines,
                 sessions: keylog.sessions.len(),
-                sessions_in_capture: self
+                flows_covered: self
                     .flows
                     .flows
                     .iter()
