@@ -194,7 +194,13 @@ pub fn run(args: &RunArgs) -> u8 {
     if report.interrupted {
         return 130;
     }
-    report.exit_code() as u8
+    let code = report.exit_code() as u8;
+    let narrowed = !args.select.suite.is_empty() || !args.select.cases.is_empty() || !args.select.tag.is_empty();
+    if narrowed || args.captures.as_os_str() == "none" || !args.captures.exists() {
+        return code;
+    }
+    eprintln!("rtcspec: replaying the captures of {}", args.captures.display());
+    code.max(crate::replay::replay_bundled(&args.captures, &args.out.join("replay"), &formats))
 }
 
 pub(crate) fn print_summary(report: &Report) {

@@ -104,6 +104,10 @@ pub struct RunArgs {
     /// Per-case timeout in seconds; a case that takes longer is Timeout and the target restarts.
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     timeout: f64,
+    /// Also replay the captures this manifest lists, each into OUT/replay/NAME/, when no
+    /// --suite, --case or --tag narrows the run. `none` skips them.
+    #[arg(long, default_value = "captures/MANIFEST.toml", value_name = "MANIFEST")]
+    captures: PathBuf,
 }
 
 #[derive(Args, Debug)]

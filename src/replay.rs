@@ -2,13 +2,14 @@
 
 use std::fs::File;
 use std::io::{IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use rtcspec_harness::capture::keylog::KeyLog;
+use rtcspec_harness::capture::manifest::Manifest;
 use rtcspec_harness::capture::sdp_info::SessionInfo;
 use rtcspec_harness::capture::{report as capture_report, CaptureReader, Replay, ReplayOptions};
-use rtcspec_harness::report::{self, Format};
+use rtcspec_harness::report::{self, Format, Report};
 
 use crate::commands::{print_summary, usage};
 use crate::ReplayArgs;
@@ -37,29 +38,63 @@ pub fn replay(args: &ReplayArgs) -> u8 {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
+    let (code, report) = replay_one(&args.capture, &args.sdp, &args.keylog, &args.out, &formats, true);
+    if let Some(report) = report {
+        print_summary(&report);
+    }
+    code
+}
+
+/// The bundled captures of `captures/MANIFEST.toml`, each into `out/<capture name>/`, with a
+/// line per capture. Returns the worst exit code.
+pub fn replay_bundled(manifest: &Path, out: &Path, formats: &[Format]) -> u8 {
+    let m = match Manifest::load(manifest) {
+        Ok(m) => m,
+        Err(e) => return usage(e),
+    };
+    let dir = manifest.parent().unwrap_or(Path::new("."));
+    let mut worst = 0;
+    for entry in &m.capture {
+        let (capture, sdp, keylog) = entry.paths(dir);
+        let stem = capture.file_stem().map_or_else(|| entry.file.clone(), |s| s.to_string_lossy().into_owned());
+        let (code, _) = replay_one(&capture, &sdp, &keylog, &out.join(&stem), formats, false);
+        worst = worst.max(code);
+    }
+    worst
+}
+
+/// Replays one capture and writes its reports; `verbose` prints warnings and paths.
+/// Returns the exit code, and the report once there is one.
+fn replay_one(
+    capture: &Path,
+    sdps: &[PathBuf],
+    keylogs: &[PathBuf],
+    out: &Path,
+    formats: &[Format],
+    verbose: bool,
+) -> (u8, Option<Report>) {
     let mut session = SessionInfo::default();
-    for path in &args.sdp {
+    for path in sdps {
         let text = match read_file(path) {
             Ok(t) => t,
-            Err(e) => return usage(e),
+            Err(e) => return (usage(e), None),
         };
         if let Err(e) = session.add(&path.display().to_string(), &text) {
-            return usage(e);
+            return (usage(e), None);
         }
     }
     let mut keylog = KeyLog::default();
-    for path in &args.keylog {
+    for path in keylogs {
         match read_file(path) {
             Ok(text) => keylog.add(&path.display().to_string(), &text),
-            Err(e) => return usage(e),
+            Err(e) => return (usage(e), None),
         }
     }
-    let capture = &args.capture;
     let started = Instant::now();
     let started_at = report::rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     let file = match File::open(capture) {
         Ok(f) => f,
-        Err(e) => return usage(format!("cannot open {}: {e}", capture.display())),
+        Err(e) => return (usage(format!("cannot open {}: {e}", capture.display())), None),
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let read = std::rc::Rc::new(std::cell::Cell::new(0));
@@ -99,30 +134,32 @@ pub fn replay(args: &ReplayArgs) -> u8 {
     let report =
         capture_report::build(capture, result, error.as_ref(), started_at, started.elapsed().as_millis() as u64);
     if let Some(summary) = &report.capture {
+        let failed: Vec<&str> =
+            report.results.iter().filter(|r| r.kind().is_failure()).map(|r| r.id.as_str()).collect();
         eprintln!(
-            "rtcspec: {}: {} packets, {} WebRTC flows; {}",
+            "rtcspec: {}: {} packets, {} WebRTC flows; {}{}",
             capture.display(),
             summary.packets,
             summary.webrtc_flows,
-            summary.protocols.iter().map(|(p, n)| format!("{} {n}", p.name())).collect::<Vec<_>>().join(", ")
+            summary.protocols.iter().map(|(p, n)| format!("{} {n}", p.name())).collect::<Vec<_>>().join(", "),
+            if failed.is_empty() { String::new() } else { format!("; failed: {}", failed.join(", ")) }
         );
-        for w in summary.warnings.iter().take(10) {
+        let shown = if verbose { 10 } else { 0 };
+        for w in summary.warnings.iter().take(shown) {
             eprintln!("rtcspec: warning: {w}");
         }
-        if summary.warnings_total > 10 {
-            eprintln!("rtcspec: ... {} warnings in all, listed in report.json", summary.warnings_total);
+        if summary.warnings_total > shown as u64 {
+            eprintln!("rtcspec: {} warnings, listed in {}", summary.warnings_total, out.join("report.json").display());
         }
     }
-    match report::write_all(&report, &args.out, &formats) {
-        Ok(paths) => {
+    match report::write_all(&report, out, formats) {
+        Ok(paths) if verbose => {
             let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             eprintln!("rtcspec: wrote {}", names.join(", "));
         }
-        Err(e) => return usage(format!("cannot write reports to {}: {e}", args.out.display())),
+        Ok(_) => {}
+        Err(e) => return (usage(format!("cannot write reports to {}: {e}", out.display())), Some(report)),
     }
-    print_summary(&report);
-    if error.is_some() {
-        return 2;
-    }
-    report.exit_code() as u8
+    let code = if error.is_some() { 2 } else { report.exit_code() as u8 };
+    (code, Some(report))
 }

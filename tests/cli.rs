@@ -279,3 +279,62 @@ fn lint_sdp_exit_codes_stdin_and_json() {
     let o = rtcspec(&["lint", "sdp", binary.to_str().unwrap()], root());
     assert_eq!(o.status.code(), Some(1), "garbage is findings, not a crash");
 }
+
+#[test]
+fn replay_writes_reports_and_exit_codes_say_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ok");
+    let o = rtcspec(
+        &[
+            "replay",
+            "captures/aiortc-aiortc.pcapng",
+            "--sdp",
+            "captures/aiortc-aiortc.offer.sdp",
+            "--sdp",
+            "captures/aiortc-aiortc.answer.sdp",
+            "--keylog",
+            "captures/aiortc-aiortc.keys",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for f in ["report.json", "junit.xml", "report.html", "report.md"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["target"]["kind"], "capture");
+    assert_eq!(report["capture"]["protocols"]["rtp"], 242);
+    // A wrong password in the SDP: MESSAGE-INTEGRITY fails, exit 1, the packet is named.
+    let sdp = std::fs::read_to_string(root().join("captures/aiortc-aiortc.answer.sdp")).unwrap();
+    let wrong = dir.path().join("wrong.sdp");
+    std::fs::write(&wrong, sdp.replace("a=ice-pwd:", "a=ice-pwd:x")).unwrap();
+    let bad = dir.path().join("bad");
+    let o = rtcspec(
+        &["replay", "captures/aiortc-aiortc.pcapng", "--sdp", wrong.to_str().unwrap(), "--out", bad.to_str().unwrap()],
+        root(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let md = std::fs::read_to_string(bad.join("report.md")).unwrap();
+    assert!(md.contains("replay.ice.8445.7.3.integrity-valid") && md.contains("packet "), "{md}");
+    // Not a capture: exit 2, the error names the file, and the report is still written.
+    let junk = dir.path().join("junk.pcapng");
+    std::fs::write(&junk, b"not a capture at all").unwrap();
+    let broken = dir.path().join("broken");
+    let o = rtcspec(&["replay", junk.to_str().unwrap(), "--out", broken.to_str().unwrap()], root());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("junk.pcapng: not a pcap or pcapng file"), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(broken.join("report.json")).unwrap().contains("replay.capture.readable"));
+}
+
+#[test]
+fn the_default_run_replays_the_bundled_captures() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rtcspec(&["run", "--seed", "1", "--out", dir.path().to_str().unwrap()], root());
+    assert!(stderr(&o).contains("replaying the captures of captures/MANIFEST.toml"), "{}", stderr(&o));
+    for name in ["aiortc-aiortc", "openssl-dtls12", "aiortc-turn-aiortc"] {
+        assert!(dir.path().join("replay").join(name).join("report.json").exists(), "{name}");
+    }
+}

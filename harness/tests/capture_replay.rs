@@ -10,35 +10,19 @@ use std::process::Command;
 use rtcspec_harness::capture::checks::CheckId;
 use rtcspec_harness::capture::extract::udp_datagrams;
 use rtcspec_harness::capture::keylog::KeyLog;
+use rtcspec_harness::capture::manifest::{Entry, Manifest};
 use rtcspec_harness::capture::report::build;
 use rtcspec_harness::capture::sdp_info::SessionInfo;
 use rtcspec_harness::capture::{CaptureError, CaptureReader, Replay, ReplayOptions, ReplayResult};
 use rtcspec_harness::case::{Outcome, OutcomeKind};
 use rtcspec_harness::net::{pcapng, Datagram};
-use serde::Deserialize;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-#[derive(Deserialize)]
-struct Manifest {
-    capture: Vec<Entry>,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    file: String,
-    #[serde(default)]
-    key_log: Option<String>,
-    #[serde(default)]
-    sdp: Vec<String>,
-    expected: BTreeMap<String, u64>,
-}
-
 fn manifest() -> Manifest {
-    let text = std::fs::read_to_string(root().join("captures/MANIFEST.toml")).expect("captures/MANIFEST.toml");
-    toml::from_str(&text).expect("MANIFEST.toml parses")
+    Manifest::load(&root().join("captures/MANIFEST.toml")).unwrap()
 }
 
 fn options(entry: &Entry) -> ReplayOptions {
@@ -114,7 +98,11 @@ fn manifest_counts_agree_with_tshark() {
         got.insert("packets".to_string(), tshark(&file, &[]).len() as u64);
         // Over TCP one frame can hold several messages: count field occurrences, not frames.
         let occurrences = |field: &str| -> u64 {
-            tshark(&file, &["-T", "fields", "-e", field]).iter().flat_map(|l| l.split(',')).filter(|v| !v.is_empty()).count() as u64
+            tshark(&file, &["-T", "fields", "-e", field])
+                .iter()
+                .flat_map(|l| l.split(','))
+                .filter(|v| !v.is_empty())
+                .count() as u64
         };
         got.insert("stun".to_string(), occurrences("stun.cookie"));
         got.insert("turn-channel".to_string(), occurrences("stun.channel"));

@@ -255,6 +255,26 @@ pub fn version_name(v: u16) -> String {
     }
 }
 
+pub fn cipher_suite_name(c: u16) -> String {
+    let name = match c {
+        0xC02B => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        0xC02C => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        0xC02F => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        0xC030 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        0xCCA8 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        0xCCA9 => "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        0xC009 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        0xC00A => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        0xC013 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        0xC014 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        0x1301 => "TLS_AES_128_GCM_SHA256",
+        0x1302 => "TLS_AES_256_GCM_SHA384",
+        0x1303 => "TLS_CHACHA20_POLY1305_SHA256",
+        _ => return format!("{c:#06x}"),
+    };
+    format!("{name} ({c:#06x})")
+}
+
 pub fn profile_name(p: u16) -> String {
     match p {
         0x0001 => "SRTP_AES128_CM_HMAC_SHA1_80".into(),
@@ -470,7 +490,7 @@ impl DtlsFlow {
                 let Some(sh) = parse_hello(body, false) else { return };
                 let version = sh.supported_versions.first().copied().unwrap_or(sh.version);
                 self.summary.version = Some(version_name(version));
-                self.summary.cipher_suite = sh.cipher_suites.first().map(|c| format!("{c:#06x}"));
+                self.summary.cipher_suite = sh.cipher_suites.first().map(|c| cipher_suite_name(*c));
                 self.summary.srtp_profile = sh.srtp_profiles.as_ref().and_then(|p| p.first()).map(|p| profile_name(*p));
                 self.server_hello(&sh, number, tallies);
             }

@@ -13,6 +13,7 @@ pub mod flow;
 pub mod ip;
 pub mod keylog;
 pub mod link;
+pub mod manifest;
 pub mod replay;
 pub mod report;
 pub mod rtp;

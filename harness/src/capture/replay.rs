@@ -295,7 +295,8 @@ impl Replay {
                 continue;
             }
             tallies.merge(&flow.tallies);
-            let totals = if flow.key.relayed.is_some() { &mut self.summary.relayed } else { &mut self.summary.protocols };
+            let totals =
+                if flow.key.relayed.is_some() { &mut self.summary.relayed } else { &mut self.summary.protocols };
             for (p, n) in &flow.protocols {
                 *totals.entry(*p).or_default() += n;
             }
@@ -402,5 +403,54 @@ fn nothing_to_check(id: CheckId) -> &'static str {
         }
         CheckId::DtlsCertificateFingerprint => "no DTLS handshake",
         CheckId::TurnChannelData => "no TURN ChannelData",
+    }
+}
+
+impl CaptureSummary {
+    /// One row per flow for the human-readable reports: flow, datagrams, protocols, DTLS, notes.
+    pub fn flow_rows(&self) -> Vec<[String; 5]> {
+        self.flows
+            .iter()
+            .map(|f| {
+                let relayed = f.relayed_peer.as_ref().map_or(String::new(), |p| format!(" (relayed to {p})"));
+                let protocols =
+                    f.protocols.iter().map(|(p, n)| format!("{} {n}", p.name())).collect::<Vec<_>>().join(", ");
+                let dtls = f.dtls.as_ref().map_or(String::new(), |d| {
+                    [d.version.clone(), d.cipher_suite.clone(), d.srtp_profile.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                });
+                let mut notes = Vec::new();
+                if let Some(s) = &f.stun {
+                    if s.nominated {
+                        notes.push("ICE pair nominated".to_string());
+                    }
+                    if let (Some(lo), Some(hi)) = (s.rtt_min_ms, s.rtt_max_ms) {
+                        notes.push(format!("STUN RTT {lo}-{hi} ms"));
+                    }
+                }
+                if let Some(d) = &f.dtls {
+                    notes.extend(d.alerts.iter().cloned());
+                }
+                [
+                    format!("{} {} ↔ {}{relayed}", f.transport_name(), f.a, f.b),
+                    format!("{} / {}", f.datagrams[0], f.datagrams[1]),
+                    protocols,
+                    dtls,
+                    notes.join("; "),
+                ]
+            })
+            .collect()
+    }
+}
+
+impl FlowSummary {
+    fn transport_name(&self) -> &'static str {
+        match self.transport {
+            Transport::Udp => "UDP",
+            Transport::Tcp => "TCP",
+        }
     }
 }

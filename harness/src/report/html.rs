@@ -110,12 +110,28 @@ pub fn render(report: &Report) -> String {
             b.new_cases.len()
         )
     });
+    let capture = report.capture.as_ref().map_or(String::new(), |c| {
+        let rows: String = c
+            .flow_rows()
+            .iter()
+            .map(|r| format!("<tr>{}</tr>", r.iter().map(|v| format!("<td>{}</td>", text(v))).collect::<String>()))
+            .collect();
+        let warnings: String = c.warnings.iter().map(|w| format!("<li>{}</li>", text(w))).collect();
+        format!(
+            "<h2>Capture <code>{}</code>: {} packets, {} WebRTC flows</h2>\n<table><thead><tr><th>Flow</th><th>Datagrams a→b / b→a</th>\
+             <th>Protocols</th><th>DTLS</th><th>Notes</th></tr></thead><tbody>{rows}</tbody></table>\n{}",
+            text(&c.file),
+            c.packets,
+            c.webrtc_flows,
+            if warnings.is_empty() { String::new() } else { format!("<details><summary>{} warnings</summary><ul>{warnings}</ul></details>\n", c.warnings_total) }
+        )
+    });
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>rtcspec: {name}</title><style>{STYLE}</style></head><body>\n\
          <h1>rtcspec: {name}</h1>\n<div class=\"meta\">{implementation} {version} · {total} cases · seed <code>{seed}</code> · \
-         started {started} · {ms} ms{interrupted}</div>\n{baseline}\
+         started {started} · {ms} ms{interrupted}</div>\n{baseline}{capture}\
          <div class=\"filters\">{f_outcome}{f_suite}{f_tag}<div>showing <span id=\"shown\">{total}</span></div></div>\n\
          <table><thead><tr><th>Outcome</th><th>Case</th><th>Requirement</th><th>Details</th></tr></thead><tbody>\n{rows}</tbody></table>\n\
          <script>{SCRIPT}</script></body></html>\n",

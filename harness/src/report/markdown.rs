@@ -69,6 +69,16 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if let Some(c) = &report.capture {
+        out.push_str(&format!(
+            "### Capture `{}`: {} packets, {} WebRTC flows, {} warnings\n\n| Flow | Datagrams a→b / b→a | Protocols | DTLS | Notes |\n|---|---|---|---|---|\n",
+            c.file, c.packets, c.webrtc_flows, c.warnings_total
+        ));
+        for row in c.flow_rows() {
+            out.push_str(&format!("| {} |\n", row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(" | ")));
+        }
+        out.push('\n');
+    }
     out.push_str("<details><summary>All cases</summary>\n\n| Outcome | Case | Section |\n|---|---|---|\n");
     for r in &report.results {
         out.push_str(&format!("| {} | `{}` | {} §{} |\n", outcome_label(r.kind()), r.id, r.doc, r.section));

@@ -1,0 +1,43 @@
+//! `captures/MANIFEST.toml`: the bundled captures, with their SDPs, key logs and the counts
+//! replay must find in them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    pub capture: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Entry {
+    pub file: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub key_log: Option<String>,
+    #[serde(default)]
+    pub sdp: Vec<String>,
+    /// Protocol name (or packets, webrtc_flows, relayed-PROTOCOL) → count.
+    pub expected: BTreeMap<String, u64>,
+}
+
+impl Manifest {
+    pub fn load(path: &Path) -> Result<Manifest, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+impl Entry {
+    /// The capture, SDP and key log paths, relative to the manifest's folder.
+    pub fn paths(&self, dir: &Path) -> (PathBuf, Vec<PathBuf>, Vec<PathBuf>) {
+        (
+            dir.join(&self.file),
+            self.sdp.iter().map(|s| dir.join(s)).collect(),
+            self.key_log.iter().map(|k| dir.join(k)).collect(),
+        )
+    }
+}
