@@ -1,7 +1,7 @@
 //! Flows: traffic grouped by transport 5-tuple (and, for traffic relayed through TURN, by
 //! the peer it was relayed to or from), with per-protocol counts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::checks::Tallies;
 use super::demux::Protocol;
 use super::dtls::DtlsFlow;
+use super::fasthash::FastMap;
 use super::rtp::RtpFlow;
 use super::stun_flow::StunFlow;
 use super::turn::Peer;
@@ -80,7 +81,8 @@ pub struct Flow {
     pub last_seen: Duration,
     pub datagrams: [u64; 2],
     pub bytes: [u64; 2],
-    pub protocols: BTreeMap<Protocol, u64>,
+    /// Datagrams per protocol, indexed by `Protocol as usize` (a map per packet was measurable).
+    pub protocols: [u64; Protocol::ALL.len()],
     /// A valid STUN message or DTLS record was seen: the flow is judged.
     pub webrtc: bool,
     pub tallies: Tallies,
@@ -91,10 +93,17 @@ pub struct Flow {
 
 #[derive(Default)]
 pub struct Flows {
-    index: HashMap<FlowKey, usize>,
+    index: FastMap<FlowKey, usize>,
     pub flows: Vec<Flow>,
     /// Datagrams of flows beyond `MAX_FLOWS`.
     pub untracked: u64,
+}
+
+impl Flow {
+    /// The non-zero protocol counts.
+    pub fn protocol_counts(&self) -> BTreeMap<Protocol, u64> {
+        Protocol::ALL.iter().zip(self.protocols).filter(|(_, n)| *n > 0).map(|(p, n)| (*p, n)).collect()
+    }
 }
 
 impl Flows {
@@ -116,7 +125,7 @@ impl Flows {
                     last_seen: at,
                     datagrams: [0; 2],
                     bytes: [0; 2],
-                    protocols: BTreeMap::new(),
+                    protocols: [0; Protocol::ALL.len()],
                     webrtc: false,
                     tallies: Tallies::default(),
                     stun: StunFlow::default(),

@@ -188,6 +188,9 @@ impl Reassembler {
     }
 
     fn expire(&mut self, now: Duration) {
+        if self.pending.is_empty() {
+            return;
+        }
         let stale: Vec<FragmentKey> = self
             .pending
             .iter()

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod demux;
 pub mod dtls;
 pub mod extract;
+pub mod fasthash;
 pub mod file;
 pub mod flow;
 pub mod ip;

@@ -237,8 +237,8 @@ impl Replay {
         flow.last_seen = at;
         flow.datagrams[direction.index()] += 1;
         flow.bytes[direction.index()] += d.len() as u64;
-        *flow.protocols.entry(protocol).or_default() += 1;
-        let mut inner: Option<(Peer, Vec<u8>)> = None;
+        flow.protocols[protocol as usize] += 1;
+        let mut inner: Option<(Peer, std::borrow::Cow<'_, [u8]>)> = None;
         match protocol {
             Protocol::Stun => {
                 if d.get(4..8) == Some(&[0x21, 0x12, 0xA4, 0x42]) {
@@ -247,7 +247,7 @@ impl Replay {
                 if let Some(m) = flow.stun.datagram(d, direction, number, at, session, &mut flow.tallies) {
                     self.channels.observe(key.a, key.b, &m);
                     if let Some(r) = turn::indication(&m) {
-                        inner = Some((r.peer, r.data.to_vec()));
+                        inner = Some((r.peer, std::borrow::Cow::Owned(r.data.to_vec())));
                     }
                 }
             }
@@ -267,7 +267,7 @@ impl Replay {
             Protocol::TurnChannel => match turn::channel_data(d) {
                 Ok((channel, data)) => {
                     flow.tallies.get(CheckId::TurnChannelData).pass();
-                    inner = Some((self.channels.peer(key.a, key.b, channel), data.to_vec()));
+                    inner = Some((self.channels.peer(key.a, key.b, channel), std::borrow::Cow::Borrowed(data)));
                 }
                 Err(e) => flow.tallies.get(CheckId::TurnChannelData).fail(|| format!("packet {number}: {e}")),
             },
@@ -297,8 +297,8 @@ impl Replay {
             tallies.merge(&flow.tallies);
             let totals =
                 if flow.key.relayed.is_some() { &mut self.summary.relayed } else { &mut self.summary.protocols };
-            for (p, n) in &flow.protocols {
-                *totals.entry(*p).or_default() += n;
+            for (p, n) in flow.protocol_counts() {
+                *totals.entry(p).or_default() += n;
             }
             flows.push(flow_summary(flow));
         }
@@ -336,7 +336,7 @@ impl Replay {
 }
 
 fn flow_summary(flow: &Flow) -> FlowSummary {
-    let has = |p: Protocol| flow.protocols.contains_key(&p);
+    let has = |p: Protocol| flow.protocols[p as usize] > 0;
     FlowSummary {
         transport: flow.key.transport,
         a: flow.key.a.to_string(),
@@ -348,10 +348,10 @@ fn flow_summary(flow: &Flow) -> FlowSummary {
         first_packet: flow.first_packet,
         datagrams: flow.datagrams,
         bytes: flow.bytes,
-        protocols: flow.protocols.clone(),
+        protocols: flow.protocol_counts(),
         stun: has(Protocol::Stun).then(|| flow.stun.summary.clone()),
         dtls: has(Protocol::Dtls).then(|| flow.dtls.summary.clone()),
-        media: (has(Protocol::Rtp) || has(Protocol::Rtcp)).then(|| flow.rtp.summary.clone()),
+        media: (has(Protocol::Rtp) || has(Protocol::Rtcp)).then(|| flow.rtp.summary()),
     }
 }
 

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use super::fasthash::FastMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Streams tracked per flow; more are counted, not tracked.
@@ -33,25 +35,29 @@ pub struct RtpSummary {
     pub untracked_streams: u64,
 }
 
+/// Streams keyed by SSRC as numbers while reading (no allocation per packet); the summary
+/// names them in hex.
 #[derive(Default)]
 pub struct RtpFlow {
-    pub summary: RtpSummary,
+    rtp: FastMap<u32, RtpStream>,
+    rtcp: FastMap<u32, u64>,
+    short: u64,
+    untracked_streams: u64,
 }
 
 impl RtpFlow {
     pub fn rtp(&mut self, d: &[u8]) {
         let Some(h) = d.get(..12) else {
-            self.summary.short += 1;
+            self.short += 1;
             return;
         };
         let seq = u16::from_be_bytes([h[2], h[3]]);
-        let ssrc = format!("{:08x}", u32::from_be_bytes([h[8], h[9], h[10], h[11]]));
-        let s = &mut self.summary;
-        if !s.rtp.contains_key(&ssrc) && s.rtp.len() >= MAX_STREAMS {
-            s.untracked_streams += 1;
+        let ssrc = u32::from_be_bytes([h[8], h[9], h[10], h[11]]);
+        if !self.rtp.contains_key(&ssrc) && self.rtp.len() >= MAX_STREAMS {
+            self.untracked_streams += 1;
             return;
         }
-        let stream = s.rtp.entry(ssrc).or_insert_with(|| RtpStream {
+        let stream = self.rtp.entry(ssrc).or_insert_with(|| RtpStream {
             first_sequence: seq,
             last_sequence: seq.wrapping_sub(1),
             ..RtpStream::default()
@@ -78,16 +84,24 @@ impl RtpFlow {
 
     pub fn rtcp(&mut self, d: &[u8]) {
         let Some(h) = d.get(..8) else {
-            self.summary.short += 1;
+            self.short += 1;
             return;
         };
-        let ssrc = format!("{:08x}", u32::from_be_bytes([h[4], h[5], h[6], h[7]]));
-        let s = &mut self.summary;
-        if !s.rtcp.contains_key(&ssrc) && s.rtcp.len() >= MAX_STREAMS {
-            s.untracked_streams += 1;
+        let ssrc = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+        if !self.rtcp.contains_key(&ssrc) && self.rtcp.len() >= MAX_STREAMS {
+            self.untracked_streams += 1;
             return;
         }
-        *s.rtcp.entry(ssrc).or_default() += 1;
+        *self.rtcp.entry(ssrc).or_default() += 1;
+    }
+
+    pub fn summary(&self) -> RtpSummary {
+        RtpSummary {
+            rtp: self.rtp.iter().map(|(k, v)| (format!("{k:08x}"), v.clone())).collect(),
+            rtcp: self.rtcp.iter().map(|(k, v)| (format!("{k:08x}"), *v)).collect(),
+            short: self.short,
+            untracked_streams: self.untracked_streams,
+        }
     }
 }
 
@@ -108,10 +122,11 @@ mod tests {
         for seq in [65_534u16, 65_535, 0, 2, 2, 1, 3] {
             f.rtp(&rtp(seq));
         }
-        let s = &f.summary.rtp["abcd0001"];
+        let summary = f.summary();
+        let s = &summary.rtp["abcd0001"];
         assert_eq!((s.packets, s.rollovers, s.gaps, s.duplicates), (7, 1, 0, 1));
         assert_eq!(s.payload_types, vec![111]);
         f.rtp(&[0x80]);
-        assert_eq!(f.summary.short, 1);
+        assert_eq!(f.summary().short, 1);
     }
 }

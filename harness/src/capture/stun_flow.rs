@@ -1,12 +1,13 @@
 //! STUN on a flow: well-formedness, FINGERPRINT, MESSAGE-INTEGRITY with the ICE passwords
 //! from the SDP, transactions (request/response, RTT, retransmissions) and ICE nomination.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckId, Tallies};
+use super::fasthash::FastMap;
 use super::flow::Direction;
 use super::sdp_info::SessionInfo;
 use crate::stun::{Class, Message, MESSAGE_INTEGRITY, METHOD_BINDING, USERNAME};
@@ -46,7 +47,7 @@ pub struct StunSummary {
 
 #[derive(Default)]
 pub struct StunFlow {
-    open: HashMap<[u8; 12], Open>,
+    open: FastMap<[u8; 12], Open>,
     order: VecDeque<[u8; 12]>,
     pub summary: StunSummary,
 }

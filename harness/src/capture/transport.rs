@@ -5,9 +5,11 @@
 //! out-of-order segments, and drops what it cannot place (with a warning), so memory stays
 //! bounded whatever the capture.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
+
+use super::fasthash::FastMap;
 
 /// Bytes held per direction while waiting for a gap to fill.
 const MAX_OUT_OF_ORDER: usize = 256 * 1024;
@@ -107,7 +109,7 @@ struct Direction {
 
 #[derive(Default)]
 pub struct TcpStreams {
-    directions: HashMap<(SocketAddr, SocketAddr), (Direction, u64)>,
+    directions: FastMap<(SocketAddr, SocketAddr), (Direction, u64)>,
     packets: u64,
 }
 

@@ -5,9 +5,9 @@
 //! client-server flow; ChannelData on a channel whose bind was not captured is still
 //! unwrapped, and its peer reported unknown.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
+use super::fasthash::FastMap;
 use crate::stun::{Class, Message};
 
 pub const METHOD_SEND: u16 = 0x006;
@@ -48,7 +48,7 @@ impl std::fmt::Display for TurnError {
 /// Channel bindings per client-server pair (keyed by the flow's two addresses, lower first).
 #[derive(Default)]
 pub struct Channels {
-    bound: HashMap<(SocketAddr, SocketAddr, u16), SocketAddr>,
+    bound: FastMap<(SocketAddr, SocketAddr, u16), SocketAddr>,
 }
 
 /// Splits a ChannelData message (RFC 8656 §12.4) into its channel and data. Over UDP the
