@@ -1,7 +1,8 @@
 #!/bin/sh
 # rtcspec replay against tshark on the same capture of more than a million packets, built
 # from a real capture by repeating it with shifted timestamps (editcap -t, mergecap -a).
-# Prints both times, the ratio and rtcspec's peak RSS.
+# Prints both times, the ratios (rtcspec without and with SRTP decryption, when a key log
+# PREFIX.keys sits beside the capture) and the peak RSS of each.
 #
 #   harness/benches/replay_vs_tshark.sh [CAPTURE] [DOUBLINGS]
 #
@@ -40,6 +41,11 @@ set -- $(measure tshark -n -r "$work/big.pcapng" -q -z conv,udp)
 tshark_s=$1 tshark_kb=$2
 set -- $(measure "$rtcspec" replay "$work/big.pcapng" --out "$work/report" --format json)
 rtcspec_s=$1 rtcspec_kb=$2
-echo "tshark -q -z conv,udp: ${tshark_s} s, peak RSS $((tshark_kb / 1024)) MiB"
-echo "rtcspec replay:        ${rtcspec_s} s, peak RSS $((rtcspec_kb / 1024)) MiB"
-echo "ratio: $(echo "scale=1; $tshark_s / $rtcspec_s" | bc 2>/dev/null || awk "BEGIN{printf \"%.1f\", $tshark_s / $rtcspec_s}")x faster"
+ratio() { awk "BEGIN{printf \"%.1f\", $1 / $2}"; }
+echo "tshark -q -z conv,udp:        ${tshark_s} s, peak RSS $((tshark_kb / 1024)) MiB"
+echo "rtcspec replay:               ${rtcspec_s} s, peak RSS $((rtcspec_kb / 1024)) MiB, $(ratio "$tshark_s" "$rtcspec_s")x faster"
+keys=${src%.pcapng}.keys
+if [ -f "$keys" ]; then
+  set -- $(measure "$rtcspec" replay "$work/big.pcapng" --keylog "$keys" --out "$work/report-keys" --format json)
+  echo "rtcspec replay --keylog:      $1 s, peak RSS $(($2 / 1024)) MiB, $(ratio "$tshark_s" "$1")x faster (every SRTP/SRTCP packet decrypted and authenticated)"
+fi

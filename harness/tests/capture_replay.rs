@@ -74,6 +74,16 @@ fn bundled_captures_match_the_manifest() {
         if entry.key_log.is_some() {
             let k = r.summary.key_log.as_ref().expect("key log summary");
             assert!(k.flows_covered >= 1, "{}: the key log covers no DTLS session of the capture", entry.file);
+            // Every SRTP and SRTCP packet decrypts and authenticates with the exported keys.
+            let (srtp, srtcp, failed) =
+                r.summary.flows.iter().filter_map(|f| f.srtp.as_ref()).fold((0, 0, 0), |(a, b, c), s| {
+                    (a + s.srtp_authenticated, b + s.srtcp_authenticated, c + s.failed + s.undecrypted)
+                });
+            let count = |p: &str| {
+                entry.expected.get(p).copied().unwrap_or(0)
+                    + entry.expected.get(&format!("relayed-{p}")).copied().unwrap_or(0)
+            };
+            assert_eq!((srtp, srtcp, failed), (count("rtp"), count("rtcp"), 0), "{}: SRTP, SRTCP, failed", entry.file);
         }
     }
 }
@@ -219,6 +229,14 @@ fn each_check_fails_on_a_rewritten_capture() {
         b[at + 6..at + 8].copy_from_slice(&[0x00, 0x06]);
     });
     assert!(fails(&r, CheckId::DtlsUseSrtpOffered));
+    // One flipped byte in the payload of an SRTP packet: its tag no longer verifies.
+    let r = rewritten(&d, &entry, |d| {
+        let i = first(d, |b| {
+            b.first().is_some_and(|x| (128..192).contains(x)) && b.get(1).is_some_and(|pt| !(192..=223).contains(pt))
+        });
+        d[i].bytes[20] ^= 0x01;
+    });
+    assert!(fails(&r, CheckId::SrtpAuthenticated), "{:?}", r.verdict(CheckId::SrtpAuthenticated));
     // An SDP fingerprint that matches neither certificate, while media flows.
     let mut other = options(&entry);
     for f in &mut other.session.fingerprints {
@@ -292,9 +310,13 @@ fn channel_data_check_fails_on_a_rewritten_turn_capture() {
 fn checks_without_their_inputs_say_what_is_missing() {
     let (d, _) = aiortc();
     let (r, _) = replay(&pcapng::encode(&d, 0), ReplayOptions::default());
-    for id in [CheckId::StunIntegrity, CheckId::DtlsCertificateFingerprint] {
+    for (id, option) in [
+        (CheckId::StunIntegrity, "--sdp"),
+        (CheckId::DtlsCertificateFingerprint, "--sdp"),
+        (CheckId::SrtpAuthenticated, "--keylog"),
+    ] {
         match r.verdict(id) {
-            Outcome::Unsupported { why } => assert!(why.contains("--sdp"), "{why}"),
+            Outcome::Unsupported { why } => assert!(why.contains(option), "{why}"),
             other => panic!("{id:?}: {other:?}"),
         }
     }

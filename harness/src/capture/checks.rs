@@ -19,6 +19,7 @@ pub enum CheckId {
     DtlsUseSrtpMki,
     DtlsCertificateFingerprint,
     TurnChannelData,
+    SrtpAuthenticated,
 }
 
 pub struct CheckSpec {
@@ -31,7 +32,7 @@ pub struct CheckSpec {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 11] = [
+    pub const ALL: [CheckId; 12] = [
         CheckId::StunWellFormed,
         CheckId::StunFingerprint,
         CheckId::StunIntegrity,
@@ -43,6 +44,7 @@ impl CheckId {
         CheckId::DtlsUseSrtpMki,
         CheckId::DtlsCertificateFingerprint,
         CheckId::TurnChannelData,
+        CheckId::SrtpAuthenticated,
     ];
 
     pub fn index(self) -> usize {
@@ -141,6 +143,14 @@ impl CheckId {
                 "12.4",
                 Must,
                 "The Channel Number field specifies the number of the channel on which the data is traveling, and thus, the address of the peer that is sending or is to receive the data. The Length field specifies the length in bytes of the application data field (i.e., it does not include the size of the ChannelData header).",
+            ),
+            CheckId::SrtpAuthenticated => spec(
+                "replay.srtp.5764.4.2.packets-authenticate",
+                "SRTP and SRTCP packets authenticate under the keys exported from their DTLS session",
+                "RFC 5764",
+                "4.2",
+                Must,
+                "The client_write_SRTP_master_key and client_write_SRTP_master_salt are provided to one invocation of the SRTP key derivation function, to generate the SRTP keys used to encrypt and authenticate packets sent by the client. The server MUST only use these keys to decrypt and to check the authenticity of inbound packets.",
             ),
         }
     }

@@ -320,6 +320,7 @@ pub struct DtlsFlow {
     pub summary: DtlsSummary,
     client: Option<Direction>,
     client_hello: Option<Hello>,
+    server_hello: Option<Hello>,
     server_hello_seen: bool,
     last_client_hello_record: Option<u64>,
     seen: [FastMap<(u16, u64), u64>; 2],
@@ -491,6 +492,7 @@ impl DtlsFlow {
                 self.summary.cipher_suite = sh.cipher_suites.first().map(|c| cipher_suite_name(*c));
                 self.summary.srtp_profile = sh.srtp_profiles.as_ref().and_then(|p| p.first()).map(|p| profile_name(*p));
                 self.server_hello(&sh, number, tallies);
+                self.server_hello = Some(sh);
             }
             CERTIFICATE => {
                 let Some(certs) = parse_certificates(body) else { return };
@@ -562,6 +564,22 @@ impl DtlsFlow {
     /// The ClientHello random, which names the session in a key log.
     pub fn client_random(&self) -> Option<&[u8]> {
         self.client_hello.as_ref().map(|h| h.random.as_slice())
+    }
+
+    /// What SRTP keying needs once both hellos are seen: the client's direction, both
+    /// randoms, the cipher suite and the SRTP profile. `None` for DTLS 1.3 (its exporter
+    /// needs the TLS 1.3 key schedule) and before the ServerHello.
+    pub fn keying_inputs(&self) -> Option<(Direction, &[u8], &[u8], u16, u16)> {
+        let (ch, sh, client) = (self.client_hello.as_ref()?, self.server_hello.as_ref()?, self.client?);
+        if sh.supported_versions.first() == Some(&DTLS_1_3) {
+            return None;
+        }
+        let profile = *sh.srtp_profiles.as_ref()?.first()?;
+        Some((client, &ch.random, &sh.random, *sh.cipher_suites.first()?, profile))
+    }
+
+    pub fn is_dtls13(&self) -> bool {
+        self.summary.version.as_deref() == Some("DTLS 1.3")
     }
 
     /// SRTP or SRTCP seen on the flow: media flows, so the connection was established.

@@ -12,6 +12,7 @@ use super::demux::Protocol;
 use super::dtls::DtlsFlow;
 use super::fasthash::FastMap;
 use super::rtp::RtpFlow;
+use super::srtp::SrtpFlow;
 use super::stun_flow::StunFlow;
 use super::turn::Peer;
 
@@ -89,6 +90,7 @@ pub struct Flow {
     pub stun: StunFlow,
     pub dtls: DtlsFlow,
     pub rtp: RtpFlow,
+    pub srtp: SrtpFlow,
 }
 
 #[derive(Default)]
@@ -131,6 +133,7 @@ impl Flows {
                     stun: StunFlow::default(),
                     dtls: DtlsFlow::default(),
                     rtp: RtpFlow::default(),
+                    srtp: SrtpFlow::default(),
                 });
                 next
             }

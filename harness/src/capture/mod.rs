@@ -19,6 +19,7 @@ pub mod replay;
 pub mod report;
 pub mod rtp;
 pub mod sdp_info;
+pub mod srtp;
 pub mod stun_flow;
 pub mod transport;
 pub mod turn;

@@ -18,6 +18,7 @@ use super::keylog::KeyLog;
 use super::link::{network, LinkError};
 use super::rtp::RtpSummary;
 use super::sdp_info::SessionInfo;
+use super::srtp::{self, SrtpSummary};
 use super::stun_flow::StunSummary;
 use super::transport::{tcp, udp, TcpStreams};
 use super::turn::{self, Channels, Peer};
@@ -50,6 +51,9 @@ pub struct FlowSummary {
     pub dtls: Option<DtlsSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media: Option<RtpSummary>,
+    /// With a key log: what decrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srtp: Option<SrtpSummary>,
 }
 
 /// What a capture holds, as `report.json` records it under `capture`.
@@ -256,13 +260,27 @@ impl Replay {
                     flow.webrtc = true;
                 }
             }
-            Protocol::Rtp => {
-                flow.rtp.rtp(d);
+            Protocol::Rtp | Protocol::Rtcp => {
+                let rtcp = protocol == Protocol::Rtcp;
+                if rtcp {
+                    flow.rtp.rtcp(d);
+                } else {
+                    flow.rtp.rtp(d);
+                }
                 flow.dtls.media(number);
-            }
-            Protocol::Rtcp => {
-                flow.rtp.rtcp(d);
-                flow.dtls.media(number);
+                if !flow.srtp.is_keyed() {
+                    let keylog = &self.options.keylog;
+                    let keying = flow.dtls.keying_inputs().and_then(|(client, cr, sr, suite, profile)| {
+                        let secret = keylog.secrets(cr)?.master_secret.as_ref()?;
+                        Some((client, srtp::keying(secret, cr, sr, suite, profile)?))
+                    });
+                    if let Some((client, k)) = keying {
+                        if let Err(e) = flow.srtp.key(&k, client) {
+                            flow.tallies.get(CheckId::SrtpAuthenticated).unavailable.get_or_insert(e);
+                        }
+                    }
+                }
+                flow.srtp.packet(d, rtcp, direction, number, &mut flow.tallies);
             }
             Protocol::TurnChannel => match turn::channel_data(d) {
                 Ok((channel, data)) => {
@@ -312,6 +330,16 @@ impl Replay {
             tallies.get(CheckId::StunIntegrity).unavailable =
                 Some("give the call's SDPs with --sdp to check MESSAGE-INTEGRITY with their ice-pwd".into());
         }
+        if tallies.of(CheckId::SrtpAuthenticated).checked == 0 && self.summary.protocols.contains_key(&Protocol::Rtp) {
+            let why = if self.options.keylog.lines == 0 {
+                "give the DTLS key log with --keylog to decrypt and authenticate SRTP"
+            } else if self.flows.flows.iter().any(|f| f.webrtc && f.dtls.is_dtls13()) {
+                "the DTLS session is DTLS 1.3; SRTP keys from a DTLS 1.3 key log are not derived yet"
+            } else {
+                "the key log holds no master secret for the DTLS sessions of this capture"
+            };
+            tallies.get(CheckId::SrtpAuthenticated).unavailable.get_or_insert_with(|| why.to_string());
+        }
         self.summary.webrtc_flows = flows.len();
         self.summary.flows = flows;
         self.summary.duration_ms = self.first.map_or(0, |f| self.last.saturating_sub(f).as_millis() as u64);
@@ -352,6 +380,7 @@ fn flow_summary(flow: &Flow) -> FlowSummary {
         stun: has(Protocol::Stun).then(|| flow.stun.summary.clone()),
         dtls: has(Protocol::Dtls).then(|| flow.dtls.summary.clone()),
         media: (has(Protocol::Rtp) || has(Protocol::Rtcp)).then(|| flow.rtp.summary()),
+        srtp: flow.srtp.is_keyed().then(|| flow.srtp.summary.clone()),
     }
 }
 
@@ -403,6 +432,7 @@ fn nothing_to_check(id: CheckId) -> &'static str {
         }
         CheckId::DtlsCertificateFingerprint => "no DTLS handshake",
         CheckId::TurnChannelData => "no TURN ChannelData",
+        CheckId::SrtpAuthenticated => "no SRTP or SRTCP",
     }
 }
 
