@@ -308,6 +308,16 @@ pub struct DtlsSummary {
     pub certificates: Vec<String>,
 }
 
+/// What the SRTP key export needs from a DTLS 1.2 handshake.
+pub struct KeyingInputs<'a> {
+    /// The direction the DTLS client sends in.
+    pub client: Direction,
+    pub client_random: &'a [u8],
+    pub server_random: &'a [u8],
+    pub cipher_suite: u16,
+    pub srtp_profile: u16,
+}
+
 #[derive(Default)]
 struct Reassembly {
     length: usize,
@@ -569,13 +579,18 @@ impl DtlsFlow {
     /// What SRTP keying needs once both hellos are seen: the client's direction, both
     /// randoms, the cipher suite and the SRTP profile. `None` for DTLS 1.3 (its exporter
     /// needs the TLS 1.3 key schedule) and before the ServerHello.
-    pub fn keying_inputs(&self) -> Option<(Direction, &[u8], &[u8], u16, u16)> {
+    pub fn keying_inputs(&self) -> Option<KeyingInputs<'_>> {
         let (ch, sh, client) = (self.client_hello.as_ref()?, self.server_hello.as_ref()?, self.client?);
         if sh.supported_versions.first() == Some(&DTLS_1_3) {
             return None;
         }
-        let profile = *sh.srtp_profiles.as_ref()?.first()?;
-        Some((client, &ch.random, &sh.random, *sh.cipher_suites.first()?, profile))
+        Some(KeyingInputs {
+            client,
+            client_random: &ch.random,
+            server_random: &sh.random,
+            cipher_suite: *sh.cipher_suites.first()?,
+            srtp_profile: *sh.srtp_profiles.as_ref()?.first()?,
+        })
     }
 
     pub fn is_dtls13(&self) -> bool {

@@ -270,9 +270,11 @@ impl Replay {
                 flow.dtls.media(number);
                 if !flow.srtp.is_keyed() {
                     let keylog = &self.options.keylog;
-                    let keying = flow.dtls.keying_inputs().and_then(|(client, cr, sr, suite, profile)| {
-                        let secret = keylog.secrets(cr)?.master_secret.as_ref()?;
-                        Some((client, srtp::keying(secret, cr, sr, suite, profile)?))
+                    let keying = flow.dtls.keying_inputs().and_then(|k| {
+                        let secret = keylog.secrets(k.client_random)?.master_secret.as_ref()?;
+                        let keys =
+                            srtp::keying(secret, k.client_random, k.server_random, k.cipher_suite, k.srtp_profile)?;
+                        Some((k.client, keys))
                     });
                     if let Some((client, k)) = keying {
                         if let Err(e) = flow.srtp.key(&k, client) {
