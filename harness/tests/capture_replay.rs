@@ -8,14 +8,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rtcspec_harness::capture::checks::CheckId;
+use rtcspec_harness::capture::dtls_decrypt::RecordDecryptor;
 use rtcspec_harness::capture::extract::udp_datagrams;
+use rtcspec_harness::capture::flow::Direction;
 use rtcspec_harness::capture::keylog::KeyLog;
-use rtcspec_harness::capture::manifest::{Entry, Manifest};
+use rtcspec_harness::capture::manifest::{DataChannel, Entry, Manifest};
 use rtcspec_harness::capture::report::build;
 use rtcspec_harness::capture::sdp_info::SessionInfo;
 use rtcspec_harness::capture::{CaptureError, CaptureReader, Replay, ReplayOptions, ReplayResult};
 use rtcspec_harness::case::{Outcome, OutcomeKind};
 use rtcspec_harness::net::{pcapng, Datagram};
+use rtcspec_harness::stun::unhex;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -84,6 +87,22 @@ fn bundled_captures_match_the_manifest() {
                     + entry.expected.get(&format!("relayed-{p}")).copied().unwrap_or(0)
             };
             assert_eq!((srtp, srtcp, failed), (count("rtp"), count("rtcp"), 0), "{}: SRTP, SRTCP, failed", entry.file);
+            for f in &r.summary.flows {
+                let d = f.dtls.as_ref().map_or(0, |d| d.undecryptable_records);
+                assert_eq!(d, 0, "{}: DTLS records that did not authenticate", entry.file);
+            }
+        }
+        if let Some(dc) = &entry.data_channel {
+            let carried: Vec<_> = r.summary.flows.iter().filter_map(|f| f.sctp.as_ref()).collect();
+            assert!(!carried.is_empty(), "{}: no SCTP decrypted", entry.file);
+            for s in carried {
+                let got = DataChannel {
+                    messages: s.messages_by_ppid.values().sum(),
+                    largest_message: s.largest_message,
+                    channels: s.channels.len(),
+                };
+                assert_eq!(&got, dc, "{}", entry.file);
+            }
         }
     }
 }
@@ -304,6 +323,81 @@ fn channel_data_check_fails_on_a_rewritten_turn_capture() {
         d[i].bytes[2] = 0xFF;
     });
     assert!(matches!(r.verdict(CheckId::TurnChannelData), Outcome::Fail { .. }));
+}
+
+/// Decrypts the first application data record whose SCTP payload `pick` accepts, lets
+/// `change` rewrite that SCTP packet, and seals it again with the session's keys, as a
+/// broken sender would have sent it.
+fn reseal(d: &mut [Datagram], entry: &Entry, pick: impl Fn(&[u8]) -> bool, change: impl Fn(&mut Vec<u8>)) {
+    let keys = std::fs::read_to_string(root().join("captures").join(entry.key_log.as_ref().unwrap())).unwrap();
+    let line = keys.lines().find(|l| l.starts_with("CLIENT_RANDOM")).unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (client_random, master) = (unhex(words[1]).unwrap(), unhex(words[2]).unwrap());
+    // The hellos: client random known, server random from the ServerHello.
+    let ch = first(d, dtls_handshake(1));
+    let sh = first(d, dtls_handshake(2));
+    let server_random = d[sh].bytes[13 + 12 + 2..13 + 12 + 34].to_vec();
+    let suite_at = 13 + 12 + 34 + 1 + usize::from(d[sh].bytes[13 + 12 + 34]);
+    let suite = u16::from_be_bytes([d[sh].bytes[suite_at], d[sh].bytes[suite_at + 1]]);
+    let client_addr = d[ch].from;
+    let (a, _) = if d[ch].from <= d[ch].to { (d[ch].from, d[ch].to) } else { (d[ch].to, d[ch].from) };
+    let client = if client_addr == a { Direction::AtoB } else { Direction::BtoA };
+    let mut keyed = RecordDecryptor::new(&master, &client_random, &server_random, suite, client).unwrap();
+    for x in d.iter_mut() {
+        let b = &x.bytes;
+        if b.first() != Some(&23) || b.len() < 13 + 24 {
+            continue;
+        }
+        let dir = if x.from == a { Direction::AtoB } else { Direction::BtoA };
+        let epoch = u16::from_be_bytes([b[3], b[4]]);
+        let seq = u64::from_be_bytes([0, 0, b[5], b[6], b[7], b[8], b[9], b[10]]);
+        let len = usize::from(u16::from_be_bytes([b[11], b[12]]));
+        let Ok(mut plain) = keyed.open(dir, 23, 0xFEFD, epoch, seq, &b[13..13 + len]) else { continue };
+        if !pick(&plain) {
+            continue;
+        }
+        change(&mut plain);
+        let nonce: [u8; 8] = b[13..21].try_into().unwrap();
+        let sealed = keyed.seal(dir, 23, 0xFEFD, epoch, seq, &nonce, &plain).unwrap();
+        let mut record = b[..11].to_vec();
+        record.extend_from_slice(&(sealed.len() as u16).to_be_bytes());
+        record.extend_from_slice(&sealed);
+        x.bytes = record;
+        return;
+    }
+    panic!("no such SCTP packet in the capture");
+}
+
+/// The SCTP packet carries a DCEP message of this type (first chunk DATA with PPID 50).
+fn dcep(kind: u8) -> impl Fn(&[u8]) -> bool {
+    move |p: &[u8]| p.len() > 28 && p[12] == 0 && p[24..28] == [0, 0, 0, 50] && p[28] == kind
+}
+
+fn fix_crc(p: &mut [u8]) {
+    let c = rtcspec_harness::capture::sctp::checksum(p).unwrap();
+    p[8..12].copy_from_slice(&c.to_le_bytes());
+}
+
+#[test]
+fn sctp_and_dcep_checks_fail_on_resealed_records() {
+    let (d, entry) = aiortc();
+    let fails = |r: &ReplayResult, id: CheckId| matches!(r.verdict(id), Outcome::Fail { .. });
+    let unchanged = rewritten(&d, &entry, |_| {});
+    assert_eq!(unchanged.verdict(CheckId::SctpChecksum), Outcome::Pass);
+    assert_eq!(unchanged.verdict(CheckId::DcepAcknowledged), Outcome::Pass);
+    // A sender that gets the CRC32c wrong.
+    let r = rewritten(&d, &entry, |d| reseal(d, &entry, |_| true, |p| p[8] ^= 0xFF));
+    assert!(fails(&r, CheckId::SctpChecksum));
+    assert_eq!(r.verdict(CheckId::DcepAcknowledged), Outcome::Pass);
+    // A peer that answers DATA_CHANNEL_OPEN with something else than DATA_CHANNEL_ACK.
+    let r = rewritten(&d, &entry, |d| {
+        reseal(d, &entry, dcep(0x02), |p| {
+            p[28] = 0x7F;
+            fix_crc(p);
+        })
+    });
+    assert!(fails(&r, CheckId::DcepAcknowledged), "{:?}", r.verdict(CheckId::DcepAcknowledged));
+    assert_eq!(r.verdict(CheckId::SctpChecksum), Outcome::Pass, "the rewrite keeps the checksum right");
 }
 
 #[test]

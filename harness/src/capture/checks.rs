@@ -20,6 +20,8 @@ pub enum CheckId {
     DtlsCertificateFingerprint,
     TurnChannelData,
     SrtpAuthenticated,
+    SctpChecksum,
+    DcepAcknowledged,
 }
 
 pub struct CheckSpec {
@@ -32,7 +34,7 @@ pub struct CheckSpec {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 12] = [
+    pub const ALL: [CheckId; 14] = [
         CheckId::StunWellFormed,
         CheckId::StunFingerprint,
         CheckId::StunIntegrity,
@@ -45,6 +47,8 @@ impl CheckId {
         CheckId::DtlsCertificateFingerprint,
         CheckId::TurnChannelData,
         CheckId::SrtpAuthenticated,
+        CheckId::SctpChecksum,
+        CheckId::DcepAcknowledged,
     ];
 
     pub fn index(self) -> usize {
@@ -151,6 +155,22 @@ impl CheckId {
                 "4.2",
                 Must,
                 "The client_write_SRTP_master_key and client_write_SRTP_master_salt are provided to one invocation of the SRTP key derivation function, to generate the SRTP keys used to encrypt and authenticate packets sent by the client. The server MUST only use these keys to decrypt and to check the authenticity of inbound packets.",
+            ),
+            CheckId::SctpChecksum => spec(
+                "replay.sctp.9260.6.8.crc32c-valid",
+                "Every SCTP packet carries the CRC32c of its bytes",
+                "RFC 9260",
+                "6.8",
+                Must,
+                "When sending an SCTP packet, the endpoint MUST strengthen the data integrity of the transmission by including the CRC32c checksum value calculated on the packet, as described below.",
+            ),
+            CheckId::DcepAcknowledged => spec(
+                "replay.dcep.8832.6.open-acknowledged",
+                "A DATA_CHANNEL_OPEN is answered with a DATA_CHANNEL_ACK on the same stream",
+                "RFC 8832",
+                "6",
+                Must,
+                "If a DATA_CHANNEL_OPEN message is received on an unused stream, the stream identifier corresponds to the role of the peer, and all parameters in the DATA_CHANNEL_OPEN message are valid, then a corresponding DATA_CHANNEL_ACK message is sent on the stream with the same stream identifier as the one the DATA_CHANNEL_OPEN message was received on.",
             ),
         }
     }

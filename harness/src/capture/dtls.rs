@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 use super::checks::{CheckId, Tallies};
+use super::dtls_decrypt::RecordDecryptor;
 use super::fasthash::{FastMap, FxHasher};
 use super::flow::Direction;
 use super::sdp_info::SessionInfo;
@@ -306,6 +307,11 @@ pub struct DtlsSummary {
     pub alerts: Vec<String>,
     /// Certificates seen, with the SDP fingerprint each matched ("none" if none).
     pub certificates: Vec<String>,
+    /// With a key log: application data records decrypted and authenticated, and not.
+    #[serde(default)]
+    pub decrypted_records: u64,
+    #[serde(default)]
+    pub undecryptable_records: u64,
 }
 
 /// What the SRTP key export needs from a DTLS 1.2 handshake.
@@ -341,6 +347,11 @@ pub struct DtlsFlow {
     mismatch: Option<(u64, String)>,
     /// Encrypted traffic (epoch ≥ 1 application data, or SRTP) after the mismatch.
     established_after_mismatch: Option<u64>,
+    decryptor: Option<RecordDecryptor>,
+    /// Why records are not decrypted, once known.
+    pub not_decrypted: Option<String>,
+    /// Decrypted application data (SCTP packets), for the caller to take.
+    application_data: Vec<Vec<u8>>,
 }
 
 impl DtlsFlow {
@@ -391,6 +402,17 @@ impl DtlsFlow {
         }
         if (r.content_type == APPLICATION_DATA && r.epoch > 0) && self.mismatch.is_some() {
             self.established_after_mismatch.get_or_insert(number);
+        }
+        if let (APPLICATION_DATA, Some(seq), Some(d)) = (r.content_type, r.sequence, &mut self.decryptor) {
+            match d.open(direction, r.content_type, r.version, r.epoch, seq, r.body) {
+                Ok(plain) => {
+                    self.summary.decrypted_records += 1;
+                    if self.application_data.len() < 64 {
+                        self.application_data.push(plain);
+                    }
+                }
+                Err(_) => self.summary.undecryptable_records += 1,
+            }
         }
         if let Some(seq) = r.sequence {
             let digest = record_digest(r);
@@ -591,6 +613,24 @@ impl DtlsFlow {
             cipher_suite: *sh.cipher_suites.first()?,
             srtp_profile: *sh.srtp_profiles.as_ref()?.first()?,
         })
+    }
+
+    /// Sets up record decryption once the handshake and the key log allow it.
+    pub fn key_records(&mut self, keylog: &super::keylog::KeyLog) {
+        if self.decryptor.is_some() || self.not_decrypted.is_some() {
+            return;
+        }
+        let Some(k) = self.keying_inputs() else { return };
+        let Some(secret) = keylog.secrets(k.client_random).and_then(|s| s.master_secret.as_ref()) else { return };
+        match RecordDecryptor::new(secret, k.client_random, k.server_random, k.cipher_suite, k.client) {
+            Ok(d) => self.decryptor = Some(d),
+            Err(e) => self.not_decrypted = Some(e),
+        }
+    }
+
+    /// Application data decrypted since the last call.
+    pub fn take_application_data(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.application_data)
     }
 
     pub fn is_dtls13(&self) -> bool {

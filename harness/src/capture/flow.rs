@@ -12,6 +12,7 @@ use super::demux::Protocol;
 use super::dtls::DtlsFlow;
 use super::fasthash::FastMap;
 use super::rtp::RtpFlow;
+use super::sctp::SctpFlow;
 use super::srtp::SrtpFlow;
 use super::stun_flow::StunFlow;
 use super::turn::Peer;
@@ -91,6 +92,7 @@ pub struct Flow {
     pub dtls: DtlsFlow,
     pub rtp: RtpFlow,
     pub srtp: SrtpFlow,
+    pub sctp: SctpFlow,
 }
 
 #[derive(Default)]
@@ -134,6 +136,7 @@ impl Flows {
                     dtls: DtlsFlow::default(),
                     rtp: RtpFlow::default(),
                     srtp: SrtpFlow::default(),
+                    sctp: SctpFlow::default(),
                 });
                 next
             }

@@ -22,6 +22,17 @@ pub struct Entry {
     pub sdp: Vec<String>,
     /// Protocol name (or packets, webrtc_flows, relayed-PROTOCOL) → count.
     pub expected: BTreeMap<String, u64>,
+    /// What the data channel carried, when the key log lets replay decrypt it.
+    #[serde(default)]
+    pub data_channel: Option<DataChannel>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct DataChannel {
+    /// Whole user messages on each flow that carries the association (DCEP included).
+    pub messages: u64,
+    pub largest_message: usize,
+    pub channels: usize,
 }
 
 impl Manifest {

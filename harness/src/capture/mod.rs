@@ -7,6 +7,7 @@
 pub mod checks;
 pub mod demux;
 pub mod dtls;
+pub mod dtls_decrypt;
 pub mod extract;
 pub mod fasthash;
 pub mod file;
@@ -18,6 +19,7 @@ pub mod manifest;
 pub mod replay;
 pub mod report;
 pub mod rtp;
+pub mod sctp;
 pub mod sdp_info;
 pub mod srtp;
 pub mod stun_flow;

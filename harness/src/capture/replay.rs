@@ -17,6 +17,7 @@ use super::ip::{Reassembler, Step, TCP, UDP};
 use super::keylog::KeyLog;
 use super::link::{network, LinkError};
 use super::rtp::RtpSummary;
+use super::sctp::SctpSummary;
 use super::sdp_info::SessionInfo;
 use super::srtp::{self, SrtpSummary};
 use super::stun_flow::StunSummary;
@@ -54,6 +55,9 @@ pub struct FlowSummary {
     /// With a key log: what decrypted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srtp: Option<SrtpSummary>,
+    /// With a key log: the SCTP association inside DTLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sctp: Option<SctpSummary>,
 }
 
 /// What a capture holds, as `report.json` records it under `capture`.
@@ -259,6 +263,10 @@ impl Replay {
                 if flow.dtls.datagram(d, direction, number, session, &mut flow.tallies) {
                     flow.webrtc = true;
                 }
+                flow.dtls.key_records(&self.options.keylog);
+                for sctp in flow.dtls.take_application_data() {
+                    flow.sctp.packet(&sctp, direction, number, &mut flow.tallies);
+                }
             }
             Protocol::Rtp | Protocol::Rtcp => {
                 let rtcp = protocol == Protocol::Rtcp;
@@ -309,6 +317,7 @@ impl Replay {
         for flow in &mut self.flows.flows {
             flow.stun.finish();
             flow.dtls.finish(session, &mut flow.tallies);
+            flow.sctp.finish(&mut flow.tallies);
             if !flow.webrtc {
                 *self.summary.skipped.entry("other traffic (no STUN or DTLS seen on the flow)".into()).or_default() +=
                     flow.datagrams.iter().sum::<u64>();
@@ -383,6 +392,7 @@ fn flow_summary(flow: &Flow) -> FlowSummary {
         dtls: has(Protocol::Dtls).then(|| flow.dtls.summary.clone()),
         media: (has(Protocol::Rtp) || has(Protocol::Rtcp)).then(|| flow.rtp.summary()),
         srtp: flow.srtp.is_keyed().then(|| flow.srtp.summary.clone()),
+        sctp: (flow.sctp.summary.packets > 0).then(|| flow.sctp.summary.clone()),
     }
 }
 
@@ -435,6 +445,8 @@ fn nothing_to_check(id: CheckId) -> &'static str {
         CheckId::DtlsCertificateFingerprint => "no DTLS handshake",
         CheckId::TurnChannelData => "no TURN ChannelData",
         CheckId::SrtpAuthenticated => "no SRTP or SRTCP",
+        CheckId::SctpChecksum => "no decrypted SCTP packet (DTLS application data needs --keylog)",
+        CheckId::DcepAcknowledged => "no DATA_CHANNEL_OPEN in decrypted SCTP",
     }
 }
 
