@@ -58,6 +58,11 @@ enum Command {
     /// Exit 0 no violation, 1 violations found, 2 unreadable or damaged capture (the report
     /// is still written, with what could be read).
     Replay(ReplayArgs),
+    /// Seed corpora for fuzzing.
+    Corpus {
+        #[command(subcommand)]
+        action: CorpusAction,
+    },
     /// Baseline files: the expected outcome per case for one target.
     Baseline {
         #[command(subcommand)]
@@ -181,6 +186,31 @@ pub struct ReplayArgs {
 }
 
 #[derive(Subcommand, Debug)]
+enum CorpusAction {
+    /// Write per-format seed files from a capture: every distinct STUN message, DTLS
+    /// datagram, RTP and RTCP packet, TURN ChannelData and (with --keylog) decrypted SCTP
+    /// packet, as OUT/<format>/<capture>-<hash>.bin.
+    ///
+    /// Example: rtcspec corpus extract call.pcapng --keylog keys.log --out corpora/
+    Extract(ExtractArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// The capture (pcap or pcapng).
+    capture: PathBuf,
+    /// Key logs, to decrypt DTLS application data (SCTP). Repeat for each.
+    #[arg(long, value_name = "FILE")]
+    keylog: Vec<PathBuf>,
+    /// Where the format folders go.
+    #[arg(long, short, default_value = "corpora", value_name = "DIR")]
+    out: PathBuf,
+    /// At most this many seeds per format.
+    #[arg(long, default_value_t = 500)]
+    max_per_format: usize,
+}
+
+#[derive(Subcommand, Debug)]
 enum LintKind {
     /// Lint SDP files: findings with line numbers, MUST/SHOULD, RFC section and a fix hint.
     ///
@@ -220,6 +250,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => commands::diff(&args),
         Command::Lint { kind: LintKind::Sdp(args) } => commands::lint_sdp(&args),
         Command::Replay(args) => replay::replay(&args),
+        Command::Corpus { action: CorpusAction::Extract(args) } => replay::corpus_extract(&args),
         Command::Baseline { action: BaselineAction::Write { report, output } } => {
             commands::baseline_write(&report, output.as_deref())
         }

@@ -12,7 +12,7 @@ use rtcspec_harness::capture::{report as capture_report, CaptureReader, Replay, 
 use rtcspec_harness::report::{self, Format, Report};
 
 use crate::commands::{print_summary, usage};
-use crate::ReplayArgs;
+use crate::{ExtractArgs, ReplayArgs};
 
 /// Counts the bytes read, for the progress line.
 struct Counting<R> {
@@ -162,4 +162,47 @@ fn replay_one(
     }
     let code = if error.is_some() { 2 } else { report.exit_code() as u8 };
     (code, Some(report))
+}
+
+/// `rtcspec corpus extract`: the capture's distinct datagrams per format, as seed files.
+pub fn corpus_extract(args: &ExtractArgs) -> u8 {
+    let mut keylog = KeyLog::default();
+    for path in &args.keylog {
+        match read_file(path) {
+            Ok(text) => keylog.add(&path.display().to_string(), &text),
+            Err(e) => return usage(e),
+        }
+    }
+    let file = match File::open(&args.capture) {
+        Ok(f) => f,
+        Err(e) => return usage(format!("cannot open {}: {e}", args.capture.display())),
+    };
+    let mut reader = match CaptureReader::new(file) {
+        Ok(r) => r,
+        Err(e) => return usage(format!("{}: {e}", args.capture.display())),
+    };
+    let options = ReplayOptions { session: SessionInfo::default(), keylog };
+    let mut replay = Replay::new(&args.capture.display().to_string(), options).collect_seeds(args.max_per_format);
+    let error = replay.read_all(&mut reader);
+    let Some(seeds) = replay.take_seeds() else { return usage("no seeds collected") };
+    let prefix = args.capture.file_stem().map_or_else(|| "capture".to_string(), |s| s.to_string_lossy().into_owned());
+    match seeds.write(&args.out, &prefix) {
+        Ok(counts) => {
+            let list: Vec<String> = counts.iter().map(|(f, n)| format!("{f} {n}")).collect();
+            eprintln!(
+                "rtcspec: {} seeds into {}: {}",
+                counts.iter().map(|(_, n)| n).sum::<usize>(),
+                args.out.display(),
+                list.join(", ")
+            );
+        }
+        Err(e) => return usage(format!("cannot write seeds under {}: {e}", args.out.display())),
+    }
+    match error {
+        Some(e) => {
+            eprintln!("rtcspec: {}: {e} (seeds from what was read were written)", args.capture.display());
+            2
+        }
+        None => 0,
+    }
 }

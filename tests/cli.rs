@@ -338,3 +338,32 @@ fn the_default_run_replays_the_bundled_captures() {
         assert!(dir.path().join("replay").join(name).join("report.json").exists(), "{name}");
     }
 }
+
+#[test]
+fn corpus_extract_writes_distinct_seeds_per_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rtcspec(
+        &[
+            "corpus",
+            "extract",
+            "captures/aiortc-aiortc.pcapng",
+            "--keylog",
+            "captures/aiortc-aiortc.keys",
+            "--max-per-format",
+            "50",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (format, at_least) in [("stun", 2), ("dtls", 10), ("rtp", 50), ("rtcp", 5), ("sctp", 10)] {
+        let files: Vec<_> = std::fs::read_dir(dir.path().join(format)).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(files.len() >= at_least && files.len() <= 50, "{format}: {}", files.len());
+        let first = std::fs::read(&files[0]).unwrap();
+        assert!(!first.is_empty());
+    }
+    // A decrypted SCTP seed starts with the association's common header (ports 5000).
+    let sctp = std::fs::read_dir(dir.path().join("sctp")).unwrap().next().unwrap().unwrap().path();
+    assert_eq!(std::fs::read(sctp).unwrap()[..4], [0x13, 0x88, 0x13, 0x88]);
+}

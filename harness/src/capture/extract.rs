@@ -1,5 +1,5 @@
-//! The UDP datagrams of a capture, in order, as the harness's own `Datagram`s: for tests that
-//! rewrite real captures, and for extracting seeds.
+//! What can be taken out of a capture: its UDP datagrams as the harness's own `Datagram`s
+//! (for tests that rewrite real captures), and fuzzing seeds per format.
 
 use std::io::Read;
 
@@ -33,4 +33,49 @@ pub fn udp_datagrams<R: Read>(input: R) -> Result<Vec<Datagram>, CaptureError> {
         });
     }
     Ok(out)
+}
+
+/// Seed files per format, deduplicated by content, at most `per_format` of each.
+pub struct Seeds {
+    pub per_format: usize,
+    seen: super::fasthash::FastMap<u64, ()>,
+    /// Format directory name → contents, in capture order.
+    pub files: std::collections::BTreeMap<&'static str, Vec<Vec<u8>>>,
+}
+
+impl Seeds {
+    pub fn new(per_format: usize) -> Seeds {
+        Seeds { per_format, seen: Default::default(), files: Default::default() }
+    }
+
+    /// Keeps `bytes` as a seed of `format` unless it is a duplicate or the format is full.
+    pub fn add(&mut self, format: &'static str, bytes: &[u8]) {
+        use std::hash::{Hash, Hasher};
+        let list = self.files.entry(format).or_default();
+        if list.len() >= self.per_format || bytes.is_empty() {
+            return;
+        }
+        let mut h = super::fasthash::FxHasher::default();
+        (format, bytes).hash(&mut h);
+        if self.seen.insert(h.finish(), ()).is_none() {
+            list.push(bytes.to_vec());
+        }
+    }
+
+    /// Writes `dir/<format>/<prefix>-<content hash>.bin`; returns the number of files per format.
+    pub fn write(&self, dir: &std::path::Path, prefix: &str) -> std::io::Result<Vec<(&'static str, usize)>> {
+        use std::hash::{Hash, Hasher};
+        let mut counts = Vec::new();
+        for (format, list) in &self.files {
+            let sub = dir.join(format);
+            std::fs::create_dir_all(&sub)?;
+            for bytes in list {
+                let mut h = super::fasthash::FxHasher::default();
+                bytes.hash(&mut h);
+                std::fs::write(sub.join(format!("{prefix}-{:016x}.bin", h.finish())), bytes)?;
+            }
+            counts.push((*format, list.len()));
+        }
+        Ok(counts)
+    }
 }

@@ -103,9 +103,21 @@ pub struct Replay {
     first: Option<Duration>,
     last: Duration,
     unknown_links: Vec<u32>,
+    /// When extracting seeds: every datagram by format, and decrypted SCTP.
+    seeds: Option<super::extract::Seeds>,
 }
 
 impl Replay {
+    /// Also collects fuzzing seeds (see `extract::Seeds`); take them with `take_seeds`.
+    pub fn collect_seeds(mut self, per_format: usize) -> Replay {
+        self.seeds = Some(super::extract::Seeds::new(per_format));
+        self
+    }
+
+    pub fn take_seeds(&mut self) -> Option<super::extract::Seeds> {
+        self.seeds.take()
+    }
+
     pub fn new(file: &str, options: ReplayOptions) -> Replay {
         Replay {
             options,
@@ -117,6 +129,7 @@ impl Replay {
             first: None,
             last: Duration::ZERO,
             unknown_links: Vec::new(),
+            seeds: None,
         }
     }
 
@@ -134,6 +147,12 @@ impl Replay {
     /// Reads a whole capture. A damaged file ends the reading early: what was read is
     /// still analysed, and the error is returned beside the result.
     pub fn read<R: std::io::Read>(mut self, reader: &mut CaptureReader<R>) -> (ReplayResult, Option<CaptureError>) {
+        let error = self.read_all(reader);
+        (self.finish(), error)
+    }
+
+    /// Feeds every item of `reader`; returns the read error that stopped it, if one did.
+    pub fn read_all<R: std::io::Read>(&mut self, reader: &mut CaptureReader<R>) -> Option<CaptureError> {
         let mut error = None;
         while let Some(item) = reader.next_item() {
             match item {
@@ -145,7 +164,7 @@ impl Replay {
                 }
             }
         }
-        (self.finish(), error)
+        error
     }
 
     /// A key log embedded in the capture (pcapng Decryption Secrets Block).
@@ -240,6 +259,9 @@ impl Replay {
     ) {
         let (key, direction) = FlowKey::of(transport, src, dst, relayed);
         let protocol = classify(d);
+        if let (Some(seeds), false) = (&mut self.seeds, matches!(protocol, Protocol::Zrtp | Protocol::Unknown)) {
+            seeds.add(protocol.name(), d);
+        }
         let session = &self.options.session;
         let Some(flow) = self.flows.get(key, number, at) else { return };
         flow.last_seen = at;
@@ -265,6 +287,11 @@ impl Replay {
                 }
                 flow.dtls.key_records(&self.options.keylog);
                 for sctp in flow.dtls.take_application_data() {
+                    if let Some(seeds) = &mut self.seeds {
+                        if super::sctp::looks_like_sctp(&sctp) {
+                            seeds.add("sctp", &sctp);
+                        }
+                    }
                     flow.sctp.packet(&sctp, direction, number, &mut flow.tallies);
                 }
             }
