@@ -646,6 +646,17 @@ impl DtlsFlow {
 
     /// At the end: a mismatching certificate is a violation only if the call went on.
     pub fn finish(&mut self, session: &SessionInfo, tallies: &mut Tallies) {
+        let offered_srtp = self.client_hello.as_ref().is_some_and(|h| h.srtp_profiles.is_some());
+        if self.is_dtls13() && offered_srtp {
+            for id in [CheckId::DtlsUseSrtpOffered, CheckId::DtlsUseSrtpMki] {
+                let t = tallies.get(id);
+                if t.checked == 0 {
+                    t.unavailable.get_or_insert_with(|| {
+                        "DTLS 1.3 sends the server's use_srtp in the encrypted EncryptedExtensions".to_string()
+                    });
+                }
+            }
+        }
         let t = tallies.get(CheckId::DtlsCertificateFingerprint);
         match (&self.mismatch, self.established_after_mismatch) {
             (Some((_, what)), Some(at)) => t.fail(|| format!("{what}, yet encrypted traffic followed (packet {at})")),

@@ -369,10 +369,10 @@ impl Replay {
                 Some("give the call's SDPs with --sdp to check MESSAGE-INTEGRITY with their ice-pwd".into());
         }
         if tallies.of(CheckId::SrtpAuthenticated).checked == 0 && self.summary.protocols.contains_key(&Protocol::Rtp) {
-            let why = if self.options.keylog.lines == 0 {
+            let why = if self.flows.flows.iter().any(|f| f.webrtc && f.dtls.is_dtls13()) {
+                "the DTLS session is DTLS 1.3; rtcspec does not derive SRTP keys from a DTLS 1.3 key log yet"
+            } else if self.options.keylog.lines == 0 {
                 "give the DTLS key log with --keylog to decrypt and authenticate SRTP"
-            } else if self.flows.flows.iter().any(|f| f.webrtc && f.dtls.is_dtls13()) {
-                "the DTLS session is DTLS 1.3; SRTP keys from a DTLS 1.3 key log are not derived yet"
             } else {
                 "the key log holds no master secret for the DTLS sessions of this capture"
             };
