@@ -22,6 +22,11 @@ pub struct Entry {
     pub sdp: Vec<String>,
     /// Protocol name (or packets, webrtc_flows, relayed-PROTOCOL) → count.
     pub expected: BTreeMap<String, u64>,
+    /// Checks this capture fails because a stack in it breaks the RFC (see `why`).
+    #[serde(default)]
+    pub known_violations: Vec<String>,
+    #[serde(default)]
+    pub why: String,
     /// What the data channel carried, when the key log lets replay decrypt it.
     #[serde(default)]
     pub data_channel: Option<DataChannel>,
