@@ -2,11 +2,12 @@
 //! reassembled into messages per stream, and the Data Channel Establishment Protocol
 //! (RFC 8832): DATA_CHANNEL_OPEN and DATA_CHANNEL_ACK.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckId, Tallies};
+use super::fasthash::FastMap;
 use super::flow::Direction;
 
 const DATA: u8 = 0;
@@ -17,6 +18,8 @@ const DCEP_ACK: u8 = 0x02;
 /// Bytes held per stream while a message is being reassembled.
 const MAX_MESSAGE: usize = 1 << 20;
 const MAX_STREAMS: usize = 1024;
+/// TSNs remembered per association to spot retransmissions.
+const TSN_WINDOW: usize = 4096;
 
 fn chunk_name(t: u8) -> String {
     match t {
@@ -56,6 +59,9 @@ pub struct SctpSummary {
     /// Decrypted application data that is not SCTP (DTLS used for something else).
     #[serde(default)]
     pub not_sctp: u64,
+    /// DATA chunks seen again with a TSN already seen (retransmissions), not counted twice.
+    #[serde(default)]
+    pub retransmitted_chunks: u64,
 }
 
 #[derive(Default)]
@@ -70,6 +76,9 @@ pub struct SctpFlow {
     partial: HashMap<(usize, u16), Partial>,
     /// DATA_CHANNEL_OPEN per (sender direction, stream): packet number, not yet acknowledged.
     open: BTreeMap<(usize, u16), u64>,
+    /// Recent TSNs per direction, to recognise retransmitted chunks.
+    tsns: FastMap<(usize, u32), ()>,
+    tsn_order: VecDeque<(usize, u32)>,
 }
 
 /// CRC32c over the packet with its checksum field zeroed, as RFC 9260 §6.8 computes it.
@@ -140,6 +149,17 @@ impl SctpFlow {
             let Some(h) = chunk.get(4..20) else { return };
             (u16::from_be_bytes([h[4], h[5]]), u32::from_be_bytes([h[12], h[13], h[14], h[15]]), &chunk[20..])
         };
+        let tsn = u32::from_be_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]);
+        if self.tsns.insert((direction.index(), tsn), ()).is_some() {
+            self.summary.retransmitted_chunks += 1;
+            return;
+        }
+        self.tsn_order.push_back((direction.index(), tsn));
+        if self.tsn_order.len() > TSN_WINDOW {
+            if let Some(old) = self.tsn_order.pop_front() {
+                self.tsns.remove(&old);
+            }
+        }
         let (begin, end) = (flags & 0x02 != 0, flags & 0x01 != 0);
         let key = (direction.index(), stream);
         if !self.partial.contains_key(&key) && self.partial.len() >= MAX_STREAMS {
