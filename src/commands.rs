@@ -494,7 +494,19 @@ pub fn diff(args: &DiffArgs) -> u8 {
         DiffProtocol::Stun => {
             use rtcspec_harness::diff::{markdown, run_diff, DiffOptions};
             let mut codecs: Vec<_> = sessions.into_iter().filter_map(|(n, s)| s.codec.map(|c| (n, c))).collect();
-            let report = run_diff(&mut codecs, &DiffOptions { seed, count: args.count, minimize_budget: 400 });
+            let captured = match crate::replay::captured_stun(&args.capture) {
+                Ok(c) => c,
+                Err(e) => return usage(e),
+            };
+            if !captured.is_empty() {
+                eprintln!(
+                    "rtcspec: {} distinct STUN messages from {} capture(s) go first",
+                    captured.len(),
+                    args.capture.len()
+                );
+            }
+            let report =
+                run_diff(&mut codecs, &DiffOptions { seed, count: args.count, captured, minimize_budget: 400 });
             let lines = report
                 .disagreements
                 .iter()

@@ -149,6 +149,9 @@ pub struct DiffArgs {
     /// How many inputs to generate: STUN messages (half corrupted), or SDP mutations.
     #[arg(long, default_value_t = 2000)]
     count: usize,
+    /// STUN only: also feed every STUN message of these captures (pcap/pcapng), first.
+    #[arg(long, value_name = "FILE")]
+    capture: Vec<PathBuf>,
     /// Where diff.json and diff.md go.
     #[arg(long, short, default_value = "reports", value_name = "DIR")]
     out: PathBuf,

@@ -224,3 +224,20 @@ pub fn corpus_extract(args: &ExtractArgs) -> u8 {
         None => 0,
     }
 }
+
+/// The distinct STUN messages of some captures (inside TURN too), for `rtcspec diff`.
+pub fn captured_stun(captures: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
+    let mut all = Vec::new();
+    for path in captures {
+        let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let mut reader = CaptureReader::new(file).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut replay = Replay::new(&path.display().to_string(), ReplayOptions::default()).collect_seeds(100_000);
+        if let Some(e) = replay.read_all(&mut reader) {
+            eprintln!("rtcspec: {}: {e} (using what was read)", path.display());
+        }
+        if let Some(mut seeds) = replay.take_seeds() {
+            all.extend(seeds.files.remove("stun").unwrap_or_default());
+        }
+    }
+    Ok(all)
+}

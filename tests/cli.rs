@@ -367,3 +367,33 @@ fn corpus_extract_writes_distinct_seeds_per_format() {
     let sctp = std::fs::read_dir(dir.path().join("sctp")).unwrap().next().unwrap().unwrap().path();
     assert_eq!(std::fs::read(sctp).unwrap()[..4], [0x13, 0x88, 0x13, 0x88]);
 }
+
+#[test]
+fn diff_takes_real_stun_messages_from_captures() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rtcspec(
+        &[
+            "diff",
+            "--target",
+            "model,mutant@model:mis-xor-port",
+            "--count",
+            "0",
+            "--capture",
+            "captures/aiortc-aiortc.pcapng",
+            "--seed",
+            "1",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        root(),
+    );
+    assert!(stderr(&o).contains("4 distinct STUN messages from 1 capture(s)"), "{}", stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("diff.json")).unwrap()).unwrap();
+    assert_eq!(report["inputs"], 4);
+    let found = report["disagreements"].as_array().unwrap();
+    assert!(
+        found.iter().any(|d| d["captured"] == true && d["kind"].as_str().unwrap().contains("XOR-MAPPED-ADDRESS")),
+        "{found:?}"
+    );
+}

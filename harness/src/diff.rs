@@ -37,8 +37,10 @@ pub enum View {
 pub struct Disagreement {
     /// What disagrees, e.g. `accept/reject: reference,str0m accept; aioice rejects`.
     pub kind: String,
-    /// How many generated inputs showed this kind of disagreement.
+    /// How many inputs showed this kind of disagreement.
     pub occurrences: usize,
+    /// The first input showing it was a real datagram from a capture (not generated).
+    pub captured: bool,
     pub input_hex: String,
     pub minimized_hex: String,
     /// Each decoder's view of the minimized input.
@@ -58,6 +60,8 @@ pub struct DiffReport {
 pub struct DiffOptions {
     pub seed: u64,
     pub count: usize,
+    /// Real datagrams to feed before the generated ones (STUN messages from captures).
+    pub captured: Vec<Vec<u8>>,
     /// How many decode rounds minimizing one input may take.
     pub minimize_budget: usize,
 }
@@ -200,7 +204,13 @@ fn attribute_spans(b: &[u8]) -> Vec<(usize, usize)> {
 pub fn run_diff(codecs: &mut [(String, Box<dyn StunCodec>)], opts: &DiffOptions) -> DiffReport {
     let started = Instant::now();
     let mut rng = SeedRng::new(opts.seed);
-    let mut found: BTreeMap<String, (usize, Vec<u8>)> = BTreeMap::new();
+    // (occurrences, first input, whether that input came from a capture)
+    let mut found: BTreeMap<String, (usize, Vec<u8>, bool)> = BTreeMap::new();
+    for bytes in &opts.captured {
+        if let Some((kind, _)) = disagreement(&views_of(codecs, bytes)) {
+            found.entry(kind).or_insert_with(|| (0, bytes.clone(), true)).0 += 1;
+        }
+    }
     for i in 0..opts.count {
         let (model, _key) = valid_message(&mut rng);
         let mut bytes = model.to_bytes();
@@ -211,18 +221,19 @@ pub fn run_diff(codecs: &mut [(String, Box<dyn StunCodec>)], opts: &DiffOptions)
             }
         }
         if let Some((kind, _)) = disagreement(&views_of(codecs, &bytes)) {
-            found.entry(kind).or_insert_with(|| (0, bytes.clone())).0 += 1;
+            found.entry(kind).or_insert_with(|| (0, bytes.clone(), false)).0 += 1;
         }
     }
     let disagreements = found
         .into_iter()
-        .map(|(kind, (occurrences, input))| {
+        .map(|(kind, (occurrences, input, captured))| {
             let minimized = minimize(codecs, &input, &kind, opts.minimize_budget);
             let views = views_of(codecs, &minimized);
             let kind = disagreement(&views).map(|(_, described)| described).unwrap_or(kind);
             Disagreement {
                 kind,
                 occurrences,
+                captured,
                 input_hex: hex(&input),
                 minimized_hex: hex(&minimized),
                 views: views.into_iter().collect(),
@@ -233,7 +244,7 @@ pub fn run_diff(codecs: &mut [(String, Box<dyn StunCodec>)], opts: &DiffOptions)
         schema: "rtcspec-diff",
         seed: opts.seed.to_string(),
         targets: codecs.iter().map(|(n, _)| n.clone()).collect(),
-        inputs: opts.count,
+        inputs: opts.count + opts.captured.len(),
         duration_ms: Duration::as_millis(&started.elapsed()) as u64,
         disagreements,
     }
@@ -259,8 +270,11 @@ pub fn markdown(r: &DiffReport) -> String {
     let mut out = markdown_header("rtcspec diff", &r.targets, r.inputs, &r.seed, r.duration_ms, r.disagreements.len());
     for d in &r.disagreements {
         out.push_str(&format!(
-            "## {}\n\nSeen {} times. Minimized input:\n\n```\n{}\n```\n\n",
-            d.kind, d.occurrences, d.minimized_hex
+            "## {}\n\nSeen {} times{}. Minimized input:\n\n```\n{}\n```\n\n",
+            d.kind,
+            d.occurrences,
+            if d.captured { ", first in a real datagram from a capture" } else { "" },
+            d.minimized_hex
         ));
         for (target, v) in &d.views {
             let s = match v {
@@ -296,7 +310,7 @@ mod tests {
         .unwrap();
         let mut codecs: Vec<(String, Box<dyn StunCodec>)> =
             vec![("model".into(), Box::new(ModelCodec)), ("lenient".into(), faulty)];
-        let r = run_diff(&mut codecs, &DiffOptions { seed: 3, count: 400, minimize_budget: 500 });
+        let r = run_diff(&mut codecs, &DiffOptions { seed: 3, count: 400, captured: vec![], minimize_budget: 500 });
         let d = r.disagreements.iter().find(|d| d.kind.starts_with("accept/reject")).expect("a framing disagreement");
         assert!(d.minimized_hex.len() <= d.input_hex.len());
         let minimized = crate::stun::unhex(&d.minimized_hex).unwrap();
@@ -304,7 +318,7 @@ mod tests {
         // Identical decoders never disagree.
         let mut same: Vec<(String, Box<dyn StunCodec>)> =
             vec![("a".into(), Box::new(ModelCodec)), ("b".into(), Box::new(ModelCodec))];
-        assert!(run_diff(&mut same, &DiffOptions { seed: 3, count: 200, minimize_budget: 10 })
+        assert!(run_diff(&mut same, &DiffOptions { seed: 3, count: 200, captured: vec![], minimize_budget: 10 })
             .disagreements
             .is_empty());
     }
