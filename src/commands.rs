@@ -472,11 +472,28 @@ pub fn diff(args: &DiffArgs) -> u8 {
         DiffProtocol::Sdp => Capability::SdpCodec,
     };
     let seeds = match args.protocol {
-        DiffProtocol::Sdp => match sdp_seeds(&args.input) {
-            Ok(s) if s.is_empty() => return usage("no *.sdp files under --input"),
-            Ok(s) => s,
-            Err(e) => return usage(e),
-        },
+        DiffProtocol::Sdp => {
+            let mut seeds = match sdp_seeds(&args.input) {
+                Ok(s) => s,
+                Err(e) => return usage(e),
+            };
+            match crate::replay::captured("sdp", &args.capture) {
+                Ok(found) => {
+                    if !args.capture.is_empty() {
+                        eprintln!("rtcspec: {} distinct SDPs in the signaling of the capture(s)", found.len());
+                    }
+                    seeds.extend(found.iter().enumerate().map(|(i, bytes)| rtcspec_harness::sdp::diff::Seed {
+                        name: format!("capture SDP {}", i + 1),
+                        text: String::from_utf8_lossy(bytes).into_owned(),
+                    }))
+                }
+                Err(e) => return usage(e),
+            }
+            if seeds.is_empty() {
+                return usage("no *.sdp files under --input and no SDP in the signaling of --capture");
+            }
+            seeds
+        }
         DiffProtocol::Stun => Vec::new(),
     };
     let (drivers, sessions) = match open_targets(&args.target, &args.targets_dir, seed, needs) {
@@ -494,7 +511,7 @@ pub fn diff(args: &DiffArgs) -> u8 {
         DiffProtocol::Stun => {
             use rtcspec_harness::diff::{markdown, run_diff, DiffOptions};
             let mut codecs: Vec<_> = sessions.into_iter().filter_map(|(n, s)| s.codec.map(|c| (n, c))).collect();
-            let captured = match crate::replay::captured_stun(&args.capture) {
+            let captured = match crate::replay::captured("stun", &args.capture) {
                 Ok(c) => c,
                 Err(e) => return usage(e),
             };

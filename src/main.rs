@@ -149,7 +149,8 @@ pub struct DiffArgs {
     /// How many inputs to generate: STUN messages (half corrupted), or SDP mutations.
     #[arg(long, default_value_t = 2000)]
     count: usize,
-    /// STUN only: also feed every STUN message of these captures (pcap/pcapng), first.
+    /// Also feed what these captures (pcap/pcapng) hold, first: every STUN message (inside
+    /// TURN too), or for --protocol sdp every SDP sent in the clear by the signaling.
     #[arg(long, value_name = "FILE")]
     capture: Vec<PathBuf>,
     /// Where diff.json and diff.md go.
@@ -180,6 +181,10 @@ pub struct ReplayArgs {
     /// SSLKEYLOGFILE-format key logs for the DTLS sessions. Repeat for each.
     #[arg(long, value_name = "FILE")]
     keylog: Vec<PathBuf>,
+    /// TURN long-term credentials, to check the MESSAGE-INTEGRITY of authenticated TURN
+    /// requests and responses (RFC 8489 §9.2). Repeat for each user.
+    #[arg(long, value_name = "USER:PASSWORD")]
+    turn_credentials: Vec<String>,
     /// Output directory for the reports.
     #[arg(long, short, default_value = "reports/replay", value_name = "DIR")]
     out: PathBuf,
@@ -191,8 +196,9 @@ pub struct ReplayArgs {
 #[derive(Subcommand, Debug)]
 enum CorpusAction {
     /// Write per-format seed files from a capture: every distinct STUN message, DTLS
-    /// datagram, RTP and RTCP packet, TURN ChannelData and (with --keylog) decrypted SCTP
-    /// packet, as OUT/<format>/<capture>-<hash>.bin.
+    /// datagram, RTP and RTCP packet, TURN ChannelData, (with --keylog) decrypted SCTP
+    /// packet, as OUT/<format>/<capture>-<hash>.bin, and every SDP the signaling sent in the
+    /// clear (plain text, JSON, HTTP, WebSocket) as OUT/sdp/<capture>-<hash>.sdp.
     ///
     /// Example: rtcspec corpus extract call.pcapng --keylog keys.log --out corpora/
     Extract(ExtractArgs),

@@ -38,7 +38,8 @@ pub fn replay(args: &ReplayArgs) -> u8 {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
-    let (code, report) = replay_one(&args.capture, &args.sdp, &args.keylog, &args.out, &formats, true);
+    let inputs = Inputs { sdps: &args.sdp, keylogs: &args.keylog, turn_credentials: &args.turn_credentials };
+    let (code, report) = replay_one(&args.capture, &inputs, &args.out, &formats, true);
     if let Some(report) = report {
         print_summary(&report);
     }
@@ -58,7 +59,8 @@ pub fn replay_bundled(manifest: &Path, out: &Path, formats: &[Format]) -> u8 {
     for entry in &m.capture {
         let (capture, sdp, keylog) = entry.paths(dir);
         let stem = capture.file_stem().map_or_else(|| entry.file.clone(), |s| s.to_string_lossy().into_owned());
-        let (code, report) = replay_one(&capture, &sdp, &keylog, &out.join(&stem), formats, false);
+        let inputs = Inputs { sdps: &sdp, keylogs: &keylog, turn_credentials: &entry.turn_credentials };
+        let (code, report) = replay_one(&capture, &inputs, &out.join(&stem), formats, false);
         let Some(report) = report else {
             worst = worst.max(code);
             continue;
@@ -81,18 +83,23 @@ pub fn replay_bundled(manifest: &Path, out: &Path, formats: &[Format]) -> u8 {
     worst
 }
 
+/// What a replay is given beside the capture.
+struct Inputs<'a> {
+    sdps: &'a [PathBuf],
+    keylogs: &'a [PathBuf],
+    turn_credentials: &'a [String],
+}
+
 /// Replays one capture and writes its reports; `verbose` prints warnings and paths.
 /// Returns the exit code, and the report once there is one.
-fn replay_one(
-    capture: &Path,
-    sdps: &[PathBuf],
-    keylogs: &[PathBuf],
-    out: &Path,
-    formats: &[Format],
-    verbose: bool,
-) -> (u8, Option<Report>) {
+fn replay_one(capture: &Path, inputs: &Inputs, out: &Path, formats: &[Format], verbose: bool) -> (u8, Option<Report>) {
     let mut session = SessionInfo::default();
-    for path in sdps {
+    for credentials in inputs.turn_credentials {
+        if let Err(e) = session.add_turn_credentials(credentials) {
+            return (usage(e), None);
+        }
+    }
+    for path in inputs.sdps {
         let text = match read_file(path) {
             Ok(t) => t,
             Err(e) => return (usage(e), None),
@@ -102,7 +109,7 @@ fn replay_one(
         }
     }
     let mut keylog = KeyLog::default();
-    for path in keylogs {
+    for path in inputs.keylogs {
         match read_file(path) {
             Ok(text) => keylog.add(&path.display().to_string(), &text),
             Err(e) => return (usage(e), None),
@@ -225,8 +232,9 @@ pub fn corpus_extract(args: &ExtractArgs) -> u8 {
     }
 }
 
-/// The distinct STUN messages of some captures (inside TURN too), for `rtcspec diff`.
-pub fn captured_stun(captures: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
+/// The distinct messages of one format ("stun", "sdp", ...) in some captures (inside TURN
+/// too; SDPs from the signaling), for `rtcspec diff`.
+pub fn captured(format: &str, captures: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
     let mut all = Vec::new();
     for path in captures {
         let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -236,7 +244,7 @@ pub fn captured_stun(captures: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
             eprintln!("rtcspec: {}: {e} (using what was read)", path.display());
         }
         if let Some(mut seeds) = replay.take_seeds() {
-            all.extend(seeds.files.remove("stun").unwrap_or_default());
+            all.extend(seeds.files.remove(format).unwrap_or_default());
         }
     }
     Ok(all)

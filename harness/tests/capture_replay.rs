@@ -34,6 +34,9 @@ fn options(entry: &Entry) -> ReplayOptions {
     for s in &entry.sdp {
         session.add(s, &std::fs::read(dir.join(s)).unwrap()).unwrap();
     }
+    for c in &entry.turn_credentials {
+        session.add_turn_credentials(c).unwrap();
+    }
     let mut keylog = KeyLog::default();
     if let Some(k) = &entry.key_log {
         keylog.add(k, &std::fs::read(dir.join(k)).unwrap());
@@ -339,6 +342,52 @@ fn channel_data_check_fails_on_a_rewritten_turn_capture() {
     assert!(matches!(r.verdict(CheckId::TurnChannelData), Outcome::Fail { .. }));
 }
 
+/// An authenticated TURN request (USERNAME and REALM present) of `method`.
+fn turn_request(method: u16) -> impl Fn(&[u8]) -> bool {
+    move |b: &[u8]| {
+        b.len() > 20
+            && u16::from_be_bytes([b[0], b[1]]) == method
+            && b.windows(4).any(|w| w == [0x00, 0x14, 0x00, 0x0c]) // REALM "example.test"
+    }
+}
+
+#[test]
+fn long_term_integrity_check_fails_on_a_wrong_password_or_a_rewritten_request() {
+    let (d, entry) = bundled("aiortc-turn-aiortc.pcapng");
+    let unchanged = rewritten(&d, &entry, |_| {});
+    assert_eq!(unchanged.verdict(CheckId::TurnLongTermIntegrity), Outcome::Pass);
+    // A byte of the second Allocate request's REALM changed: its MESSAGE-INTEGRITY no longer
+    // covers what is on the wire (the FINGERPRINT after it is left as it was).
+    let r = rewritten(&d, &entry, |d| {
+        let i = first(d, turn_request(0x0003));
+        let at = d[i].bytes.windows(4).position(|w| w == [0x00, 0x14, 0x00, 0x0c]).unwrap() + 4;
+        d[i].bytes[at] ^= 0x20;
+    });
+    match r.verdict(CheckId::TurnLongTermIntegrity) {
+        Outcome::Fail { actual, .. } => assert!(actual.contains("does not verify"), "{actual}"),
+        other => panic!("{other:?}"),
+    }
+    // The right user with the wrong password: nothing verifies, requests nor responses.
+    let mut wrong = options(&entry);
+    wrong.session.add_turn_credentials("test:not-the-secret").unwrap();
+    let (r, _) = replay(&pcapng::encode(&d, 0), wrong);
+    match r.verdict(CheckId::TurnLongTermIntegrity) {
+        Outcome::Fail { actual, .. } => {
+            let (broke, rest) = actual.split_once(" of ").unwrap();
+            assert!(rest.starts_with(&format!("{broke} broke it")), "not every message failed: {actual}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without credentials the check says what to give.
+    let mut none = options(&entry);
+    none.session.turn_passwords.clear();
+    let (r, _) = replay(&pcapng::encode(&d, 0), none);
+    match r.verdict(CheckId::TurnLongTermIntegrity) {
+        Outcome::Unsupported { why } => assert!(why.contains("--turn-credentials"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// Decrypts the first application data record whose SCTP payload `pick` accepts, lets
 /// `change` rewrite that SCTP packet, and seals it again with the session's keys, as a
 /// broken sender would have sent it.
@@ -610,4 +659,57 @@ fn arbitrary_bytes_never_panic() {
         let (r, e) = replay(&b, ReplayOptions::default());
         let _ = build(Path::new("x"), r, e.as_ref(), String::new(), 0);
     }
+}
+
+/// An IPv4 packet carrying one TCP segment (PSH+ACK) with `payload`.
+fn ipv4_tcp(from: std::net::SocketAddrV4, to: std::net::SocketAddrV4, seq: u32, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x45, 0];
+    p.extend_from_slice(&(40 + payload.len() as u16).to_be_bytes());
+    p.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
+    p.extend_from_slice(&from.ip().octets());
+    p.extend_from_slice(&to.ip().octets());
+    p.extend_from_slice(&from.port().to_be_bytes());
+    p.extend_from_slice(&to.port().to_be_bytes());
+    p.extend_from_slice(&seq.to_be_bytes());
+    p.extend_from_slice(&[0, 0, 0, 1, 0x50, 0x18, 0xFF, 0xFF, 0, 0, 0, 0]);
+    p.extend_from_slice(payload);
+    p
+}
+
+/// A little-endian microsecond pcap of raw IP packets (link type 101).
+fn raw_ip_pcap(packets: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xA1B2_C3D4u32.to_le_bytes());
+    out.extend_from_slice(&[2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&65_535u32.to_le_bytes());
+    out.extend_from_slice(&101u32.to_le_bytes());
+    for (i, p) in packets.iter().enumerate() {
+        for v in [1_700_000_000u32, i as u32, p.len() as u32, p.len() as u32] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+#[test]
+fn sdps_sent_by_the_signaling_become_seeds() {
+    // The real offer and answer of the aiortc call, sent the way signaling servers do: a JSON
+    // message over TCP (as aiortc's TcpSocketSignaling does) and an HTTP POST body (WHIP).
+    let dir = root().join("captures");
+    let offer = std::fs::read_to_string(dir.join("aiortc-aiortc.offer.sdp")).unwrap();
+    let answer = std::fs::read_to_string(dir.join("aiortc-aiortc.answer.sdp")).unwrap();
+    let json = serde_json::json!({ "type": "offer", "sdp": offer }).to_string() + "\n";
+    let http = format!(
+        "POST /whip HTTP/1.1\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{answer}",
+        answer.len()
+    );
+    let (a, b) = ("127.0.0.1:40000".parse().unwrap(), "127.0.0.1:8080".parse().unwrap());
+    let file = raw_ip_pcap(&[ipv4_tcp(a, b, 1, json.as_bytes()), ipv4_tcp(b, a, 1, http.as_bytes())]);
+    let mut replay = Replay::new("signaling", ReplayOptions::default()).collect_seeds(10);
+    assert!(replay.read_all(&mut CaptureReader::new(Cursor::new(file)).unwrap()).is_none());
+    let seeds = replay.take_seeds().unwrap();
+    let sdps: Vec<String> =
+        seeds.files.get("sdp").expect("SDP seeds").iter().map(|s| String::from_utf8(s.clone()).unwrap()).collect();
+    assert_eq!(sdps, vec![offer, answer]);
 }

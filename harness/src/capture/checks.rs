@@ -19,6 +19,7 @@ pub enum CheckId {
     DtlsUseSrtpMki,
     DtlsCertificateFingerprint,
     TurnChannelData,
+    TurnLongTermIntegrity,
     SrtpAuthenticated,
     SctpChecksum,
     DcepAcknowledged,
@@ -34,7 +35,7 @@ pub struct CheckSpec {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 14] = [
+    pub const ALL: [CheckId; 15] = [
         CheckId::StunWellFormed,
         CheckId::StunFingerprint,
         CheckId::StunIntegrity,
@@ -46,6 +47,7 @@ impl CheckId {
         CheckId::DtlsUseSrtpMki,
         CheckId::DtlsCertificateFingerprint,
         CheckId::TurnChannelData,
+        CheckId::TurnLongTermIntegrity,
         CheckId::SrtpAuthenticated,
         CheckId::SctpChecksum,
         CheckId::DcepAcknowledged,
@@ -147,6 +149,14 @@ impl CheckId {
                 "12.4",
                 Must,
                 "The Channel Number field specifies the number of the channel on which the data is traveling, and thus, the address of the peer that is sending or is to receive the data. The Length field specifies the length in bytes of the application data field (i.e., it does not include the size of the ChannelData header).",
+            ),
+            CheckId::TurnLongTermIntegrity => spec(
+                "replay.turn.8489.9.2.3.2.long-term-integrity-valid",
+                "Authenticated TURN requests carry USERNAME, REALM, NONCE and a MESSAGE-INTEGRITY keyed with the long-term password, and so do their responses",
+                "RFC 8489",
+                "9.2.3.2",
+                Must,
+                "When the client sends a subsequent request, it MUST include either the USERNAME or USERHASH, REALM, NONCE, and PASSWORD-ALGORITHM attributes with these cached values. It MUST include a MESSAGE-INTEGRITY attribute or a MESSAGE-INTEGRITY-SHA256 attribute, computed as described in Sections 14.5 and 14.6 using the cached password.",
             ),
             CheckId::SrtpAuthenticated => spec(
                 "replay.srtp.5764.4.2.packets-authenticate",

@@ -62,7 +62,8 @@ impl Seeds {
         }
     }
 
-    /// Writes `dir/<format>/<prefix>-<content hash>.bin`; returns the number of files per format.
+    /// Writes `dir/<format>/<prefix>-<content hash>.bin` (`.sdp` for SDPs, as the SDP tools
+    /// look for); returns the number of files per format.
     pub fn write(&self, dir: &std::path::Path, prefix: &str) -> std::io::Result<Vec<(&'static str, usize)>> {
         use std::hash::{Hash, Hasher};
         let mut counts = Vec::new();
@@ -72,7 +73,8 @@ impl Seeds {
             for bytes in list {
                 let mut h = super::fasthash::FxHasher::default();
                 bytes.hash(&mut h);
-                std::fs::write(sub.join(format!("{prefix}-{:016x}.bin", h.finish())), bytes)?;
+                let extension = if *format == "sdp" { "sdp" } else { "bin" };
+                std::fs::write(sub.join(format!("{prefix}-{:016x}.{extension}", h.finish())), bytes)?;
             }
             counts.push((*format, list.len()));
         }

@@ -20,6 +20,9 @@ pub struct Entry {
     pub key_log: Option<String>,
     #[serde(default)]
     pub sdp: Vec<String>,
+    /// TURN long-term credentials of the call, as `USER:PASSWORD`.
+    #[serde(default)]
+    pub turn_credentials: Vec<String>,
     /// Protocol name (or packets, webrtc_flows, relayed-PROTOCOL) → count.
     pub expected: BTreeMap<String, u64>,
     /// Checks this capture fails because a stack in it breaks the RFC (see `why`).

@@ -21,6 +21,7 @@ pub mod report;
 pub mod rtp;
 pub mod sctp;
 pub mod sdp_info;
+pub mod signaling;
 pub mod srtp;
 pub mod stun_flow;
 pub mod transport;

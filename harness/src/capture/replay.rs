@@ -217,6 +217,7 @@ impl Replay {
             UDP => match udp(&ip.payload) {
                 Ok((sp, dp, payload)) => {
                     let (src, dst) = (SocketAddr::new(ip.src, sp), SocketAddr::new(ip.dst, dp));
+                    self.signaling_seeds(payload);
                     self.datagram(Transport::Udp, src, dst, None, payload, f.number, f.timestamp, 0);
                 }
                 Err(e) => {
@@ -227,6 +228,7 @@ impl Replay {
             TCP => match tcp(&ip.payload) {
                 Ok(seg) => {
                     let (src, dst) = (SocketAddr::new(ip.src, seg.src_port), SocketAddr::new(ip.dst, seg.dst_port));
+                    self.signaling_seeds(seg.payload);
                     let mut warnings = Vec::new();
                     let messages = self.streams.push(src, dst, &seg, &mut warnings);
                     for w in warnings {
@@ -242,6 +244,18 @@ impl Replay {
                 }
             },
             _ => self.skip("not UDP or TCP"),
+        }
+    }
+
+    /// When extracting seeds: SDPs sent in the clear by the application's signaling.
+    fn signaling_seeds(&mut self, payload: &[u8]) {
+        let Some(seeds) = &mut self.seeds else { return };
+        // Cheap test first: every SDP holds "v=0".
+        if payload.len() < 16 || !payload.windows(3).any(|w| w == b"v=0") && payload.first() != Some(&0x81) {
+            return;
+        }
+        for sdp in super::signaling::sdps_in(payload) {
+            seeds.add("sdp", &sdp);
         }
     }
 
@@ -471,6 +485,7 @@ fn nothing_to_check(id: CheckId) -> &'static str {
         }
         CheckId::DtlsCertificateFingerprint => "no DTLS handshake",
         CheckId::TurnChannelData => "no TURN ChannelData",
+        CheckId::TurnLongTermIntegrity => "no STUN request with USERNAME and REALM (long-term credentials)",
         CheckId::SrtpAuthenticated => "no SRTP or SRTCP",
         CheckId::SctpChecksum => "no decrypted SCTP packet (DTLS application data needs --keylog)",
         CheckId::DcepAcknowledged => "no DATA_CHANNEL_OPEN in decrypted SCTP",

@@ -15,6 +15,7 @@ fn tags(id: CheckId) -> Vec<String> {
     match id {
         CheckId::StunIntegrity
         | CheckId::StunFingerprint
+        | CheckId::TurnLongTermIntegrity
         | CheckId::DtlsCertificateFingerprint
         | CheckId::DtlsUseSrtpOffered => {
             vec!["security".into()]

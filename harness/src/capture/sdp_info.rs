@@ -20,9 +20,20 @@ pub struct SessionInfo {
     /// ice-ufrag → ice-pwd, from every description given.
     pub passwords: BTreeMap<String, String>,
     pub fingerprints: Vec<Fingerprint>,
+    /// TURN username → password (long-term credentials, RFC 8489 §9.2).
+    pub turn_passwords: BTreeMap<String, String>,
 }
 
 impl SessionInfo {
+    /// Adds TURN long-term credentials given as `USER:PASSWORD` (the password may hold ':').
+    pub fn add_turn_credentials(&mut self, credentials: &str) -> Result<(), String> {
+        let Some((user, password)) = credentials.split_once(':') else {
+            return Err(format!("TURN credentials {credentials:?} are not USER:PASSWORD"));
+        };
+        self.turn_passwords.insert(user.to_string(), password.to_string());
+        Ok(())
+    }
+
     /// Adds what one description holds; `name` is used in messages.
     pub fn add(&mut self, name: &str, text: &[u8]) -> Result<(), String> {
         let sdp = Sdp::parse(text);

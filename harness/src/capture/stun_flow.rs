@@ -1,5 +1,5 @@
 //! STUN on a flow: well-formedness, FINGERPRINT, MESSAGE-INTEGRITY with the ICE passwords
-//! from the SDP, transactions (request/response, RTT, retransmissions) and ICE nomination.
+//! from the SDP or with TURN long-term credentials, transactions (request/response, RTT, retransmissions) and ICE nomination.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -10,7 +10,9 @@ use super::checks::{CheckId, Tallies};
 use super::fasthash::FastMap;
 use super::flow::Direction;
 use super::sdp_info::SessionInfo;
-use crate::stun::{Class, Message, MESSAGE_INTEGRITY, METHOD_BINDING, USERNAME};
+use crate::stun::{
+    long_term_key, Class, Message, MESSAGE_INTEGRITY, MESSAGE_INTEGRITY_SHA256, METHOD_BINDING, NONCE, REALM, USERNAME,
+};
 
 /// Open transactions remembered per flow (the oldest is forgotten past this).
 const MAX_OPEN: usize = 1024;
@@ -21,7 +23,7 @@ struct Open {
     at: Duration,
     direction: Direction,
     /// The key the request was checked with, to check its response with.
-    key: Option<Vec<u8>>,
+    key: Option<Key>,
     use_candidate: bool,
 }
 
@@ -43,6 +45,10 @@ pub struct StunSummary {
     pub nominated: bool,
     /// Binding requests whose USERNAME's first ufrag is in none of the SDPs given.
     pub unknown_ufrags: u64,
+    /// Requests authenticated with long-term credentials (REALM present) whose USERNAME
+    /// is in none of the `--turn-credentials` given.
+    #[serde(default)]
+    pub unknown_turn_users: u64,
 }
 
 #[derive(Default)]
@@ -50,6 +56,17 @@ pub struct StunFlow {
     open: FastMap<[u8; 12], Open>,
     order: VecDeque<[u8; 12]>,
     pub summary: StunSummary,
+}
+
+/// A MESSAGE-INTEGRITY key and the check it is judged under.
+struct Key {
+    bytes: Vec<u8>,
+    check: CheckId,
+}
+
+/// The integrity attribute a message carries: SHA-256 when present (RFC 8489 §14.6).
+fn integrity_attribute(m: &Message) -> Option<u16> {
+    [MESSAGE_INTEGRITY_SHA256, MESSAGE_INTEGRITY].into_iter().find(|a| m.has(*a))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -117,12 +134,14 @@ impl StunFlow {
                         if open.use_candidate && m.class == Class::Success {
                             s.nominated = true;
                         }
-                        if let (Some(key), true) = (&open.key, m.has(MESSAGE_INTEGRITY)) {
+                        if let (Some(key), Some(attr)) = (&open.key, integrity_attribute(&m)) {
                             let request = open.number;
-                            match m.verify_integrity(MESSAGE_INTEGRITY, key) {
-                                Some(true) => tallies.get(CheckId::StunIntegrity).pass(),
-                                _ => tallies.get(CheckId::StunIntegrity).fail(|| {
-                                    format!("packet {number}: the response to packet {request} does not verify with the ICE password that request used")
+                            let which =
+                                if key.check == CheckId::StunIntegrity { "ICE password" } else { "long-term key" };
+                            match m.verify_integrity(attr, &key.bytes) {
+                                Some(true) => tallies.get(key.check).pass(),
+                                _ => tallies.get(key.check).fail(|| {
+                                    format!("packet {number}: the response to packet {request} does not verify with the {which} that request used")
                                 }),
                             }
                         }
@@ -134,15 +153,13 @@ impl StunFlow {
         Some(m)
     }
 
-    /// For a Binding request: the receiving agent's ICE password (its ufrag comes first in
-    /// USERNAME), and the integrity verdict with it.
-    fn request_key(
-        &mut self,
-        m: &Message,
-        number: u64,
-        session: &SessionInfo,
-        tallies: &mut Tallies,
-    ) -> Option<Vec<u8>> {
+    /// The key a request is checked with, and the integrity verdict with it: a Binding
+    /// request's receiving agent's ICE password (its ufrag comes first in USERNAME), or for a
+    /// request carrying REALM (TURN, RFC 8489 §9.2.3.2) the long-term key of its USERNAME.
+    fn request_key(&mut self, m: &Message, number: u64, session: &SessionInfo, tallies: &mut Tallies) -> Option<Key> {
+        if m.has(REALM) && m.has(USERNAME) {
+            return self.long_term_key(m, number, session, tallies);
+        }
         if m.method != METHOD_BINDING || session.passwords.is_empty() {
             return None;
         }
@@ -152,8 +169,8 @@ impl StunFlow {
             self.summary.unknown_ufrags += 1;
             return None;
         };
-        let key = pwd.as_bytes().to_vec();
-        match m.verify_integrity(MESSAGE_INTEGRITY, &key) {
+        let key = Key { bytes: pwd.as_bytes().to_vec(), check: CheckId::StunIntegrity };
+        match m.verify_integrity(MESSAGE_INTEGRITY, &key.bytes) {
             Some(true) => tallies.get(CheckId::StunIntegrity).pass(),
             Some(false) => tallies.get(CheckId::StunIntegrity).fail(|| {
                 format!("packet {number}: Binding request for {username:?} does not verify with ice-pwd of ufrag {receiver:?}")
@@ -161,6 +178,38 @@ impl StunFlow {
             None => tallies
                 .get(CheckId::StunIntegrity)
                 .fail(|| format!("packet {number}: Binding request for {username:?} has no MESSAGE-INTEGRITY")),
+        }
+        Some(key)
+    }
+
+    /// A request after the 401 challenge: USERNAME, REALM and NONCE present and the
+    /// integrity keyed with MD5(username:realm:password) (RFC 8489 §9.2.2).
+    fn long_term_key(&mut self, m: &Message, number: u64, session: &SessionInfo, tallies: &mut Tallies) -> Option<Key> {
+        let check = CheckId::TurnLongTermIntegrity;
+        let username = m.text(USERNAME)?;
+        let Some(password) = session.turn_passwords.get(&username) else {
+            self.summary.unknown_turn_users += 1;
+            tallies.get(check).unavailable.get_or_insert_with(|| {
+                format!("give the TURN credentials of user {username:?} with --turn-credentials USER:PASSWORD to check its MESSAGE-INTEGRITY")
+            });
+            return None;
+        };
+        let realm = m.text(REALM).unwrap_or_default();
+        let key = Key { bytes: long_term_key(&username, &realm, password), check };
+        if !m.has(NONCE) {
+            tallies
+                .get(check)
+                .fail(|| format!("packet {number}: request from {username:?} carries REALM but no NONCE"));
+            return Some(key);
+        }
+        match integrity_attribute(m).and_then(|a| m.verify_integrity(a, &key.bytes)) {
+            Some(true) => tallies.get(check).pass(),
+            Some(false) => tallies.get(check).fail(|| {
+                format!("packet {number}: request from {username:?} in realm {realm:?} does not verify with that user's long-term key")
+            }),
+            None => tallies.get(check).fail(|| {
+                format!("packet {number}: request from {username:?} in realm {realm:?} has no MESSAGE-INTEGRITY")
+            }),
         }
         Some(key)
     }
