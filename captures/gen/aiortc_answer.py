@@ -21,21 +21,10 @@ aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: [ADDRESS]
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
 from aiortc.mediastreams import AudioStreamTrack  # noqa: E402
-from aiortc.rtcdtlstransport import RTCCertificate  # noqa: E402
 from aiortc.rtcicetransport import RTCIceGatherer  # noqa: E402
 
 RTCIceGatherer.getDefaultIceServers = staticmethod(lambda: [])
-KEY_LINES = []
-_create = RTCCertificate._create_ssl_context
-
-
-def _create_logging(self, srtp_profiles):
-    ctx = _create(self, srtp_profiles)
-    ctx.set_keylog_callback(lambda conn, line: KEY_LINES.append(line.decode()))
-    return ctx
-
-
-RTCCertificate._create_ssl_context = _create_logging
+from aiortc_keylog import unique_lines  # noqa: E402  (installs the key log callback)
 
 
 async def answer(prefix: str, seconds: float) -> None:
@@ -82,7 +71,7 @@ def main() -> None:
     asyncio.run(answer(args.out, args.seconds))
     with open(args.out + ".keys", "w") as f:
         f.write(f"# aiortc {importlib.metadata.version('aiortc')} via pyOpenSSL keylog callback\n")
-        f.writelines(line + "\n" for line in dict.fromkeys(KEY_LINES))
+        f.writelines(line + "\n" for line in unique_lines())
 
 
 if __name__ == "__main__":

@@ -24,22 +24,11 @@ aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection  # noqa: E402
 from aiortc.rtcconfiguration import RTCIceTransportPolicy  # noqa: E402
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack  # noqa: E402
-from aiortc.rtcdtlstransport import RTCCertificate  # noqa: E402
 from aiortc.rtcicetransport import RTCIceGatherer  # noqa: E402
 
 RTCIceGatherer.getDefaultIceServers = staticmethod(lambda: [])
 
-KEY_LINES = []
-_create = RTCCertificate._create_ssl_context
-
-
-def _create_logging(self, srtp_profiles):
-    ctx = _create(self, srtp_profiles)
-    ctx.set_keylog_callback(lambda conn, line: KEY_LINES.append(line.decode()))
-    return ctx
-
-
-RTCCertificate._create_ssl_context = _create_logging
+from aiortc_keylog import unique_lines  # noqa: E402  (installs the key log callback)
 
 
 async def call(prefix: str, seconds: float, turn) -> None:
@@ -106,7 +95,7 @@ def main() -> None:
     p.add_argument("--turn", nargs=3, metavar=("URL", "USER", "PASSWORD"), help="relay everything through this TURN server")
     args = p.parse_args()
     asyncio.run(call(args.out, args.seconds, args.turn))
-    unique = list(dict.fromkeys(KEY_LINES))
+    unique = unique_lines()
     with open(args.out + ".keys", "w") as f:
         f.write(f"# aiortc {importlib.metadata.version('aiortc')} via pyOpenSSL keylog callback\n")
         f.writelines(line + "\n" for line in unique)

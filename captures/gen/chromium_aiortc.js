@@ -8,18 +8,12 @@
 //     env NODE_PATH=target/corpus-node/node_modules node captures/gen/chromium_aiortc.js captures/chromium-aiortc
 "use strict";
 const fs = require("fs");
-const { chromium } = require("playwright-core");
+const { launchChromium } = require("./chromium.js");
 const { aiortcAnswerer } = require("./answerer.js");
 
 async function main() {
   const out = process.argv[2];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-quic",
-      "--disable-features=WebRtcHideLocalIpsWithMdns"],
-  });
+  const browser = await launchChromium();
   const aiortc = aiortcAnswerer(out, "10.77.0.1");
   try {
     const page = await browser.newPage();

@@ -10,18 +10,11 @@
 // Needs Chromium (Debian: chromium) and playwright-core (npm).
 "use strict";
 const fs = require("fs");
-const { chromium } = require("playwright-core");
+const { launchChromium } = require("./chromium.js");
 
 async function main() {
   const out = process.argv[2];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-quic",
-      // Host candidates as addresses, not mDNS names: nothing answers mDNS in the namespace.
-      "--disable-features=WebRtcHideLocalIpsWithMdns"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto("about:blank");
