@@ -178,6 +178,7 @@ pub fn run(args: &RunArgs) -> u8 {
         results: record.results,
         baseline: None,
         capture: None,
+        fuzz: None,
     };
     drop(driver);
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {

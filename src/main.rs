@@ -2,6 +2,7 @@
 //! The CLI only parses arguments and dispatches; the engine is `rtcspec-harness`.
 
 mod commands;
+mod fuzz;
 mod replay;
 
 use std::path::PathBuf;
@@ -62,6 +63,11 @@ enum Command {
     Corpus {
         #[command(subcommand)]
         action: CorpusAction,
+    },
+    /// The fuzz targets (run them with `cargo xtask fuzz`, see fuzz/README.md).
+    Fuzz {
+        #[command(subcommand)]
+        action: FuzzAction,
     },
     /// Baseline files: the expected outcome per case for one target.
     Baseline {
@@ -220,6 +226,32 @@ pub struct ExtractArgs {
 }
 
 #[derive(Subcommand, Debug)]
+enum FuzzAction {
+    /// List the fuzz targets: name, seed folders under corpora/, what each feeds where.
+    List {
+        /// One line per target for scripts: name, seed folders (comma-separated) and
+        /// dictionary, separated by tabs ("-" for none).
+        #[arg(long)]
+        tsv: bool,
+    },
+    /// Write the report of a fuzzing run from its folder (run.json and one log per target,
+    /// as `cargo xtask fuzz` leaves them), in every report format.
+    ///
+    /// Exit 0 nothing found, 1 a target crashed, hung, ran out of memory or disagreed.
+    Report(FuzzReportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct FuzzReportArgs {
+    /// The run folder (target/fuzz-run by default for `cargo xtask fuzz`).
+    run: PathBuf,
+    #[arg(long, short, default_value = "reports/fuzz", value_name = "DIR")]
+    out: PathBuf,
+    #[arg(long, value_delimiter = ',', default_value = "json,junit,html,md")]
+    format: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
 enum LintKind {
     /// Lint SDP files: findings with line numbers, MUST/SHOULD, RFC section and a fix hint.
     ///
@@ -260,6 +292,8 @@ fn main() -> ExitCode {
         Command::Lint { kind: LintKind::Sdp(args) } => commands::lint_sdp(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Corpus { action: CorpusAction::Extract(args) } => replay::corpus_extract(&args),
+        Command::Fuzz { action: FuzzAction::List { tsv } } => fuzz::list(tsv),
+        Command::Fuzz { action: FuzzAction::Report(args) } => fuzz::report(&args),
         Command::Baseline { action: BaselineAction::Write { report, output } } => {
             commands::baseline_write(&report, output.as_deref())
         }

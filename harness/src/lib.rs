@@ -6,6 +6,7 @@ pub mod capture;
 pub mod case;
 pub mod ctx;
 pub mod diff;
+pub mod fuzz;
 pub mod net;
 pub mod report;
 pub mod requirements;

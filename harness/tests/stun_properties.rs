@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 mod common;
 
 use proptest::prelude::*;
+use rtcspec_harness::fuzz::divergences::{stun_agreement, without_known_stun_divergences};
 use rtcspec_harness::stun::*;
 use rtcspec_harness::target::model::ModelCodec;
 use rtcspec_harness::target::reference::ReferenceCodec;
@@ -70,48 +71,9 @@ fn message() -> impl Strategy<Value = (EncodeModel, Vec<u8>)> {
         })
 }
 
-/// Fields the model expects a decoder to report (None where the decoder may not expose them).
+/// The library's agreement rule (shared with the fuzz targets), as a proptest failure.
 fn agree(label: &str, expected: &Decoded, got: &Decoded) -> Result<(), TestCaseError> {
-    prop_assert_eq!(got.class, expected.class, "{}: class", label);
-    prop_assert_eq!(got.method, expected.method, "{}: method", label);
-    prop_assert_eq!(got.transaction_id, expected.transaction_id, "{}: transaction id", label);
-    let (e, g) = (&expected.fields, &got.fields);
-    for (name, ev, gv) in [
-        ("USERNAME", &e.username, &g.username),
-        ("SOFTWARE", &e.software, &g.software),
-        ("REALM", &e.realm, &g.realm),
-        ("NONCE", &e.nonce, &g.nonce),
-    ] {
-        if gv.is_some() {
-            prop_assert_eq!(gv, ev, "{}: {}", label, name);
-        }
-    }
-    if g.xor_mapped_address.is_some() {
-        prop_assert_eq!(g.xor_mapped_address, e.xor_mapped_address, "{}: XOR-MAPPED-ADDRESS", label);
-    }
-    if g.error_code.is_some() {
-        prop_assert_eq!(&g.error_code, &e.error_code, "{}: ERROR-CODE", label);
-    }
-    Ok(())
-}
-
-/// Known divergences, each reported by a conformance case, are taken out of the comparison
-/// here so the property keeps looking for new ones.
-///
-/// - The reference reads ERROR-CODE's reserved bits as part of the class (RFC 8489 §14.8:
-///   "Receivers MUST ignore these bits"); case `stun.8489.14.8.error-code-reserved-bits-ignored`.
-fn without_known_divergences(bytes: &[u8], decoded: &Decoded) -> Decoded {
-    let mut d = decoded.clone();
-    let reserved_bits_set = Message::parse(bytes)
-        .ok()
-        .and_then(|m| {
-            m.attribute(ERROR_CODE).map(|a| a.value.len() >= 4 && (a.value[0..2] != [0, 0] || a.value[2] & 0xF8 != 0))
-        })
-        .unwrap_or(false);
-    if reserved_bits_set {
-        d.fields.error_code = None;
-    }
-    d
+    stun_agreement(label, expected, got).map_err(TestCaseError::fail)
 }
 
 proptest! {
@@ -175,7 +137,7 @@ proptest! {
         if let Ok(strict) = &verdicts[2] {
             // The reference is lenient, never stricter than the RFC framing rules.
             match &verdicts[0] {
-                Ok(d) => agree("reference", strict, &without_known_divergences(&bytes, d))?,
+                Ok(d) => agree("reference", strict, &without_known_stun_divergences(&bytes, d))?,
                 Err(e) => return Err(TestCaseError::fail(format!("reference rejected what the RFC allows: {e}; bytes {}", hex(&bytes)))),
             }
         }

@@ -1,5 +1,8 @@
 //! Project tasks: `cargo xtask setup` installs what the tests need (idempotently), and
 //! `cargo xtask test` runs setup and then the whole test suite. CI runs `cargo xtask test`.
+//! `cargo xtask fuzz` is the overnight fuzzing run (see fuzz/README.md).
+
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -103,8 +106,9 @@ fn main() -> ExitCode {
                 .args(["test", "--workspace", "--release", "--no-fail-fast"])
                 .current_dir(&root))
         }),
+        "fuzz" => fuzz::fuzz(&root, &std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test>\n  setup  install coturn, tshark, node, the Python shim venv and the Node shim packages (idempotent)\n  test   setup, then cargo test --workspace --release --no-fail-fast");
+            eprintln!("usage: cargo xtask <setup|test|fuzz>\n  setup  install coturn, tshark, node, the Python shim venv and the Node shim packages (idempotent)\n  test   setup, then cargo test --workspace --release --no-fail-fast\n  fuzz   {}", fuzz::USAGE);
             return ExitCode::from(2);
         }
     };

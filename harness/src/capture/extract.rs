@@ -48,8 +48,35 @@ impl Seeds {
         Seeds { per_format, seen: Default::default(), files: Default::default() }
     }
 
-    /// Keeps `bytes` as a seed of `format` unless it is a duplicate or the format is full.
+    /// Keeps `bytes` as a seed of `format` unless it is a duplicate or the format is full,
+    /// and the seeds of the formats inside it: handshake messages of plaintext DTLS records
+    /// (`dtls-handshake`), DCEP messages in SCTP (`dcep`), and RTP/RTCP packets for the
+    /// `srtp_unprotect` fuzz target (`srtp`: a first byte picking AEAD_AES_128_GCM, the
+    /// usual WebRTC profile, with the top bit set for RTCP).
     pub fn add(&mut self, format: &'static str, bytes: &[u8]) {
+        match format {
+            "dtls" => {
+                for r in super::dtls::records(bytes).0 {
+                    if r.content_type == 22 && r.epoch == 0 && r.sequence.is_some() {
+                        self.add_one("dtls-handshake", r.body);
+                    }
+                }
+            }
+            "sctp" => {
+                for m in super::sctp::dcep_messages(bytes) {
+                    self.add_one("dcep", m);
+                }
+            }
+            "rtp" | "rtcp" => {
+                let select = if format == "rtcp" { 0x84 } else { 0x04 };
+                self.add_one("srtp", &[&[select][..], bytes].concat());
+            }
+            _ => {}
+        }
+        self.add_one(format, bytes);
+    }
+
+    fn add_one(&mut self, format: &'static str, bytes: &[u8]) {
         use std::hash::{Hash, Hasher};
         let list = self.files.entry(format).or_default();
         if list.len() >= self.per_format || bytes.is_empty() {

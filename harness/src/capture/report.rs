@@ -114,5 +114,6 @@ pub fn build(
         results,
         baseline: None,
         capture: Some(summary),
+        fuzz: None,
     }
 }

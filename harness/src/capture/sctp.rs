@@ -108,6 +108,22 @@ pub fn looks_like_sctp(p: &[u8]) -> bool {
     at == p.len() || at - p.len() < 4
 }
 
+/// The DCEP messages (DATA chunks with PPID 50, whole) of one SCTP packet.
+pub fn dcep_messages(p: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut at = 12;
+    while let Some(h) = p.get(at..at + 4) {
+        let len = usize::from(u16::from_be_bytes([h[2], h[3]]));
+        let Some(chunk) = p.get(at..at + len).filter(|_| len >= 16) else { break };
+        let whole = chunk[1] & 0x03 == 0x03;
+        if chunk[0] == DATA && whole && u32::from_be_bytes([chunk[12], chunk[13], chunk[14], chunk[15]]) == PPID_DCEP {
+            out.push(&chunk[16..]);
+        }
+        at += (len + 3) & !3;
+    }
+    out
+}
+
 impl SctpFlow {
     pub fn packet(&mut self, p: &[u8], direction: Direction, number: u64, tallies: &mut Tallies) {
         if !looks_like_sctp(p) {

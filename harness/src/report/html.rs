@@ -58,6 +58,16 @@ fn checkboxes(name: &str, legend: &str, values: &[(String, String)], checked: bo
     out
 }
 
+/// A titled table of plain-text cells (escaped here).
+fn table<const N: usize>(title: &str, headers: &[&str; N], rows: &[[String; N]]) -> String {
+    let head: String = headers.iter().map(|h| format!("<th>{}</th>", text(h))).collect();
+    let body: String = rows
+        .iter()
+        .map(|r| format!("<tr>{}</tr>", r.iter().map(|v| format!("<td>{}</td>", text(v))).collect::<String>()))
+        .collect();
+    format!("<h2>{title}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n")
+}
+
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
     let kinds: Vec<(String, String)> = OutcomeKind::ALL
@@ -111,21 +121,30 @@ pub fn render(report: &Report) -> String {
         )
     });
     let capture = report.capture.as_ref().map_or(String::new(), |c| {
-        let rows: String = c
-            .flow_rows()
-            .iter()
-            .map(|r| format!("<tr>{}</tr>", r.iter().map(|v| format!("<td>{}</td>", text(v))).collect::<String>()))
-            .collect();
         let warnings: String = c.warnings.iter().map(|w| format!("<li>{}</li>", text(w))).collect();
-        format!(
-            "<h2>Capture <code>{}</code>: {} packets, {} WebRTC flows</h2>\n<table><thead><tr><th>Flow</th><th>Datagrams a→b / b→a</th>\
-             <th>Protocols</th><th>DTLS</th><th>Notes</th></tr></thead><tbody>{rows}</tbody></table>\n{}",
-            text(&c.file),
-            c.packets,
-            c.webrtc_flows,
-            if warnings.is_empty() { String::new() } else { format!("<details><summary>{} warnings</summary><ul>{warnings}</ul></details>\n", c.warnings_total) }
-        )
+        let title =
+            format!("Capture <code>{}</code>: {} packets, {} WebRTC flows", text(&c.file), c.packets, c.webrtc_flows);
+        let headers = ["Flow", "Datagrams a→b / b→a", "Protocols", "DTLS", "Notes"];
+        let mut out = table(&title, &headers, &c.flow_rows());
+        if !warnings.is_empty() {
+            out.push_str(&format!(
+                "<details><summary>{} warnings</summary><ul>{warnings}</ul></details>\n",
+                c.warnings_total
+            ));
+        }
+        out
     });
+    let fuzz = report.fuzz.as_ref().map_or(String::new(), |f| {
+        let title = format!(
+            "Fuzzing: {} targets, {} s budget, {} jobs, RSS limit {} MiB",
+            f.targets.len(),
+            f.budget_seconds,
+            f.jobs,
+            f.rss_limit_mb
+        );
+        table(&title, &crate::fuzz::run_log::FuzzSummary::HEADERS, &f.rows())
+    });
+    let capture = capture + &fuzz;
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

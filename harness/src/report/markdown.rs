@@ -7,6 +7,16 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A level-3 titled table.
+fn table<const N: usize>(title: &str, headers: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut out = format!("### {title}\n\n| {} |\n|{}\n", headers.join(" | "), "---|".repeat(N));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(" | ")));
+    }
+    out.push('\n');
+    out
+}
+
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
     let mut out =
@@ -70,14 +80,21 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
     if let Some(c) = &report.capture {
-        out.push_str(&format!(
-            "### Capture `{}`: {} packets, {} WebRTC flows, {} warnings\n\n| Flow | Datagrams a→b / b→a | Protocols | DTLS | Notes |\n|---|---|---|---|---|\n",
+        let title = format!(
+            "Capture `{}`: {} packets, {} WebRTC flows, {} warnings",
             c.file, c.packets, c.webrtc_flows, c.warnings_total
-        ));
-        for row in c.flow_rows() {
-            out.push_str(&format!("| {} |\n", row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(" | ")));
-        }
-        out.push('\n');
+        );
+        out.push_str(&table(&title, &["Flow", "Datagrams a→b / b→a", "Protocols", "DTLS", "Notes"], &c.flow_rows()));
+    }
+    if let Some(f) = &report.fuzz {
+        let title = format!(
+            "Fuzzing: {} targets, {} s budget, {} jobs, RSS limit {} MiB",
+            f.targets.len(),
+            f.budget_seconds,
+            f.jobs,
+            f.rss_limit_mb
+        );
+        out.push_str(&table(&title, &crate::fuzz::run_log::FuzzSummary::HEADERS, &f.rows()));
     }
     out.push_str("<details><summary>All cases</summary>\n\n| Outcome | Case | Section |\n|---|---|---|\n");
     for r in &report.results {

@@ -67,6 +67,9 @@ pub struct Report {
     /// For `rtcspec replay`: what the capture held (flows, protocols, warnings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture: Option<crate::capture::CaptureSummary>,
+    /// For fuzzing runs (`cargo xtask fuzz`): per target executions, speed, coverage, corpus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuzz: Option<crate::fuzz::run_log::FuzzSummary>,
 }
 
 impl Report {
@@ -248,6 +251,7 @@ pub(crate) mod fixture {
             results,
             baseline: None,
             capture: None,
+            fuzz: None,
         }
     }
 }

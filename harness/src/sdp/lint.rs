@@ -441,7 +441,9 @@ fn check_attribute_lines(sdp: &Sdp, out: &mut Out) -> bool {
                 }
                 // Media subtype names are case-insensitive (RFC 6838 §4.2): OPUS is opus.
                 let codec = v.split_once(' ').map_or("", |(_, c)| c);
-                if codec.len() >= 5 && codec[..5].eq_ignore_ascii_case("opus/") && &codec[5..] != "48000/2" {
+                // Byte-wise: the value may hold multi-byte characters (a str slice would panic).
+                let (name, rate) = codec.as_bytes().split_at(codec.len().min(5));
+                if name.eq_ignore_ascii_case(b"opus/") && rate != b"48000/2" {
                     out.add(OPUS_RTPMAP, l.number, format!("a=rtpmap:{v}"));
                 }
             }

@@ -216,6 +216,27 @@ impl ReferenceResponder {
         agent.add_local_candidate(host).map_err(env)?;
         Ok(ReferenceResponder { agent, endpoint, now })
     }
+
+    /// Advances the simulated clock by `by`, runs the timers that fell due (a bounded
+    /// number of rounds) and drains the agent's events and datagrams; returns how many
+    /// datagrams it sent meanwhile.
+    pub fn tick(&mut self, by: std::time::Duration) -> usize {
+        self.now += by;
+        let mut sent = 0;
+        for _ in 0..16 {
+            match self.agent.poll_timeout() {
+                Some(due) if due <= self.now => {
+                    let _ = self.agent.handle_timeout(self.now);
+                }
+                _ => break,
+            }
+            while self.agent.poll_write().is_some() {
+                sent += 1;
+            }
+        }
+        while self.agent.poll_event().is_some() {}
+        sent
+    }
 }
 
 impl InProcessAgent for ReferenceResponder {

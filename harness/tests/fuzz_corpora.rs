@@ -1,0 +1,199 @@
+//! The fuzz targets on the stable toolchain: every seed in `corpora/<format>/` and every
+//! crash ever found in `corpora/regressions/<target>/` replays through the same entry point
+//! libFuzzer runs (`rtcspec_harness::fuzz`), and each target takes a bounded number of seeded
+//! random inputs. The known crashes in dependencies that the targets step around are shown
+//! to still happen, so the workaround goes when upstream fixes them.
+
+use std::path::{Path, PathBuf};
+
+use rtcspec_harness::fuzz::{divergences, TARGETS};
+use rtcspec_harness::seed::SeedRng;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs `input` through `target`, naming the file when it panics.
+fn replay(target: &rtcspec_harness::fuzz::FuzzTarget, file: &Path, input: &[u8]) -> Result<(), String> {
+    std::panic::catch_unwind(|| (target.run)(input)).map_err(|e| {
+        let why = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
+        format!(
+            "{} on {}: {}\n  reproduce: cargo +nightly fuzz run {} {}",
+            target.name,
+            file.display(),
+            why.unwrap_or_default(),
+            target.name,
+            file.display()
+        )
+    })
+}
+
+#[test]
+fn every_seed_and_regression_replays_without_a_crash() {
+    let corpora = root().join("corpora");
+    let mut failures = Vec::new();
+    for t in TARGETS {
+        let mut dirs: Vec<PathBuf> = t.seeds.iter().map(|s| corpora.join(s)).collect();
+        dirs.push(corpora.join("regressions").join(t.name));
+        let mut n = 0;
+        for file in dirs.iter().flat_map(|d| files(d)) {
+            let input = std::fs::read(&file).unwrap();
+            n += 1;
+            if let Err(e) = replay(t, &file, &input) {
+                failures.push(e);
+            }
+        }
+        eprintln!("{}: {n} files", t.name);
+        for seed_dir in t.seeds {
+            assert!(!files(&corpora.join(seed_dir)).is_empty(), "{}: corpora/{seed_dir} has no seeds", t.name);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_target_survives_seeded_random_inputs() {
+    let seed = std::env::var("RTCSPEC_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
+    eprintln!("seed {seed} (RTCSPEC_FUZZ_SEED to change)");
+    let mut rng = SeedRng::new(seed);
+    let mut failures = Vec::new();
+    for t in TARGETS {
+        for i in 0..200 {
+            let len = rng.below(if i % 2 == 0 { 64 } else { 1500 }) as usize;
+            let input: Vec<u8> = (0..len).map(|_| rng.below(256) as u8).collect();
+            if let Err(e) = replay(t, Path::new(&format!("<seed {seed} input {i}>")), &input) {
+                failures.push(format!("{e}\n  input: {}", rtcspec_harness::stun::hex(&input)));
+                break;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn cargo_fuzz_has_exactly_the_library_targets() {
+    let text = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).unwrap();
+    let mut declared: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"'))
+        .filter(|n| *n != "rtcspec-fuzz")
+        .collect();
+    let mut library: Vec<&str> = TARGETS.iter().map(|t| t.name).collect();
+    declared.sort_unstable();
+    library.sort_unstable();
+    assert_eq!(declared, library);
+    for t in TARGETS {
+        let src = std::fs::read_to_string(root().join(format!("fuzz/fuzz_targets/{}.rs", t.name))).unwrap();
+        assert!(src.contains(&format!("by_name(\"{}\")", t.name)), "fuzz/fuzz_targets/{}.rs", t.name);
+    }
+}
+
+/// What `rtcspec fuzz list --tsv` prints; fuzz/targets.tsv is read by `cargo xtask fuzz` and
+/// the OSS-Fuzz build script, which do not build the library.
+fn targets_tsv() -> String {
+    let mut out =
+        String::from("# name\tseed folders under corpora/\tdictionary under fuzz/dict/ (rtcspec fuzz list --tsv)\n");
+    for t in TARGETS {
+        let seeds = if t.seeds.is_empty() { "-".to_string() } else { t.seeds.join(",") };
+        out.push_str(&format!("{}\t{seeds}\t{}\n", t.name, t.dictionary().unwrap_or("-")));
+    }
+    out
+}
+
+#[test]
+fn fuzz_targets_tsv_is_the_library_list() {
+    let path = root().join("fuzz/targets.tsv");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk != targets_tsv() {
+        if std::env::var_os("RTCSPEC_UPDATE_TARGETS_TSV").is_some() {
+            std::fs::write(&path, targets_tsv()).unwrap();
+        }
+        panic!("fuzz/targets.tsv differs from the library's targets; rerun with RTCSPEC_UPDATE_TARGETS_TSV=1 to rewrite it");
+    }
+    for t in TARGETS {
+        if let Some(d) = t.dictionary() {
+            assert!(root().join("fuzz/dict").join(d).exists(), "{}: fuzz/dict/{d}", t.name);
+        }
+    }
+}
+
+#[test]
+fn known_crashes_in_dependencies_still_happen() {
+    for c in divergences::CRASHES {
+        let regressions = files(&root().join("corpora/regressions").join(c.target));
+        let inputs: Vec<Vec<u8>> =
+            regressions.iter().map(|f| std::fs::read(f).unwrap()).filter(|d| (c.matches)(d)).collect();
+        assert!(!inputs.is_empty(), "{}: keep the crashing input in corpora/regressions/{}/", c.crate_name, c.target);
+        assert!(root().join(c.report).exists(), "{}: no upstream report at {}", c.crate_name, c.report);
+        for input in inputs {
+            let crashed = std::panic::catch_unwind(|| match c.target {
+                "dcep" => {
+                    use rtc_shared::marshal::Unmarshal;
+                    let mut buf: &[u8] = &input;
+                    let _ = rtc::datachannel::message::Message::unmarshal(&mut buf);
+                }
+                "sctp" => {
+                    let _ = rtc::sctp::fuzzing::packet_unmarshal(&input);
+                }
+                "srtp_unprotect" => srtp_encrypt(&input),
+                other => panic!("no reproducer for {other}"),
+            })
+            .is_err();
+            assert!(
+                crashed,
+                "{} no longer crashes on {}: drop the workaround in fuzz::divergences",
+                c.crate_name,
+                rtcspec_harness::stun::hex(&input)
+            );
+        }
+    }
+}
+
+/// Protects the `srtp_unprotect` input's packet with its profile, as a sender would.
+fn srtp_encrypt(input: &[u8]) {
+    use rtc::srtp::protection_profile::ProtectionProfile as P;
+    let profiles = [
+        P::Aes128CmHmacSha1_80,
+        P::Aes128CmHmacSha1_32,
+        P::Aes256CmHmacSha1_80,
+        P::Aes256CmHmacSha1_32,
+        P::AeadAes128Gcm,
+        P::AeadAes256Gcm,
+    ];
+    let profile = profiles[usize::from(input[0] % 6)];
+    let provider = rtc_crypto::default_provider().unwrap();
+    let (key, salt) = (vec![0x11; profile.key_len()], vec![0x22; profile.salt_len()]);
+    let mut c = rtc::srtp::context::Context::new(&key, &salt, profile, None, None, provider.crypto()).unwrap();
+    let _ = c.encrypt_rtp(&input[1..]);
+}
+
+#[test]
+fn the_sctp_crash_is_rtc_sctp_only() {
+    // str0m's SCTP stack (sctp-proto 0.10.8) checks the error cause length: same input, no panic.
+    for f in files(&root().join("corpora/regressions/sctp")) {
+        sctp_proto::_fuzz::fuzz_packet_unmarshal(&std::fs::read(f).unwrap());
+    }
+}
+
+#[test]
+fn str0m_reads_0x0022_as_software() {
+    // reports/findings/str0m-software-attribute-type.md: fails once str0m reads 0x8022.
+    let input = std::fs::read(root().join("corpora/regressions/stun_diff/str0m-0x0022-read-as-software.bin")).unwrap();
+    let m = str0m::ice::StunMessage::parse(&input[1..]).expect("str0m parses the message");
+    assert_eq!(m.software(), Some(""), "str0m now reads SOFTWARE from 0x8022: drop the divergence");
+}
