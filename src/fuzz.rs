@@ -36,12 +36,8 @@ pub fn report(args: &FuzzReportArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return usage(format!("{}: {e} (is this a `cargo xtask fuzz` run folder?)", record_path.display())),
     };
-    let logs: Vec<(String, String)> = record
-        .targets
-        .iter()
-        .map(|t| (t.name.clone(), std::fs::read_to_string(args.run.join(&t.log)).unwrap_or_default()))
-        .collect();
-    let mut report = build(&record, &logs);
+    let read = |name: &str| std::fs::read_to_string(args.run.join(name)).unwrap_or_default();
+    let mut report = build(&record, &read);
     // Evidence goes beside the report: each crashing input, named after its target.
     let evidence_dir = args.out.join("evidence");
     for r in &mut report.results {

@@ -133,8 +133,15 @@ fn json_string(s: &str) -> String {
     out
 }
 
-/// Minimizes each new crashing input and keeps the result in corpora/regressions/<target>/.
-fn keep_crashes(root: &Path, target: &str, before: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// A crash kept from this run: where it went, and its log (one run of the input).
+struct Kept {
+    regression: String,
+    log: String,
+}
+
+/// Minimizes each new crashing input, keeps the result in corpora/regressions/<target>/, and
+/// runs it once to keep what it prints (in fork mode libFuzzer's own log does not say).
+fn keep_crashes(root: &Path, run_dir: &Path, target: &str, before: &[PathBuf]) -> Result<Vec<Kept>, String> {
     let artifacts = root.join("fuzz/artifacts").join(target);
     let mut kept = Vec::new();
     for artifact in files_in(&artifacts) {
@@ -160,14 +167,20 @@ fn keep_crashes(root: &Path, target: &str, before: &[PathBuf]) -> Result<Vec<Pat
             .unwrap_or(artifact.clone());
         let dir = root.join("corpora/regressions").join(target);
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let to = dir.join(format!("{}{}", kind.unwrap_or("crash-"), name.rsplit('-').next().unwrap_or("input")));
+        let file = format!("{}{}", kind.unwrap_or("crash-"), name.rsplit('-').next().unwrap_or("input"));
+        let to = dir.join(&file);
         std::fs::copy(&smallest, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+        let log = format!("{target}-{file}.txt");
+        let binary = root.join("fuzz/target/x86_64-unknown-linux-gnu/release").join(target);
+        let output = Command::new(&binary).arg(&to).output().map_err(|e| format!("{}: {e}", binary.display()))?;
+        let text = [output.stdout, output.stderr].concat();
+        std::fs::write(run_dir.join(&log), text).map_err(|e| format!("{log}: {e}"))?;
         eprintln!(
             "xtask: {target}: {} minimized into {} (add it to git, with a test)",
             artifact.display(),
             to.display()
         );
-        kept.push(to);
+        kept.push(Kept { regression: format!("corpora/regressions/{target}/{file}"), log });
     }
     Ok(kept)
 }
@@ -244,7 +257,7 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
         if !status.success() {
             eprintln!("xtask: {} exited with {status}: see its log", t.name);
         }
-        keep_crashes(root, &t.name, &before)?;
+        let kept = keep_crashes(root, &run_dir, &t.name, &before)?;
         // Merge and minimize the corpus (libFuzzer -merge=1 through cargo fuzz cmin).
         let _ = Command::new("cargo")
             .args(["+nightly", "fuzz", "cmin", &t.name])
@@ -254,10 +267,15 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
             .stderr(Stdio::null())
             .status();
         let corpus_files = files_in(&corpus).len();
+        let findings: Vec<String> = kept
+            .iter()
+            .map(|k| format!("{{\"artifact\":{},\"log\":{}}}", json_string(&k.regression), json_string(&k.log)))
+            .collect();
         records.push(format!(
-            "{{\"name\":{},\"seconds\":{seconds},\"log\":{},\"corpus_after_merge\":{corpus_files}}}",
+            "{{\"name\":{},\"seconds\":{seconds},\"log\":{},\"corpus_after_merge\":{corpus_files},\"findings\":[{}]}}",
             json_string(&t.name),
-            json_string(&log_name)
+            json_string(&log_name),
+            findings.join(",")
         ));
     }
     let record = format!(

@@ -3,7 +3,7 @@
 //! tests take exactly these out of the comparison, so they keep looking for new ones;
 //! anything else is a disagreement and aborts with a readable diff.
 
-use crate::stun::{Decoded, Message, ERROR_CODE};
+use crate::stun::{Decoded, Message, ERROR_CODE, XOR_MAPPED_ADDRESS};
 
 /// One known divergence, for documentation and reports.
 pub struct Divergence {
@@ -31,6 +31,30 @@ pub const STUN: &[Divergence] = &[
         what: "reads attribute type 0x0022 (RESERVATION-TOKEN) as SOFTWARE and ignores the real SOFTWARE (0x8022): `const SOFTWARE: u16 = 0x0022` in is-0.12.0/src/stun.rs:697",
         rfc: "RFC 8489 §18.3: SOFTWARE is 0x8022 in the STUN Attributes registry; 0x0022 is RESERVATION-TOKEN (RFC 8656 §18)",
         case: "- (found by the stun_diff fuzz target: reports/findings/str0m-software-attribute-type.md)",
+    },
+    Divergence {
+        implementations: "reference (rtc-stun 0.21), str0m 0.25",
+        what: "report attributes that follow MESSAGE-INTEGRITY; rtcspec's reader, like an agent, ignores them",
+        rfc: "RFC 8489 §14.5: agents MUST ignore all other attributes that follow MESSAGE-INTEGRITY (a processing rule: judged at the agent by the conformance case)",
+        case: "stun.8489.9.attributes-after-integrity-ignored",
+    },
+    Divergence {
+        implementations: "str0m 0.25 (is 0.12)",
+        what: "decodes XOR-MAPPED-ADDRESS, XOR-PEER-ADDRESS and XOR-RELAYED-ADDRESS from the rest of the message, not from the attribute's own value: a short or empty one is read from the bytes of the attributes after it",
+        rfc: "RFC 8489 §14.2 (the value is 8 or 20 bytes) and §14 (the Length field is the length of the Value)",
+        case: "- (found by the stun_diff fuzz target: reports/findings/str0m-xor-address-past-attribute.md)",
+    },
+    Divergence {
+        implementations: "str0m 0.25 (is 0.12)",
+        what: "of an attribute that appears more than once, keeps the last occurrence (each one overwrites the one before); rtcspec and rtc-stun keep the first",
+        rfc: "RFC 8489 §14: \"only the first occurrence needs to be processed by a receiver, and any duplicates MAY be ignored\"",
+        case: "- (found by the stun_structured and stun_diff fuzz targets)",
+    },
+    Divergence {
+        implementations: "reference (rtc-stun 0.21)",
+        what: "reads attribute 0x8020 as XOR-MAPPED-ADDRESS when there is no 0x0020 (`compat_attr_type`, for draft-ietf-behave-rfc3489bis-02 and MS-TURN servers)",
+        rfc: "RFC 8489 §18.3 registers XOR-MAPPED-ADDRESS as 0x0020; 0x8020 is the pre-RFC 5389 draft code point, a deliberate compatibility choice",
+        case: "-",
     },
     Divergence {
         implementations: "str0m 0.25",
@@ -93,12 +117,51 @@ pub fn without_known_stun_divergences(bytes: &[u8], decoded: &Decoded) -> Decode
     if reserved_bits_set || number_above_99 {
         d.fields.error_code = None;
     }
-    if message.is_some_and(|m| m.has(RESERVATION_TOKEN)) {
+    let Some(m) = message else { return d };
+    if m.has(RESERVATION_TOKEN) {
         d.fields.software = None;
+    }
+    if m.attribute(XOR_MAPPED_ADDRESS).is_some_and(|a| a.value.len() != 8 && a.value.len() != 20) {
+        d.fields.xor_mapped_address = None;
+    }
+    // Attributes that appear twice: which occurrence a decoder keeps differs (str0m).
+    let mut seen = std::collections::HashSet::new();
+    for a in &m.attributes {
+        if !seen.insert(a.attr_type) {
+            clear_field(&mut d, a.attr_type);
+        }
+    }
+    if m.has(XOR_MAPPED_ADDRESS_DRAFT) && !m.has(XOR_MAPPED_ADDRESS) {
+        d.fields.xor_mapped_address = None;
+    }
+    // Fields whose attributes come only after MESSAGE-INTEGRITY (FINGERPRINT and
+    // MESSAGE-INTEGRITY-SHA256 excepted) are the agent's to ignore, not compared here.
+    let trusted = crate::target::model::trusted_prefix(&m);
+    for a in &m.attributes {
+        if !trusted.has(a.attr_type) {
+            clear_field(&mut d, a.attr_type);
+        }
     }
     d
 }
 
+fn clear_field(d: &mut Decoded, attr_type: u16) {
+    use crate::stun::{ALTERNATE_SERVER, NONCE, REALM, SOFTWARE, USERNAME};
+    let f = &mut d.fields;
+    match attr_type {
+        USERNAME => f.username = None,
+        SOFTWARE => f.software = None,
+        REALM => f.realm = None,
+        NONCE => f.nonce = None,
+        XOR_MAPPED_ADDRESS => f.xor_mapped_address = None,
+        ERROR_CODE => f.error_code = None,
+        ALTERNATE_SERVER => f.alternate_server = None,
+        _ => {}
+    }
+}
+
+/// XOR-MAPPED-ADDRESS's code point in draft-ietf-behave-rfc3489bis-02 (rtc-stun reads it).
+const XOR_MAPPED_ADDRESS_DRAFT: u16 = 0x8020;
 /// RFC 8656 §18: what str0m mistakes for SOFTWARE.
 const RESERVATION_TOKEN: u16 = 0x0022;
 
@@ -109,7 +172,10 @@ pub struct KnownCrash {
     pub crate_name: &'static str,
     pub what: &'static str,
     pub report: &'static str,
-    /// Whether an input reaches it.
+    /// The files in `corpora/regressions/<target>/` whose names start with this reproduce it.
+    pub regressions: &'static str,
+    /// Whether the target must step around an input: true for every input that reaches the
+    /// crash (it may also be true for some that do not).
     pub matches: fn(&[u8]) -> bool,
 }
 
@@ -119,6 +185,7 @@ pub const CRASHES: &[KnownCrash] = &[
         crate_name: "rtc-datachannel 0.21.1",
         what: "Message::unmarshal panics (bytes: advance out of bounds) on a type byte 0x00 (Threshold, an internal message) followed by fewer than 5 bytes: DataChannelThreshold::unmarshal calls get_u8/get_u32 without a length check. A peer reaches it with a PPID 50 payload on an open channel.",
         report: "reports/findings/rtc-datachannel-threshold-panic.md",
+        regressions: "rtc-datachannel-",
         matches: |d| d.first() == Some(&0x00) && d.len() < 6,
     },
     KnownCrash {
@@ -126,43 +193,24 @@ pub const CRASHES: &[KnownCrash] = &[
         crate_name: "rtc-sctp 0.21.1",
         what: "Packet::unmarshal panics (bytes: range end out of bounds) on an ERROR or ABORT chunk whose error cause length runs past the chunk: ErrorCause::unmarshal slices without checking the length (sctp-proto 0.10.8 checks it). A peer reaches it with one SCTP packet.",
         report: "reports/findings/rtc-sctp-error-cause-length-panic.md",
-        matches: sctp_error_cause_overruns,
+        regressions: "rtc-sctp-",
+        matches: sctp_may_hold_abort_or_error,
     },
     KnownCrash {
         target: "srtp_unprotect",
         crate_name: "rtc-srtp 0.21.1",
         what: "Context::encrypt_rtp panics (split_at_mut: mid > len with AEAD profiles, slice index out of range with AES-CM) when the RTP header it re-parses claims more bytes (Header::marshal_size) than the packet has: the cipher slices at header.marshal_size() without a check (decrypt_rtp has the check for AEAD, not for AES-CM after authentication).",
         report: "reports/findings/rtc-srtp-header-size-panic.md",
+        regressions: "rtc-srtp-ae",
         matches: rtp_header_longer_than_packet,
     },
 ];
 
-/// An ERROR (9) or ABORT (6) chunk holding an error cause whose length field runs past the
-/// chunk's declared end (where rtc-sctp slices without a check).
-fn sctp_error_cause_overruns(packet: &[u8]) -> bool {
-    let mut at = 12;
-    while let Some(h) = packet.get(at..at + 4) {
-        let len = usize::from(u16::from_be_bytes([h[2], h[3]]));
-        if len < 4 {
-            return false;
-        }
-        if h[0] == 6 || h[0] == 9 {
-            let end = at + len;
-            let mut cause = at + 4;
-            while let Some(c) = packet.get(cause..cause + 4) {
-                let cause_len = usize::from(u16::from_be_bytes([c[2], c[3]]));
-                if cause_len < 4 {
-                    break;
-                }
-                if cause + cause_len > end.min(packet.len()) {
-                    return true;
-                }
-                cause += cause_len;
-            }
-        }
-        at += (len + 3) & !3;
-    }
-    false
+/// Any 4-byte-aligned word after the common header starting with 6 (ABORT) or 9 (ERROR).
+/// rtc-sctp advances by the lengths it parsed, not the ones on the wire, so which words
+/// start chunks cannot be told without its parser: this covers every place one could start.
+fn sctp_may_hold_abort_or_error(packet: &[u8]) -> bool {
+    packet.get(12..).is_some_and(|chunks| chunks.chunks(4).any(|w| w[0] == 6 || w[0] == 9))
 }
 
 /// The `srtp_unprotect` input (selector byte, then the packet) parses as an RTP header whose
@@ -180,4 +228,20 @@ fn rtp_header_longer_than_packet(data: &[u8]) -> bool {
 /// The known crash `data` would trigger in `target`'s dependencies, if any.
 pub fn known_crash(target: &str, data: &[u8]) -> Option<&'static KnownCrash> {
     CRASHES.iter().find(|c| c.target == target && (c.matches)(data))
+}
+
+/// Whether rtc-rtp's parsed header re-marshals to a size other than the header on the wire
+/// (12 + 4·CC, plus 4 + 4·length for an extension block, RFC 3550 §5.3.1): then rtc-srtp
+/// protects from the wrong offset (an extension element with the reserved ID 15 ends
+/// parsing early, RFC 8285 §4.2, and the rest of the block is taken for payload).
+pub fn rtp_header_size_differs(packet: &[u8]) -> bool {
+    use rtc_shared::marshal::{MarshalSize, Unmarshal};
+    let Some(&first) = packet.first() else { return false };
+    let mut wire = 12 + 4 * usize::from(first & 0x0F);
+    if first & 0x10 != 0 {
+        let Some(len) = packet.get(wire + 2..wire + 4) else { return false };
+        wire += 4 + 4 * usize::from(u16::from_be_bytes([len[0], len[1]]));
+    }
+    let mut buf = packet;
+    rtc::rtp::header::Header::unmarshal(&mut buf).is_ok_and(|h| h.marshal_size() != wire)
 }

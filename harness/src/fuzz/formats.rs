@@ -201,6 +201,11 @@ pub fn srtp_unprotect(data: &[u8]) {
         return;
     }
     let protected = if rtcp { sender.encrypt_rtcp(packet) } else { sender.encrypt_rtp(packet) };
+    // rtc-srtp encrypts from the re-marshalled header's end, not the received header's: where
+    // they differ it protects part of the header (reports/findings/rtc-srtp-header-size-panic.md).
+    if !rtcp && super::divergences::rtp_header_size_differs(packet) {
+        return;
+    }
     if let Ok(protected) = protected {
         let Ok(mut fresh) = context() else { return };
         let back = if rtcp { fresh.decrypt_rtcp(&protected) } else { fresh.decrypt_rtp(&protected) };

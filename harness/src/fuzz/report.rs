@@ -32,12 +32,43 @@ pub struct RunTarget {
     /// Files in its corpus after the run's merge (fuzz/corpus/<target>).
     #[serde(default)]
     pub corpus_after_merge: Option<u64>,
+    /// Crashing inputs the run kept (minimized, under corpora/regressions/), each with the
+    /// log of one run of it: in fork mode libFuzzer's own log only counts crashes.
+    #[serde(default)]
+    pub findings: Vec<RunFinding>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunFinding {
+    pub artifact: String,
+    pub log: String,
+}
+
+/// What a crash log says first: a differential target's diff, or the panic message.
+fn summary_of(log: &str) -> (String, &'static str) {
+    let lines: Vec<&str> = log.lines().map(str::trim).collect();
+    if let Some(l) = lines.iter().find(|l| l.contains("disagree")) {
+        return (l.to_string(), "disagreement");
+    }
+    if let Some(i) = lines.iter().position(|l| l.contains("panicked at")) {
+        let message = lines.get(i + 1).copied().unwrap_or_default();
+        return (format!("{} {message}", lines[i]), "crash");
+    }
+    let error = lines.iter().find(|l| l.contains("ERROR: libFuzzer:")).copied().unwrap_or("libFuzzer reported a crash");
+    let kind = if error.contains("timeout") {
+        "timeout"
+    } else if error.contains("out-of-memory") {
+        "oom"
+    } else {
+        "crash"
+    };
+    (error.to_string(), kind)
 }
 
 const REQUIREMENT: &str = "No input makes the target panic, abort, hang past the timeout or exceed the RSS limit; for the differential and structured targets, implementations agree beyond the divergences listed in rtcspec_harness::fuzz::divergences.";
 
-/// Builds the report; `logs` gives each target's log text (the caller reads the files).
-pub fn build(record: &RunRecord, logs: &[(String, String)]) -> Report {
+/// Builds the report; `read` gives the text of a file of the run folder (a log), or "".
+pub fn build(record: &RunRecord, read: &dyn Fn(&str) -> String) -> Report {
     let mut summary = FuzzSummary {
         budget_seconds: record.budget_seconds,
         jobs: record.jobs,
@@ -46,8 +77,25 @@ pub fn build(record: &RunRecord, logs: &[(String, String)]) -> Report {
     };
     let mut results = Vec::new();
     for t in &record.targets {
-        let log = logs.iter().find(|(n, _)| n == &t.name).map_or("", |(_, l)| l.as_str());
+        let log = read(&t.log);
+        let log = log.as_str();
         let mut run = run_log::parse(&t.name, log, t.seconds);
+        for f in &t.findings {
+            if run
+                .findings
+                .iter()
+                .any(|known| known.artifact.ends_with(f.artifact.rsplit('/').next().unwrap_or_default()))
+            {
+                continue;
+            }
+            let (summary, kind) = summary_of(&read(&f.log));
+            run.findings.push(run_log::Finding {
+                kind: kind.into(),
+                summary,
+                artifact: f.artifact.clone(),
+                reproduce: format!("cargo +nightly fuzz run {} {}", t.name, f.artifact),
+            });
+        }
         if let Some(n) = t.corpus_after_merge {
             run.corpus_files = n;
         }
@@ -111,5 +159,63 @@ pub fn build(record: &RunRecord, logs: &[(String, String)]) -> Report {
         baseline: None,
         capture: None,
         fuzz: Some(summary),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(findings: &str) -> RunRecord {
+        serde_json::from_str(&format!(
+            r#"{{"seed":7,"started_unix":0,"duration_ms":1000,"budget_seconds":20,"jobs":2,"rss_limit_mb":2048,
+                "targets":[{{"name":"stun_diff","seconds":10,"log":"stun_diff.log","corpus_after_merge":5,"findings":[{findings}]}},
+                           {{"name":"rtp","seconds":10,"log":"missing.log"}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn fork_mode_findings_come_from_their_own_logs() {
+        let files = |name: &str| {
+            match name {
+            "stun_diff.log" => "#188466: cov: 1672 ft: 2864 corp: 205 exec/s: 9814 oom/timeout/crash: 0/0/1 time: 12s job: 5\n".into(),
+            "x.txt" => "thread '<unnamed>' panicked at harness/src/fuzz/structured.rs:187:9:\nSTUN decoders disagree: str0m disagrees on USERNAME\n".into(),
+            _ => String::new(),
+        }
+        };
+        let r = build(&record(r#"{"artifact":"corpora/regressions/stun_diff/crash-1","log":"x.txt"}"#), &files);
+        assert_eq!(r.seed, "7");
+        match &r.results[0].outcome {
+            Outcome::Fail { actual, evidence, .. } => {
+                assert!(
+                    actual.starts_with("disagreement: STUN decoders disagree: str0m disagrees on USERNAME"),
+                    "{actual}"
+                );
+                assert!(
+                    actual.contains("cargo +nightly fuzz run stun_diff corpora/regressions/stun_diff/crash-1"),
+                    "{actual}"
+                );
+                assert_eq!(evidence, &[std::path::PathBuf::from("corpora/regressions/stun_diff/crash-1")]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let f = r.fuzz.as_ref().unwrap();
+        assert_eq!((f.targets[0].executions, f.targets[0].corpus_files), (188466, 5));
+        // A target without a log did not run: an error, not a pass.
+        assert!(matches!(r.results[1].outcome, Outcome::Error { .. }));
+    }
+
+    #[test]
+    fn a_clean_run_passes() {
+        let files = |name: &str| {
+            if name == "stun_diff.log" {
+                "#10: cov: 1 ft: 1 corp: 1 exec/s: 1\n".into()
+            } else {
+                String::new()
+            }
+        };
+        let r = build(&record(""), &files);
+        assert_eq!(r.results[0].outcome, Outcome::Pass);
     }
 }
