@@ -182,16 +182,7 @@ fn known_crashes_in_dependencies_still_happen() {
 
 /// Protects the `srtp_unprotect` input's packet with its profile, as a sender would.
 fn srtp_encrypt(input: &[u8]) {
-    use rtc::srtp::protection_profile::ProtectionProfile as P;
-    let profiles = [
-        P::Aes128CmHmacSha1_80,
-        P::Aes128CmHmacSha1_32,
-        P::Aes256CmHmacSha1_80,
-        P::Aes256CmHmacSha1_32,
-        P::AeadAes128Gcm,
-        P::AeadAes256Gcm,
-    ];
-    let profile = profiles[usize::from(input[0] % 6)];
+    let profile = rtcspec_harness::fuzz::formats::srtp_profile(input[0]);
     let provider = rtc_crypto::default_provider().unwrap();
     let (key, salt) = (vec![0x11; profile.key_len()], vec![0x22; profile.salt_len()]);
     let mut c = rtc::srtp::context::Context::new(&key, &salt, profile, None, None, provider.crypto()).unwrap();

@@ -27,6 +27,20 @@ struct Options {
     out: PathBuf,
 }
 
+/// `cargo` for the nightly fuzz commands, without the variables `cargo xtask` (a stable
+/// `cargo run`) put in this process's environment: with them, cargo +nightly sees a changed
+/// environment and rebuilds every build script of the fuzz workspace.
+fn cargo() -> Command {
+    let mut cmd = Command::new("cargo");
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k.starts_with("CARGO_") || k == "CARGO" || k == "RUSTUP_TOOLCHAIN" || k == "RUSTC" || k == "RUSTDOC" {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd
+}
+
 /// `600`, `600s`, `10m`, `8h`.
 fn seconds(text: &str) -> Result<u64, String> {
     let (number, unit) = match text.char_indices().last() {
@@ -75,13 +89,13 @@ fn options(args: &[String]) -> Result<Options, String> {
 /// The nightly toolchain and cargo-fuzz, installed when missing (idempotent).
 fn cargo_fuzz() -> Result<(), String> {
     let ok = |args: &[&str]| {
-        Command::new("cargo").args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+        cargo().args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
     };
     if !ok(&["+nightly", "--version"]) {
         return Err("the nightly toolchain is missing: rustup toolchain install nightly".into());
     }
     if !ok(&["+nightly", "fuzz", "--version"]) {
-        run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
     }
     Ok(())
 }
@@ -152,7 +166,7 @@ fn keep_crashes(root: &Path, run_dir: &Path, target: &str, before: &[PathBuf]) -
         }
         let minimized_before = files_in(&artifacts);
         // tmin's own exit status says nothing useful (the input crashes by design).
-        let _ = Command::new("cargo")
+        let _ = cargo()
             .args(["+nightly", "fuzz", "tmin", "-r", "2000", target])
             .arg(&artifact)
             .current_dir(root)
@@ -205,7 +219,7 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
         o.timeout,
         o.seed
     );
-    run(Command::new("cargo").args(["+nightly", "fuzz", "build"]).current_dir(root))?;
+    run(cargo().args(["+nightly", "fuzz", "build"]).current_dir(root))?;
     let run_dir = root.join("target/fuzz-run");
     let _ = std::fs::remove_dir_all(&run_dir);
     std::fs::create_dir_all(&run_dir).map_err(|e| format!("{}: {e}", run_dir.display()))?;
@@ -222,7 +236,7 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
         let log_name = format!("{}.log", t.name);
         let log = File::create(run_dir.join(&log_name)).map_err(|e| format!("{log_name}: {e}"))?;
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
-        let mut cmd = Command::new("cargo");
+        let mut cmd = cargo();
         cmd.args(["+nightly", "fuzz", "run", &t.name]).arg(&corpus);
         for s in &t.seeds {
             cmd.arg(root.join("corpora").join(s));
@@ -259,7 +273,7 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
         }
         let kept = keep_crashes(root, &run_dir, &t.name, &before)?;
         // Merge and minimize the corpus (libFuzzer -merge=1 through cargo fuzz cmin).
-        let _ = Command::new("cargo")
+        let _ = cargo()
             .args(["+nightly", "fuzz", "cmin", &t.name])
             .arg(&corpus)
             .current_dir(root)

@@ -176,10 +176,8 @@ pub fn rtcp(data: &[u8]) {
     let _ = str0m::rtp::rtcp::Rtcp::try_from(data);
 }
 
-/// The first byte picks the profile and RTP or RTCP. The rest is unprotected as received
-/// (almost never authentic), and also protected and unprotected again with the same keys,
-/// which must give back the packet: that reaches the code past the authentication check.
-pub fn srtp_unprotect(data: &[u8]) {
+/// The SRTP profile an `srtp_unprotect` input's first byte picks (its low bits modulo 6).
+pub fn srtp_profile(select: u8) -> rtc::srtp::protection_profile::ProtectionProfile {
     use rtc::srtp::protection_profile::ProtectionProfile as P;
     const PROFILES: [P; 6] = [
         P::Aes128CmHmacSha1_80,
@@ -189,8 +187,15 @@ pub fn srtp_unprotect(data: &[u8]) {
         P::AeadAes128Gcm,
         P::AeadAes256Gcm,
     ];
+    PROFILES[usize::from(select % 6)]
+}
+
+/// The first byte picks the profile and RTP or RTCP. The rest is unprotected as received
+/// (almost never authentic), and also protected and unprotected again with the same keys,
+/// which must give back the packet: that reaches the code past the authentication check.
+pub fn srtp_unprotect(data: &[u8]) {
     let Some((&which, packet)) = data.split_first() else { return };
-    let profile = PROFILES[usize::from(which % 6)];
+    let profile = srtp_profile(which);
     let rtcp = which & 0x80 != 0;
     let Ok(provider) = rtc_crypto::default_provider() else { return };
     let (key, salt) = (vec![0x11; profile.key_len()], vec![0x22; profile.salt_len()]);

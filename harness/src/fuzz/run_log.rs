@@ -119,6 +119,16 @@ impl FuzzSummary {
     pub const HEADERS: [&'static str; 7] =
         ["Target", "Time", "Executions", "Execs/s (last)", "Coverage / features", "Corpus files", "Findings"];
 
+    pub fn title(&self) -> String {
+        format!(
+            "Fuzzing: {} targets, {} s budget, {} jobs, RSS limit {} MiB",
+            self.targets.len(),
+            self.budget_seconds,
+            self.jobs,
+            self.rss_limit_mb
+        )
+    }
+
     /// One row per target for the human-readable reports.
     pub fn rows(&self) -> Vec<[String; 7]> {
         self.targets

@@ -135,13 +135,7 @@ pub fn render(report: &Report) -> String {
         out
     });
     let fuzz = report.fuzz.as_ref().map_or(String::new(), |f| {
-        let title = format!(
-            "Fuzzing: {} targets, {} s budget, {} jobs, RSS limit {} MiB",
-            f.targets.len(),
-            f.budget_seconds,
-            f.jobs,
-            f.rss_limit_mb
-        );
+        let title = f.title();
         table(&title, &crate::fuzz::run_log::FuzzSummary::HEADERS, &f.rows())
     });
     let capture = capture + &fuzz;

@@ -87,13 +87,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&table(&title, &["Flow", "Datagrams a→b / b→a", "Protocols", "DTLS", "Notes"], &c.flow_rows()));
     }
     if let Some(f) = &report.fuzz {
-        let title = format!(
-            "Fuzzing: {} targets, {} s budget, {} jobs, RSS limit {} MiB",
-            f.targets.len(),
-            f.budget_seconds,
-            f.jobs,
-            f.rss_limit_mb
-        );
+        let title = f.title();
         out.push_str(&table(&title, &crate::fuzz::run_log::FuzzSummary::HEADERS, &f.rows()));
     }
     out.push_str("<details><summary>All cases</summary>\n\n| Outcome | Case | Section |\n|---|---|---|\n");
