@@ -239,3 +239,24 @@ fn rtc_srtp_protects_part_of_the_header_after_an_extension_with_id_15() {
     let back = context().decrypt_rtp(&protected).unwrap();
     assert_ne!(&back[..], packet, "rtc-srtp round-trips this packet now: drop the divergence");
 }
+
+#[test]
+fn xor_mapped_addresses_that_do_not_fit_their_family_are_still_read() {
+    // fuzz::divergences: family 2 with an 8-byte value (rtc-stun), family 1 with 20 (str0m).
+    use rtcspec_harness::target::StunCodec;
+    let ipv6_in_8 = rtcspec_harness::stun::unhex("351100242112a4420001deff27fe24ffff2b74ff0009000400000623002000080002182b0e669d7bf9ff000139000000802800049add2408").unwrap();
+    let mut reference = rtcspec_harness::target::reference::ReferenceCodec::new().unwrap();
+    let d = reference.decode(&ipv6_in_8).unwrap().unwrap();
+    assert_eq!(
+        d.fields.xor_mapped_address,
+        Some("[2f74:3939::]:14649".parse().unwrap()),
+        "rtc-stun fixed: drop the divergence"
+    );
+    let ipv4_in_20 = rtcspec_harness::stun::unhex("3fff00382112a442ffff24ff1dff000020ffffff00090011000003115151393939393939393939395800000080220000f9000000002000140001a1addeeda442ffff24002dba8bbf9f404047").unwrap();
+    let d = rtcspec_harness::target::str0m::Str0mCodec.decode(&ipv4_in_20).unwrap().unwrap();
+    assert_eq!(
+        d.fields.xor_mapped_address,
+        Some("255.255.0.0:32959".parse().unwrap()),
+        "str0m fixed: drop the divergence"
+    );
+}

@@ -57,6 +57,12 @@ pub const STUN: &[Divergence] = &[
         case: "-",
     },
     Divergence {
+        implementations: "reference (rtc-stun 0.21), str0m 0.25",
+        what: "read an XOR-MAPPED-ADDRESS whose length does not fit its family: rtc-stun takes family 2 (IPv6) with an 8-byte value as an IPv6 address made of 4 bytes and zeros; str0m takes family 1 (IPv4) with a 20-byte value from its first 4 bytes",
+        rfc: "RFC 8489 §14.1/§14.2: the address is 32 bits for IPv4 and 128 bits for IPv6, so the value is 8 or 20 bytes",
+        case: "- (found by the stun_structured fuzz target)",
+    },
+    Divergence {
         implementations: "str0m 0.25",
         what: "declines (does not decode) STUN outside ICE usage: only Binding with the ICE attributes it knows; its views are compared only where it accepts",
         rfc: "none: str0m is an ICE agent, not a general STUN decoder",
@@ -121,7 +127,9 @@ pub fn without_known_stun_divergences(bytes: &[u8], decoded: &Decoded) -> Decode
     if m.has(RESERVATION_TOKEN) {
         d.fields.software = None;
     }
-    if m.attribute(XOR_MAPPED_ADDRESS).is_some_and(|a| a.value.len() != 8 && a.value.len() != 20) {
+    // A value whose length does not fit its family (8 bytes for IPv4, 20 for IPv6).
+    let misfit = |v: &[u8]| !matches!((v.get(1), v.len()), (Some(1), 8) | (Some(2), 20));
+    if m.attribute(XOR_MAPPED_ADDRESS).is_some_and(|a| misfit(&a.value)) {
         d.fields.xor_mapped_address = None;
     }
     // Attributes that appear twice: which occurrence a decoder keeps differs (str0m).
