@@ -41,6 +41,22 @@ fn selection(args: &SelectArgs) -> Result<Selection, String> {
     Ok(Selection { suites: args.suite.clone(), cases: args.cases.clone(), tags: args.tag.clone() })
 }
 
+/// The `--format` list, parsed.
+pub(crate) fn parse_formats(names: &[String]) -> Result<Vec<Format>, String> {
+    names.iter().map(|f| Format::parse(f)).collect()
+}
+
+/// Writes `report` in every format under `out`, naming the files when `announce`.
+pub(crate) fn write_reports(report: &Report, out: &Path, formats: &[Format], announce: bool) -> Result<(), String> {
+    let paths = report::write_all(report, out, formats)
+        .map_err(|e| format!("cannot write reports to {}: {e}", out.display()))?;
+    if announce {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("rtcspec: wrote {}", names.join(", "));
+    }
+    Ok(())
+}
+
 pub(crate) fn usage(msg: impl std::fmt::Display) -> u8 {
     eprintln!("rtcspec: {msg}");
     USAGE
@@ -111,8 +127,7 @@ pub fn run(args: &RunArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
-    let formats: Result<Vec<Format>, String> = args.format.iter().map(|f| Format::parse(f)).collect();
-    let formats = match formats {
+    let formats = match parse_formats(&args.format) {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
@@ -184,12 +199,8 @@ pub fn run(args: &RunArgs) -> u8 {
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
         report.baseline = Some(b.compare(&report, &path.display().to_string()));
     }
-    match report::write_all(&report, &args.out, &formats) {
-        Ok(paths) => {
-            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!("rtcspec: wrote {}", names.join(", "));
-        }
-        Err(e) => return usage(format!("cannot write reports to {}: {e}", args.out.display())),
+    if let Err(e) = write_reports(&report, &args.out, &formats, true) {
+        return usage(e);
     }
     print_summary(&report);
     if report.interrupted {

@@ -4,9 +4,8 @@ use std::path::Path;
 
 use rtcspec_harness::fuzz::report::{build, RunRecord};
 use rtcspec_harness::fuzz::TARGETS;
-use rtcspec_harness::report::{self, Format};
 
-use crate::commands::{print_summary, usage};
+use crate::commands::{parse_formats, print_summary, usage, write_reports};
 use crate::FuzzReportArgs;
 
 pub fn list(tsv: bool) -> u8 {
@@ -23,8 +22,7 @@ pub fn list(tsv: bool) -> u8 {
 }
 
 pub fn report(args: &FuzzReportArgs) -> u8 {
-    let formats: Result<Vec<Format>, String> = args.format.iter().map(|f| Format::parse(f)).collect();
-    let formats = match formats {
+    let formats = match parse_formats(&args.format) {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
@@ -58,12 +56,8 @@ pub fn report(args: &FuzzReportArgs) -> u8 {
             r.evidence.clone_from(evidence);
         }
     }
-    match report::write_all(&report, &args.out, &formats) {
-        Ok(paths) => {
-            let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!("rtcspec: wrote {}", list.join(", "));
-        }
-        Err(e) => return usage(format!("cannot write the report under {}: {e}", args.out.display())),
+    if let Err(e) = write_reports(&report, &args.out, &formats, true) {
+        return usage(e);
     }
     print_summary(&report);
     u8::from(report.results.iter().any(|r| r.kind().is_failure()))

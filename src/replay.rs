@@ -11,7 +11,7 @@ use rtcspec_harness::capture::sdp_info::SessionInfo;
 use rtcspec_harness::capture::{report as capture_report, CaptureReader, Replay, ReplayOptions};
 use rtcspec_harness::report::{self, Format, Report};
 
-use crate::commands::{print_summary, usage};
+use crate::commands::{parse_formats, print_summary, usage, write_reports};
 use crate::{ExtractArgs, ReplayArgs};
 
 /// Counts the bytes read, for the progress line.
@@ -32,9 +32,17 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// Every key log given, read into one (bad lines become the key log's own warnings).
+fn load_keylogs(paths: &[PathBuf]) -> Result<KeyLog, String> {
+    let mut keylog = KeyLog::default();
+    for path in paths {
+        keylog.add(&path.display().to_string(), &read_file(path)?);
+    }
+    Ok(keylog)
+}
+
 pub fn replay(args: &ReplayArgs) -> u8 {
-    let formats: Result<Vec<Format>, String> = args.format.iter().map(|f| Format::parse(f)).collect();
-    let formats = match formats {
+    let formats = match parse_formats(&args.format) {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
@@ -108,13 +116,10 @@ fn replay_one(capture: &Path, inputs: &Inputs, out: &Path, formats: &[Format], v
             return (usage(e), None);
         }
     }
-    let mut keylog = KeyLog::default();
-    for path in inputs.keylogs {
-        match read_file(path) {
-            Ok(text) => keylog.add(&path.display().to_string(), &text),
-            Err(e) => return (usage(e), None),
-        }
-    }
+    let keylog = match load_keylogs(inputs.keylogs) {
+        Ok(k) => k,
+        Err(e) => return (usage(e), None),
+    };
     let started = Instant::now();
     let started_at = report::rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     let file = match File::open(capture) {
@@ -177,13 +182,8 @@ fn replay_one(capture: &Path, inputs: &Inputs, out: &Path, formats: &[Format], v
             eprintln!("rtcspec: {} warnings, listed in {}", summary.warnings_total, out.join("report.json").display());
         }
     }
-    match report::write_all(&report, out, formats) {
-        Ok(paths) if verbose => {
-            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!("rtcspec: wrote {}", names.join(", "));
-        }
-        Ok(_) => {}
-        Err(e) => return (usage(format!("cannot write reports to {}: {e}", out.display())), Some(report)),
+    if let Err(e) = write_reports(&report, out, formats, verbose) {
+        return (usage(e), Some(report));
     }
     let code = if error.is_some() { 2 } else { report.exit_code() as u8 };
     (code, Some(report))
@@ -191,13 +191,10 @@ fn replay_one(capture: &Path, inputs: &Inputs, out: &Path, formats: &[Format], v
 
 /// `rtcspec corpus extract`: the capture's distinct datagrams per format, as seed files.
 pub fn corpus_extract(args: &ExtractArgs) -> u8 {
-    let mut keylog = KeyLog::default();
-    for path in &args.keylog {
-        match read_file(path) {
-            Ok(text) => keylog.add(&path.display().to_string(), &text),
-            Err(e) => return usage(e),
-        }
-    }
+    let keylog = match load_keylogs(&args.keylog) {
+        Ok(k) => k,
+        Err(e) => return usage(e),
+    };
     let file = match File::open(&args.capture) {
         Ok(f) => f,
         Err(e) => return usage(format!("cannot open {}: {e}", args.capture.display())),
