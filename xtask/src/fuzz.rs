@@ -12,10 +12,13 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::run;
 
-pub const USAGE: &str = "cargo xtask fuzz [--budget 8h] [--targets a,b] [--jobs N] [--rss-limit-mb 2048] [--timeout 10] [--seed N] [--out reports/fuzz]
+pub const USAGE: &str = "cargo xtask fuzz [--budget 8h] [--targets a,b] [--jobs N] [--rss-limit-mb 2048] [--timeout 10] [--seed N] [--run-dir target/fuzz-run] [--out reports/fuzz]
   Runs every fuzz target (or --targets) for an equal share of --budget (s, m or h; default 8h),
   each with libFuzzer's -fork=N on N cores (default: all), merges and minimizes fuzz/corpus/<target>,
-  minimizes each crash into corpora/regressions/<target>/, and writes the report to --out.";
+  minimizes each crash into corpora/regressions/<target>/, and writes the report to --out.
+  The logs and run.json go to --run-dir; run.json is rewritten after every target, so an
+  interrupted run still makes a report: cargo run --release -- fuzz report <run-dir>.
+  Two runs at once (say, half the targets each with --jobs 1) need two --run-dir.";
 
 struct Options {
     budget_seconds: u64,
@@ -24,6 +27,7 @@ struct Options {
     rss_limit_mb: u64,
     timeout: u64,
     seed: u64,
+    run_dir: PathBuf,
     out: PathBuf,
 }
 
@@ -65,6 +69,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         rss_limit_mb: 2048,
         timeout: 10,
         seed,
+        run_dir: PathBuf::from("target/fuzz-run"),
         out: PathBuf::from("reports/fuzz"),
     };
     let mut it = args.iter();
@@ -78,6 +83,7 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--rss-limit-mb" => o.rss_limit_mb = number(value()?)?,
             "--timeout" => o.timeout = number(value()?)?,
             "--seed" => o.seed = number(value()?)?,
+            "--run-dir" => o.run_dir = PathBuf::from(value()?),
             "--out" => o.out = PathBuf::from(value()?),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
@@ -220,7 +226,11 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
         o.seed
     );
     run(cargo().args(["+nightly", "fuzz", "build"]).current_dir(root))?;
-    let run_dir = root.join("target/fuzz-run");
+    let run_dir = root.join(&o.run_dir);
+    // The run directory is replaced; refuse one that holds anything but an earlier run.
+    if !files_in(&run_dir).is_empty() && !run_dir.join("run.json").is_file() {
+        return Err(format!("{} is not empty and holds no run.json: not replacing it", run_dir.display()));
+    }
     let _ = std::fs::remove_dir_all(&run_dir);
     std::fs::create_dir_all(&run_dir).map_err(|e| format!("{}: {e}", run_dir.display()))?;
     let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -291,17 +301,18 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
             json_string(&log_name),
             findings.join(",")
         ));
+        // After every target, so that a run cut short still has its record.
+        let record = format!(
+            "{{\"seed\":{},\"started_unix\":{started_unix},\"duration_ms\":{},\"budget_seconds\":{},\"jobs\":{},\"rss_limit_mb\":{},\"targets\":[{}]}}\n",
+            o.seed,
+            started.elapsed().as_millis(),
+            o.budget_seconds,
+            o.jobs,
+            o.rss_limit_mb,
+            records.join(",")
+        );
+        std::fs::write(run_dir.join("run.json"), record).map_err(|e| format!("run.json: {e}"))?;
     }
-    let record = format!(
-        "{{\"seed\":{},\"started_unix\":{started_unix},\"duration_ms\":{},\"budget_seconds\":{},\"jobs\":{},\"rss_limit_mb\":{},\"targets\":[{}]}}\n",
-        o.seed,
-        started.elapsed().as_millis(),
-        o.budget_seconds,
-        o.jobs,
-        o.rss_limit_mb,
-        records.join(",")
-    );
-    std::fs::write(run_dir.join("run.json"), record).map_err(|e| format!("run.json: {e}"))?;
     let status = Command::new(env!("CARGO"))
         .args(["run", "--release", "--quiet", "--", "fuzz", "report"])
         .arg(&run_dir)

@@ -42,7 +42,12 @@ pub fn ice_agent(data: &[u8]) {
     let Ok(seed) = u.arbitrary::<u64>() else { return };
     let Ok(mut agent) = ReferenceResponder::new(seed) else { return };
     let creds = agent.endpoint().creds.clone();
+    // Stop when the input is used up: `arbitrary` would go on producing default steps
+    // (64 identical checks for an 8-byte input), which cost time and find nothing.
     for _ in 0..MAX_STEPS {
+        if u.is_empty() {
+            break;
+        }
         let Ok(step) = IceStep::arbitrary(&mut u) else { break };
         match step {
             IceStep::Check { transaction_id, priority, use_candidate, role, wrong_password, fingerprint, extra } => {
@@ -128,7 +133,11 @@ pub fn dtls_endpoint(data: &[u8]) {
         return;
     }
     let mut u = Unstructured::new(data);
+    // Stop when the input is used up (see ice_agent).
     for _ in 0..MAX_STEPS {
+        if u.is_empty() {
+            break;
+        }
         let Ok(step) = DtlsStep::arbitrary(&mut u) else { break };
         match step {
             DtlsStep::ClientToServer { change, drop } => {
