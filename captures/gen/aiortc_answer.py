@@ -24,6 +24,8 @@ from aiortc.mediastreams import AudioStreamTrack  # noqa: E402
 from aiortc.rtcicetransport import RTCIceGatherer  # noqa: E402
 
 RTCIceGatherer.getDefaultIceServers = staticmethod(lambda: [])
+# The key log hook is the aiortc shim's (shims/python/aiortc_keylog.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shims", "python"))
 from aiortc_keylog import unique_lines  # noqa: E402  (installs the key log callback)
 
 

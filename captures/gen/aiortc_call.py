@@ -15,6 +15,8 @@ log callback on the contexts aiortc creates), PREFIX.offer.sdp and PREFIX.answer
 import argparse
 import asyncio
 import importlib.metadata
+import os
+import sys
 
 import aioice.ice
 
@@ -28,6 +30,8 @@ from aiortc.rtcicetransport import RTCIceGatherer  # noqa: E402
 
 RTCIceGatherer.getDefaultIceServers = staticmethod(lambda: [])
 
+# The key log hook is the aiortc shim's (shims/python/aiortc_keylog.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shims", "python"))
 from aiortc_keylog import unique_lines  # noqa: E402  (installs the key log callback)
 
 

@@ -81,8 +81,9 @@ function weriftStack() {
       ),
     ]);
   return {
-    capabilities: ["sdp-codec", "sdp-answerer"],
+    capabilities: ["sdp-codec", "sdp-answerer", "peer"],
     ops: {
+      ...weriftPeerOps(werift),
       "sdp.round_trip": async (req) => {
         let parsed;
         try {
@@ -115,10 +116,167 @@ function weriftStack() {
   };
 }
 
+// werift's DTLS has no key log option: its AEAD cipher (the only kind it negotiates) is
+// initialised with the master secret and both randoms, so that is where the SSLKEYLOGFILE
+// line is taken. Lines go to `sink`.
+function logWeriftKeys(sink) {
+  const AEADCipher = load("werift/lib/dtls/src/cipher/suites/aead.js").default;
+  const init = AEADCipher.prototype.init;
+  AEADCipher.prototype.init = function (masterSecret, serverRandom, clientRandom) {
+    sink.push(`CLIENT_RANDOM ${Buffer.from(clientRandom).toString("hex")} ${Buffer.from(masterSecret).toString("hex")}`);
+    return init.call(this, masterSecret, serverRandom, clientRandom);
+  };
+}
+
+function optionalInt(req, key) {
+  const v = req[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Number.isInteger(v)) throw new TypeError(`${key} must be an integer or null`);
+  return v;
+}
+
+// The peer operations of ../PROTOCOL.md: one werift RTCPeerConnection on loopback, its
+// callbacks reported as event lines.
+function weriftPeerOps(werift) {
+  const keyLines = [];
+  logWeriftKeys(keyLines);
+  let pc = null;
+  let channels = new Map();
+  let keylogFrom = 0;
+  const current = () => pc;
+  const need = () => {
+    if (!pc) throw new TypeError("no peer connection: send peer.start first");
+    return pc;
+  };
+  const watch = (owner, ch) => {
+    channels.set(ch.label, ch);
+    const live = () => current() === owner;
+    const opened = () =>
+      live() &&
+      emit("channel_open", {
+        label: ch.label,
+        id: ch.id,
+        ordered: ch.ordered,
+        protocol: ch.protocol,
+        max_retransmits: ch.maxRetransmits ?? null,
+        max_packet_life_time: ch.maxPacketLifeTime ?? null,
+      });
+    ch.onMessage.subscribe((m) => {
+      if (!live()) return;
+      if (typeof m === "string") emit("message", { label: ch.label, id: ch.id, text: m });
+      else emit("message", { label: ch.label, id: ch.id, hex: Buffer.from(m).toString("hex") });
+    });
+    ch.stateChanged.subscribe((state) => {
+      if (state === "open") opened();
+      if (state === "closed" && live()) emit("channel_close", { label: ch.label, id: ch.id });
+    });
+    if (ch.readyState === "open") opened();
+  };
+  const gathered = (p) =>
+    new Promise((resolve) => {
+      if (p.iceGatheringState === "complete") return resolve();
+      p.iceGatheringStateChange.subscribe((s) => s === "complete" && resolve());
+    });
+  const close = async () => {
+    const old = pc;
+    pc = null;
+    if (old) await old.close();
+  };
+  return {
+    "peer.start": async () => {
+      await close();
+      const p = new werift.RTCPeerConnection({
+        iceServers: [],
+        iceUseIpv6: false,
+        iceAdditionalHostAddresses: ["127.0.0.1"],
+        iceInterfaceAddresses: { udp4: "127.0.0.1" },
+      });
+      pc = p;
+      channels = new Map();
+      keylogFrom = keyLines.length;
+      p.iceConnectionStateChange.subscribe((state) => current() === p && emit("ice_state", { state }));
+      p.connectionStateChange.subscribe((state) => current() === p && emit("connection_state", { state }));
+      p.onDataChannel.subscribe((ch) => watch(p, ch));
+      return {};
+    },
+    "peer.channel": async (req) => {
+      const p = need();
+      const negotiated = optionalInt(req, "negotiated_id");
+      if (req.ordered !== undefined && typeof req.ordered !== "boolean") throw new TypeError("ordered must be a boolean");
+      const ch = p.createDataChannel(textField(req, "label"), {
+        ordered: req.ordered ?? true,
+        maxRetransmits: optionalInt(req, "max_retransmits"),
+        maxPacketLifeTime: optionalInt(req, "max_packet_life_time"),
+        protocol: typeof req.protocol === "string" ? req.protocol : "",
+        negotiated: negotiated !== undefined,
+        id: negotiated,
+      });
+      watch(p, ch);
+      return {};
+    },
+    "peer.offer": async () => {
+      const p = need();
+      await p.setLocalDescription(await p.createOffer());
+      await gathered(p);
+      return { sdp: p.localDescription.sdp };
+    },
+    "peer.answer": async (req) => {
+      const p = need();
+      try {
+        await p.setRemoteDescription({ type: "offer", sdp: textField(req, "sdp") });
+        await p.setLocalDescription(await p.createAnswer());
+      } catch (e) {
+        throw new Rejected(`${e.name}: ${e.message}`);
+      }
+      await gathered(p);
+      return { sdp: p.localDescription.sdp };
+    },
+    "peer.accept": async (req) => {
+      const p = need();
+      try {
+        await p.setRemoteDescription({ type: "answer", sdp: textField(req, "sdp") });
+      } catch (e) {
+        throw new Rejected(`${e.name}: ${e.message}`);
+      }
+      return {};
+    },
+    "peer.candidate": async (req) => {
+      const p = need();
+      const candidate = textField(req, "candidate");
+      await p.addIceCandidate(candidate ? { candidate, sdpMid: req.mid || "0" } : null);
+      return {};
+    },
+    "peer.send": async (req) => {
+      const label = textField(req, "label");
+      const ch = channels.get(label);
+      if (!ch || ch.readyState !== "open") throw new Rejected(`no open data channel ${JSON.stringify(label)}`);
+      ch.send(req.hex !== undefined ? Buffer.from(textField(req, "hex"), "hex") : textField(req, "text"));
+      return {};
+    },
+    "peer.close_channel": async (req) => {
+      const label = textField(req, "label");
+      const ch = channels.get(label);
+      if (!ch) throw new Rejected(`no data channel ${JSON.stringify(label)}`);
+      ch.close();
+      return {};
+    },
+    "peer.keylog": async () => ({ lines: [...new Set(keyLines.slice(keylogFrom))] }),
+    "peer.close": async () => {
+      await close();
+      return {};
+    },
+  };
+}
+
 const STACKS = { "sdp-transform": sdpTransformStack, werift: weriftStack };
 
 function send(response) {
   protocolOut.write(JSON.stringify(response) + "\n");
+}
+
+// An event line of the peer operations: no id, never an answer to a request.
+function emit(event, fields) {
+  send({ event, ...fields });
 }
 
 async function handle(stack, name, line) {

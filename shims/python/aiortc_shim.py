@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""rtcspec shim for aiortc (Python): its SDP parser and serializer, and its
-RTCPeerConnection as a JSEP answerer.
+"""rtcspec shim for aiortc (Python): its SDP parser and serializer, its
+RTCPeerConnection as a JSEP answerer, and as the peer of a live call (aiortc_peer.py).
 
 Speaks the stdio JSON-lines protocol of ../PROTOCOL.md. All SDP work is aiortc's own
 (aiortc.sdp for the codec, a real RTCPeerConnection for answers); this file only carries
@@ -13,10 +13,12 @@ import sys
 
 from shim_protocol import Rejected, serve  # first: it guards stdout
 
-from aiortc import RTCPeerConnection, RTCSessionDescription
-from aiortc import sdp as aiortc_sdp
+from aiortc_peer import Peer  # before aiortc: it keeps aiortc on loopback
 
-CAPABILITIES = ["sdp-codec", "sdp-answerer"]
+from aiortc import RTCPeerConnection, RTCSessionDescription  # noqa: E402
+from aiortc import sdp as aiortc_sdp  # noqa: E402
+
+CAPABILITIES = ["sdp-codec", "sdp-answerer", "peer"]
 
 # Shorter than rtcspec's per-request timeout, so a stuck peer connection becomes an error
 # answer rather than a hang.
@@ -75,12 +77,22 @@ def op_sdp_answer(req: dict) -> dict:
     return {"ok": True, "answer": sdp}
 
 
+PEER = Peer()
+
 OPS = {
     "hello": op_hello,
     "sdp.round_trip": op_sdp_round_trip,
     "sdp.answer": op_sdp_answer,
+    **PEER.ops(),
 }
 
 
+def on_exit() -> None:
+    try:
+        PEER.shutdown()
+    finally:
+        _loop.close()
+
+
 if __name__ == "__main__":
-    sys.exit(serve(f"aiortc {importlib.metadata.version('aiortc')}", OPS, _loop.close))
+    sys.exit(serve(f"aiortc {importlib.metadata.version('aiortc')}", OPS, on_exit))

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from typing import Callable
 
 log = logging.getLogger("rtcspec_shim")
@@ -28,9 +29,21 @@ class Rejected(Exception):
     """The implementation rejected the input: an ok:false answer that is a result."""
 
 
+# Peer shims emit events from their event loop's thread while the main thread answers
+# requests: one line at a time.
+_out_lock = threading.Lock()
+
+
 def send(response: dict) -> None:
-    _protocol_out.write(json.dumps(response, separators=(",", ":")) + "\n")
-    _protocol_out.flush()
+    line = json.dumps(response, separators=(",", ":")) + "\n"
+    with _out_lock:
+        _protocol_out.write(line)
+        _protocol_out.flush()
+
+
+def emit(event: str, **fields) -> None:
+    """An event line of the peer operations: no id, never an answer to a request."""
+    send({"event": event, **fields})
 
 
 def handle(ops: dict[str, Callable[[dict], dict]], line: bytes) -> tuple[dict, bool]:
