@@ -69,6 +69,12 @@ enum Command {
         #[command(subcommand)]
         action: FuzzAction,
     },
+    /// The reference peer (webrtc-rs) as a shim: the peer operations of shims/PROTOCOL.md
+    /// over stdio, one JSON object per line. This is the reference as a separate process
+    /// (targets/reference-process.toml), and a working model for writing a shim.
+    ///
+    /// Example: printf '{"id":1,"op":"peer.start"}\n{"id":2,"op":"peer.offer"}\n' | rtcspec peer-shim
+    PeerShim,
     /// Baseline files: the expected outcome per case for one target.
     Baseline {
         #[command(subcommand)]
@@ -294,6 +300,13 @@ fn main() -> ExitCode {
         Command::Corpus { action: CorpusAction::Extract(args) } => replay::corpus_extract(&args),
         Command::Fuzz { action: FuzzAction::List { tsv } } => fuzz::list(tsv),
         Command::Fuzz { action: FuzzAction::Report(args) } => fuzz::report(&args),
+        Command::PeerShim => match rtcspec_harness::peer::serve::serve_stdio() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("rtcspec peer-shim: {e}");
+                2
+            }
+        },
         Command::Baseline { action: BaselineAction::Write { report, output } } => {
             commands::baseline_write(&report, output.as_deref())
         }

@@ -8,6 +8,7 @@ pub mod ctx;
 pub mod diff;
 pub mod fuzz;
 pub mod net;
+pub mod peer;
 pub mod report;
 pub mod requirements;
 pub mod runner;

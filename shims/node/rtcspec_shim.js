@@ -155,7 +155,7 @@ function weriftPeerOps(werift) {
       live() &&
       emit("channel_open", {
         label: ch.label,
-        id: ch.id,
+        stream: ch.id,
         ordered: ch.ordered,
         protocol: ch.protocol,
         max_retransmits: ch.maxRetransmits ?? null,
@@ -163,12 +163,12 @@ function weriftPeerOps(werift) {
       });
     ch.onMessage.subscribe((m) => {
       if (!live()) return;
-      if (typeof m === "string") emit("message", { label: ch.label, id: ch.id, text: m });
-      else emit("message", { label: ch.label, id: ch.id, hex: Buffer.from(m).toString("hex") });
+      if (typeof m === "string") emit("message", { label: ch.label, stream: ch.id, text: m });
+      else emit("message", { label: ch.label, stream: ch.id, hex: Buffer.from(m).toString("hex") });
     });
     ch.stateChanged.subscribe((state) => {
       if (state === "open") opened();
-      if (state === "closed" && live()) emit("channel_close", { label: ch.label, id: ch.id });
+      if (state === "closed" && live()) emit("channel_close", { label: ch.label, stream: ch.id });
     });
     if (ch.readyState === "open") opened();
   };

@@ -74,7 +74,7 @@ class Peer:
                 emit(
                     "channel_open",
                     label=channel.label,
-                    id=channel.id,
+                    stream=channel.id,
                     ordered=channel.ordered,
                     protocol=channel.protocol,
                     max_retransmits=channel.maxRetransmits,
@@ -86,14 +86,14 @@ class Peer:
             if not current():
                 return
             if isinstance(message, str):
-                emit("message", label=channel.label, id=channel.id, text=message)
+                emit("message", label=channel.label, stream=channel.id, text=message)
             else:
-                emit("message", label=channel.label, id=channel.id, hex=bytes(message).hex())
+                emit("message", label=channel.label, stream=channel.id, hex=bytes(message).hex())
 
         @channel.on("close")
         def on_close() -> None:
             if current():
-                emit("channel_close", label=channel.label, id=channel.id)
+                emit("channel_close", label=channel.label, stream=channel.id)
 
         if channel.readyState == "open":
             opened()  # a remote channel is open when aiortc announces it

@@ -2,11 +2,12 @@
 //! per line over the child's stdio. The child is started once per run and restarted after
 //! it crashes, hangs or prints garbage; each costs the current case only.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -24,15 +25,17 @@ use crate::stun::{hex, unhex, Decoded, EncodeModel};
 /// How long one request may take before the shim counts as hung.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
-struct ShimProcess {
+pub(crate) struct ShimProcess {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<String>,
     next_id: u64,
+    /// Event lines of the peer operations that arrived while waiting for an answer.
+    events: VecDeque<Value>,
 }
 
 impl ShimProcess {
-    fn spawn(spec: &TargetSpec) -> Result<ShimProcess, TargetError> {
+    pub(crate) fn spawn(spec: &TargetSpec) -> Result<ShimProcess, TargetError> {
         let command = spec.command.as_deref().unwrap_or_default();
         let program = spec.resolve_path(&command[0]);
         let mut child = Command::new(&program)
@@ -71,7 +74,7 @@ impl ShimProcess {
                 }
             });
         }
-        Ok(ShimProcess { child, stdin, lines, next_id: 1 })
+        Ok(ShimProcess { child, stdin, lines, next_id: 1, events: VecDeque::new() })
     }
 
     fn exit_status(&mut self) -> String {
@@ -81,8 +84,38 @@ impl ShimProcess {
         }
     }
 
-    /// Sends one request and returns the response object (whatever its `ok`).
-    fn call(&mut self, mut request: Value) -> Result<Value, TargetError> {
+    /// The next line as JSON; `Ok(None)` when none came within `timeout`.
+    fn next_line(&mut self, timeout: Duration) -> Result<Option<(Value, String)>, TargetError> {
+        let line = match self.lines.recv_timeout(timeout) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => return Ok(None),
+            Err(RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(Duration::from_millis(20));
+                return Err(TargetError::Crashed(self.exit_status()));
+            }
+        };
+        let value: Value = serde_json::from_str(&line)
+            .map_err(|e| TargetError::Garbage(format!("line is not JSON ({e}): {}", truncate(&line, 200))))?;
+        Ok(Some((value, line)))
+    }
+
+    /// The next event line (peer operations), waiting at most `timeout`.
+    pub(crate) fn next_event(&mut self, timeout: Duration) -> Result<Option<Value>, TargetError> {
+        if let Some(event) = self.events.pop_front() {
+            return Ok(Some(event));
+        }
+        match self.next_line(timeout)? {
+            None => Ok(None),
+            Some((value, _)) if value.get("event").is_some() => Ok(Some(value)),
+            Some((_, line)) => {
+                Err(TargetError::Garbage(format!("a line that answers no request: {}", truncate(&line, 200))))
+            }
+        }
+    }
+
+    /// Sends one request and returns the response object (whatever its `ok`). Event lines
+    /// that come first are kept for `next_event`.
+    pub(crate) fn call(&mut self, mut request: Value) -> Result<Value, TargetError> {
         let id = self.next_id;
         self.next_id += 1;
         request["id"] = json!(id);
@@ -90,16 +123,15 @@ impl ShimProcess {
         if writeln!(self.stdin, "{line}").and_then(|_| self.stdin.flush()).is_err() {
             return Err(TargetError::Crashed(self.exit_status()));
         }
-        let reply = match self.lines.recv_timeout(REQUEST_TIMEOUT) {
-            Ok(reply) => reply,
-            Err(RecvTimeoutError::Timeout) => return Err(TargetError::Timeout(REQUEST_TIMEOUT.as_millis() as u64)),
-            Err(RecvTimeoutError::Disconnected) => {
-                std::thread::sleep(Duration::from_millis(20));
-                return Err(TargetError::Crashed(self.exit_status()));
+        let deadline = Instant::now() + REQUEST_TIMEOUT;
+        let (value, reply) = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.next_line(left)? {
+                None => return Err(TargetError::Timeout(REQUEST_TIMEOUT.as_millis() as u64)),
+                Some((value, _)) if value.get("event").is_some() => self.events.push_back(value),
+                Some(answer) => break answer,
             }
         };
-        let value: Value = serde_json::from_str(&reply)
-            .map_err(|e| TargetError::Garbage(format!("response is not JSON ({e}): {}", truncate(&reply, 200))))?;
         if !value.is_object() || value.get("ok").and_then(Value::as_bool).is_none() {
             return Err(TargetError::Garbage(format!("response has no boolean \"ok\": {}", truncate(&reply, 200))));
         }

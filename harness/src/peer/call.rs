@@ -1,0 +1,221 @@
+//! One live call between the harness's reference peer and a target peer: signaling over
+//! the peer operations, both sides run while the harness waits, and the evidence a case
+//! keeps (the pcapng of every datagram and the key log).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::event::PeerEvent;
+use super::reference::{ChannelSpec, PeerOptions, ReferencePeer};
+use super::remote::RemotePeer;
+use crate::target::TargetError;
+
+/// Why a call did not come up, in words a report can quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The harness's side failed (environment).
+    Harness(String),
+    /// The target refused a request (its message).
+    Refused { op: String, error: String },
+    /// The target crashed, hung or broke the protocol.
+    Target(TargetError),
+    /// What was awaited did not happen in time.
+    Timeout(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Harness(e) => write!(f, "the harness's reference peer failed: {e}"),
+            CallError::Refused { op, error } => write!(f, "the target refused {op}: {error}"),
+            CallError::Target(e) => write!(f, "{e}"),
+            CallError::Timeout(what) => write!(f, "timed out waiting for {what}"),
+        }
+    }
+}
+
+impl From<TargetError> for CallError {
+    fn from(e: TargetError) -> CallError {
+        CallError::Target(e)
+    }
+}
+
+/// How long the harness runs its own side between looks at the target's events.
+const SLICE: Duration = Duration::from_millis(2);
+
+pub struct Call<'t> {
+    pub harness: ReferencePeer,
+    target: &'t mut dyn RemotePeer,
+    /// Every event each side reported, in order.
+    pub harness_events: Vec<PeerEvent>,
+    pub target_events: Vec<PeerEvent>,
+    /// The descriptions exchanged, kept as evidence.
+    pub offer: Option<String>,
+    pub answer: Option<String>,
+}
+
+impl<'t> Call<'t> {
+    /// A fresh reference peer for the harness and a fresh peer connection in the target.
+    pub fn start(target: &'t mut dyn RemotePeer, target_role: &str) -> Result<Call<'t>, CallError> {
+        Call::start_with(target, target_role, PeerOptions::default())
+    }
+
+    pub fn start_with(
+        target: &'t mut dyn RemotePeer,
+        target_role: &str,
+        options: PeerOptions,
+    ) -> Result<Call<'t>, CallError> {
+        let harness = ReferencePeer::with_options(options).map_err(CallError::Harness)?;
+        let mut call =
+            Call { harness, target, harness_events: Vec::new(), target_events: Vec::new(), offer: None, answer: None };
+        call.request("peer.start", json!({"role": target_role}))?;
+        Ok(call)
+    }
+
+    /// One request to the target; `ok:false` is [`CallError::Refused`].
+    pub fn request(&mut self, op: &str, mut fields: serde_json::Value) -> Result<serde_json::Value, CallError> {
+        fields["op"] = json!(op);
+        let answer = self.target.call(fields)?;
+        if answer["ok"] == json!(true) {
+            Ok(answer)
+        } else {
+            Err(CallError::Refused {
+                op: op.into(),
+                error: answer["error"].as_str().unwrap_or("no reason given").into(),
+            })
+        }
+    }
+
+    /// Runs both sides for a while, collecting events.
+    pub fn run_for(&mut self, duration: Duration) -> Result<(), CallError> {
+        let until = Instant::now() + duration;
+        while Instant::now() < until {
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    fn step(&mut self) -> Result<(), CallError> {
+        self.harness.run_until(Instant::now() + SLICE);
+        while let Some(e) = self.harness.next_event() {
+            self.harness_events.push(e);
+        }
+        while let Some(e) = self.target.next_event(Duration::ZERO)? {
+            self.target_events.push(e);
+        }
+        Ok(())
+    }
+
+    /// Runs both sides until the target reports an event `wanted` accepts (also one it
+    /// reported earlier), or `timeout` passes.
+    pub fn wait_target(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        wanted: impl Fn(&PeerEvent) -> bool,
+    ) -> Result<PeerEvent, CallError> {
+        let until = Instant::now() + timeout;
+        loop {
+            if let Some(e) = self.target_events.iter().find(|e| wanted(e)) {
+                return Ok(e.clone());
+            }
+            if Instant::now() >= until {
+                return Err(CallError::Timeout(format!("the target to report {what}")));
+            }
+            self.step()?;
+        }
+    }
+
+    /// The same for the harness's own events.
+    pub fn wait_harness(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        wanted: impl Fn(&PeerEvent) -> bool,
+    ) -> Result<PeerEvent, CallError> {
+        let until = Instant::now() + timeout;
+        loop {
+            if let Some(e) = self.harness_events.iter().find(|e| wanted(e)) {
+                return Ok(e.clone());
+            }
+            if Instant::now() >= until {
+                return Err(CallError::Timeout(format!("the harness's reference peer to report {what}")));
+            }
+            self.step()?;
+        }
+    }
+
+    /// The harness offers `channel`, the target answers; returns when both sides report the
+    /// channel open.
+    pub fn connect_harness_offering(&mut self, channel: &ChannelSpec, timeout: Duration) -> Result<(), CallError> {
+        self.harness.create_channel(channel).map_err(CallError::Harness)?;
+        let offer = self.harness.offer().map_err(CallError::Harness)?;
+        self.offer = Some(offer.clone());
+        let answer = self.request("peer.answer", json!({"sdp": offer}))?;
+        let sdp = answer["sdp"].as_str().unwrap_or_default().to_string();
+        self.answer = Some(sdp.clone());
+        self.harness.accept(&sdp).map_err(|e| CallError::Harness(format!("the target's answer: {e}")))?;
+        self.wait_open(&channel.label, timeout)
+    }
+
+    /// The target offers `channel`, the harness answers.
+    pub fn connect_target_offering(&mut self, channel: &ChannelSpec, timeout: Duration) -> Result<(), CallError> {
+        self.request(
+            "peer.channel",
+            json!({
+                "label": channel.label, "ordered": channel.ordered, "protocol": channel.protocol,
+                "max_retransmits": channel.max_retransmits, "max_packet_life_time": channel.max_packet_life_time,
+                "negotiated_id": channel.negotiated_id,
+            }),
+        )?;
+        let offer = self.request("peer.offer", json!({}))?;
+        let sdp = offer["sdp"].as_str().unwrap_or_default().to_string();
+        self.offer = Some(sdp.clone());
+        let answer = self.harness.answer(&sdp).map_err(|e| CallError::Harness(format!("the target's offer: {e}")))?;
+        self.answer = Some(answer.clone());
+        self.request("peer.accept", json!({"sdp": answer}))?;
+        self.wait_open(&channel.label, timeout)
+    }
+
+    fn wait_open(&mut self, label: &str, timeout: Duration) -> Result<(), CallError> {
+        let opened = |e: &PeerEvent| matches!(e, PeerEvent::ChannelOpen(c) if c.label == label);
+        let started = Instant::now();
+        self.wait_target(&format!("data channel {label:?} open"), timeout, opened)?;
+        self.wait_harness(&format!("data channel {label:?} open"), timeout.saturating_sub(started.elapsed()), opened)?;
+        Ok(())
+    }
+
+    /// The key log lines of both sides, each once: the harness's, then any the target adds.
+    pub fn keylog(&mut self) -> Vec<String> {
+        let mut lines = self.harness.keylog().lines();
+        if let Ok(answer) = self.target.call(json!({"op": "peer.keylog"})) {
+            for l in answer["lines"].as_array().into_iter().flatten().filter_map(|l| l.as_str()) {
+                if !lines.iter().any(|k| k == l) {
+                    lines.push(l.to_string());
+                }
+            }
+        }
+        lines
+    }
+
+    /// Writes `<dir>/<name>.pcapng` (every datagram of the harness's socket),
+    /// `<dir>/<name>.keys`, and the descriptions as `<name>.offer.sdp` and
+    /// `<name>.answer.sdp`; returns the first two paths.
+    pub fn write_evidence(&mut self, dir: &Path, name: &str) -> std::io::Result<(PathBuf, PathBuf)> {
+        std::fs::create_dir_all(dir)?;
+        let pcap = dir.join(format!("{name}.pcapng"));
+        let keys = dir.join(format!("{name}.keys"));
+        let file = std::io::BufWriter::new(std::fs::File::create(&pcap)?);
+        crate::net::pcapng::write(file, self.harness.datagrams(), self.harness.started_unix_us())?;
+        let text: String = self.keylog().iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&keys, text)?;
+        for (kind, sdp) in [("offer", &self.offer), ("answer", &self.answer)] {
+            if let Some(sdp) = sdp {
+                std::fs::write(dir.join(format!("{name}.{kind}.sdp")), sdp)?;
+            }
+        }
+        Ok((pcap, keys))
+    }
+}

@@ -1,0 +1,15 @@
+//! Live calls: the harness's reference peer (webrtc-rs sans-IO on a loopback socket it
+//! owns, recorded and key-logged) against a target peer driven through the shim protocol's
+//! peer operations (shims/PROTOCOL.md).
+
+pub mod call;
+pub mod event;
+pub mod keylog;
+pub mod reference;
+pub mod remote;
+pub mod serve;
+
+pub use call::{Call, CallError};
+pub use event::{ChannelInfo, Payload, PeerEvent};
+pub use reference::{ChannelSpec, PeerOptions, ReferencePeer};
+pub use remote::{InProcessReference, RemotePeer, ShimPeer};

@@ -1,0 +1,360 @@
+//! The reference peer: webrtc-rs's sans-IO `RTCPeerConnection` on a loopback UDP socket
+//! the harness owns. Every datagram it sends or receives is recorded (the case's pcapng),
+//! its DTLS secrets go to a key log, and its callbacks become [`PeerEvent`]s, the same
+//! events a shim reports.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use rtc::data_channel::{RTCDataChannelId, RTCDataChannelInit};
+use rtc::peer_connection::configuration::setting_engine::SettingEngineBuilder;
+use rtc::peer_connection::configuration::RTCConfigurationBuilder;
+use rtc::peer_connection::event::{RTCDataChannelEvent, RTCPeerConnectionEvent};
+use rtc::peer_connection::message::RTCMessage;
+use rtc::peer_connection::sdp::RTCSessionDescription;
+use rtc::peer_connection::transport::{
+    CandidateConfig, CandidateHostConfig, RTCDtlsRole, RTCIceCandidate, RTCIceCandidateInit,
+};
+use rtc::peer_connection::{RTCPeerConnection, RTCPeerConnectionBuilder};
+use rtc::sansio::Protocol;
+use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
+
+use super::event::{ChannelInfo, Payload, PeerEvent};
+use super::keylog::{KeyLog, KeyLoggingProvider};
+use crate::net::Datagram;
+
+/// Room for the largest UDP datagram.
+const RECEIVE_BUFFER: usize = 65_536;
+/// How long one wait on the socket may last, so commands and deadlines are looked at often.
+const MAX_WAIT: Duration = Duration::from_millis(5);
+
+/// A data channel to create (the shim protocol's `peer.channel`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelSpec {
+    pub label: String,
+    pub ordered: bool,
+    pub max_retransmits: Option<u16>,
+    pub max_packet_life_time: Option<u16>,
+    pub protocol: String,
+    /// A stream id both sides use without DCEP (RFC 8832 §6: negotiated out of band).
+    pub negotiated_id: Option<u16>,
+}
+
+impl ChannelSpec {
+    pub fn reliable(label: &str) -> ChannelSpec {
+        ChannelSpec {
+            label: label.into(),
+            ordered: true,
+            max_retransmits: None,
+            max_packet_life_time: None,
+            protocol: String::new(),
+            negotiated_id: None,
+        }
+    }
+}
+
+/// How the reference peer sets itself up, where webrtc-rs gives a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PeerOptions {
+    /// The DTLS role it takes when it answers (`a=setup:active` = client, the webrtc-rs
+    /// default, or `passive` = server). As an offerer it always offers `actpass`.
+    pub answer_as_dtls_server: bool,
+}
+
+pub struct ReferencePeer {
+    pc: RTCPeerConnection,
+    socket: UdpSocket,
+    local: SocketAddr,
+    started: Instant,
+    /// Wall-clock time of `started`, the pcapng's time base.
+    started_unix_us: u64,
+    datagrams: Vec<Datagram>,
+    keylog: KeyLog,
+    channels: HashMap<RTCDataChannelId, String>,
+    events: VecDeque<PeerEvent>,
+    buffer: Vec<u8>,
+    /// Non-loopback destinations the connection asked to send to (never sent).
+    blocked: Vec<SocketAddr>,
+}
+
+fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
+    move |e| format!("{what}: {e}")
+}
+
+impl ReferencePeer {
+    /// A new peer connection on a fresh socket bound to 127.0.0.1.
+    pub fn new() -> Result<ReferencePeer, String> {
+        ReferencePeer::with_options(PeerOptions::default())
+    }
+
+    pub fn with_options(options: PeerOptions) -> Result<ReferencePeer, String> {
+        let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("cannot bind a loopback UDP socket: {e}"))?;
+        let local = socket.local_addr().map_err(|e| format!("loopback socket address: {e}"))?;
+        let keylog = KeyLog::default();
+        let inner = rtc_crypto::default_provider().map_err(|e| format!("webrtc-rs crypto provider: {e}"))?;
+        let role = if options.answer_as_dtls_server { RTCDtlsRole::Server } else { RTCDtlsRole::Client };
+        let settings = SettingEngineBuilder::new()
+            .with_crypto_provider(Arc::new(KeyLoggingProvider::new(inner, keylog.clone())))
+            .with_answering_dtls_role(role)
+            .build();
+        let now = Instant::now();
+        let pc = RTCPeerConnectionBuilder::new()
+            .with_configuration(RTCConfigurationBuilder::new().build())
+            .with_setting_engine(settings)
+            .build(now)
+            .map_err(failed("webrtc-rs peer connection"))?;
+        Ok(ReferencePeer {
+            pc,
+            socket,
+            local,
+            started: now,
+            started_unix_us: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros() as u64),
+            datagrams: Vec::new(),
+            keylog,
+            channels: HashMap::new(),
+            events: VecDeque::new(),
+            buffer: vec![0; RECEIVE_BUFFER],
+            blocked: Vec::new(),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// Every datagram so far, both directions, in order.
+    pub fn datagrams(&self) -> &[Datagram] {
+        &self.datagrams
+    }
+
+    /// When the peer was made, in microseconds since the Unix epoch (the capture's base).
+    pub fn started_unix_us(&self) -> u64 {
+        self.started_unix_us
+    }
+
+    pub fn keylog(&self) -> &KeyLog {
+        &self.keylog
+    }
+
+    pub fn next_event(&mut self) -> Option<PeerEvent> {
+        self.events.pop_front()
+    }
+
+    pub fn create_channel(&mut self, spec: &ChannelSpec) -> Result<(), String> {
+        let init = RTCDataChannelInit {
+            ordered: spec.ordered,
+            max_packet_life_time: spec.max_packet_life_time,
+            max_retransmits: spec.max_retransmits,
+            protocol: spec.protocol.clone(),
+            negotiated: spec.negotiated_id,
+        };
+        let id = self.pc.create_data_channel(&spec.label, Some(init)).map_err(failed("create_data_channel"))?.id();
+        self.channels.insert(id, spec.label.clone());
+        Ok(())
+    }
+
+    /// Our socket as the only host candidate, then end of candidates: no trickle.
+    fn add_host_candidate(&mut self) -> Result<(), String> {
+        let candidate = CandidateHostConfig {
+            base_config: CandidateConfig {
+                network: "udp".into(),
+                address: self.local.ip().to_string(),
+                port: self.local.port(),
+                component: 1,
+                ..CandidateConfig::default()
+            },
+            ..CandidateHostConfig::default()
+        }
+        .new_candidate_host()
+        .map_err(failed("host candidate"))?;
+        let init = RTCIceCandidate::from(&candidate).to_json().map_err(failed("host candidate"))?;
+        self.pc.add_local_candidate(init).map_err(failed("add_local_candidate"))
+    }
+
+    fn local_sdp(&mut self) -> Result<String, String> {
+        // After set_local_description: the empty candidate marks gathering complete, so the
+        // description carries a=end-of-candidates.
+        self.pc.add_local_candidate(RTCIceCandidateInit::default()).map_err(failed("end of candidates"))?;
+        self.flush();
+        self.pc.local_description().map(|d| d.sdp).ok_or_else(|| "no local description".to_string())
+    }
+
+    pub fn offer(&mut self) -> Result<String, String> {
+        self.add_host_candidate()?;
+        let offer = self.pc.create_offer(None).map_err(failed("create_offer"))?;
+        self.pc.set_local_description(Instant::now(), offer).map_err(failed("set_local_description"))?;
+        self.local_sdp()
+    }
+
+    /// Applies the remote offer and answers it; `Err` is the reference refusing the offer.
+    pub fn answer(&mut self, offer: &str) -> Result<String, String> {
+        let offer = RTCSessionDescription::offer(offer.to_string()).map_err(failed("the offer"))?;
+        self.pc.set_remote_description(Instant::now(), offer).map_err(failed("set_remote_description"))?;
+        self.add_host_candidate()?;
+        let answer = self.pc.create_answer(None).map_err(failed("create_answer"))?;
+        self.pc.set_local_description(Instant::now(), answer).map_err(failed("set_local_description"))?;
+        self.local_sdp()
+    }
+
+    /// Applies the remote answer to our offer; `Err` is the reference refusing it.
+    pub fn accept(&mut self, answer: &str) -> Result<(), String> {
+        let answer = RTCSessionDescription::answer(answer.to_string()).map_err(failed("the answer"))?;
+        self.pc.set_remote_description(Instant::now(), answer).map_err(failed("set_remote_description"))?;
+        self.flush();
+        Ok(())
+    }
+
+    pub fn add_remote_candidate(&mut self, candidate: &str, mid: &str) -> Result<(), String> {
+        let init = RTCIceCandidateInit {
+            candidate: candidate.to_string(),
+            sdp_mid: Some(mid.to_string()),
+            ..RTCIceCandidateInit::default()
+        };
+        self.pc.add_remote_candidate(init).map_err(failed("add_remote_candidate"))
+    }
+
+    fn channel_id(&self, label: &str) -> Option<RTCDataChannelId> {
+        self.channels.iter().find(|(_, l)| *l == label).map(|(id, _)| *id)
+    }
+
+    pub fn send(&mut self, label: &str, payload: &Payload) -> Result<(), String> {
+        let id = self.channel_id(label).ok_or_else(|| format!("no data channel {label:?}"))?;
+        let now = Instant::now();
+        let mut channel = self.pc.data_channel(id).ok_or_else(|| format!("data channel {label:?} is gone"))?;
+        match payload {
+            Payload::Text(t) => channel.send_text(now, t.clone()),
+            Payload::Binary(b) => channel.send(now, BytesMut::from(&b[..])),
+        }
+        .map_err(failed("send"))?;
+        self.flush();
+        Ok(())
+    }
+
+    pub fn close_channel(&mut self, label: &str) -> Result<(), String> {
+        let id = self.channel_id(label).ok_or_else(|| format!("no data channel {label:?}"))?;
+        let mut channel = self.pc.data_channel(id).ok_or_else(|| format!("data channel {label:?} is gone"))?;
+        channel.close().map_err(failed("close"))?;
+        self.flush();
+        Ok(())
+    }
+
+    pub fn close(&mut self) -> Result<(), String> {
+        self.pc.close().map_err(failed("close"))?;
+        self.flush();
+        Ok(())
+    }
+
+    /// Sends what the connection queued and turns its callbacks into events.
+    fn flush(&mut self) {
+        while let Some(out) = self.pc.poll_write() {
+            let to = out.transport.peer_addr;
+            // rtcspec sends to loopback only, whatever candidates the target offers (a
+            // stack may advertise every interface it has).
+            if !to.ip().is_loopback() {
+                if !self.blocked.contains(&to) {
+                    self.blocked.push(to);
+                    let why = format!("not sent to {to}: the target offered a candidate outside loopback");
+                    self.events.push_back(PeerEvent::Error(why));
+                }
+                continue;
+            }
+            // A send that fails (the peer's port closed) is what UDP does: the datagram is
+            // lost, and recorded as sent.
+            let _ = self.socket.send_to(&out.message, to);
+            self.record(self.local, to, &out.message);
+        }
+        while let Some(event) = self.pc.poll_event() {
+            self.translate(event);
+        }
+        while let Some(message) = self.pc.poll_read() {
+            if let RTCMessage::DataChannelMessage(id, m) = message.message {
+                let label = self.channels.get(&id).cloned().unwrap_or_default();
+                let stream = self.pc.data_channel(id).and_then(|c| c.stream_id());
+                let payload = if m.is_string {
+                    Payload::Text(String::from_utf8_lossy(&m.data).into_owned())
+                } else {
+                    Payload::Binary(m.data.to_vec())
+                };
+                self.events.push_back(PeerEvent::Message { label, stream, payload });
+            }
+        }
+    }
+
+    fn translate(&mut self, event: RTCPeerConnectionEvent) {
+        let event = match event {
+            RTCPeerConnectionEvent::OnIceConnectionStateChangeEvent(s) => PeerEvent::IceState(s.to_string()),
+            RTCPeerConnectionEvent::OnConnectionStateChangeEvent(s) => PeerEvent::ConnectionState(s.to_string()),
+            RTCPeerConnectionEvent::OnDataChannel(RTCDataChannelEvent::OnOpen(id)) => {
+                let Some(channel) = self.pc.data_channel(id) else { return };
+                let info = ChannelInfo {
+                    label: channel.label().to_string(),
+                    stream: channel.stream_id(),
+                    ordered: channel.ordered(),
+                    protocol: channel.protocol().to_string(),
+                    max_retransmits: channel.max_retransmits(),
+                    max_packet_life_time: channel.max_packet_life_time(),
+                };
+                self.channels.insert(id, info.label.clone());
+                PeerEvent::ChannelOpen(info)
+            }
+            RTCPeerConnectionEvent::OnDataChannel(RTCDataChannelEvent::OnClose(id)) => {
+                let label = self.channels.get(&id).cloned().unwrap_or_default();
+                PeerEvent::ChannelClose { label, stream: self.pc.data_channel(id).and_then(|c| c.stream_id()) }
+            }
+            _ => return,
+        };
+        self.events.push_back(event);
+    }
+
+    fn record(&mut self, from: SocketAddr, to: SocketAddr, bytes: &[u8]) {
+        let at_us = self.started.elapsed().as_micros() as u64;
+        self.datagrams.push(Datagram { from, to, bytes: bytes.to_vec(), at_us });
+    }
+
+    /// Runs the connection until `until`: datagrams in and out, timers, events.
+    pub fn run_until(&mut self, until: Instant) {
+        loop {
+            self.flush();
+            let now = Instant::now();
+            if let Some(due) = self.pc.poll_timeout() {
+                if due <= now {
+                    let _ = self.pc.handle_timeout(now);
+                    continue;
+                }
+            }
+            if now >= until {
+                return;
+            }
+            let due = self.pc.poll_timeout().unwrap_or(until).min(until);
+            let wait = due.saturating_duration_since(now).clamp(Duration::from_micros(100), MAX_WAIT);
+            let _ = self.socket.set_read_timeout(Some(wait));
+            match self.socket.recv_from(&mut self.buffer) {
+                Ok((n, from)) => {
+                    let bytes = self.buffer[..n].to_vec();
+                    self.record(from, self.local, &bytes);
+                    let message = TaggedBytesMut {
+                        now: Instant::now(),
+                        transport: TransportContext {
+                            local_addr: self.local,
+                            peer_addr: from,
+                            transport_protocol: TransportProtocol::UDP,
+                            ecn: None,
+                        },
+                        message: BytesMut::from(&bytes[..]),
+                    };
+                    if let Err(e) = self.pc.handle_read(message) {
+                        tracing::debug!("reference peer dropped a datagram from {from}: {e}");
+                    }
+                }
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                // On Linux an ICMP port unreachable from an earlier send surfaces here.
+                Err(e) => tracing::debug!("reference peer socket: {e}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The target of a live call: a peer driven through the shim protocol's peer operations.
+//! A shim process (aiortc, werift, any stack) and the in-process reference are driven the
+//! same way, so a case cannot tell them apart except by what crosses the wire.
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::event::PeerEvent;
+use super::reference::ReferencePeer;
+use super::serve;
+use crate::target::shim::ShimProcess;
+use crate::target::spec::TargetSpec;
+use crate::target::TargetError;
+
+pub trait RemotePeer: Send {
+    /// One request of the peer operations (`{"op": "peer.offer", ...}`); the answer object,
+    /// whatever its `ok`.
+    fn call(&mut self, request: Value) -> Result<Value, TargetError>;
+    /// The next event, waiting at most `timeout`; `Ok(None)` when none came.
+    fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError>;
+}
+
+/// A shim process speaking the peer operations.
+pub struct ShimPeer {
+    process: ShimProcess,
+}
+
+impl ShimPeer {
+    pub fn spawn(spec: &TargetSpec) -> Result<ShimPeer, TargetError> {
+        Ok(ShimPeer { process: ShimProcess::spawn(spec)? })
+    }
+}
+
+impl RemotePeer for ShimPeer {
+    fn call(&mut self, request: Value) -> Result<Value, TargetError> {
+        self.process.call(request)
+    }
+
+    fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError> {
+        match self.process.next_event(timeout)? {
+            None => Ok(None),
+            Some(line) => PeerEvent::from_json(&line)
+                .map(Some)
+                .map_err(|e| TargetError::Garbage(format!("event line does not follow the protocol ({e}): {line}"))),
+        }
+    }
+}
+
+/// The reference as a target: a [`ReferencePeer`] on its own thread and socket, serving the
+/// peer operations exactly as `rtcspec peer-shim` does over stdio.
+pub struct InProcessReference {
+    requests: Sender<Value>,
+    answers: Receiver<Value>,
+    events: Receiver<PeerEvent>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// How often the reference's thread looks for a request between runs of its connection.
+const SLICE: Duration = Duration::from_millis(2);
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl InProcessReference {
+    pub fn start() -> InProcessReference {
+        let (requests, request_rx) = mpsc::channel::<Value>();
+        let (answer_tx, answers) = mpsc::channel();
+        let (event_tx, events) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let mut peer: Option<ReferencePeer> = None;
+            loop {
+                match request_rx.try_recv() {
+                    Ok(request) => {
+                        let stop = request["op"] == "shutdown";
+                        let answer = serve::handle(&mut peer, &request);
+                        if answer_tx.send(answer).is_err() || stop {
+                            return;
+                        }
+                    }
+                    Err(mpsc::TryRecvError::Disconnected) => return,
+                    Err(mpsc::TryRecvError::Empty) => {}
+                }
+                match peer.as_mut() {
+                    Some(p) => {
+                        p.run_until(Instant::now() + SLICE);
+                        while let Some(e) = p.next_event() {
+                            if event_tx.send(e).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    None => std::thread::sleep(SLICE),
+                }
+            }
+        });
+        InProcessReference { requests, answers, events, thread: Some(thread) }
+    }
+}
+
+impl RemotePeer for InProcessReference {
+    fn call(&mut self, request: Value) -> Result<Value, TargetError> {
+        self.requests.send(request).map_err(|_| TargetError::Crashed("the reference's thread ended".into()))?;
+        match self.answers.recv_timeout(ANSWER_TIMEOUT) {
+            Ok(answer) => Ok(answer),
+            Err(RecvTimeoutError::Timeout) => Err(TargetError::Timeout(ANSWER_TIMEOUT.as_millis() as u64)),
+            Err(RecvTimeoutError::Disconnected) => Err(TargetError::Crashed("the reference's thread ended".into())),
+        }
+    }
+
+    fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError> {
+        match self.events.recv_timeout(timeout) {
+            Ok(e) => Ok(Some(e)),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => Err(TargetError::Crashed("the reference's thread ended".into())),
+        }
+    }
+}
+
+impl Drop for InProcessReference {
+    fn drop(&mut self) {
+        let _ = self.requests.send(serde_json::json!({"op": "shutdown"}));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
