@@ -73,10 +73,12 @@ pub enum Capability {
     SdpCodec,
     /// Answers a remote SDP offer as a JSEP endpoint (setRemoteDescription, createAnswer).
     SdpAnswerer,
+    /// Takes live calls: the peer operations of the shim protocol (ICE, DTLS, SCTP on the wire).
+    Peer,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 9] = [
+    pub const ALL: [Capability; 10] = [
         Capability::StunCodec,
         Capability::StunCheck,
         Capability::StunEncode,
@@ -86,6 +88,7 @@ impl Capability {
         Capability::StunOpenBinding,
         Capability::SdpCodec,
         Capability::SdpAnswerer,
+        Capability::Peer,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +102,7 @@ impl Capability {
             Capability::StunOpenBinding => "stun-open-binding",
             Capability::SdpCodec => "sdp-codec",
             Capability::SdpAnswerer => "sdp-answerer",
+            Capability::Peer => "peer",
         }
     }
 

@@ -20,6 +20,7 @@ pub struct Ctx {
     session: Session,
     log: Vec<Datagram>,
     texts: Vec<(String, String)>,
+    keylog: Vec<String>,
     started: Instant,
 }
 
@@ -30,6 +31,8 @@ pub struct Trace {
     pub datagrams: Vec<Datagram>,
     /// (label, text) in the order they were exchanged.
     pub texts: Vec<(String, String)>,
+    /// SSLKEYLOGFILE lines that decrypt the datagrams (live calls).
+    pub keylog: Vec<String>,
 }
 
 /// Maps a target's failure to answer onto the case outcome it costs.
@@ -45,7 +48,14 @@ pub fn outcome_of(e: TargetError) -> Outcome {
 
 impl Ctx {
     pub fn new(session: Session, seed: u64) -> Ctx {
-        Ctx { rng: SeedRng::new(seed), session, log: Vec::new(), texts: Vec::new(), started: Instant::now() }
+        Ctx {
+            rng: SeedRng::new(seed),
+            session,
+            log: Vec::new(),
+            texts: Vec::new(),
+            keylog: Vec::new(),
+            started: Instant::now(),
+        }
     }
 
     /// The datagrams recorded so far.
@@ -54,7 +64,29 @@ impl Ctx {
     }
 
     pub fn into_trace(self) -> Trace {
-        Trace { datagrams: self.log, texts: self.texts }
+        Trace { datagrams: self.log, texts: self.texts, keylog: self.keylog }
+    }
+
+    /// The target's peer for a live call. It is taken out of the session, so a case can hold
+    /// a [`crate::peer::Call`] on it and still record into the context.
+    pub fn take_peer(&mut self) -> Result<Box<dyn crate::peer::RemotePeer>, Outcome> {
+        self.session.peer.take().ok_or_else(|| Outcome::Unsupported { why: "target takes no live calls".into() })
+    }
+
+    /// Keeps a call's wire as the case's evidence: every datagram, the descriptions and the
+    /// key log that decrypts them.
+    pub fn keep_call(&mut self, call: &mut crate::peer::Call<'_>) {
+        self.log.extend(call.harness.datagrams().iter().cloned());
+        for (label, sdp) in [("offer", &call.offer), ("answer", &call.answer)] {
+            if let Some(sdp) = sdp {
+                self.texts.push((label.to_string(), sdp.clone()));
+            }
+        }
+        for line in call.keylog() {
+            if !self.keylog.contains(&line) {
+                self.keylog.push(line);
+            }
+        }
     }
 
     fn record_text(&mut self, label: impl Into<String>, text: &str) {

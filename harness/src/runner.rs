@@ -181,8 +181,9 @@ fn now_us() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
 }
 
-/// Writes the case's trace under `<dir>/evidence/`: datagrams as `<case>.pcapng`, texts as
-/// `<case>.txt`. Returns the paths written, relative to `dir`.
+/// Writes the case's trace under `<dir>/evidence/`: datagrams as `<case>.pcapng`, the key log
+/// that decrypts them as `<case>.keys`, texts as `<case>.txt`. Returns the paths written,
+/// relative to `dir`.
 fn write_evidence(dir: &Path, case_id: &str, trace: &Trace) -> Vec<PathBuf> {
     let evidence = dir.join("evidence");
     if (trace.datagrams.is_empty() && trace.texts.is_empty()) || std::fs::create_dir_all(&evidence).is_err() {
@@ -197,6 +198,11 @@ fn write_evidence(dir: &Path, case_id: &str, trace: &Trace) -> Vec<PathBuf> {
             .is_some()
     {
         written.push(PathBuf::from("evidence").join(pcap));
+    }
+    let keys = format!("{case_id}.keys");
+    let key_text: String = trace.keylog.iter().map(|l| format!("{l}\n")).collect();
+    if !trace.keylog.is_empty() && std::fs::write(evidence.join(&keys), key_text).is_ok() {
+        written.push(PathBuf::from("evidence").join(keys));
     }
     let txt = format!("{case_id}.txt");
     if !trace.texts.is_empty() && std::fs::write(evidence.join(&txt), texts_file(case_id, &trace.texts)).is_ok() {

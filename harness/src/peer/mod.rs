@@ -8,6 +8,7 @@ pub mod keylog;
 pub mod reference;
 pub mod remote;
 pub mod serve;
+pub mod wire;
 
 pub use call::{Call, CallError};
 pub use event::{ChannelInfo, Payload, PeerEvent};

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::event::PeerEvent;
 use super::reference::ReferencePeer;
 use super::serve;
-use crate::target::shim::ShimProcess;
+use crate::target::shim::{ShimHandle, ShimProcess};
 use crate::target::spec::TargetSpec;
 use crate::target::TargetError;
 
@@ -23,24 +23,30 @@ pub trait RemotePeer: Send {
     fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError>;
 }
 
-/// A shim process speaking the peer operations.
+/// A shim process speaking the peer operations (shared with the driver, which restarts the
+/// process after a crash).
 pub struct ShimPeer {
-    process: ShimProcess,
+    process: ShimHandle,
 }
 
 impl ShimPeer {
     pub fn spawn(spec: &TargetSpec) -> Result<ShimPeer, TargetError> {
-        Ok(ShimPeer { process: ShimProcess::spawn(spec)? })
+        Ok(ShimPeer { process: ShimHandle::new(ShimProcess::spawn(spec)?) })
+    }
+
+    pub(crate) fn from_handle(process: ShimHandle) -> ShimPeer {
+        ShimPeer { process }
     }
 }
 
 impl RemotePeer for ShimPeer {
     fn call(&mut self, request: Value) -> Result<Value, TargetError> {
-        self.process.call(request)
+        self.process.lock().call(request)
     }
 
     fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError> {
-        match self.process.next_event(timeout)? {
+        let line = self.process.lock().next_event(timeout)?;
+        match line {
             None => Ok(None),
             Some(line) => PeerEvent::from_json(&line)
                 .map(Some)

@@ -115,6 +115,8 @@ pub struct Session {
     pub responder: Option<Box<dyn StunResponder>>,
     pub sdp: Option<Box<dyn SdpCodec>>,
     pub answerer: Option<Box<dyn SdpAnswerer>>,
+    /// A peer for live calls (fresh per case).
+    pub peer: Option<Box<dyn crate::peer::RemotePeer>>,
 }
 
 /// Facts about a target that reports print.

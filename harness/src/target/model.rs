@@ -182,6 +182,7 @@ impl Driver for ModelDriver {
             responder: Some(Box::new(ModelResponder::new(seed))),
             sdp: Some(Box::new(super::sdp_codec::ModelSdp)),
             answerer: Some(Box::new(super::model_answerer::ModelAnswerer::new(seed))),
+            peer: None,
         })
     }
 }

@@ -287,7 +287,9 @@ impl Driver for ReferenceDriver {
     }
 
     fn capabilities(&self) -> Vec<Capability> {
-        ICE_AGENT_WITH_CODEC.to_vec()
+        let mut all = ICE_AGENT_WITH_CODEC.to_vec();
+        all.push(Capability::Peer);
+        all
     }
 
     fn open(&mut self, seed: u64) -> Result<Session, TargetError> {
@@ -296,6 +298,7 @@ impl Driver for ReferenceDriver {
             responder: Some(Box::new(ReferenceResponder::new(seed)?)),
             sdp: Some(Box::new(super::sdp_codec::ReferenceSdp)),
             answerer: Some(Box::new(super::answerer::ReferenceAnswerer)),
+            peer: Some(Box::new(crate::peer::InProcessReference::start())),
         })
     }
 }

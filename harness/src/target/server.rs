@@ -116,7 +116,7 @@ impl Driver for ServerDriver {
     fn open(&mut self, _seed: u64) -> Result<Session, TargetError> {
         let wait = Duration::from_millis(self.spec.reply_wait_ms.unwrap_or(300));
         let responder = UdpResponder::new(self.addr, Auth::Open, self.spec.credentials.clone(), wait)?;
-        Ok(Session { codec: None, responder: Some(Box::new(responder)), sdp: None, answerer: None })
+        Ok(Session { responder: Some(Box::new(responder)), ..Session::default() })
     }
 
     fn recover(&mut self) -> Result<(), TargetError> {

@@ -170,10 +170,14 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// The shared handle sessions use; the driver replaces the process inside on recovery.
 #[derive(Clone)]
-struct ShimHandle(Arc<Mutex<ShimProcess>>);
+pub(crate) struct ShimHandle(Arc<Mutex<ShimProcess>>);
 
 impl ShimHandle {
-    fn lock(&self) -> MutexGuard<'_, ShimProcess> {
+    pub(crate) fn new(process: ShimProcess) -> ShimHandle {
+        ShimHandle(Arc::new(Mutex::new(process)))
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, ShimProcess> {
         // A poisoned lock only means a case panicked mid-call; the process is still usable
         // or will be replaced by recovery.
         self.0.lock().unwrap_or_else(|p| p.into_inner())
@@ -344,6 +348,9 @@ impl Driver for ShimDriver {
         }
         if self.capabilities.contains(&Capability::SdpAnswerer) {
             session.answerer = Some(Box::new(ShimAnswerer(self.shim.clone())));
+        }
+        if self.capabilities.contains(&Capability::Peer) {
+            session.peer = Some(Box::new(crate::peer::ShimPeer::from_handle(self.shim.clone())));
         }
         if self.capabilities.contains(&Capability::StunShortTerm) {
             let mut rng = SeedRng::new(seed);

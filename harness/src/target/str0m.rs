@@ -190,6 +190,7 @@ impl Driver for Str0mDriver {
             responder: Some(Box::new(Str0mResponder::new(seed)?)),
             sdp: Some(Box::new(super::sdp_codec::Str0mSdp)),
             answerer: Some(Box::new(super::answerer::Str0mAnswerer)),
+            peer: None,
         })
     }
 }

@@ -204,6 +204,9 @@ impl Driver for MutantDriver {
                 .map(|inner| Box::new(FaultyResponder { inner, faults: faults.clone() }) as Box<dyn StunResponder>),
             sdp: base.sdp.map(|inner| Box::new(FaultySdp::new(inner, &faults)) as Box<dyn SdpCodec>),
             answerer: base.answerer.map(|inner| Box::new(FaultyAnswerer::new(inner, &faults)) as Box<dyn SdpAnswerer>),
+            // No fault acts on live calls yet: the peer cases are proven against real
+            // stacks that break them (suites/tests/live_peers.rs).
+            peer: base.peer,
         })
     }
 }
