@@ -1,5 +1,6 @@
 //! The honesty proof for the live-call cases (capability `peer`): each one fails against a
-//! real stack that breaks its requirement and passes against one that keeps it. The stacks
+//! stack that breaks its requirement (a real one, or the reference with a fault) and passes
+//! against one that keeps it. The stacks
 //! are the reference (in process), aiortc and werift (through their shims; `cargo xtask
 //! setup` installs them), each pinned, so which stack breaks what is a fact checked here.
 
@@ -10,7 +11,9 @@ use std::collections::BTreeMap;
 use common::*;
 use rtcspec_harness::case::{Capability, OutcomeKind};
 
-const PEERS: [&str; 3] = ["reference", "aiortc", "werift"];
+/// The three stacks, and the reference with the one live fault (for cases every stack here
+/// passes).
+const PEERS: [&str; 4] = ["reference", "aiortc", "werift", "mutant:peer-accepts-any-check"];
 
 #[test]
 fn every_live_case_fails_against_one_peer_and_passes_against_another() {

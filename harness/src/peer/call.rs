@@ -54,6 +54,7 @@ pub struct Call<'t> {
     /// The descriptions exchanged, kept as evidence.
     pub offer: Option<String>,
     pub answer: Option<String>,
+    harness_offered: bool,
 }
 
 impl<'t> Call<'t> {
@@ -68,8 +69,15 @@ impl<'t> Call<'t> {
         options: PeerOptions,
     ) -> Result<Call<'t>, CallError> {
         let harness = ReferencePeer::with_options(options).map_err(CallError::Harness)?;
-        let mut call =
-            Call { harness, target, harness_events: Vec::new(), target_events: Vec::new(), offer: None, answer: None };
+        let mut call = Call {
+            harness,
+            target,
+            harness_events: Vec::new(),
+            target_events: Vec::new(),
+            offer: None,
+            answer: None,
+            harness_offered: false,
+        };
         call.request("peer.start", json!({"role": target_role}))?;
         Ok(call)
     }
@@ -85,6 +93,48 @@ impl<'t> Call<'t> {
                 op: op.into(),
                 error: answer["error"].as_str().unwrap_or("no reason given").into(),
             })
+        }
+    }
+
+    /// The target's description (its offer or its answer) and the harness's.
+    pub fn descriptions(&self) -> (Option<&str>, Option<&str>) {
+        let (offer, answer) = (self.offer.as_deref(), self.answer.as_deref());
+        if self.harness_offered {
+            (answer, offer)
+        } else {
+            (offer, answer)
+        }
+    }
+
+    /// The address the target's datagrams come from (its selected candidate), once it sent one.
+    pub fn target_addr(&self) -> Option<std::net::SocketAddr> {
+        let local = self.harness.local_addr();
+        self.harness.datagrams().iter().find(|d| d.to == local && d.from != local).map(|d| d.from)
+    }
+
+    /// Sends a crafted STUN request to the target and waits up to `wait` (running the call)
+    /// for the target's response with the same transaction id.
+    pub fn transact(
+        &mut self,
+        to: std::net::SocketAddr,
+        request: &[u8],
+        wait: Duration,
+    ) -> Result<Option<crate::stun::Message>, CallError> {
+        let txid = request.get(8..20).map(<[u8]>::to_vec).unwrap_or_default();
+        let from = self.harness.datagrams().len();
+        self.harness.inject(to, request).map_err(CallError::Harness)?;
+        let until = Instant::now() + wait;
+        let local = self.harness.local_addr();
+        loop {
+            let found = self.harness.datagrams()[from..]
+                .iter()
+                .filter(|d| d.to == local && d.from == to)
+                .filter_map(|d| crate::stun::Message::parse(&d.bytes).ok())
+                .find(|m| m.transaction_id[..] == txid[..] && m.class != crate::stun::Class::Request);
+            if found.is_some() || Instant::now() >= until {
+                return Ok(found);
+            }
+            self.step()?;
         }
     }
 
@@ -151,6 +201,7 @@ impl<'t> Call<'t> {
     /// channel open.
     pub fn connect_harness_offering(&mut self, channel: &ChannelSpec, timeout: Duration) -> Result<(), CallError> {
         self.harness.create_channel(channel).map_err(CallError::Harness)?;
+        self.harness_offered = true;
         let offer = self.harness.offer().map_err(CallError::Harness)?;
         self.offer = Some(offer.clone());
         let answer = self.request("peer.answer", json!({"sdp": offer}))?;
@@ -160,8 +211,22 @@ impl<'t> Call<'t> {
         self.wait_open(&channel.label, timeout)
     }
 
-    /// The target offers `channel`, the harness answers.
+    /// The target offers `channel`, the harness answers; returns when both sides report the
+    /// channel open.
     pub fn connect_target_offering(&mut self, channel: &ChannelSpec, timeout: Duration) -> Result<(), CallError> {
+        self.negotiate_target_offering(channel)?;
+        self.wait_open(&channel.label, timeout)
+    }
+
+    /// Waits until the target reports ICE connected (or completed).
+    pub fn wait_ice_connected(&mut self, timeout: Duration) -> Result<(), CallError> {
+        let up = |e: &PeerEvent| matches!(e, PeerEvent::IceState(s) if s == "connected" || s == "completed");
+        self.wait_target("ICE connected", timeout, up).map(|_| ())
+    }
+
+    /// The signaling alone: the target offers `channel`, the harness answers, the target
+    /// accepts the answer.
+    pub fn negotiate_target_offering(&mut self, channel: &ChannelSpec) -> Result<(), CallError> {
         self.request(
             "peer.channel",
             json!({
@@ -176,7 +241,7 @@ impl<'t> Call<'t> {
         let answer = self.harness.answer(&sdp).map_err(|e| CallError::Harness(format!("the target's offer: {e}")))?;
         self.answer = Some(answer.clone());
         self.request("peer.accept", json!({"sdp": answer}))?;
-        self.wait_open(&channel.label, timeout)
+        Ok(())
     }
 
     fn wait_open(&mut self, label: &str, timeout: Duration) -> Result<(), CallError> {

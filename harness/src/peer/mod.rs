@@ -12,5 +12,5 @@ pub mod wire;
 
 pub use call::{Call, CallError};
 pub use event::{ChannelInfo, Payload, PeerEvent};
-pub use reference::{ChannelSpec, PeerOptions, ReferencePeer};
+pub use reference::{sdp_attribute, ChannelSpec, PeerOptions, ReferencePeer};
 pub use remote::{InProcessReference, RemotePeer, ShimPeer};

@@ -62,6 +62,15 @@ pub struct PeerOptions {
     /// The DTLS role it takes when it answers (`a=setup:active` = client, the webrtc-rs
     /// default, or `passive` = server). As an offerer it always offers `actpass`.
     pub answer_as_dtls_server: bool,
+    /// A fault for the mutant target (`peer-accepts-any-check`): every Binding request gets
+    /// a signed success response, whatever its USERNAME, integrity, FINGERPRINT or
+    /// attributes (the request still goes to the agent too, so calls come up as usual).
+    pub accept_any_check: bool,
+}
+
+/// The value of an `a=NAME:` line (session or first media level) of a description.
+pub fn sdp_attribute<'a>(sdp: &'a str, name: &str) -> Option<&'a str> {
+    sdp.lines().find_map(|l| l.trim_end().strip_prefix("a=")?.strip_prefix(name)?.strip_prefix(':'))
 }
 
 pub struct ReferencePeer {
@@ -78,6 +87,7 @@ pub struct ReferencePeer {
     buffer: Vec<u8>,
     /// Non-loopback destinations the connection asked to send to (never sent).
     blocked: Vec<SocketAddr>,
+    options: PeerOptions,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -120,6 +130,7 @@ impl ReferencePeer {
             events: VecDeque::new(),
             buffer: vec![0; RECEIVE_BUFFER],
             blocked: Vec::new(),
+            options,
         })
     }
 
@@ -249,6 +260,36 @@ impl ReferencePeer {
         Ok(())
     }
 
+    /// Sends `bytes` from the harness's socket as they are (a crafted or hostile datagram),
+    /// to loopback only, and records it.
+    pub fn inject(&mut self, to: SocketAddr, bytes: &[u8]) -> Result<(), String> {
+        if !to.ip().is_loopback() {
+            return Err(format!("{to} is not a loopback address: rtcspec sends to loopback only"));
+        }
+        self.socket.send_to(bytes, to).map_err(|e| format!("send to {to}: {e}"))?;
+        self.record(self.local, to, bytes);
+        Ok(())
+    }
+
+    /// The `peer-accepts-any-check` fault: a signed success for any Binding request.
+    fn accept_any_check(&mut self, bytes: &[u8], from: SocketAddr) {
+        use crate::stun::{Builder, Class, Message, METHOD_BINDING};
+        let Ok(request) = Message::parse(bytes) else { return };
+        if request.class != Class::Request || request.method != METHOD_BINDING {
+            return;
+        }
+        let sdp = self.pc.local_description().map(|d| d.sdp).unwrap_or_default();
+        let Some(pwd) = sdp_attribute(&sdp, "ice-pwd") else { return };
+        let reply = Builder::new(Class::Success, METHOD_BINDING, request.transaction_id)
+            .xor_mapped_address(from)
+            .message_integrity(pwd.as_bytes())
+            .fingerprint()
+            .build();
+        if self.socket.send_to(&reply, from).is_ok() {
+            self.record(self.local, from, &reply);
+        }
+    }
+
     /// Sends what the connection queued and turns its callbacks into events.
     fn flush(&mut self) {
         while let Some(out) = self.pc.poll_write() {
@@ -337,6 +378,9 @@ impl ReferencePeer {
                 Ok((n, from)) => {
                     let bytes = self.buffer[..n].to_vec();
                     self.record(from, self.local, &bytes);
+                    if self.options.accept_any_check && bytes.first().is_some_and(|b| *b < 4) {
+                        self.accept_any_check(&bytes, from);
+                    }
                     let message = TaggedBytesMut {
                         now: Instant::now(),
                         transport: TransportContext {

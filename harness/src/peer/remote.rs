@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::event::PeerEvent;
-use super::reference::ReferencePeer;
+use super::reference::{PeerOptions, ReferencePeer};
 use super::serve;
 use crate::target::shim::{ShimHandle, ShimProcess};
 use crate::target::spec::TargetSpec;
@@ -70,6 +70,11 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl InProcessReference {
     pub fn start() -> InProcessReference {
+        InProcessReference::start_with(PeerOptions::default())
+    }
+
+    /// The reference with `options` for every peer connection it makes (the mutant's faults).
+    pub fn start_with(options: PeerOptions) -> InProcessReference {
         let (requests, request_rx) = mpsc::channel::<Value>();
         let (answer_tx, answers) = mpsc::channel();
         let (event_tx, events) = mpsc::channel();
@@ -79,7 +84,7 @@ impl InProcessReference {
                 match request_rx.try_recv() {
                     Ok(request) => {
                         let stop = request["op"] == "shutdown";
-                        let answer = serve::handle(&mut peer, &request);
+                        let answer = serve::handle(&mut peer, options, &request);
                         if answer_tx.send(answer).is_err() || stop {
                             return;
                         }

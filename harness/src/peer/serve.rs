@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::event::Payload;
-use super::reference::{ChannelSpec, ReferencePeer};
+use super::reference::{ChannelSpec, PeerOptions, ReferencePeer};
 use crate::stun::unhex;
 
 /// What `hello` reports: the webrtc-rs crates the reference peer is built from.
@@ -49,8 +49,9 @@ fn payload(request: &Value) -> Result<Payload, String> {
     }
 }
 
-/// Answers one request. `peer` is the current connection (`peer.start` replaces it).
-pub fn handle(peer: &mut Option<ReferencePeer>, request: &Value) -> Value {
+/// Answers one request. `peer` is the current connection (`peer.start` replaces it with one
+/// made with `options`).
+pub fn handle(peer: &mut Option<ReferencePeer>, options: PeerOptions, request: &Value) -> Value {
     let op = request["op"].as_str().unwrap_or_default();
     let result: Result<Value, String> = (|| {
         if op == "hello" {
@@ -64,7 +65,7 @@ pub fn handle(peer: &mut Option<ReferencePeer>, request: &Value) -> Value {
             return Ok(json!({}));
         }
         if op == "peer.start" {
-            *peer = Some(ReferencePeer::new()?);
+            *peer = Some(ReferencePeer::with_options(options)?);
             return Ok(json!({}));
         }
         let p = peer.as_mut().ok_or("no peer connection: send peer.start first")?;
@@ -118,7 +119,7 @@ pub fn serve_stdio() -> std::io::Result<()> {
                 let answer = match serde_json::from_str::<Value>(&line) {
                     Ok(request) if request.is_object() => {
                         let stop = request["op"] == "shutdown";
-                        let answer = handle(&mut peer, &request);
+                        let answer = handle(&mut peer, PeerOptions::default(), &request);
                         writeln!(out, "{answer}")?;
                         out.flush()?;
                         if stop {

@@ -49,6 +49,8 @@ pub enum Fault {
     IntegrityFullLength,
     RejectUnexpected,
     ReservedBitsAsClass,
+    /// Live calls: every Binding request gets a signed success (see `PeerOptions`).
+    PeerAcceptsAnyCheck,
     /// One of the SDP faults, by name (see `sdp::all`).
     Sdp(&'static str),
     /// One of the JSEP answerer faults, by name (see `answer::all`).
@@ -107,6 +109,7 @@ impl Fault {
             Fault::IntegrityFullLength => "integrity-full-length",
             Fault::RejectUnexpected => "reject-unexpected",
             Fault::ReservedBitsAsClass => "reserved-bits-as-class",
+            Fault::PeerAcceptsAnyCheck => "peer-accepts-any-check",
             Fault::Sdp(name) | Fault::Answer(name) => name,
         }
     }
@@ -138,6 +141,9 @@ impl Fault {
             Fault::IntegrityFullLength => "verifies MESSAGE-INTEGRITY without adjusting the header length",
             Fault::RejectUnexpected => "the responder answers 400 to requests carrying response-only attributes",
             Fault::ReservedBitsAsClass => "decodes ERROR-CODE's class from the whole byte, reserved bits included",
+            Fault::PeerAcceptsAnyCheck => {
+                "in live calls, answers every Binding request with a signed success, unchecked"
+            }
             Fault::Sdp(name) => sdp::all().find(|f| f.name == name).map_or("", |f| f.description),
             Fault::Answer(name) => answer::all().find(|f| f.name == name).map_or("", |f| f.description),
         }
@@ -147,6 +153,7 @@ impl Fault {
     pub fn all() -> impl Iterator<Item = Fault> {
         Fault::STUN
             .into_iter()
+            .chain([Fault::PeerAcceptsAnyCheck])
             .chain(sdp::all().map(|f| Fault::Sdp(f.name)))
             .chain(answer::all().map(|f| Fault::Answer(f.name)))
     }
@@ -195,6 +202,7 @@ impl Driver for MutantDriver {
     fn open(&mut self, seed: u64) -> Result<Session, TargetError> {
         let base = self.base.open(seed)?;
         let faults = self.faults.clone();
+        let reference_base = self.base.info().kind == "in-process" && self.base.info().implementation == "webrtc-rs";
         Ok(Session {
             codec: base
                 .codec
@@ -204,9 +212,15 @@ impl Driver for MutantDriver {
                 .map(|inner| Box::new(FaultyResponder { inner, faults: faults.clone() }) as Box<dyn StunResponder>),
             sdp: base.sdp.map(|inner| Box::new(FaultySdp::new(inner, &faults)) as Box<dyn SdpCodec>),
             answerer: base.answerer.map(|inner| Box::new(FaultyAnswerer::new(inner, &faults)) as Box<dyn SdpAnswerer>),
-            // No fault acts on live calls yet: the peer cases are proven against real
-            // stacks that break them (suites/tests/live_peers.rs).
-            peer: base.peer,
+            // The peer fault lives in the in-process reference peer; over another base (a
+            // shim) the peer is left as it is.
+            peer: match base.peer {
+                Some(_) if faults.contains(&Fault::PeerAcceptsAnyCheck) && reference_base => {
+                    let options = crate::peer::PeerOptions { accept_any_check: true, ..Default::default() };
+                    Some(Box::new(crate::peer::InProcessReference::start_with(options)))
+                }
+                other => other,
+            },
         })
     }
 }

@@ -1,0 +1,12 @@
+//! The ICE suite: the target's ICE agent in a live call (RFC 8445), checked with Binding
+//! requests the harness crafts and sends from the call's own 5-tuple. One file per section.
+
+pub mod common;
+pub mod rfc8445_7_3;
+
+use rtcspec_harness::Case;
+
+/// Every ICE case, in a stable order (by RFC section).
+pub fn cases() -> Vec<&'static Case> {
+    [rfc8445_7_3::CASES].into_iter().flatten().collect()
+}
