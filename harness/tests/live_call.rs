@@ -121,6 +121,6 @@ fn reference_calls_aiortc_both_ways() {
 #[test]
 fn reference_answers_werift_as_dtls_server() {
     let mut target = shim("werift");
-    let options = PeerOptions { answer_as_dtls_server: true };
+    let options = PeerOptions { answer_as_dtls_server: true, ..PeerOptions::default() };
     call_with(&mut target, false, options, "reference-answers-werift");
 }

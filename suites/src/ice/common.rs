@@ -117,7 +117,7 @@ pub fn with_call(ctx: &mut Ctx, f: impl FnOnce(&mut Checks<'_>) -> Verdict) -> V
         let to = call.target_addr().ok_or_else(|| Outcome::Error { why: "the target sent nothing".into() })?;
         Ok((to, target_ufrag, target_pwd, harness_ufrag))
     })();
-    let verdict = match verdict {
+    match verdict {
         Ok((to, target_ufrag, target_pwd, harness_ufrag)) => {
             let mut checks = Checks { call, to, target_ufrag, target_pwd, harness_ufrag, next_txid: 0, tie_breaker };
             let v = f(&mut checks);
@@ -128,8 +128,7 @@ pub fn with_call(ctx: &mut Ctx, f: impl FnOnce(&mut Checks<'_>) -> Verdict) -> V
             ctx.keep_call(&mut call);
             Err(outcome)
         }
-    };
-    verdict
+    }
 }
 
 /// How a response reads in a failure message.
