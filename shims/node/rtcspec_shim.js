@@ -184,7 +184,11 @@ function weriftPeerOps(werift) {
   };
   return {
     "peer.start": async () => {
-      await close();
+      // The previous connection closes in the background: werift can take seconds to
+      // shut one down, and the new call should not wait for it.
+      const old = pc;
+      pc = null;
+      if (old) old.close().catch(() => {});
       const p = new werift.RTCPeerConnection({
         iceServers: [],
         iceUseIpv6: false,
@@ -297,7 +301,17 @@ async function handle(stack, name, line) {
   const op = typeof req.op === "string" ? stack.ops[req.op] : undefined;
   if (!op) return [{ id, ok: false, unsupported: true, error: `unknown op ${JSON.stringify(req.op)}` }, false];
   try {
-    return [{ id, ok: true, ...(await op(req)) }, false];
+    // Bounded, so one stuck operation answers an error instead of wedging every request
+    // after it (rtcspec's own per-request timeout is longer).
+    let timer;
+    const expired = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${req.op} did not finish within ${ANSWER_TIMEOUT_MS} ms`)), ANSWER_TIMEOUT_MS);
+    });
+    try {
+      return [{ id, ok: true, ...(await Promise.race([op(req), expired])) }, false];
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (e) {
     if (!(e instanceof Rejected)) process.stderr.write(`op ${req.op} failed: ${e && e.stack}\n`);
     return [{ id, ok: false, error: e instanceof Rejected ? e.message : `${e.name}: ${e.message}` }, false];

@@ -101,7 +101,10 @@ class Peer:
             channel.on("open", opened)
 
     async def _start(self, req: dict) -> dict:
-        await self._close()
+        # The previous connection closes in the background: the new call need not wait.
+        old, self.pc = self.pc, None
+        if old is not None:
+            asyncio.ensure_future(old.close())
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.pc, self.channels = pc, {}
         self.keylog_from = len(aiortc_keylog.KEY_LINES)

@@ -1,7 +1,9 @@
 //! rtcspec-suites: the conformance cases, one module per protocol and one file per RFC
 //! section, plus each RFC's requirement inventory as data.
 
+pub mod dtls;
 pub mod ice;
+pub mod live;
 pub mod sctp;
 pub mod sdp;
 pub mod stun;
@@ -14,12 +16,13 @@ pub fn all_cases() -> Vec<&'static Case> {
     let mut all = stun::cases();
     all.extend(sdp::cases());
     all.extend(ice::cases());
+    all.extend(dtls::cases());
     all.extend(sctp::cases());
     all
 }
 
 /// The suites by name, for `--suite` and `rtcspec list`.
-pub const SUITES: &[&str] = &["stun", "sdp", "ice", "sctp"];
+pub const SUITES: &[&str] = &["stun", "sdp", "ice", "dtls", "sctp"];
 
 /// The requirement inventories, compiled in so rtcspec never needs the RFC texts at run time.
 /// A parse error here is a packaging bug, caught by the crate's tests.

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use common::*;
 use rtcspec_harness::case::{Capability, OutcomeKind};
 
-/// The three stacks, and the reference with the one live fault (for cases every stack here
+/// The three stacks, and the reference with each live fault (for cases every stack here
 /// passes).
-const PEERS: [&str; 4] = ["reference", "aiortc", "werift", "mutant:peer-accepts-any-check"];
+const PEERS: [&str; 5] =
+    ["reference", "aiortc", "werift", "mutant:peer-accepts-any-check", "mutant:peer-skips-fingerprint-check"];
 
 #[test]
 fn every_live_case_fails_against_one_peer_and_passes_against_another() {

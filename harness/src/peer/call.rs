@@ -36,6 +36,17 @@ impl std::fmt::Display for CallError {
     }
 }
 
+impl CallError {
+    /// The case outcome this costs: the target's own failures map as for any request
+    /// (Crash and Timeout restart it), the rest are errors of the harness or environment.
+    pub fn outcome(self) -> crate::case::Outcome {
+        match self {
+            CallError::Target(e) => crate::ctx::outcome_of(e),
+            other => crate::case::Outcome::Error { why: other.to_string() },
+        }
+    }
+}
+
 impl From<TargetError> for CallError {
     fn from(e: TargetError) -> CallError {
         CallError::Target(e)
@@ -55,6 +66,9 @@ pub struct Call<'t> {
     pub offer: Option<String>,
     pub answer: Option<String>,
     harness_offered: bool,
+    /// Changes the harness's description before the target gets it (hostile cases: a wrong
+    /// fingerprint, odd letter case). The evidence keeps what the target got.
+    pub rewrite_harness_sdp: Option<fn(&str) -> String>,
 }
 
 impl<'t> Call<'t> {
@@ -77,6 +91,7 @@ impl<'t> Call<'t> {
             offer: None,
             answer: None,
             harness_offered: false,
+            rewrite_harness_sdp: None,
         };
         call.request("peer.start", json!({"role": target_role}))?;
         Ok(call)
@@ -200,15 +215,22 @@ impl<'t> Call<'t> {
     /// The harness offers `channel`, the target answers; returns when both sides report the
     /// channel open.
     pub fn connect_harness_offering(&mut self, channel: &ChannelSpec, timeout: Duration) -> Result<(), CallError> {
+        self.negotiate_harness_offering(channel)?;
+        self.wait_open(&channel.label, timeout)
+    }
+
+    /// The signaling alone: the harness offers `channel`, the target answers.
+    pub fn negotiate_harness_offering(&mut self, channel: &ChannelSpec) -> Result<(), CallError> {
         self.harness.create_channel(channel).map_err(CallError::Harness)?;
         self.harness_offered = true;
         let offer = self.harness.offer().map_err(CallError::Harness)?;
+        let offer = self.rewrite_harness_sdp.map_or(offer.clone(), |f| f(&offer));
         self.offer = Some(offer.clone());
         let answer = self.request("peer.answer", json!({"sdp": offer}))?;
         let sdp = answer["sdp"].as_str().unwrap_or_default().to_string();
         self.answer = Some(sdp.clone());
         self.harness.accept(&sdp).map_err(|e| CallError::Harness(format!("the target's answer: {e}")))?;
-        self.wait_open(&channel.label, timeout)
+        Ok(())
     }
 
     /// The target offers `channel`, the harness answers; returns when both sides report the
@@ -239,12 +261,14 @@ impl<'t> Call<'t> {
         let sdp = offer["sdp"].as_str().unwrap_or_default().to_string();
         self.offer = Some(sdp.clone());
         let answer = self.harness.answer(&sdp).map_err(|e| CallError::Harness(format!("the target's offer: {e}")))?;
+        let answer = self.rewrite_harness_sdp.map_or(answer.clone(), |f| f(&answer));
         self.answer = Some(answer.clone());
         self.request("peer.accept", json!({"sdp": answer}))?;
         Ok(())
     }
 
-    fn wait_open(&mut self, label: &str, timeout: Duration) -> Result<(), CallError> {
+    /// Waits until both sides report the data channel `label` open.
+    pub fn wait_open(&mut self, label: &str, timeout: Duration) -> Result<(), CallError> {
         let opened = |e: &PeerEvent| matches!(e, PeerEvent::ChannelOpen(c) if c.label == label);
         let started = Instant::now();
         self.wait_target(&format!("data channel {label:?} open"), timeout, opened)?;

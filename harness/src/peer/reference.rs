@@ -66,6 +66,9 @@ pub struct PeerOptions {
     /// a signed success response, whatever its USERNAME, integrity, FINGERPRINT or
     /// attributes (the request still goes to the agent too, so calls come up as usual).
     pub accept_any_check: bool,
+    /// A fault for the mutant target (`peer-skips-fingerprint-check`): the remote DTLS
+    /// certificate is not checked against the SDP fingerprint.
+    pub skip_fingerprint_check: bool,
 }
 
 /// The value of an `a=NAME:` line (session or first media level) of a description.
@@ -109,6 +112,7 @@ impl ReferencePeer {
         let settings = SettingEngineBuilder::new()
             .with_crypto_provider(Arc::new(KeyLoggingProvider::new(inner, keylog.clone())))
             .with_answering_dtls_role(role)
+            .with_disable_certificate_fingerprint_verification(options.skip_fingerprint_check)
             .build();
         let now = Instant::now();
         let pc = RTCPeerConnectionBuilder::new()

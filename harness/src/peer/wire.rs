@@ -11,6 +11,7 @@ use crate::capture::flow::Direction;
 use crate::net::Datagram;
 use crate::stun::unhex;
 
+const ALERT: u8 = 21;
 const HANDSHAKE: u8 = 22;
 const APPLICATION_DATA: u8 = 23;
 const CLIENT_HELLO: u8 = 1;
@@ -57,6 +58,11 @@ pub struct WireView {
     pub first_application_data: Option<usize>,
     /// Whether each side (harness, target) sent an encrypted handshake record: its Finished.
     finished: [bool; 2],
+    /// Encrypted application data records each side (harness, target) sent.
+    application_data: [usize; 2],
+    /// Alert records each side sent (DTLS 1.2 alerts are encrypted after the handshake; the
+    /// record type shows).
+    alerts: [usize; 2],
     /// Why some of it could not be read (no key for the session, a suite not decrypted).
     pub unreadable: Option<String>,
 }
@@ -101,8 +107,10 @@ impl WireView {
                         }
                     }
                     (HANDSHAKE, epoch) if epoch > 0 => view.finished[side.direction().index()] = true,
+                    (ALERT, _) => view.alerts[side.direction().index()] += 1,
                     (APPLICATION_DATA, epoch) if epoch > 0 => {
                         view.first_application_data.get_or_insert(index);
+                        view.application_data[side.direction().index()] += 1;
                         if decryptor.is_none() && view.unreadable.is_none() {
                             match Self::decryptor(&secrets, &client_random, &server_hello, view.dtls_client) {
                                 Ok(d) => decryptor = Some(d),
@@ -154,6 +162,16 @@ impl WireView {
     /// Both sides sent their Finished: the DTLS handshake is done on the wire.
     pub fn dtls_complete(&self) -> bool {
         self.finished == [true, true]
+    }
+
+    /// Encrypted application data records `from` sent.
+    pub fn application_data_from(&self, from: Side) -> usize {
+        self.application_data[from.direction().index()]
+    }
+
+    /// Alert records `from` sent.
+    pub fn alerts_from(&self, from: Side) -> usize {
+        self.alerts[from.direction().index()]
     }
 
     /// The chunks of one type a side sent.

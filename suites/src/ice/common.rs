@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use rtcspec_harness::case::{Capability, Level, Spec};
+use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{sdp_attribute, Call, ChannelSpec};
 use rtcspec_harness::stun::{Builder, Class, Message, METHOD_BINDING, USERNAME};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
@@ -86,7 +87,7 @@ impl Checks<'_> {
 
     /// Sends a crafted request; the target's response, if any came within [`ANSWER`].
     pub fn send(&mut self, request: &[u8]) -> Result<Option<Message>, Outcome> {
-        self.call.transact(self.to, request, ANSWER).map_err(|e| Outcome::Error { why: e.to_string() })
+        self.call.transact(self.to, request, ANSWER).map_err(CallError::outcome)
     }
 }
 
@@ -94,8 +95,7 @@ impl Checks<'_> {
 /// gets the call. The call's wire is kept as evidence whatever `f` decides.
 pub fn with_call(ctx: &mut Ctx, f: impl FnOnce(&mut Checks<'_>) -> Verdict) -> Verdict {
     let mut peer = ctx.take_peer()?;
-    let error = |e: rtcspec_harness::peer::CallError| Outcome::Error { why: e.to_string() };
-    let mut call = Call::start(peer.as_mut(), "offerer").map_err(error)?;
+    let mut call = Call::start(peer.as_mut(), "offerer").map_err(CallError::outcome)?;
     // ICE alone is judged: the call need not get past DTLS and SCTP.
     let connected = call
         .negotiate_target_offering(&ChannelSpec::reliable("rtcspec"))

@@ -1,7 +1,6 @@
 //! The SCTP suite: the association under WebRTC data channels (RFC 8841 over DTLS, RFC
 //! 9260), judged on live calls with the harness's reference peer. One file per RFC section.
 
-pub mod common;
 pub mod rfc8841_9_3;
 
 use rtcspec_harness::Case;

@@ -5,25 +5,25 @@
 use rtcspec_harness::peer::wire::{Side, SCTP_INIT, SCTP_INIT_ACK};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::common::*;
+use crate::live::*;
 
 const TEXT: &str = "When an SCTP association is established, both SCTP endpoints MUST initiate the SCTP association (i.e., both SCTP endpoints take the \"active\" role).";
 
 pub const CASES: &[Case] = &[
     case(
-        "sctp.8841.9.3.offerer-sends-init",
+        ("sctp.8841.9.3.offerer-sends-init", "sctp"),
         "The target, as the offerer, sends an SCTP INIT after DTLS",
-        "RFC 8841",
-        "9.3",
+        ("RFC 8841", "9.3"),
         TEXT,
+        &[],
         offerer_sends_init,
     ),
     case(
-        "sctp.8841.9.3.answerer-sends-init",
+        ("sctp.8841.9.3.answerer-sends-init", "sctp"),
         "The target, as the answerer, sends an SCTP INIT after DTLS",
-        "RFC 8841",
-        "9.3",
+        ("RFC 8841", "9.3"),
         TEXT,
+        &[],
         answerer_sends_init,
     ),
 ];
@@ -45,7 +45,7 @@ fn side_name(side: Option<Side>) -> &'static str {
 }
 
 fn target_sends_init(ctx: &mut Ctx, offerer: Offerer) -> Verdict {
-    let (view, summary) = call_and_read(ctx, offerer)?;
+    let LiveCall { view, summary, .. } = call_and_read(ctx, offerer)?;
     if !view.dtls_complete() {
         return Err(Outcome::Error {
             why: format!("the DTLS handshake did not complete, so SCTP cannot be judged ({summary})"),

@@ -51,6 +51,8 @@ pub enum Fault {
     ReservedBitsAsClass,
     /// Live calls: every Binding request gets a signed success (see `PeerOptions`).
     PeerAcceptsAnyCheck,
+    /// Live calls: the DTLS certificate is not checked against the SDP fingerprint.
+    PeerSkipsFingerprintCheck,
     /// One of the SDP faults, by name (see `sdp::all`).
     Sdp(&'static str),
     /// One of the JSEP answerer faults, by name (see `answer::all`).
@@ -110,6 +112,7 @@ impl Fault {
             Fault::RejectUnexpected => "reject-unexpected",
             Fault::ReservedBitsAsClass => "reserved-bits-as-class",
             Fault::PeerAcceptsAnyCheck => "peer-accepts-any-check",
+            Fault::PeerSkipsFingerprintCheck => "peer-skips-fingerprint-check",
             Fault::Sdp(name) | Fault::Answer(name) => name,
         }
     }
@@ -144,6 +147,9 @@ impl Fault {
             Fault::PeerAcceptsAnyCheck => {
                 "in live calls, answers every Binding request with a signed success, unchecked"
             }
+            Fault::PeerSkipsFingerprintCheck => {
+                "in live calls, accepts a DTLS certificate that matches no SDP fingerprint"
+            }
             Fault::Sdp(name) => sdp::all().find(|f| f.name == name).map_or("", |f| f.description),
             Fault::Answer(name) => answer::all().find(|f| f.name == name).map_or("", |f| f.description),
         }
@@ -153,9 +159,14 @@ impl Fault {
     pub fn all() -> impl Iterator<Item = Fault> {
         Fault::STUN
             .into_iter()
-            .chain([Fault::PeerAcceptsAnyCheck])
+            .chain([Fault::PeerAcceptsAnyCheck, Fault::PeerSkipsFingerprintCheck])
             .chain(sdp::all().map(|f| Fault::Sdp(f.name)))
             .chain(answer::all().map(|f| Fault::Answer(f.name)))
+    }
+
+    /// Acts on live calls (the in-process reference peer).
+    pub fn is_peer(self) -> bool {
+        matches!(self, Fault::PeerAcceptsAnyCheck | Fault::PeerSkipsFingerprintCheck)
     }
 
     pub fn parse(name: &str) -> Result<Fault, String> {
@@ -215,8 +226,12 @@ impl Driver for MutantDriver {
             // The peer fault lives in the in-process reference peer; over another base (a
             // shim) the peer is left as it is.
             peer: match base.peer {
-                Some(_) if faults.contains(&Fault::PeerAcceptsAnyCheck) && reference_base => {
-                    let options = crate::peer::PeerOptions { accept_any_check: true, ..Default::default() };
+                Some(_) if reference_base && faults.iter().any(|f| f.is_peer()) => {
+                    let options = crate::peer::PeerOptions {
+                        accept_any_check: faults.contains(&Fault::PeerAcceptsAnyCheck),
+                        skip_fingerprint_check: faults.contains(&Fault::PeerSkipsFingerprintCheck),
+                        ..Default::default()
+                    };
                     Some(Box::new(crate::peer::InProcessReference::start_with(options)))
                 }
                 other => other,

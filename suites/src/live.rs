@@ -1,0 +1,118 @@
+//! What the live-call suites share (DTLS, SCTP): a call with the target in a given role,
+//! run long enough to see DTLS and the association start, kept as evidence, and the
+//! decrypted view of its wire.
+
+use std::time::Duration;
+
+use rtcspec_harness::case::{Capability, Level, Spec};
+use rtcspec_harness::peer::wire::WireView;
+use rtcspec_harness::peer::CallError;
+use rtcspec_harness::peer::{Call, ChannelSpec, PeerEvent};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+pub const PEER: &[Capability] = &[Capability::Peer];
+
+pub const SECURITY: &[&str] = &["security"];
+
+/// A MUST of `doc` §`section` checked on a live call; the suite is the id's first part.
+pub const fn case(
+    (id, suite): (&'static str, &'static str),
+    title: &'static str,
+    (doc, section): (&'static str, &'static str),
+    text: &'static str,
+    tags: &'static [&'static str],
+    run: fn(&mut Ctx) -> Verdict,
+) -> Case {
+    Case {
+        id,
+        suite,
+        title,
+        spec: Spec { doc, section, level: Level::Must, text },
+        covers: &[],
+        tags,
+        needs: PEER,
+        run,
+    }
+}
+
+/// How long the target has to get the data channel open.
+pub const CONNECT: Duration = Duration::from_secs(5);
+/// How long after DTLS completes the association has to start: several INIT
+/// retransmissions at RFC 9260's initial RTO of 1 s.
+pub const AFTER_DTLS: Duration = Duration::from_millis(2500);
+
+/// Who offers in a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offerer {
+    Target,
+    Harness,
+}
+
+/// A call with one data channel, run until the channel is open on both sides or `CONNECT`
+/// plus `AFTER_DTLS` passes; the wire is kept as evidence and returned decrypted, with
+/// what the call reported (for the failure message).
+/// What a case judges of a call: its decrypted wire, a sentence on how it went (for failure
+/// messages), and the target's connection states in order.
+pub struct LiveCall {
+    pub view: WireView,
+    pub summary: String,
+    pub target_states: Vec<String>,
+}
+
+pub fn call_and_read(ctx: &mut Ctx, offerer: Offerer) -> Result<LiveCall, Outcome> {
+    call_and_read_with(ctx, offerer, None)
+}
+
+/// The same, with the harness's description changed by `rewrite` before the target gets it.
+pub fn call_and_read_with(
+    ctx: &mut Ctx,
+    offerer: Offerer,
+    rewrite: Option<fn(&str) -> String>,
+) -> Result<LiveCall, Outcome> {
+    let mut peer = ctx.take_peer()?;
+    let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
+    let mut call = Call::start(peer.as_mut(), role).map_err(CallError::outcome)?;
+    call.rewrite_harness_sdp = rewrite;
+    let channel = ChannelSpec::reliable("rtcspec");
+    let negotiated = match offerer {
+        Offerer::Target => call.negotiate_target_offering(&channel),
+        Offerer::Harness => call.negotiate_harness_offering(&channel),
+    };
+    // Wait for the channel, but not past the target giving up on the call.
+    let gave_up = |e: &PeerEvent| matches!(e, PeerEvent::ConnectionState(s) if s == "failed" || s == "closed");
+    let opened = |e: &PeerEvent| matches!(e, PeerEvent::ChannelOpen(c) if c.label == channel.label);
+    let connected = negotiated
+        .and_then(|()| call.wait_target("the data channel open", CONNECT, |e| opened(e) || gave_up(e)))
+        .and_then(|e| match gave_up(&e) {
+            true => Err(CallError::Timeout("a call the target gave up on".into())),
+            false => call.wait_open(&channel.label, CONNECT),
+        });
+    // The target failing a request (crash, hang, garbage) costs the case as such, so the
+    // runner restarts it.
+    if let Err(e @ CallError::Target(_)) = &connected {
+        ctx.keep_call(&mut call);
+        return Err(e.clone().outcome());
+    }
+    // A call that did not come up is what some cases judge: give it time to show how (SCTP
+    // INIT retransmissions, alerts), unless the target already gave up.
+    if connected.is_err() && !call.target_events.iter().any(gave_up) {
+        call.run_for(AFTER_DTLS).map_err(CallError::outcome)?;
+    }
+    ctx.keep_call(&mut call);
+    let keylog = call.keylog();
+    let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
+    let summary = match connected {
+        Ok(()) => "the data channel opened on both sides".to_string(),
+        Err(e) => format!("the call did not complete: {e}"),
+    };
+    let target_states: Vec<String> = call
+        .target_events
+        .iter()
+        .filter_map(|e| match e {
+            PeerEvent::ConnectionState(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let summary = format!("{summary}; the target reported connection states [{}]", target_states.join(", "));
+    Ok(LiveCall { view, summary, target_states })
+}
