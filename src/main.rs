@@ -3,6 +3,7 @@
 
 mod commands;
 mod fuzz;
+mod matrix;
 mod replay;
 
 use std::path::PathBuf;
@@ -69,6 +70,11 @@ enum Command {
         #[command(subcommand)]
         action: FuzzAction,
     },
+    /// Many reports into one compatibility matrix: implementations × cases, a self-contained
+    /// HTML page and Markdown; failing cells link to their evidence.
+    ///
+    /// Example: rtcspec matrix reports/*/report.json --out reports/matrix.html
+    Matrix(matrix::MatrixArgs),
     /// The reference peer (webrtc-rs) as a shim: the peer operations of shims/PROTOCOL.md
     /// over stdio, one JSON object per line. This is the reference as a separate process
     /// (targets/reference-process.toml), and a working model for writing a shim.
@@ -300,6 +306,7 @@ fn main() -> ExitCode {
         Command::Corpus { action: CorpusAction::Extract(args) } => replay::corpus_extract(&args),
         Command::Fuzz { action: FuzzAction::List { tsv } } => fuzz::list(tsv),
         Command::Fuzz { action: FuzzAction::Report(args) } => fuzz::report(&args),
+        Command::Matrix(args) => matrix::matrix(&args),
         Command::PeerShim => match rtcspec_harness::peer::serve::serve_stdio() {
             Ok(()) => 0,
             Err(e) => {

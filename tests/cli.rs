@@ -397,3 +397,40 @@ fn diff_takes_real_stun_messages_from_captures() {
         "{found:?}"
     );
 }
+
+#[test]
+fn matrix_merges_reports_and_links_failures_to_their_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |t: &str| dir.path().join(t).display().to_string();
+    for target in ["reference", "str0m"] {
+        let o =
+            rtcspec(&["run", "--target", target, "--suite", "stun", "--format", "json", "--out", &out(target)], root());
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    }
+    let page = dir.path().join("m/matrix.html");
+    let o = rtcspec(
+        &[
+            "matrix",
+            &format!("{}/report.json", out("reference")),
+            &format!("{}/report.json", out("str0m")),
+            "--out",
+            &page.display().to_string(),
+        ],
+        root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("reference (webrtc-rs") && html.contains("str0m (str0m"), "both columns");
+    // Every evidence link resolves from the page's folder.
+    let links: Vec<&str> = html.split("href=\"../").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    assert!(!links.is_empty(), "failing cells link to their evidence");
+    for link in links {
+        assert!(dir.path().join(link).is_file(), "{link} does not resolve");
+    }
+    let md = std::fs::read_to_string(dir.path().join("m/matrix.md")).unwrap();
+    assert!(md.contains("| `stun.8489.5.top-bits-rejected`"), "{md}");
+    // A file that is not a report is a usage error naming it.
+    let o = rtcspec(&["matrix", "Cargo.toml", "--out", &page.display().to_string()], root());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Cargo.toml"), "{}", stderr(&o));
+}

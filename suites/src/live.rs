@@ -78,15 +78,27 @@ pub fn call_and_read_with(
         Offerer::Target => call.negotiate_target_offering(&channel),
         Offerer::Harness => call.negotiate_harness_offering(&channel),
     };
-    // Wait for the channel, but not past the target giving up on the call.
-    let gave_up = |e: &PeerEvent| matches!(e, PeerEvent::ConnectionState(s) if s == "failed" || s == "closed");
+    // Wait for the channel, but not past the target giving up on the call: a failed or
+    // closed state, or a DTLS alert record (first byte 21) on the wire.
+    let gave_up = |call: &Call<'_>| {
+        let local = call.harness.local_addr();
+        call.target_events.iter().any(|e| matches!(e, PeerEvent::ConnectionState(s) if s == "failed" || s == "closed"))
+            || call.harness.datagrams().iter().any(|d| d.from != local && d.bytes.first() == Some(&21))
+    };
     let opened = |e: &PeerEvent| matches!(e, PeerEvent::ChannelOpen(c) if c.label == channel.label);
-    let connected = negotiated
-        .and_then(|()| call.wait_target("the data channel open", CONNECT, |e| opened(e) || gave_up(e)))
-        .and_then(|e| match gave_up(&e) {
-            true => Err(CallError::Timeout("a call the target gave up on".into())),
-            false => call.wait_open(&channel.label, CONNECT),
-        });
+    let deadline = std::time::Instant::now() + CONNECT;
+    let connected = negotiated.and_then(|()| loop {
+        if call.target_events.iter().any(opened) {
+            break call.wait_open(&channel.label, deadline.saturating_duration_since(std::time::Instant::now()));
+        }
+        if gave_up(&call) {
+            break Err(CallError::Timeout("a call the target gave up on".into()));
+        }
+        if std::time::Instant::now() >= deadline {
+            break Err(CallError::Timeout("the target to report the data channel open".into()));
+        }
+        call.run_for(Duration::from_millis(10))?;
+    });
     // The target failing a request (crash, hang, garbage) costs the case as such, so the
     // runner restarts it.
     if let Err(e @ CallError::Target(_)) = &connected {
@@ -95,7 +107,7 @@ pub fn call_and_read_with(
     }
     // A call that did not come up is what some cases judge: give it time to show how (SCTP
     // INIT retransmissions, alerts), unless the target already gave up.
-    if connected.is_err() && !call.target_events.iter().any(gave_up) {
+    if connected.is_err() && !gave_up(&call) {
         call.run_for(AFTER_DTLS).map_err(CallError::outcome)?;
     }
     ctx.keep_call(&mut call);

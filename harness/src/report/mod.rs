@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod html;
 pub mod junit;
 pub mod markdown;
+pub mod matrix;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
