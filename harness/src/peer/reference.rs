@@ -69,6 +69,32 @@ pub struct PeerOptions {
     /// A fault for the mutant target (`peer-skips-fingerprint-check`): the remote DTLS
     /// certificate is not checked against the SDP fingerprint.
     pub skip_fingerprint_check: bool,
+    /// A fault for the mutant target (`peer-hash-name-case-sensitive`): a fingerprint whose
+    /// hash name is not lowercase is not understood (as by a case-sensitive parser).
+    pub hash_name_case_sensitive: bool,
+    /// A fault for the mutant target (`peer-first-fingerprint-only`): of several
+    /// fingerprints only the first is kept.
+    pub first_fingerprint_only: bool,
+}
+
+impl PeerOptions {
+    /// The remote description as the faulty parsers of the mutant would read it.
+    fn as_read(&self, sdp: &str) -> String {
+        let mut seen = false;
+        sdp.split_inclusive('\n')
+            .filter_map(|line| {
+                let Some(value) = line.strip_prefix("a=fingerprint:") else { return Some(line.to_string()) };
+                if self.first_fingerprint_only && std::mem::replace(&mut seen, true) {
+                    return None;
+                }
+                let hash = value.split(' ').next().unwrap_or_default();
+                if self.hash_name_case_sensitive && hash != hash.to_ascii_lowercase() {
+                    return Some(line.replacen(hash, "unknown-hash", 1));
+                }
+                Some(line.to_string())
+            })
+            .collect()
+    }
 }
 
 /// The value of an `a=NAME:` line (session or first media level) of a description.
@@ -208,7 +234,7 @@ impl ReferencePeer {
 
     /// Applies the remote offer and answers it; `Err` is the reference refusing the offer.
     pub fn answer(&mut self, offer: &str) -> Result<String, String> {
-        let offer = RTCSessionDescription::offer(offer.to_string()).map_err(failed("the offer"))?;
+        let offer = RTCSessionDescription::offer(self.options.as_read(offer)).map_err(failed("the offer"))?;
         self.pc.set_remote_description(Instant::now(), offer).map_err(failed("set_remote_description"))?;
         self.add_host_candidate()?;
         let answer = self.pc.create_answer(None).map_err(failed("create_answer"))?;
@@ -218,7 +244,7 @@ impl ReferencePeer {
 
     /// Applies the remote answer to our offer; `Err` is the reference refusing it.
     pub fn accept(&mut self, answer: &str) -> Result<(), String> {
-        let answer = RTCSessionDescription::answer(answer.to_string()).map_err(failed("the answer"))?;
+        let answer = RTCSessionDescription::answer(self.options.as_read(answer)).map_err(failed("the answer"))?;
         self.pc.set_remote_description(Instant::now(), answer).map_err(failed("set_remote_description"))?;
         self.flush();
         Ok(())

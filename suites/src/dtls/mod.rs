@@ -1,11 +1,12 @@
 //! The DTLS suite: the target's DTLS association in a live call (RFC 8842, RFC 6347),
 //! judged on the wire. One file per RFC section.
 
+pub mod rfc8122_5;
 pub mod rfc8842_5_1;
 
 use rtcspec_harness::Case;
 
 /// Every DTLS case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8842_5_1::CASES].into_iter().flatten().collect()
+    [rfc8122_5::CASES, rfc8842_5_1::CASES].into_iter().flatten().collect()
 }

@@ -53,6 +53,10 @@ pub enum Fault {
     PeerAcceptsAnyCheck,
     /// Live calls: the DTLS certificate is not checked against the SDP fingerprint.
     PeerSkipsFingerprintCheck,
+    /// Live calls: fingerprint hash names are read case-sensitively.
+    PeerHashNameCaseSensitive,
+    /// Live calls: only the first of several fingerprints is kept.
+    PeerFirstFingerprintOnly,
     /// One of the SDP faults, by name (see `sdp::all`).
     Sdp(&'static str),
     /// One of the JSEP answerer faults, by name (see `answer::all`).
@@ -113,6 +117,8 @@ impl Fault {
             Fault::ReservedBitsAsClass => "reserved-bits-as-class",
             Fault::PeerAcceptsAnyCheck => "peer-accepts-any-check",
             Fault::PeerSkipsFingerprintCheck => "peer-skips-fingerprint-check",
+            Fault::PeerHashNameCaseSensitive => "peer-hash-name-case-sensitive",
+            Fault::PeerFirstFingerprintOnly => "peer-first-fingerprint-only",
             Fault::Sdp(name) | Fault::Answer(name) => name,
         }
     }
@@ -150,6 +156,10 @@ impl Fault {
             Fault::PeerSkipsFingerprintCheck => {
                 "in live calls, accepts a DTLS certificate that matches no SDP fingerprint"
             }
+            Fault::PeerHashNameCaseSensitive => {
+                "in live calls, does not understand a fingerprint hash name in upper case"
+            }
+            Fault::PeerFirstFingerprintOnly => "in live calls, keeps only the first of several SDP fingerprints",
             Fault::Sdp(name) => sdp::all().find(|f| f.name == name).map_or("", |f| f.description),
             Fault::Answer(name) => answer::all().find(|f| f.name == name).map_or("", |f| f.description),
         }
@@ -159,14 +169,21 @@ impl Fault {
     pub fn all() -> impl Iterator<Item = Fault> {
         Fault::STUN
             .into_iter()
-            .chain([Fault::PeerAcceptsAnyCheck, Fault::PeerSkipsFingerprintCheck])
+            .chain(Fault::PEER)
             .chain(sdp::all().map(|f| Fault::Sdp(f.name)))
             .chain(answer::all().map(|f| Fault::Answer(f.name)))
     }
 
-    /// Acts on live calls (the in-process reference peer).
+    /// The faults that act on live calls (the in-process reference peer).
+    const PEER: [Fault; 4] = [
+        Fault::PeerAcceptsAnyCheck,
+        Fault::PeerSkipsFingerprintCheck,
+        Fault::PeerHashNameCaseSensitive,
+        Fault::PeerFirstFingerprintOnly,
+    ];
+
     pub fn is_peer(self) -> bool {
-        matches!(self, Fault::PeerAcceptsAnyCheck | Fault::PeerSkipsFingerprintCheck)
+        Fault::PEER.contains(&self)
     }
 
     pub fn parse(name: &str) -> Result<Fault, String> {
@@ -230,6 +247,8 @@ impl Driver for MutantDriver {
                     let options = crate::peer::PeerOptions {
                         accept_any_check: faults.contains(&Fault::PeerAcceptsAnyCheck),
                         skip_fingerprint_check: faults.contains(&Fault::PeerSkipsFingerprintCheck),
+                        hash_name_case_sensitive: faults.contains(&Fault::PeerHashNameCaseSensitive),
+                        first_fingerprint_only: faults.contains(&Fault::PeerFirstFingerprintOnly),
                         ..Default::default()
                     };
                     Some(Box::new(crate::peer::InProcessReference::start_with(options)))
