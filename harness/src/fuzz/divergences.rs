@@ -52,7 +52,7 @@ pub const STUN: &[Divergence] = &[
     },
     Divergence {
         implementations: "reference (rtc-stun 0.21)",
-        what: "reads attribute 0x8020 as XOR-MAPPED-ADDRESS when there is no 0x0020 (`compat_attr_type`, for draft-ietf-behave-rfc3489bis-02 and MS-TURN servers)",
+        what: "reads attribute 0x8020 as XOR-MAPPED-ADDRESS (`compat_attr_type` renames it while parsing, for draft-ietf-behave-rfc3489bis-02 and MS-TURN servers), so an 0x8020 alone, or before an 0x0020, is the address it reads",
         rfc: "RFC 8489 §18.3 registers XOR-MAPPED-ADDRESS as 0x0020; 0x8020 is the pre-RFC 5389 draft code point, a deliberate compatibility choice",
         case: "-",
     },
@@ -139,7 +139,9 @@ pub fn without_known_stun_divergences(bytes: &[u8], decoded: &Decoded) -> Decode
             clear_field(&mut d, a.attr_type);
         }
     }
-    if m.has(XOR_MAPPED_ADDRESS_DRAFT) && !m.has(XOR_MAPPED_ADDRESS) {
+    // rtc-stun renames 0x8020 to 0x0020 while parsing, then reads the first of them.
+    let first = m.attributes.iter().find(|a| [XOR_MAPPED_ADDRESS, XOR_MAPPED_ADDRESS_DRAFT].contains(&a.attr_type));
+    if first.is_some_and(|a| a.attr_type == XOR_MAPPED_ADDRESS_DRAFT) {
         d.fields.xor_mapped_address = None;
     }
     // Fields whose attributes come only after MESSAGE-INTEGRITY (FINGERPRINT and

@@ -181,16 +181,7 @@ impl<'t> Call<'t> {
         timeout: Duration,
         wanted: impl Fn(&PeerEvent) -> bool,
     ) -> Result<PeerEvent, CallError> {
-        let until = Instant::now() + timeout;
-        loop {
-            if let Some(e) = self.target_events.iter().find(|e| wanted(e)) {
-                return Ok(e.clone());
-            }
-            if Instant::now() >= until {
-                return Err(CallError::Timeout(format!("the target to report {what}")));
-            }
-            self.step()?;
-        }
+        self.wait_for(false, &format!("the target to report {what}"), timeout, wanted)
     }
 
     /// The same for the harness's own events.
@@ -200,13 +191,24 @@ impl<'t> Call<'t> {
         timeout: Duration,
         wanted: impl Fn(&PeerEvent) -> bool,
     ) -> Result<PeerEvent, CallError> {
+        self.wait_for(true, &format!("the harness's reference peer to report {what}"), timeout, wanted)
+    }
+
+    fn wait_for(
+        &mut self,
+        harness: bool,
+        what: &str,
+        timeout: Duration,
+        wanted: impl Fn(&PeerEvent) -> bool,
+    ) -> Result<PeerEvent, CallError> {
         let until = Instant::now() + timeout;
         loop {
-            if let Some(e) = self.harness_events.iter().find(|e| wanted(e)) {
+            let events = if harness { &self.harness_events } else { &self.target_events };
+            if let Some(e) = events.iter().find(|e| wanted(e)) {
                 return Ok(e.clone());
             }
             if Instant::now() >= until {
-                return Err(CallError::Timeout(format!("the harness's reference peer to report {what}")));
+                return Err(CallError::Timeout(what.to_string()));
             }
             self.step()?;
         }

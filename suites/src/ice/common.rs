@@ -4,36 +4,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use rtcspec_harness::case::{Capability, Level, Spec};
 use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{sdp_attribute, Call, ChannelSpec};
 use rtcspec_harness::stun::{Builder, Class, Message, METHOD_BINDING, USERNAME};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
-
-pub const PEER: &[Capability] = &[Capability::Peer];
-pub const SECURITY: &[&str] = &["security"];
-
-#[allow(clippy::too_many_arguments)]
-pub const fn case(
-    id: &'static str,
-    title: &'static str,
-    doc: &'static str,
-    section: &'static str,
-    text: &'static str,
-    tags: &'static [&'static str],
-    run: fn(&mut Ctx) -> Verdict,
-) -> Case {
-    Case {
-        id,
-        suite: "ice",
-        title,
-        spec: Spec { doc, section, level: Level::Must, text },
-        covers: &[],
-        tags,
-        needs: PEER,
-        run,
-    }
-}
+use rtcspec_harness::{Ctx, Outcome, Verdict};
 
 const CONNECT: Duration = Duration::from_secs(5);
 /// How long the target has to answer one crafted check (loopback: it answers in
