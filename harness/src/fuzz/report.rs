@@ -103,6 +103,9 @@ pub fn build(record: &RunRecord, read: &dyn Fn(&str) -> String) -> Report {
         let about = super::by_name(&t.name).map_or("(not a known target)", |f| f.about);
         let outcome = if log.trim().is_empty() {
             Outcome::Error { why: format!("no log from {}: the target did not run (see {})", t.name, t.log) }
+        } else if run.executions == 0 && run.findings.is_empty() {
+            // A target that did not build (or start) leaves a log with no fuzzing in it.
+            Outcome::Error { why: format!("{} ran no input: it did not build or start (see {})", t.name, t.log) }
         } else if run.findings.is_empty() {
             Outcome::Pass
         } else {
@@ -217,5 +220,21 @@ mod tests {
         };
         let r = build(&record(""), &files);
         assert_eq!(r.results[0].outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn a_target_that_did_not_build_is_an_error_not_a_pass() {
+        // What `cargo fuzz run` leaves when the target fails to compile: a log, no fuzzing.
+        let files = |name: &str| match name {
+            "stun_diff.log" => "error[E0063]: missing field `peer` in initializer of `Session`
+Error: failed to build fuzz script
+"
+            .into(),
+            _ => String::new(),
+        };
+        match &build(&record(""), &files).results[0].outcome {
+            Outcome::Error { why } => assert!(why.contains("ran no input"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
