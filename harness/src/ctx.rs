@@ -74,19 +74,22 @@ impl Ctx {
     }
 
     /// Keeps a call's wire as the case's evidence: every datagram, the descriptions and the
-    /// key log that decrypts them.
-    pub fn keep_call(&mut self, call: &mut crate::peer::Call<'_>) {
+    /// key log that decrypts them. Returns the call's key log (asking the target for its
+    /// lines is a request, so it is made once, here).
+    pub fn keep_call(&mut self, call: &mut crate::peer::Call<'_>) -> Vec<String> {
         self.log.extend(call.harness.datagrams().iter().cloned());
         for (label, sdp) in [("offer", &call.offer), ("answer", &call.answer)] {
             if let Some(sdp) = sdp {
                 self.texts.push((label.to_string(), sdp.clone()));
             }
         }
-        for line in call.keylog() {
-            if !self.keylog.contains(&line) {
-                self.keylog.push(line);
+        let lines = call.keylog();
+        for line in &lines {
+            if !self.keylog.contains(line) {
+                self.keylog.push(line.clone());
             }
         }
+        lines
     }
 
     fn record_text(&mut self, label: impl Into<String>, text: &str) {

@@ -110,8 +110,7 @@ pub fn call_and_read_with(
     if connected.is_err() && !gave_up(&call) {
         call.run_for(AFTER_DTLS).map_err(CallError::outcome)?;
     }
-    ctx.keep_call(&mut call);
-    let keylog = call.keylog();
+    let keylog = ctx.keep_call(&mut call);
     let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
     let summary = match connected {
         Ok(()) => "the data channel opened on both sides".to_string(),

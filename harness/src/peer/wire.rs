@@ -2,14 +2,13 @@
 //! harness's socket decrypted with the call's key log, and the SCTP packets inside, by the
 //! side that sent them. The harness's own stack is not asked what it saw; the bytes are.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use crate::capture::dtls::{parse_hello, records};
 use crate::capture::dtls_decrypt::RecordDecryptor;
 use crate::capture::flow::Direction;
+use crate::capture::keylog::KeyLog;
 use crate::net::Datagram;
-use crate::stun::unhex;
 
 const ALERT: u8 = 21;
 const HANDSHAKE: u8 = 22;
@@ -67,22 +66,11 @@ pub struct WireView {
     pub unreadable: Option<String>,
 }
 
-/// `CLIENT_RANDOM <random> <master secret>` lines, by client random.
-fn master_secrets(keylog: &[String]) -> HashMap<Vec<u8>, Vec<u8>> {
-    keylog
-        .iter()
-        .filter_map(|l| {
-            let mut parts = l.split_whitespace();
-            (parts.next()? == "CLIENT_RANDOM").then_some(())?;
-            Some((unhex(parts.next()?).ok()?, unhex(parts.next()?).ok()?))
-        })
-        .collect()
-}
-
 impl WireView {
     /// Reads the datagrams of the harness's socket at `harness` (both directions).
     pub fn read(datagrams: &[Datagram], harness: SocketAddr, keylog: &[String]) -> WireView {
-        let secrets = master_secrets(keylog);
+        let mut secrets = KeyLog::default();
+        secrets.add("the call's key log", keylog.join("\n").as_bytes());
         let mut view = WireView::default();
         let (mut client_random, mut server_hello) = (None, None);
         let mut decryptor: Option<RecordDecryptor> = None;
@@ -133,7 +121,7 @@ impl WireView {
     }
 
     fn decryptor(
-        secrets: &HashMap<Vec<u8>, Vec<u8>>,
+        secrets: &KeyLog,
         client_random: &Option<Vec<u8>>,
         server_hello: &Option<crate::capture::dtls::Hello>,
         client: Option<Side>,
@@ -141,7 +129,10 @@ impl WireView {
         let (Some(cr), Some(sh), Some(client)) = (client_random, server_hello, client) else {
             return Err("application data before a ClientHello and ServerHello were seen".into());
         };
-        let secret = secrets.get(cr).ok_or("the key log has no master secret for this session")?;
+        let secret = secrets
+            .secrets(cr)
+            .and_then(|s| s.master_secret.as_ref())
+            .ok_or("the key log has no master secret for this session")?;
         let suite = sh.cipher_suites.first().copied().unwrap_or_default();
         RecordDecryptor::new(secret, cr, &sh.random, suite, client.direction())
     }
