@@ -183,7 +183,11 @@ function weriftPeerOps(werift) {
     if (old) await old.close();
   };
   return {
-    "peer.start": async () => {
+    "peer.start": async (req) => {
+      // Faults are for the mutant target over a shim that knows some (shims/PROTOCOL.md).
+      if (Array.isArray(req.faults) && req.faults.length > 0) {
+        throw new Rejected(`this shim puts in no faults (asked for ${req.faults.join(", ")})`);
+      }
       // The previous connection closes in the background: werift can take seconds to
       // shut one down, and the new call should not wait for it.
       const old = pc;

@@ -21,6 +21,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  #
 from aiortc.rtcicetransport import RTCIceGatherer  # noqa: E402
 from aiortc.sdp import candidate_from_sdp  # noqa: E402
 
+import aiortc_faults  # noqa: E402  (installs the mutant's faults, inactive until named)
 import aiortc_keylog  # noqa: E402  (installs the DTLS key log callback)
 
 RTCIceGatherer.getDefaultIceServers = staticmethod(lambda: [])
@@ -101,6 +102,7 @@ class Peer:
             channel.on("open", opened)
 
     async def _start(self, req: dict) -> dict:
+        aiortc_faults.set_faults(req.get("faults"))
         # The previous connection closes in the background: the new call need not wait.
         old, self.pc = self.pc, None
         if old is not None:

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rtcspec_harness::case::{Capability, Level, Spec};
 use rtcspec_harness::peer::wire::WireView;
 use rtcspec_harness::peer::CallError;
-use rtcspec_harness::peer::{Call, ChannelSpec, PeerEvent};
+use rtcspec_harness::peer::{Call, ChannelSpec, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 pub const PEER: &[Capability] = &[Capability::Peer];
@@ -57,10 +57,12 @@ pub struct LiveCall {
     pub view: WireView,
     pub summary: String,
     pub target_states: Vec<String>,
+    /// The target's description (its offer or its answer), as it sent it.
+    pub target_sdp: String,
 }
 
 pub fn call_and_read(ctx: &mut Ctx, offerer: Offerer) -> Result<LiveCall, Outcome> {
-    call_and_read_with(ctx, offerer, None)
+    call_and_read_setup(ctx, Setup::new(offerer))
 }
 
 /// The same, with the harness's description changed by `rewrite` before the target gets it.
@@ -69,11 +71,52 @@ pub fn call_and_read_with(
     offerer: Offerer,
     rewrite: Option<fn(&str) -> String>,
 ) -> Result<LiveCall, Outcome> {
+    call_and_read_setup(ctx, Setup { rewrite, ..Setup::new(offerer) })
+}
+
+/// The same, with the harness's reference peer set up with `options`.
+pub fn call_and_read_as(
+    ctx: &mut Ctx,
+    offerer: Offerer,
+    rewrite: Option<fn(&str) -> String>,
+    options: PeerOptions,
+) -> Result<LiveCall, Outcome> {
+    call_and_read_setup(ctx, Setup { rewrite, options, ..Setup::new(offerer) })
+}
+
+/// What happens in a call once its channel is open (the target sends, closes, ...).
+pub type Then = fn(&mut Call<'_>, &ChannelSpec) -> Result<(), CallError>;
+
+/// How a call is set up: who offers (and creates the channel), the channel, the harness's
+/// options and description rewrite, and what happens once the channel is open.
+pub struct Setup {
+    pub offerer: Offerer,
+    pub channel: ChannelSpec,
+    pub rewrite: Option<fn(&str) -> String>,
+    pub options: PeerOptions,
+    pub then: Option<Then>,
+}
+
+impl Setup {
+    pub fn new(offerer: Offerer) -> Setup {
+        Setup {
+            offerer,
+            channel: ChannelSpec::reliable("rtcspec"),
+            rewrite: None,
+            options: PeerOptions::default(),
+            then: None,
+        }
+    }
+}
+
+/// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
+/// refuses or fails costs the case as an Error (or Crash/Timeout).
+pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outcome> {
+    let Setup { offerer, channel, rewrite, options, then } = setup;
     let mut peer = ctx.take_peer()?;
     let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
-    let mut call = Call::start(peer.as_mut(), role).map_err(CallError::outcome)?;
+    let mut call = Call::start_with(peer.as_mut(), role, options).map_err(CallError::outcome)?;
     call.rewrite_harness_sdp = rewrite;
-    let channel = ChannelSpec::reliable("rtcspec");
     let negotiated = match offerer {
         Offerer::Target => call.negotiate_target_offering(&channel),
         Offerer::Harness => call.negotiate_harness_offering(&channel),
@@ -99,6 +142,16 @@ pub fn call_and_read_with(
         }
         call.run_for(Duration::from_millis(10))?;
     });
+    let connected = match (connected, then) {
+        (Ok(()), Some(then)) => {
+            if let Err(e) = then(&mut call, &channel) {
+                ctx.keep_call(&mut call);
+                return Err(e.outcome());
+            }
+            Ok(())
+        }
+        (connected, _) => connected,
+    };
     // The target failing a request (crash, hang, garbage) costs the case as such, so the
     // runner restarts it.
     if let Err(e @ CallError::Target(_)) = &connected {
@@ -125,5 +178,6 @@ pub fn call_and_read_with(
         })
         .collect();
     let summary = format!("{summary}; the target reported connection states [{}]", target_states.join(", "));
-    Ok(LiveCall { view, summary, target_states })
+    let target_sdp = call.descriptions().0.unwrap_or_default().to_string();
+    Ok(LiveCall { view, summary, target_states, target_sdp })
 }

@@ -1,39 +1,92 @@
 //! The honesty proof for the live-call cases (capability `peer`): each one fails against a
 //! stack that breaks its requirement (a real one, or the reference with a fault) and passes
-//! against one that keeps it. The stacks
-//! are the reference (in process), aiortc and werift (through their shims; `cargo xtask
-//! setup` installs them), each pinned, so which stack breaks what is a fact checked here.
+//! against one that keeps it. The stacks are the reference (in process), aiortc and werift
+//! (through their shims; `cargo xtask setup` installs them), each pinned, so which stack
+//! breaks what is a fact checked here.
 
 mod common;
 
 use std::collections::BTreeMap;
 
 use common::*;
-use rtcspec_harness::case::{Capability, OutcomeKind};
+use rtcspec_harness::case::{Capability, Case, OutcomeKind};
 
-/// The three stacks, and the reference with each live fault (for cases every stack here
-/// passes).
-const PEERS: [&str; 5] =
-    ["reference", "aiortc", "werift", "mutant:peer-accepts-any-check", "mutant:peer-skips-fingerprint-check"];
+/// The real stacks: every live case runs against each.
+const PEERS: [&str; 3] = ["reference", "aiortc", "werift"];
+
+/// Each live fault (of the reference peer, or put into aiortc by its shim), with the cases
+/// (id prefixes) it must break. A mutant runs only those, and must fail every one.
+const MUTANTS: &[(&str, &[&str])] = &[
+    ("mutant:peer-accepts-any-check", &["ice.8445.7.3.wrong-", "ice.8445.7.3.bad-fingerprint", "ice.8489.9.1.3."]),
+    ("mutant:peer-skips-fingerprint-check", &["dtls.8842.5.1."]),
+    ("mutant:peer-hash-name-case-sensitive", &["dtls.8122.5.hash-name"]),
+    ("mutant:peer-first-fingerprint-only", &["dtls.8122.5.1."]),
+    ("mutant:peer-reversed-username", &["ice.8445.7.2.2.check-username"]),
+    ("mutant:peer-checks-signed-with-own-password", &["ice.8445.7.2.2.check-signed"]),
+    ("mutant:peer-no-stun-fingerprint", &["ice.8445.7.2.4.", "ice.8445.7.3.response-fingerprint"]),
+    ("mutant:peer-no-priority", &["ice.8445.7.1.1."]),
+    ("mutant:peer-wrong-role-attribute", &["ice.8445.7.1.3."]),
+    ("mutant:peer-never-nominates", &["ice.8445.7.1.2.controlling"]),
+    ("mutant:peer-controlled-nominates", &["ice.8445.7.1.2.controlled"]),
+    ("mutant:peer-ignores-ice-lite", &["ice.8445.6.1.1."]),
+    ("mutant:peer-ignores-role-conflict", &["ice.8445.7.3.1.1.role-conflict-"]),
+    ("mutant:peer-always-role-conflict", &["ice.8445.7.3.1.1.controll"]),
+    ("mutant:peer-trusts-after-integrity", &["ice.8489.9.role-after"]),
+    ("mutant:peer-unsigned-responses", &["ice.8445.7.3.response-signed"]),
+    ("mutant:peer-wrong-mapped-address", &["ice.8489.6.3.1.1."]),
+    ("mutant:peer-setup-mislabelled", &["dtls.8842.5.2.", "dtls.8842.5.3."]),
+    ("mutant:peer-ignores-answer-setup", &["dtls.8842.5.4."]),
+    ("mutant@aiortc:sctp-init-no-extensions", &["sctp.8831.6.1."]),
+    ("mutant@aiortc:sctp-string-as-binary", &["sctp.8831.6.6.string"]),
+    ("mutant@aiortc:sctp-binary-as-string", &["sctp.8831.6.6.binary"]),
+    ("mutant@aiortc:sctp-empty-as-non-empty", &["sctp.8831.6.6.empty"]),
+    ("mutant@aiortc:sctp-close-without-reset", &["sctp.8831.6.7."]),
+    ("mutant@aiortc:sctp-dcep-wrong-ppid", &["sctp.8832.6.open-ordered"]),
+    ("mutant@aiortc:sctp-dcep-unordered", &["sctp.8832.6.open-ordered"]),
+    ("mutant@aiortc:sctp-no-dcep-ack", &["sctp.8832.6.ack"]),
+    ("mutant@aiortc:sctp-wrong-stream-parity", &["sctp.8832.6.stream"]),
+    ("mutant@aiortc:sctp-open-reliable-type", &["sctp.8832.5.1.open"]),
+    ("mutant@aiortc:sctp-unordered-as-ordered", &["sctp.8832.6.unordered"]),
+];
+
+fn live_cases() -> Vec<&'static Case> {
+    rtcspec_suites::all_cases().into_iter().filter(|c| c.needs.contains(&Capability::Peer)).collect()
+}
 
 #[test]
 fn every_live_case_fails_against_one_peer_and_passes_against_another() {
-    let cases: Vec<_> =
-        rtcspec_suites::all_cases().into_iter().filter(|c| c.needs.contains(&Capability::Peer)).collect();
+    let cases = live_cases();
     assert!(!cases.is_empty());
-    let mut outcomes: BTreeMap<&str, Vec<(&str, OutcomeKind)>> = BTreeMap::new();
-    for peer in PEERS {
-        for r in run_named(peer, &cases) {
+    let mut outcomes: BTreeMap<&str, Vec<(String, OutcomeKind)>> = BTreeMap::new();
+    let mut record = |name: &str, selected: &[&'static Case]| {
+        let results = run_named(name, selected);
+        for r in &results {
             let id = cases.iter().find(|c| c.id == r.id).map(|c| c.id).unwrap();
-            outcomes.entry(id).or_default().push((peer, r.kind()));
+            outcomes.entry(id).or_default().push((name.to_string(), r.kind()));
+        }
+        results
+    };
+    for peer in PEERS {
+        record(peer, &cases);
+    }
+    let mut unbroken = Vec::new();
+    for (name, prefixes) in MUTANTS {
+        let selected: Vec<_> = cases.iter().copied().filter(|c| prefixes.iter().any(|p| c.id.starts_with(p))).collect();
+        assert!(!selected.is_empty(), "{name}: no case starts with {prefixes:?}");
+        for r in record(name, &selected) {
+            if r.kind() != OutcomeKind::Fail {
+                unbroken.push(format!("  {name} on {}: {:?} ({})", r.id, r.kind(), r.outcome.summary()));
+            }
         }
     }
+    assert!(unbroken.is_empty(), "faults that do not break the cases they are meant to:\n{}", unbroken.join("\n"));
     let mut bad = Vec::new();
-    for (id, by_peer) in &outcomes {
+    for c in &cases {
+        let by_peer = outcomes.get(c.id).cloned().unwrap_or_default();
         let fails = by_peer.iter().any(|(_, k)| matches!(k, OutcomeKind::Fail | OutcomeKind::NonStrict));
         let passes = by_peer.iter().any(|(_, k)| matches!(k, OutcomeKind::Pass));
         if !(fails && passes) {
-            bad.push(format!("  {id}: {by_peer:?}"));
+            bad.push(format!("  {}: {by_peer:?}", c.id));
         }
     }
     assert!(bad.is_empty(), "live cases not shown to both fail and pass:\n{}", bad.join("\n"));

@@ -278,6 +278,23 @@ impl<'t> Call<'t> {
         Ok(())
     }
 
+    /// The target sends `payload` on its data channel `label`.
+    pub fn target_send(&mut self, label: &str, payload: &super::event::Payload) -> Result<(), CallError> {
+        let mut fields = json!({"label": label});
+        match payload {
+            super::event::Payload::Text(t) => fields["text"] = json!(t),
+            super::event::Payload::Binary(b) => {
+                fields["hex"] = json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+            }
+        }
+        self.request("peer.send", fields).map(|_| ())
+    }
+
+    /// The target closes its data channel `label`.
+    pub fn target_close_channel(&mut self, label: &str) -> Result<(), CallError> {
+        self.request("peer.close_channel", json!({"label": label})).map(|_| ())
+    }
+
     /// The key log lines of both sides, each once: the harness's, then any the target adds.
     pub fn keylog(&mut self) -> Vec<String> {
         let mut lines = self.harness.keylog().lines();

@@ -8,9 +8,11 @@ pub mod keylog;
 pub mod reference;
 pub mod remote;
 pub mod serve;
+pub mod stun_faults;
 pub mod wire;
 
 pub use call::{Call, CallError};
 pub use event::{ChannelInfo, Payload, PeerEvent};
 pub use reference::{sdp_attribute, ChannelSpec, PeerOptions, ReferencePeer};
 pub use remote::{InProcessReference, RemotePeer, ShimPeer};
+pub use stun_faults::{StunFault, StunFaults};

@@ -24,6 +24,7 @@ use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 
 use super::event::{ChannelInfo, Payload, PeerEvent};
 use super::keylog::{KeyLog, KeyLoggingProvider};
+use super::stun_faults::{Credentials, Incoming, StunFaults};
 use crate::net::Datagram;
 
 /// Room for the largest UDP datagram.
@@ -62,10 +63,20 @@ pub struct PeerOptions {
     /// The DTLS role it takes when it answers (`a=setup:active` = client, the webrtc-rs
     /// default, or `passive` = server). As an offerer it always offers `actpass`.
     pub answer_as_dtls_server: bool,
-    /// A fault for the mutant target (`peer-accepts-any-check`): every Binding request gets
-    /// a signed success response, whatever its USERNAME, integrity, FINGERPRINT or
-    /// attributes (the request still goes to the agent too, so calls come up as usual).
-    pub accept_any_check: bool,
+    /// Offers and answers as an ICE lite agent (RFC 8445 §2.5): it only answers checks.
+    pub ice_lite: bool,
+    /// Faults for the mutant target in how its ICE agent speaks STUN.
+    pub stun_faults: StunFaults,
+    /// A fault for the mutant target (`peer-setup-mislabelled`): the descriptions it sends
+    /// announce the other DTLS role than the one it takes (`active` and `passive` swapped,
+    /// `actpass` offered as `active`).
+    pub setup_mislabelled: bool,
+    /// A fault for the mutant target (`peer-ignores-answer-setup`): it reads the answer's
+    /// `a=setup` as the opposite role.
+    pub ignores_answer_setup: bool,
+    /// A fault for the mutant target (`peer-ignores-ice-lite`): it does not see a remote
+    /// `a=ice-lite`.
+    pub ignores_remote_lite: bool,
     /// A fault for the mutant target (`peer-skips-fingerprint-check`): the remote DTLS
     /// certificate is not checked against the SDP fingerprint.
     pub skip_fingerprint_check: bool,
@@ -79,10 +90,16 @@ pub struct PeerOptions {
 
 impl PeerOptions {
     /// The remote description as the faulty parsers of the mutant would read it.
-    fn as_read(&self, sdp: &str) -> String {
+    fn as_read(&self, sdp: &str, is_answer: bool) -> String {
         let mut seen = false;
         sdp.split_inclusive('\n')
             .filter_map(|line| {
+                if self.ignores_remote_lite && line.trim_end() == "a=ice-lite" {
+                    return None;
+                }
+                if self.ignores_answer_setup && is_answer && line.starts_with("a=setup:") {
+                    return Some(swap_setup(line));
+                }
                 let Some(value) = line.strip_prefix("a=fingerprint:") else { return Some(line.to_string()) };
                 if self.first_fingerprint_only && std::mem::replace(&mut seen, true) {
                     return None;
@@ -94,6 +111,16 @@ impl PeerOptions {
                 Some(line.to_string())
             })
             .collect()
+    }
+}
+
+/// `a=setup:` with `active` and `passive` swapped and `actpass` turned into `active`.
+fn swap_setup(line: &str) -> String {
+    match line.trim_end().strip_prefix("a=setup:") {
+        Some("active") => line.replacen("active", "passive", 1),
+        Some("passive") => line.replacen("passive", "active", 1),
+        Some("actpass") => line.replacen("actpass", "active", 1),
+        _ => line.to_string(),
     }
 }
 
@@ -117,6 +144,8 @@ pub struct ReferencePeer {
     /// Non-loopback destinations the connection asked to send to (never sent).
     blocked: Vec<SocketAddr>,
     options: PeerOptions,
+    /// The role attribute of the agent's own last check (for the STUN faults).
+    own_role: Option<u16>,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -139,6 +168,7 @@ impl ReferencePeer {
             .with_crypto_provider(Arc::new(KeyLoggingProvider::new(inner, keylog.clone())))
             .with_answering_dtls_role(role)
             .with_disable_certificate_fingerprint_verification(options.skip_fingerprint_check)
+            .with_lite(options.ice_lite)
             .build();
         let now = Instant::now();
         let pc = RTCPeerConnectionBuilder::new()
@@ -161,6 +191,7 @@ impl ReferencePeer {
             buffer: vec![0; RECEIVE_BUFFER],
             blocked: Vec::new(),
             options,
+            own_role: None,
         })
     }
 
@@ -222,7 +253,14 @@ impl ReferencePeer {
         // description carries a=end-of-candidates.
         self.pc.add_local_candidate(RTCIceCandidateInit::default()).map_err(failed("end of candidates"))?;
         self.flush();
-        self.pc.local_description().map(|d| d.sdp).ok_or_else(|| "no local description".to_string())
+        let sdp = self.pc.local_description().map(|d| d.sdp).ok_or_else(|| "no local description".to_string())?;
+        if !self.options.setup_mislabelled {
+            return Ok(sdp);
+        }
+        Ok(sdp
+            .split_inclusive('\n')
+            .map(|l| if l.starts_with("a=setup:") { swap_setup(l) } else { l.to_string() })
+            .collect())
     }
 
     pub fn offer(&mut self) -> Result<String, String> {
@@ -234,7 +272,7 @@ impl ReferencePeer {
 
     /// Applies the remote offer and answers it; `Err` is the reference refusing the offer.
     pub fn answer(&mut self, offer: &str) -> Result<String, String> {
-        let offer = RTCSessionDescription::offer(self.options.as_read(offer)).map_err(failed("the offer"))?;
+        let offer = RTCSessionDescription::offer(self.options.as_read(offer, false)).map_err(failed("the offer"))?;
         self.pc.set_remote_description(Instant::now(), offer).map_err(failed("set_remote_description"))?;
         self.add_host_candidate()?;
         let answer = self.pc.create_answer(None).map_err(failed("create_answer"))?;
@@ -244,7 +282,7 @@ impl ReferencePeer {
 
     /// Applies the remote answer to our offer; `Err` is the reference refusing it.
     pub fn accept(&mut self, answer: &str) -> Result<(), String> {
-        let answer = RTCSessionDescription::answer(self.options.as_read(answer)).map_err(failed("the answer"))?;
+        let answer = RTCSessionDescription::answer(self.options.as_read(answer, true)).map_err(failed("the answer"))?;
         self.pc.set_remote_description(Instant::now(), answer).map_err(failed("set_remote_description"))?;
         self.flush();
         Ok(())
@@ -301,23 +339,16 @@ impl ReferencePeer {
         Ok(())
     }
 
-    /// The `peer-accepts-any-check` fault: a signed success for any Binding request.
-    fn accept_any_check(&mut self, bytes: &[u8], from: SocketAddr) {
-        use crate::stun::{Builder, Class, Message, METHOD_BINDING};
-        let Ok(request) = Message::parse(bytes) else { return };
-        if request.class != Class::Request || request.method != METHOD_BINDING {
-            return;
-        }
-        let sdp = self.pc.local_description().map(|d| d.sdp).unwrap_or_default();
-        let Some(pwd) = sdp_attribute(&sdp, "ice-pwd") else { return };
-        let reply = Builder::new(Class::Success, METHOD_BINDING, request.transaction_id)
-            .xor_mapped_address(from)
-            .message_integrity(pwd.as_bytes())
-            .fingerprint()
-            .build();
-        if self.socket.send_to(&reply, from).is_ok() {
-            self.record(self.local, from, &reply);
-        }
+    /// The ICE credentials both descriptions carry and the agent's role, for the STUN faults.
+    fn with_credentials<T>(&self, f: impl FnOnce(&Credentials<'_>) -> T) -> T {
+        let local = self.pc.local_description().map(|d| d.sdp).unwrap_or_default();
+        let remote = self.pc.remote_description().map(|d| d.sdp.clone()).unwrap_or_default();
+        let creds = Credentials {
+            local_pwd: sdp_attribute(&local, "ice-pwd").unwrap_or_default(),
+            remote_pwd: sdp_attribute(&remote, "ice-pwd").unwrap_or_default(),
+            role: self.own_role,
+        };
+        f(&creds)
     }
 
     /// Sends what the connection queued and turns its callbacks into events.
@@ -334,10 +365,19 @@ impl ReferencePeer {
                 }
                 continue;
             }
+            let mut message = out.message.to_vec();
+            if !self.options.stun_faults.is_empty() && message.first().is_some_and(|b| *b < 4) {
+                let mut role = self.own_role;
+                let faults = self.options.stun_faults;
+                if let Some(rewritten) = self.with_credentials(|c| faults.outgoing(&message, c, &mut role)) {
+                    message = rewritten;
+                }
+                self.own_role = role;
+            }
             // A send that fails (the peer's port closed) is what UDP does: the datagram is
             // lost, and recorded as sent.
-            let _ = self.socket.send_to(&out.message, to);
-            self.record(self.local, to, &out.message);
+            let _ = self.socket.send_to(&message, to);
+            self.record(self.local, to, &message);
         }
         while let Some(event) = self.pc.poll_event() {
             self.translate(event);
@@ -408,8 +448,19 @@ impl ReferencePeer {
                 Ok((n, from)) => {
                     let bytes = self.buffer[..n].to_vec();
                     self.record(from, self.local, &bytes);
-                    if self.options.accept_any_check && bytes.first().is_some_and(|b| *b < 4) {
-                        self.accept_any_check(&bytes, from);
+                    if !self.options.stun_faults.is_empty() && bytes.first().is_some_and(|b| *b < 4) {
+                        let faults = self.options.stun_faults;
+                        let handled = self.with_credentials(|c| faults.incoming(&bytes, from, c));
+                        if let Some(Incoming { reply, to_agent }) = handled {
+                            if let Some(reply) = reply {
+                                if self.socket.send_to(&reply, from).is_ok() {
+                                    self.record(self.local, from, &reply);
+                                }
+                            }
+                            if !to_agent {
+                                continue;
+                            }
+                        }
                     }
                     let message = TaggedBytesMut {
                         now: Instant::now(),

@@ -55,6 +55,32 @@ impl RemotePeer for ShimPeer {
     }
 }
 
+/// A shim's peer asked to put faults in (the mutant target over a shim): every `peer.start`
+/// names them, and the shim refuses the ones it does not know.
+pub struct WithFaults {
+    inner: Box<dyn RemotePeer>,
+    faults: Vec<String>,
+}
+
+impl WithFaults {
+    pub fn new(inner: Box<dyn RemotePeer>, faults: Vec<&str>) -> WithFaults {
+        WithFaults { inner, faults: faults.into_iter().map(str::to_string).collect() }
+    }
+}
+
+impl RemotePeer for WithFaults {
+    fn call(&mut self, mut request: Value) -> Result<Value, TargetError> {
+        if request["op"] == "peer.start" {
+            request["faults"] = Value::from(self.faults.clone());
+        }
+        self.inner.call(request)
+    }
+
+    fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError> {
+        self.inner.next_event(timeout)
+    }
+}
+
 /// The reference as a target: a [`ReferencePeer`] on its own thread and socket, serving the
 /// peer operations exactly as `rtcspec peer-shim` does over stdio.
 pub struct InProcessReference {

@@ -65,6 +65,12 @@ pub fn handle(peer: &mut Option<ReferencePeer>, options: PeerOptions, request: &
             return Ok(json!({}));
         }
         if op == "peer.start" {
+            // Its faults are the mutant's (`mutant:FAULT`), set when the peer is made.
+            if request["faults"].as_array().is_some_and(|f| !f.is_empty()) {
+                return Err(
+                    "the reference peer takes its faults from the mutant target (mutant:FAULT), not peer.start".into(),
+                );
+            }
             *peer = Some(ReferencePeer::with_options(options)?);
             return Ok(json!({}));
         }

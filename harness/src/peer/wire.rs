@@ -34,25 +34,90 @@ impl Side {
     }
 }
 
-/// One SCTP chunk as it went out: its type and flags, and which packet (datagram index).
+/// One SCTP chunk as it went out: its type, flags and value, and which packet (datagram
+/// index).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chunk {
     pub from: Side,
     pub kind: u8,
     pub flags: u8,
+    /// The chunk's value (after its 4-byte header, without padding).
+    pub value: Vec<u8>,
     pub datagram: usize,
 }
 
+pub const SCTP_DATA: u8 = 0;
 pub const SCTP_INIT: u8 = 1;
 pub const SCTP_INIT_ACK: u8 = 2;
+pub const SCTP_COOKIE_ACK: u8 = 11;
+pub const SCTP_RECONFIG: u8 = 130;
+pub const SCTP_FORWARD_TSN: u8 = 192;
+/// DATA's U (unordered) flag (RFC 9260 §3.3.1).
+const UNORDERED: u8 = 0x04;
+/// The fixed part of INIT and INIT ACK before their parameters (RFC 9260 §3.3.2).
+const INIT_FIXED: usize = 16;
+
+/// A DATA chunk's header fields and user data (RFC 9260 §3.3.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Data {
+    pub tsn: u32,
+    pub stream: u16,
+    pub ssn: u16,
+    pub ppid: u32,
+    pub unordered: bool,
+    pub payload: Vec<u8>,
+}
+
+impl Chunk {
+    /// The DATA fields, for a DATA chunk long enough to hold them.
+    pub fn data(&self) -> Option<Data> {
+        let v = &self.value;
+        if self.kind != SCTP_DATA || v.len() < 12 {
+            return None;
+        }
+        Some(Data {
+            tsn: u32::from_be_bytes([v[0], v[1], v[2], v[3]]),
+            stream: u16::from_be_bytes([v[4], v[5]]),
+            ssn: u16::from_be_bytes([v[6], v[7]]),
+            ppid: u32::from_be_bytes([v[8], v[9], v[10], v[11]]),
+            unordered: self.flags & UNORDERED != 0,
+            payload: v[12..].to_vec(),
+        })
+    }
+
+    /// The parameters (type, value) of an INIT, INIT ACK or RE-CONFIG chunk; empty for others.
+    pub fn params(&self) -> Vec<(u16, Vec<u8>)> {
+        let start = match self.kind {
+            SCTP_INIT | SCTP_INIT_ACK => INIT_FIXED,
+            SCTP_RECONFIG => 0,
+            _ => return Vec::new(),
+        };
+        let mut params = Vec::new();
+        let mut at = start;
+        while let Some(h) = self.value.get(at..at + 4) {
+            let len = usize::from(u16::from_be_bytes([h[2], h[3]]));
+            let Some(value) = self.value.get(at + 4..at + len.max(4)) else { break };
+            params.push((u16::from_be_bytes([h[0], h[1]]), value.to_vec()));
+            if len < 4 {
+                break;
+            }
+            at += (len + 3) & !3;
+        }
+        params
+    }
+}
 
 /// The decrypted view of a call.
 #[derive(Debug, Default)]
 pub struct WireView {
     /// Every SCTP chunk, in wire order.
     pub chunks: Vec<Chunk>,
-    /// Which side was the DTLS client (sent the ClientHello).
+    /// Which side was the DTLS client (sent the ClientHello the session used).
     pub dtls_client: Option<Side>,
+    /// ClientHellos and ServerHellos each side (harness, target) sent, retransmissions
+    /// included.
+    client_hellos: [usize; 2],
+    server_hellos: [usize; 2],
     /// Index of the first datagram with encrypted application data, if any.
     pub first_application_data: Option<usize>,
     /// Whether each side (harness, target) sent an encrypted handshake record: its Finished.
@@ -85,12 +150,16 @@ impl WireView {
                         let body = &r.body[HANDSHAKE_HEADER..];
                         match r.body[0] {
                             CLIENT_HELLO => {
+                                view.client_hellos[side.direction().index()] += 1;
                                 if let Some(h) = parse_hello(body, true) {
                                     client_random = Some(h.random);
                                     view.dtls_client = Some(side);
                                 }
                             }
-                            SERVER_HELLO => server_hello = parse_hello(body, false),
+                            SERVER_HELLO => {
+                                view.server_hellos[side.direction().index()] += 1;
+                                server_hello = parse_hello(body, false);
+                            }
                             _ => {}
                         }
                     }
@@ -145,7 +214,8 @@ impl WireView {
             if len < 4 {
                 break;
             }
-            self.chunks.push(Chunk { from, kind: h[0], flags: h[1], datagram });
+            let value = p.get(at + 4..at + len).unwrap_or(&p[at + 4..]).to_vec();
+            self.chunks.push(Chunk { from, kind: h[0], flags: h[1], value, datagram });
             at += (len + 3) & !3;
         }
     }
@@ -160,13 +230,66 @@ impl WireView {
         self.application_data[from.direction().index()]
     }
 
+    /// ClientHellos `from` sent (a retransmission counts again).
+    pub fn client_hellos_from(&self, from: Side) -> usize {
+        self.client_hellos[from.direction().index()]
+    }
+
+    /// ServerHellos `from` sent.
+    pub fn server_hellos_from(&self, from: Side) -> usize {
+        self.server_hellos[from.direction().index()]
+    }
+
     /// Alert records `from` sent.
     pub fn alerts_from(&self, from: Side) -> usize {
         self.alerts[from.direction().index()]
     }
 
+    /// Whether the SCTP association came up on the wire (a COOKIE ACK from either side).
+    pub fn association_up(&self) -> bool {
+        self.chunks.iter().any(|c| c.kind == SCTP_COOKIE_ACK)
+    }
+
+    /// The DATA chunks a side sent, read.
+    pub fn data_from(&self, from: Side) -> Vec<Data> {
+        self.sent(from, SCTP_DATA).filter_map(Chunk::data).collect()
+    }
+
     /// The chunks of one type a side sent.
     pub fn sent(&self, from: Side, kind: u8) -> impl Iterator<Item = &Chunk> {
         self.chunks.iter().filter(move |c| c.from == from && c.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(kind: u8, flags: u8, value: &[u8]) -> Chunk {
+        Chunk { from: Side::Target, kind, flags, value: value.to_vec(), datagram: 0 }
+    }
+
+    #[test]
+    fn data_fields_and_flags_are_read() {
+        let mut value = vec![0, 0, 0, 7, 0, 3, 0, 1, 0, 0, 0, 51];
+        value.extend_from_slice(b"hi");
+        let d = chunk(SCTP_DATA, 0x07, &value).data().unwrap();
+        assert_eq!((d.tsn, d.stream, d.ssn, d.ppid, d.unordered), (7, 3, 1, 51, true));
+        assert_eq!(d.payload, b"hi");
+        assert!(chunk(SCTP_DATA, 0, &value[..11]).data().is_none());
+        assert!(chunk(SCTP_INIT, 0, &value).data().is_none());
+    }
+
+    #[test]
+    fn params_of_init_and_reconfig_are_read_and_bad_lengths_stop_the_walk() {
+        let mut init = vec![0; INIT_FIXED];
+        init.extend_from_slice(&[0xC0, 0x00, 0, 4]); // Forward-TSN-Supported
+        init.extend_from_slice(&[0x80, 0x08, 0, 6, 130, 192, 0, 0]); // Supported Extensions, padded
+        let params = chunk(SCTP_INIT, 0, &init).params();
+        assert_eq!(params, vec![(0xC000, vec![]), (0x8008, vec![130, 192])]);
+        // A parameter claiming more than the chunk holds ends the list.
+        let cut = [0, 13, 0, 200, 1, 2];
+        assert_eq!(chunk(SCTP_RECONFIG, 0, &cut).params(), vec![]);
+        assert!(chunk(SCTP_DATA, 0, &init).params().is_empty());
     }
 }

@@ -3,10 +3,11 @@
 
 pub mod rfc8122_5;
 pub mod rfc8842_5_1;
+pub mod rfc8842_5_2;
 
 use rtcspec_harness::Case;
 
 /// Every DTLS case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8122_5::CASES, rfc8842_5_1::CASES].into_iter().flatten().collect()
+    [rfc8122_5::CASES, rfc8842_5_1::CASES, rfc8842_5_2::CASES].into_iter().flatten().collect()
 }

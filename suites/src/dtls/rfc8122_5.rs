@@ -52,7 +52,7 @@ fn second_fingerprint_matches(ctx: &mut Ctx) -> Verdict {
 /// Pass when the target completes DTLS with the harness's (correctly fingerprinted)
 /// certificate and sends application data, without an alert or a failed state.
 fn comes_up(ctx: &mut Ctx, rewrite: fn(&str) -> String, what: &str) -> Verdict {
-    let LiveCall { view, summary, target_states } = call_and_read_with(ctx, Offerer::Target, Some(rewrite))?;
+    let LiveCall { view, summary, target_states, .. } = call_and_read_with(ctx, Offerer::Target, Some(rewrite))?;
     let gave_up = target_states.iter().any(|s| s == "failed" || s == "closed");
     if view.dtls_complete()
         && view.application_data_from(Side::Target) > 0

@@ -56,7 +56,7 @@ fn mismatch_as_offerer(ctx: &mut Ctx) -> Verdict {
 }
 
 fn torn_down(ctx: &mut Ctx, offerer: Offerer) -> Verdict {
-    let LiveCall { view, summary, target_states } = call_and_read_with(ctx, offerer, Some(wrong_fingerprint))?;
+    let LiveCall { view, summary, target_states, .. } = call_and_read_with(ctx, offerer, Some(wrong_fingerprint))?;
     if view.dtls_client.is_none() {
         return Err(Outcome::Error { why: format!("no DTLS handshake started, nothing to judge ({summary})") });
     }

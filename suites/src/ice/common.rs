@@ -1,13 +1,16 @@
-//! What the ICE cases share: a call the target offers (so it is the controlling agent), the
-//! credentials both descriptions carry, and crafted checks sent on the call's 5-tuple.
+//! What the ICE cases share: a call (the offerer is the controlling agent), the
+//! credentials both descriptions carry, crafted checks sent on the call's 5-tuple, and the
+//! checks the target sent.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use rtcspec_harness::peer::CallError;
-use rtcspec_harness::peer::{sdp_attribute, Call, ChannelSpec};
+use rtcspec_harness::peer::{sdp_attribute, Call, ChannelSpec, PeerOptions};
 use rtcspec_harness::stun::{Builder, Class, Message, METHOD_BINDING, USERNAME};
 use rtcspec_harness::{Ctx, Outcome, Verdict};
+
+use crate::live::Offerer;
 
 const CONNECT: Duration = Duration::from_secs(5);
 /// How long the target has to answer one crafted check (loopback: it answers in
@@ -22,6 +25,9 @@ pub struct Checks<'t> {
     pub target_ufrag: String,
     pub target_pwd: String,
     pub harness_ufrag: String,
+    /// The harness's role: it answers the target's offer as the controlled agent, and
+    /// offers to it as the controlling one.
+    pub harness_controlling: bool,
     next_txid: u8,
     tie_breaker: u64,
 }
@@ -36,11 +42,17 @@ impl Checks<'_> {
         id
     }
 
-    /// A check as the controlled harness sends it, up to (not including) MESSAGE-INTEGRITY.
+    /// A check as the harness sends it in its role, up to (not including) MESSAGE-INTEGRITY.
     pub fn request(&mut self) -> Builder {
-        let username = format!("{}:{}", self.target_ufrag, self.harness_ufrag);
-        let tie_breaker = self.tie_breaker;
-        self.request_with(&username, |b| b.ice_controlled(tie_breaker))
+        let username = self.username();
+        let (tie_breaker, controlling) = (self.tie_breaker, self.harness_controlling);
+        self.request_with(&username, |b| {
+            if controlling {
+                b.ice_controlling(tie_breaker)
+            } else {
+                b.ice_controlled(tie_breaker)
+            }
+        })
     }
 
     /// A check with this USERNAME and role attribute (`role` adds it to the builder).
@@ -65,26 +77,46 @@ impl Checks<'_> {
     }
 }
 
-/// The target offers a call with a data channel; once its ICE agent reports connected, `f`
-/// gets the call. The call's wire is kept as evidence whatever `f` decides.
+/// The target offers a call with a data channel (so it controls); once its ICE agent
+/// reports connected, `f` gets the call. The call's wire is kept as evidence whatever `f`
+/// decides.
 pub fn with_call(ctx: &mut Ctx, f: impl FnOnce(&mut Checks<'_>) -> Verdict) -> Verdict {
+    with_call_as(ctx, Offerer::Target, f)
+}
+
+/// Starts a call with a data channel, `offerer` offering.
+fn negotiate<'t>(
+    peer: &'t mut dyn rtcspec_harness::peer::RemotePeer,
+    offerer: Offerer,
+    options: PeerOptions,
+) -> Result<(Call<'t>, Result<(), CallError>), Outcome> {
+    let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
+    let mut call = Call::start_with(peer, role, options).map_err(CallError::outcome)?;
+    let channel = ChannelSpec::reliable("rtcspec");
+    let negotiated = match offerer {
+        Offerer::Target => call.negotiate_target_offering(&channel),
+        Offerer::Harness => call.negotiate_harness_offering(&channel),
+    };
+    Ok((call, negotiated))
+}
+
+/// The same with `offerer` offering: the target controls when it offers.
+pub fn with_call_as(ctx: &mut Ctx, offerer: Offerer, f: impl FnOnce(&mut Checks<'_>) -> Verdict) -> Verdict {
     let mut peer = ctx.take_peer()?;
-    let mut call = Call::start(peer.as_mut(), "offerer").map_err(CallError::outcome)?;
+    let (mut call, negotiated) = negotiate(peer.as_mut(), offerer, PeerOptions::default())?;
     // ICE alone is judged: the call need not get past DTLS and SCTP.
-    let connected = call
-        .negotiate_target_offering(&ChannelSpec::reliable("rtcspec"))
-        .and_then(|()| call.wait_ice_connected(CONNECT));
+    // A target whose agent does not report connected (its own checks failed) still answers
+    // checks on the candidate it sent from.
+    let connected = negotiated.and_then(|()| match call.wait_ice_connected(CONNECT) {
+        Err(CallError::Timeout(_)) if call.target_addr().is_some() => Ok(()),
+        other => other,
+    });
     let tie_breaker = ctx.rng.u64();
     let verdict = (|| {
         connected.map_err(|e| Outcome::Error { why: format!("the call needed for this case did not come up: {e}") })?;
         let (target_sdp, harness_sdp) = call.descriptions();
         let (Some(target_sdp), Some(harness_sdp)) = (target_sdp, harness_sdp) else {
             return Err(Outcome::Error { why: "no descriptions were exchanged".into() });
-        };
-        let text = |sdp: &str, name: &str| {
-            sdp_attribute(sdp, name)
-                .map(str::to_string)
-                .ok_or_else(|| Outcome::Error { why: format!("a description has no a={name}") })
         };
         let (target_ufrag, target_pwd) = (text(target_sdp, "ice-ufrag")?, text(target_sdp, "ice-pwd")?);
         let harness_ufrag = text(harness_sdp, "ice-ufrag")?;
@@ -93,7 +125,17 @@ pub fn with_call(ctx: &mut Ctx, f: impl FnOnce(&mut Checks<'_>) -> Verdict) -> V
     })();
     match verdict {
         Ok((to, target_ufrag, target_pwd, harness_ufrag)) => {
-            let mut checks = Checks { call, to, target_ufrag, target_pwd, harness_ufrag, next_txid: 0, tie_breaker };
+            let harness_controlling = offerer == Offerer::Harness;
+            let mut checks = Checks {
+                call,
+                to,
+                target_ufrag,
+                target_pwd,
+                harness_ufrag,
+                harness_controlling,
+                next_txid: 0,
+                tie_breaker,
+            };
             let v = f(&mut checks);
             ctx.keep_call(&mut checks.call);
             v
@@ -114,5 +156,81 @@ pub fn describe(response: &Option<Message>) -> String {
             (Class::Error, Some((code, reason))) => format!("error {code} ({reason})"),
             (class, _) => format!("a {class:?} message"),
         },
+    }
+}
+
+/// The value of `a=NAME` in a description, or an Error naming what is missing.
+fn text(sdp: &str, name: &str) -> Result<String, Outcome> {
+    sdp_attribute(sdp, name)
+        .map(str::to_string)
+        .ok_or_else(|| Outcome::Error { why: format!("a description has no a={name}") })
+}
+
+/// How long the target has, once its agent reports connected, to send what is still to come
+/// (a nominating check, a triggered check).
+const SETTLE: Duration = Duration::from_millis(400);
+/// How long the harness waits for a target whose agent never reports connected.
+const OBSERVE: Duration = Duration::from_secs(3);
+
+/// The Binding requests the target sent in a call, and the credentials to read them with.
+pub struct TargetChecks {
+    pub checks: Vec<Message>,
+    /// The USERNAME the target must use: `<harness ufrag>:<target ufrag>`.
+    pub expected_username: String,
+    /// The password the target must sign with: the harness's.
+    pub harness_pwd: String,
+}
+
+/// Runs a call with `offerer` offering (the harness set up with `options`) until the target's
+/// agent reports connected and a little after, or [`OBSERVE`] passes, and returns every
+/// connectivity check the target sent. A target that sent none is an Error: nothing to judge.
+pub fn target_checks(ctx: &mut Ctx, offerer: Offerer, options: PeerOptions) -> Result<TargetChecks, Outcome> {
+    let mut peer = ctx.take_peer()?;
+    let (mut call, negotiated) = negotiate(peer.as_mut(), offerer, options)?;
+    let ran = negotiated.and_then(|()| match call.wait_ice_connected(OBSERVE) {
+        Ok(()) => call.run_for(SETTLE),
+        Err(CallError::Timeout(_)) => Ok(()),
+        Err(e) => Err(e),
+    });
+    ctx.keep_call(&mut call);
+    if let Err(e @ (CallError::Target(_) | CallError::Refused { .. } | CallError::Harness(_))) = ran {
+        return Err(e.outcome());
+    }
+    let (Some(target_sdp), Some(harness_sdp)) = call.descriptions() else {
+        return Err(Outcome::Error { why: "no descriptions were exchanged".into() });
+    };
+    let expected_username = format!("{}:{}", text(harness_sdp, "ice-ufrag")?, text(target_sdp, "ice-ufrag")?);
+    let harness_pwd = text(harness_sdp, "ice-pwd")?;
+    let local = call.harness.local_addr();
+    let checks: Vec<Message> = call
+        .harness
+        .datagrams()
+        .iter()
+        .filter(|d| d.from != local && d.bytes.first().is_some_and(|b| *b < 4))
+        .filter_map(|d| Message::parse(&d.bytes).ok())
+        .filter(|m| m.class == Class::Request && m.method == METHOD_BINDING)
+        .collect();
+    if checks.is_empty() {
+        return Err(Outcome::Error { why: "the target sent no connectivity check: nothing to judge".into() });
+    }
+    Ok(TargetChecks { checks, expected_username, harness_pwd })
+}
+
+/// Pass when every check meets `ok`; otherwise a failure naming the first that does not
+/// (its position among the target's checks) and how.
+pub fn every_check(checks: &TargetChecks, expected: &str, ok: impl Fn(&Message) -> Result<(), String>) -> Outcome {
+    let bad: Vec<(usize, String)> =
+        checks.checks.iter().enumerate().filter_map(|(i, m)| ok(m).err().map(|why| (i, why))).collect();
+    match bad.first() {
+        None => Outcome::Pass,
+        Some((i, why)) => Outcome::fail(
+            expected,
+            format!(
+                "{} of the target's {} checks do not; check {} (0-based): {why}",
+                bad.len(),
+                checks.checks.len(),
+                i
+            ),
+        ),
     }
 }

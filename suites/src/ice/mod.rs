@@ -2,11 +2,12 @@
 //! requests the harness crafts and sends from the call's own 5-tuple. One file per section.
 
 pub mod common;
+pub mod rfc8445_7_2;
 pub mod rfc8445_7_3;
 
 use rtcspec_harness::Case;
 
 /// Every ICE case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8445_7_3::CASES].into_iter().flatten().collect()
+    [rfc8445_7_2::CASES, rfc8445_7_3::CASES].into_iter().flatten().collect()
 }

@@ -1,11 +1,14 @@
 //! The SCTP suite: the association under WebRTC data channels (RFC 8841 over DTLS, RFC
 //! 9260), judged on live calls with the harness's reference peer. One file per RFC section.
 
+pub mod dcep;
+pub mod rfc8831_6;
+pub mod rfc8832_6;
 pub mod rfc8841_9_3;
 
 use rtcspec_harness::Case;
 
 /// Every SCTP case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8841_9_3::CASES].into_iter().flatten().collect()
+    [rfc8831_6::CASES, rfc8832_6::CASES, rfc8841_9_3::CASES].into_iter().flatten().collect()
 }

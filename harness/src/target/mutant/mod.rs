@@ -21,6 +21,7 @@ use answer::FaultyAnswerer;
 use sdp::FaultySdp;
 
 mod answer;
+mod peer;
 mod sdp;
 
 /// One injectable defect.
@@ -49,14 +50,8 @@ pub enum Fault {
     IntegrityFullLength,
     RejectUnexpected,
     ReservedBitsAsClass,
-    /// Live calls: every Binding request gets a signed success (see `PeerOptions`).
-    PeerAcceptsAnyCheck,
-    /// Live calls: the DTLS certificate is not checked against the SDP fingerprint.
-    PeerSkipsFingerprintCheck,
-    /// Live calls: fingerprint hash names are read case-sensitively.
-    PeerHashNameCaseSensitive,
-    /// Live calls: only the first of several fingerprints is kept.
-    PeerFirstFingerprintOnly,
+    /// One of the live-call faults of the reference peer, by name (see `peer::all`).
+    Peer(&'static str),
     /// One of the SDP faults, by name (see `sdp::all`).
     Sdp(&'static str),
     /// One of the JSEP answerer faults, by name (see `answer::all`).
@@ -115,11 +110,7 @@ impl Fault {
             Fault::IntegrityFullLength => "integrity-full-length",
             Fault::RejectUnexpected => "reject-unexpected",
             Fault::ReservedBitsAsClass => "reserved-bits-as-class",
-            Fault::PeerAcceptsAnyCheck => "peer-accepts-any-check",
-            Fault::PeerSkipsFingerprintCheck => "peer-skips-fingerprint-check",
-            Fault::PeerHashNameCaseSensitive => "peer-hash-name-case-sensitive",
-            Fault::PeerFirstFingerprintOnly => "peer-first-fingerprint-only",
-            Fault::Sdp(name) | Fault::Answer(name) => name,
+            Fault::Sdp(name) | Fault::Answer(name) | Fault::Peer(name) => name,
         }
     }
 
@@ -150,16 +141,7 @@ impl Fault {
             Fault::IntegrityFullLength => "verifies MESSAGE-INTEGRITY without adjusting the header length",
             Fault::RejectUnexpected => "the responder answers 400 to requests carrying response-only attributes",
             Fault::ReservedBitsAsClass => "decodes ERROR-CODE's class from the whole byte, reserved bits included",
-            Fault::PeerAcceptsAnyCheck => {
-                "in live calls, answers every Binding request with a signed success, unchecked"
-            }
-            Fault::PeerSkipsFingerprintCheck => {
-                "in live calls, accepts a DTLS certificate that matches no SDP fingerprint"
-            }
-            Fault::PeerHashNameCaseSensitive => {
-                "in live calls, does not understand a fingerprint hash name in upper case"
-            }
-            Fault::PeerFirstFingerprintOnly => "in live calls, keeps only the first of several SDP fingerprints",
+            Fault::Peer(name) => peer::all().find(|f| f.name == name).map_or("", |f| f.description),
             Fault::Sdp(name) => sdp::all().find(|f| f.name == name).map_or("", |f| f.description),
             Fault::Answer(name) => answer::all().find(|f| f.name == name).map_or("", |f| f.description),
         }
@@ -169,21 +151,13 @@ impl Fault {
     pub fn all() -> impl Iterator<Item = Fault> {
         Fault::STUN
             .into_iter()
-            .chain(Fault::PEER)
+            .chain(peer::all().map(|f| Fault::Peer(f.name)))
             .chain(sdp::all().map(|f| Fault::Sdp(f.name)))
             .chain(answer::all().map(|f| Fault::Answer(f.name)))
     }
 
-    /// The faults that act on live calls (the in-process reference peer).
-    const PEER: [Fault; 4] = [
-        Fault::PeerAcceptsAnyCheck,
-        Fault::PeerSkipsFingerprintCheck,
-        Fault::PeerHashNameCaseSensitive,
-        Fault::PeerFirstFingerprintOnly,
-    ];
-
     pub fn is_peer(self) -> bool {
-        Fault::PEER.contains(&self)
+        matches!(self, Fault::Peer(_))
     }
 
     pub fn parse(name: &str) -> Result<Fault, String> {
@@ -240,22 +214,43 @@ impl Driver for MutantDriver {
                 .map(|inner| Box::new(FaultyResponder { inner, faults: faults.clone() }) as Box<dyn StunResponder>),
             sdp: base.sdp.map(|inner| Box::new(FaultySdp::new(inner, &faults)) as Box<dyn SdpCodec>),
             answerer: base.answerer.map(|inner| Box::new(FaultyAnswerer::new(inner, &faults)) as Box<dyn SdpAnswerer>),
-            // The peer fault lives in the in-process reference peer; over another base (a
-            // shim) the peer is left as it is.
-            peer: match base.peer {
-                Some(_) if reference_base && faults.iter().any(|f| f.is_peer()) => {
-                    let options = crate::peer::PeerOptions {
-                        accept_any_check: faults.contains(&Fault::PeerAcceptsAnyCheck),
-                        skip_fingerprint_check: faults.contains(&Fault::PeerSkipsFingerprintCheck),
-                        hash_name_case_sensitive: faults.contains(&Fault::PeerHashNameCaseSensitive),
-                        first_fingerprint_only: faults.contains(&Fault::PeerFirstFingerprintOnly),
-                        ..Default::default()
-                    };
-                    Some(Box::new(crate::peer::InProcessReference::start_with(options)))
-                }
-                other => other,
-            },
+            peer: faulty_peer(base.peer, reference_base, &faults)?,
         })
+    }
+}
+
+/// The target's peer with the live-call faults in: the ICE and DTLS ones make a new
+/// in-process reference; the data channel ones are asked of the shim in `peer.start`.
+fn faulty_peer(
+    peer: Option<Box<dyn crate::peer::RemotePeer>>,
+    reference_base: bool,
+    faults: &[Fault],
+) -> Result<Option<Box<dyn crate::peer::RemotePeer>>, TargetError> {
+    let names: Vec<&'static str> = faults
+        .iter()
+        .filter_map(|f| match f {
+            Fault::Peer(name) => Some(*name),
+            _ => None,
+        })
+        .collect();
+    let (in_shim, in_reference): (Vec<&str>, Vec<&str>) = names.iter().partition(|n| peer::in_shim(n));
+    let Some(peer) = peer else { return Ok(None) };
+    match (reference_base, in_shim.is_empty(), in_reference.is_empty()) {
+        (_, true, true) => Ok(Some(peer)),
+        (true, true, false) => {
+            Ok(Some(Box::new(crate::peer::InProcessReference::start_with(peer::options(in_reference.into_iter())))))
+        }
+        (false, false, true) => Ok(Some(Box::new(crate::peer::remote::WithFaults::new(peer, in_shim)))),
+        (true, false, _) => Err(TargetError::Environment(format!(
+            "{} act in a shim's stack: layer them over one (e.g. mutant@aiortc:{})",
+            in_shim.join(", "),
+            in_shim[0]
+        ))),
+        (false, _, false) => Err(TargetError::Environment(format!(
+            "{} act in the in-process reference peer: layer them over it (mutant:{})",
+            in_reference.join(", "),
+            in_reference[0]
+        ))),
     }
 }
 
@@ -659,4 +654,25 @@ fn integrity_with_unadjusted_length(bytes: &[u8], key: &[u8]) -> bool {
     let Ok(mut mac) = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key) else { return false };
     mac.update(&bytes[..mi.offset]);
     mac.finalize().into_bytes().as_slice() == mi.value.as_slice()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference_peer() -> Option<Box<dyn crate::peer::RemotePeer>> {
+        Some(Box::new(crate::peer::InProcessReference::start()))
+    }
+
+    #[test]
+    fn a_fault_is_refused_where_nothing_can_put_it_in() {
+        let shim_fault = [Fault::Peer("sctp-no-dcep-ack")];
+        let err = faulty_peer(reference_peer(), true, &shim_fault).err().expect("refused");
+        assert!(err.to_string().contains("mutant@aiortc:sctp-no-dcep-ack"), "{err}");
+        let reference_fault = [Fault::Peer("peer-no-priority")];
+        let err = faulty_peer(reference_peer(), false, &reference_fault).err().expect("refused");
+        assert!(err.to_string().contains("mutant:peer-no-priority"), "{err}");
+        assert!(faulty_peer(reference_peer(), true, &reference_fault).is_ok());
+        assert!(faulty_peer(None, true, &reference_fault).unwrap().is_none());
+    }
 }

@@ -1,0 +1,278 @@
+//! Defects in how the reference peer's ICE agent speaks STUN, for the `mutant` target: the
+//! live ICE cases are shown to fail against the reference with one of these. Each is a
+//! small rewrite of a check or response the agent sends (re-signed, so only the defect
+//! differs), or an answer the faulty peer gives in the agent's place.
+
+use std::net::SocketAddr;
+
+use crate::stun::*;
+
+/// One defect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StunFault {
+    /// Every Binding request gets a signed success, whatever its USERNAME, integrity,
+    /// FINGERPRINT or attributes (the request still reaches the agent).
+    AcceptAnyCheck,
+    /// Checks and responses go out without FINGERPRINT.
+    NoFingerprint,
+    /// Success responses go out without MESSAGE-INTEGRITY.
+    UnsignedResponses,
+    /// Checks are signed with the agent's own password instead of the peer's.
+    ChecksSignedWithOwnPassword,
+    /// Success responses map the request's source to the next port.
+    WrongMappedAddress,
+    /// Checks carry the USERNAME halves in the wrong order (`LFRAG:RFRAG`).
+    ReversedUsername,
+    /// Checks go out without PRIORITY.
+    NoPriority,
+    /// Checks carry the other role's attribute (ICE-CONTROLLED for ICE-CONTROLLING).
+    WrongRoleAttribute,
+    /// The controlling agent's checks never carry USE-CANDIDATE.
+    NoUseCandidate,
+    /// The controlled agent's checks carry USE-CANDIDATE.
+    UseCandidateWhenControlled,
+    /// A check claiming the peer's own role is answered with success, whatever the
+    /// tie-breakers (no 487, no role switch).
+    IgnoresRoleConflict,
+    /// A check claiming the peer's own role is answered with 487, whatever the tie-breakers.
+    AlwaysRoleConflict,
+    /// A role attribute after MESSAGE-INTEGRITY is believed: a conflicting one gets 487.
+    TrustsAfterIntegrity,
+}
+
+impl StunFault {
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// A set of [`StunFault`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StunFaults(u16);
+
+impl StunFaults {
+    pub fn with(self, fault: StunFault) -> StunFaults {
+        StunFaults(self.0 | fault.bit())
+    }
+
+    pub fn has(self, fault: StunFault) -> bool {
+        self.0 & fault.bit() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// What a faulty peer does with an incoming datagram.
+pub struct Incoming {
+    /// A datagram it sends back itself.
+    pub reply: Option<Vec<u8>>,
+    /// Whether the agent still gets the datagram.
+    pub to_agent: bool,
+}
+
+/// The credentials and role the faults need, as the peer knows them.
+pub struct Credentials<'a> {
+    pub local_pwd: &'a str,
+    pub remote_pwd: &'a str,
+    /// The role attribute of the agent's own last check (ICE-CONTROLLING or ICE-CONTROLLED).
+    pub role: Option<u16>,
+}
+
+impl StunFaults {
+    /// The faulty handling of an incoming datagram (`None`: handled as usual).
+    pub fn incoming(self, bytes: &[u8], from: SocketAddr, creds: &Credentials<'_>) -> Option<Incoming> {
+        let request = Message::parse(bytes).ok()?;
+        if request.class != Class::Request || request.method != METHOD_BINDING {
+            return None;
+        }
+        let success = || {
+            Builder::new(Class::Success, METHOD_BINDING, request.transaction_id)
+                .xor_mapped_address(from)
+                .message_integrity(creds.local_pwd.as_bytes())
+                .fingerprint()
+                .build()
+        };
+        let conflict = || {
+            Builder::new(Class::Error, METHOD_BINDING, request.transaction_id)
+                .error_code(487, "Role Conflict")
+                .message_integrity(creds.local_pwd.as_bytes())
+                .fingerprint()
+                .build()
+        };
+        if self.has(StunFault::AcceptAnyCheck) {
+            return Some(Incoming { reply: Some(success()), to_agent: true });
+        }
+        let own_role = creds.role?;
+        let claims_own_role = request.attributes.iter().position(|a| a.attr_type == own_role);
+        let integrity_at = request.attributes.iter().position(|a| a.attr_type == MESSAGE_INTEGRITY);
+        match (claims_own_role, integrity_at) {
+            (Some(r), Some(i)) if r > i && self.has(StunFault::TrustsAfterIntegrity) => {
+                Some(Incoming { reply: Some(conflict()), to_agent: false })
+            }
+            (Some(r), Some(i)) if r < i && self.has(StunFault::IgnoresRoleConflict) => {
+                Some(Incoming { reply: Some(success()), to_agent: false })
+            }
+            (Some(r), Some(i)) if r < i && self.has(StunFault::AlwaysRoleConflict) => {
+                Some(Incoming { reply: Some(conflict()), to_agent: false })
+            }
+            _ => None,
+        }
+    }
+
+    /// The datagram as the faulty peer sends it (`None`: unchanged). `role` learns the
+    /// agent's role from its checks.
+    pub fn outgoing(self, bytes: &[u8], creds: &Credentials<'_>, role: &mut Option<u16>) -> Option<Vec<u8>> {
+        let m = Message::parse(bytes).ok()?;
+        if m.method != METHOD_BINDING {
+            return None;
+        }
+        let mut attrs: Vec<(u16, Vec<u8>)> = m
+            .attributes
+            .iter()
+            .take_while(|a| a.attr_type != MESSAGE_INTEGRITY && a.attr_type != MESSAGE_INTEGRITY_SHA256)
+            .map(|a| (a.attr_type, a.value.clone()))
+            .collect();
+        let signed = m.has(MESSAGE_INTEGRITY);
+        let mut fingerprint = m.has(FINGERPRINT);
+        let mut sign = signed;
+        let key = match m.class {
+            Class::Request => {
+                if let Some((t, _)) = attrs.iter().find(|(t, _)| *t == ICE_CONTROLLING || *t == ICE_CONTROLLED) {
+                    *role = Some(*t);
+                }
+                self.rewrite_check(&mut attrs);
+                if self.has(StunFault::ChecksSignedWithOwnPassword) {
+                    creds.local_pwd
+                } else {
+                    creds.remote_pwd
+                }
+            }
+            Class::Success => {
+                if self.has(StunFault::UnsignedResponses) {
+                    sign = false;
+                }
+                if self.has(StunFault::WrongMappedAddress) {
+                    if let Some(Ok(mapped)) = m.xor_mapped_address() {
+                        let moved = SocketAddr::new(mapped.ip(), mapped.port().wrapping_add(1));
+                        let value = Builder::new(Class::Success, METHOD_BINDING, m.transaction_id)
+                            .xor_mapped_address(moved)
+                            .build()[HEADER_LEN + 4..]
+                            .to_vec();
+                        attrs
+                            .iter_mut()
+                            .filter(|(t, _)| *t == XOR_MAPPED_ADDRESS)
+                            .for_each(|(_, v)| *v = value.clone());
+                    }
+                }
+                creds.local_pwd
+            }
+            _ => creds.local_pwd,
+        };
+        if self.has(StunFault::NoFingerprint) {
+            fingerprint = false;
+        }
+        let mut b = Builder::with_raw_type(m.raw_type, m.transaction_id);
+        for (t, v) in &attrs {
+            b = b.attr(*t, v);
+        }
+        if sign {
+            b = b.message_integrity(key.as_bytes());
+        }
+        if fingerprint {
+            b = b.fingerprint();
+        }
+        let rewritten = b.build();
+        (rewritten != bytes).then_some(rewritten)
+    }
+
+    fn rewrite_check(self, attrs: &mut Vec<(u16, Vec<u8>)>) {
+        if self.has(StunFault::ReversedUsername) {
+            for (_, v) in attrs.iter_mut().filter(|(t, _)| *t == USERNAME) {
+                let text = String::from_utf8_lossy(v).into_owned();
+                if let Some((remote, local)) = text.split_once(':') {
+                    *v = format!("{local}:{remote}").into_bytes();
+                }
+            }
+        }
+        if self.has(StunFault::NoPriority) {
+            attrs.retain(|(t, _)| *t != PRIORITY);
+        }
+        let controlling = attrs.iter().any(|(t, _)| *t == ICE_CONTROLLING);
+        if self.has(StunFault::NoUseCandidate) {
+            attrs.retain(|(t, _)| *t != USE_CANDIDATE);
+        }
+        if self.has(StunFault::UseCandidateWhenControlled)
+            && !controlling
+            && !attrs.iter().any(|(t, _)| *t == USE_CANDIDATE)
+        {
+            attrs.push((USE_CANDIDATE, Vec::new()));
+        }
+        if self.has(StunFault::WrongRoleAttribute) {
+            for (t, _) in attrs.iter_mut() {
+                *t = match *t {
+                    ICE_CONTROLLING => ICE_CONTROLLED,
+                    ICE_CONTROLLED => ICE_CONTROLLING,
+                    other => other,
+                };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CREDS: Credentials<'static> =
+        Credentials { local_pwd: "local-password-of-22ch", remote_pwd: "remote-password-of-22c", role: None };
+
+    fn check(use_candidate: bool) -> Vec<u8> {
+        let mut b = Builder::new(Class::Request, METHOD_BINDING, [7; 12])
+            .text(USERNAME, "rfrag:lfrag")
+            .priority(1)
+            .ice_controlling(5);
+        if use_candidate {
+            b = b.attr(USE_CANDIDATE, &[]);
+        }
+        b.message_integrity(CREDS.remote_pwd.as_bytes()).fingerprint().build()
+    }
+
+    #[test]
+    fn a_rewritten_check_is_re_signed_and_keeps_the_rest() {
+        let faults = StunFaults::default().with(StunFault::ReversedUsername).with(StunFault::NoUseCandidate);
+        let mut role = None;
+        let out = faults.outgoing(&check(true), &CREDS, &mut role).expect("rewritten");
+        let m = Message::parse(&out).unwrap();
+        assert_eq!(m.text(USERNAME).as_deref(), Some("lfrag:rfrag"));
+        assert!(!m.has(USE_CANDIDATE));
+        assert!(m.has(PRIORITY));
+        assert_eq!(m.verify_integrity(MESSAGE_INTEGRITY, CREDS.remote_pwd.as_bytes()), Some(true));
+        assert_eq!(m.verify_fingerprint(), Some(true));
+        assert_eq!(role, Some(ICE_CONTROLLING));
+    }
+
+    #[test]
+    fn no_fault_leaves_the_bytes_alone() {
+        let mut role = None;
+        assert_eq!(StunFaults::default().outgoing(&check(false), &CREDS, &mut role), None);
+        let no_fp = StunFaults::default().with(StunFault::NoFingerprint).outgoing(&check(false), &CREDS, &mut role);
+        assert!(!Message::parse(&no_fp.unwrap()).unwrap().has(FINGERPRINT));
+    }
+
+    #[test]
+    fn a_role_claimed_after_integrity_is_trusted_only_by_that_fault() {
+        let request = Builder::new(Class::Request, METHOD_BINDING, [9; 12])
+            .text(USERNAME, "lfrag:rfrag")
+            .message_integrity(CREDS.local_pwd.as_bytes())
+            .ice_controlling(0)
+            .build();
+        let creds = Credentials { role: Some(ICE_CONTROLLING), ..CREDS };
+        let from: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let fault = StunFaults::default().with(StunFault::TrustsAfterIntegrity);
+        let reply = fault.incoming(&request, from, &creds).and_then(|i| i.reply).unwrap();
+        assert_eq!(Message::parse(&reply).unwrap().error_code().map(|e| e.0), Some(487));
+        assert!(StunFaults::default().with(StunFault::IgnoresRoleConflict).incoming(&request, from, &creds).is_none());
+    }
+}

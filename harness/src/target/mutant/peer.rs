@@ -1,0 +1,182 @@
+//! Live-call faults: each row is one way a real peer gets ICE, DTLS or data channels wrong.
+//! The ICE and DTLS ones are put into the in-process reference peer (see `PeerOptions` and
+//! `peer::stun_faults`); the data channel ones into aiortc's SCTP transport by its shim
+//! (`shims/python/aiortc_faults.py`), named in `peer.start`: `mutant@aiortc:FAULT`.
+
+use crate::peer::{PeerOptions, StunFault};
+
+pub struct PeerFault {
+    pub name: &'static str,
+    pub description: &'static str,
+    apply: Effect,
+}
+
+enum Effect {
+    /// Sets up the in-process reference peer.
+    Reference(fn(&mut PeerOptions)),
+    /// Asked of a shim's peer in `peer.start` (`"faults": [name]`).
+    Shim,
+}
+
+impl PeerFault {
+    /// Whether a shim puts this fault in (rather than the in-process reference).
+    pub fn in_shim(&self) -> bool {
+        matches!(self.apply, Effect::Shim)
+    }
+}
+
+macro_rules! stun {
+    ($fault:ident) => {
+        Effect::Reference(|o: &mut PeerOptions| o.stun_faults = o.stun_faults.with(StunFault::$fault))
+    };
+}
+
+macro_rules! shim {
+    ($name:literal, $description:literal) => {
+        PeerFault { name: $name, description: $description, apply: Effect::Shim }
+    };
+}
+
+const FAULTS: [PeerFault; 30] = [
+    PeerFault {
+        name: "peer-accepts-any-check",
+        description: "in live calls, answers every Binding request with a signed success, unchecked",
+        apply: stun!(AcceptAnyCheck),
+    },
+    PeerFault {
+        name: "peer-skips-fingerprint-check",
+        description: "in live calls, accepts a DTLS certificate that matches no SDP fingerprint",
+        apply: Effect::Reference(|o| o.skip_fingerprint_check = true),
+    },
+    PeerFault {
+        name: "peer-hash-name-case-sensitive",
+        description: "in live calls, does not understand a fingerprint hash name in upper case",
+        apply: Effect::Reference(|o| o.hash_name_case_sensitive = true),
+    },
+    PeerFault {
+        name: "peer-first-fingerprint-only",
+        description: "in live calls, keeps only the first of several SDP fingerprints",
+        apply: Effect::Reference(|o| o.first_fingerprint_only = true),
+    },
+    PeerFault {
+        name: "peer-no-stun-fingerprint",
+        description: "in live calls, connectivity checks and their responses carry no FINGERPRINT",
+        apply: stun!(NoFingerprint),
+    },
+    PeerFault {
+        name: "peer-unsigned-responses",
+        description: "in live calls, success responses to checks carry no MESSAGE-INTEGRITY",
+        apply: stun!(UnsignedResponses),
+    },
+    PeerFault {
+        name: "peer-checks-signed-with-own-password",
+        description: "in live calls, checks are signed with its own ICE password, not the peer's",
+        apply: stun!(ChecksSignedWithOwnPassword),
+    },
+    PeerFault {
+        name: "peer-wrong-mapped-address",
+        description: "in live calls, success responses map the check's source to the next port",
+        apply: stun!(WrongMappedAddress),
+    },
+    PeerFault {
+        name: "peer-reversed-username",
+        description: "in live calls, checks carry USERNAME as LFRAG:RFRAG",
+        apply: stun!(ReversedUsername),
+    },
+    PeerFault {
+        name: "peer-no-priority",
+        description: "in live calls, checks carry no PRIORITY",
+        apply: stun!(NoPriority),
+    },
+    PeerFault {
+        name: "peer-wrong-role-attribute",
+        description: "in live calls, checks carry the other role's attribute",
+        apply: stun!(WrongRoleAttribute),
+    },
+    PeerFault {
+        name: "peer-never-nominates",
+        description: "in live calls, the controlling agent's checks never carry USE-CANDIDATE",
+        apply: stun!(NoUseCandidate),
+    },
+    PeerFault {
+        name: "peer-controlled-nominates",
+        description: "in live calls, the controlled agent's checks carry USE-CANDIDATE",
+        apply: stun!(UseCandidateWhenControlled),
+    },
+    PeerFault {
+        name: "peer-ignores-role-conflict",
+        description: "in live calls, a check claiming its own role gets a success, whatever the tie-breakers",
+        apply: stun!(IgnoresRoleConflict),
+    },
+    PeerFault {
+        name: "peer-always-role-conflict",
+        description: "in live calls, a check claiming its own role gets 487, whatever the tie-breakers",
+        apply: stun!(AlwaysRoleConflict),
+    },
+    PeerFault {
+        name: "peer-trusts-after-integrity",
+        description: "in live calls, believes a role attribute that follows MESSAGE-INTEGRITY",
+        apply: stun!(TrustsAfterIntegrity),
+    },
+    PeerFault {
+        name: "peer-setup-mislabelled",
+        description: "in live calls, its descriptions announce the other DTLS role than the one it takes",
+        apply: Effect::Reference(|o| o.setup_mislabelled = true),
+    },
+    PeerFault {
+        name: "peer-ignores-answer-setup",
+        description: "in live calls, reads the answer's a=setup as the opposite role",
+        apply: Effect::Reference(|o| o.ignores_answer_setup = true),
+    },
+    PeerFault {
+        name: "peer-ignores-ice-lite",
+        description: "in live calls, does not see a remote a=ice-lite",
+        apply: Effect::Reference(|o| o.ignores_remote_lite = true),
+    },
+    shim!(
+        "sctp-dcep-wrong-ppid",
+        "in live calls, sends DATA_CHANNEL_OPEN and ACK with PPID 51 (WebRTC String), not 50"
+    ),
+    shim!("sctp-dcep-unordered", "in live calls, sends DATA_CHANNEL_OPEN and ACK unordered"),
+    shim!("sctp-no-dcep-ack", "in live calls, never answers DATA_CHANNEL_OPEN with DATA_CHANNEL_ACK"),
+    shim!("sctp-wrong-stream-parity", "in live calls, opens channels on streams of the other DTLS role's parity"),
+    shim!("sctp-open-reliable-type", "in live calls, DATA_CHANNEL_OPEN always says reliable and ordered"),
+    shim!("sctp-string-as-binary", "in live calls, sends strings with the Binary PPIDs (53, 57)"),
+    shim!("sctp-binary-as-string", "in live calls, sends binary messages with the String PPIDs (51, 56)"),
+    shim!("sctp-empty-as-non-empty", "in live calls, sends empty messages with the non-empty PPIDs (51, 53)"),
+    shim!("sctp-unordered-as-ordered", "in live calls, sends the messages of unordered channels ordered"),
+    shim!("sctp-close-without-reset", "in live calls, closes a channel without resetting its outgoing stream"),
+    shim!("sctp-init-no-extensions", "in live calls, its INIT signals neither RE-CONFIG nor partial reliability"),
+];
+
+pub fn all() -> impl Iterator<Item = &'static PeerFault> {
+    FAULTS.iter()
+}
+
+/// The reference peer's options with these faults in (the shim faults are not its).
+pub fn options(names: impl Iterator<Item = &'static str>) -> PeerOptions {
+    let mut options = PeerOptions::default();
+    for name in names {
+        if let Some(PeerFault { apply: Effect::Reference(apply), .. }) = all().find(|f| f.name == name) {
+            apply(&mut options);
+        }
+    }
+    options
+}
+
+/// Whether the fault of this name is put in by a shim.
+pub fn in_shim(name: &str) -> bool {
+    all().any(|f| f.name == name && f.in_shim())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_unique_and_each_changes_the_options() {
+        let names: std::collections::BTreeSet<_> = super::all().map(|f| f.name).collect();
+        assert_eq!(names.len(), super::FAULTS.len());
+        for f in super::all().filter(|f| !f.in_shim()) {
+            assert_ne!(super::options([f.name].into_iter()), super::PeerOptions::default(), "{}", f.name);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+"""Faults for the mutant target over aiortc (`rtcspec run --target mutant@aiortc:FAULT`).
+
+Each is one way a data channel stack gets RFC 8831 or RFC 8832 wrong, put into aiortc's own
+SCTP transport. rtcspec's tests use them to show that each SCTP case can fail. The patches
+are installed once, and act only while `peer.start` has named their fault; with none named,
+aiortc behaves as shipped.
+"""
+
+from struct import pack
+
+from aiortc import rtcsctptransport as sctp
+
+from shim_protocol import Rejected
+
+# The names rtcspec knows (harness/src/target/mutant/peer.rs) and what each does.
+KNOWN = {
+    "sctp-dcep-wrong-ppid": "sends DATA_CHANNEL_OPEN and ACK with PPID 51 (WebRTC String), not 50",
+    "sctp-dcep-unordered": "sends DATA_CHANNEL_OPEN and ACK unordered",
+    "sctp-no-dcep-ack": "never answers DATA_CHANNEL_OPEN with DATA_CHANNEL_ACK",
+    "sctp-wrong-stream-parity": "opens channels on streams of the other DTLS role's parity",
+    "sctp-open-reliable-type": "DATA_CHANNEL_OPEN always says reliable and ordered",
+    "sctp-string-as-binary": "sends strings with the Binary PPIDs (53, 57)",
+    "sctp-binary-as-string": "sends binary messages with the String PPIDs (51, 56)",
+    "sctp-empty-as-non-empty": "sends empty messages with the non-empty PPIDs (51, 53)",
+    "sctp-unordered-as-ordered": "sends the messages of unordered channels ordered",
+    "sctp-close-without-reset": "closes a channel without resetting its outgoing stream",
+    "sctp-init-no-extensions": "its INIT signals neither RE-CONFIG nor partial reliability",
+}
+
+ACTIVE: set = set()
+
+
+def set_faults(names) -> None:
+    """The faults of the next connection; an unknown name is refused."""
+    if names is None:
+        names = []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError("faults must be a list of fault names")
+    unknown = [n for n in names if n not in KNOWN]
+    if unknown:
+        raise Rejected(f"unknown fault(s) {', '.join(unknown)}; this shim knows: {', '.join(sorted(KNOWN))}")
+    ACTIVE.clear()
+    ACTIVE.update(names)
+
+
+SWAPS = {
+    "sctp-string-as-binary": {sctp.WEBRTC_STRING: sctp.WEBRTC_BINARY, sctp.WEBRTC_STRING_EMPTY: sctp.WEBRTC_BINARY_EMPTY},
+    "sctp-binary-as-string": {sctp.WEBRTC_BINARY: sctp.WEBRTC_STRING, sctp.WEBRTC_BINARY_EMPTY: sctp.WEBRTC_STRING_EMPTY},
+    "sctp-empty-as-non-empty": {sctp.WEBRTC_STRING_EMPTY: sctp.WEBRTC_STRING, sctp.WEBRTC_BINARY_EMPTY: sctp.WEBRTC_BINARY},
+}
+
+_send = sctp.RTCSctpTransport._send
+
+
+async def _faulty_send(self, stream_id, pp_id, user_data, expiry=None, max_retransmits=None, ordered=True):
+    if pp_id == sctp.WEBRTC_DCEP:
+        kind = user_data[:1]
+        if kind == pack("!B", sctp.DATA_CHANNEL_ACK) and "sctp-no-dcep-ack" in ACTIVE:
+            return
+        if kind == pack("!B", sctp.DATA_CHANNEL_OPEN) and "sctp-open-reliable-type" in ACTIVE:
+            # channel type 0 (reliable, ordered), reliability parameter 0
+            user_data = user_data[:1] + b"\x00" + user_data[2:4] + b"\x00\x00\x00\x00" + user_data[8:]
+        if "sctp-dcep-unordered" in ACTIVE:
+            ordered = False
+        if "sctp-dcep-wrong-ppid" in ACTIVE:
+            pp_id = sctp.WEBRTC_STRING
+    else:
+        for fault, swap in SWAPS.items():
+            if fault in ACTIVE:
+                pp_id = swap.get(pp_id, pp_id)
+        if "sctp-unordered-as-ordered" in ACTIVE:
+            ordered = True
+    return await _send(self, stream_id, pp_id, user_data, expiry, max_retransmits, ordered)
+
+
+_start = sctp.RTCSctpTransport.start
+
+
+async def _faulty_start(self, remoteCaps, remotePort):
+    await _start(self, remoteCaps, remotePort)
+    # Channels are given streams only once the association is up, after this.
+    if "sctp-wrong-stream-parity" in ACTIVE:
+        self._data_channel_id ^= 1
+
+
+_set_extensions = sctp.RTCSctpTransport._set_extensions
+
+
+def _faulty_set_extensions(self, params) -> None:
+    if "sctp-init-no-extensions" not in ACTIVE:
+        _set_extensions(self, params)
+
+
+_data_channel_close = sctp.RTCSctpTransport._data_channel_close
+
+
+def _faulty_data_channel_close(self, channel) -> None:
+    if "sctp-close-without-reset" not in ACTIVE:
+        return _data_channel_close(self, channel)
+    # Closed at once, as if the stream had been reset, without telling the peer.
+    if channel.id is not None:
+        self._data_channels.pop(channel.id, None)
+    channel._setReadyState("closed")
+
+
+sctp.RTCSctpTransport._send = _faulty_send
+sctp.RTCSctpTransport.start = _faulty_start
+sctp.RTCSctpTransport._set_extensions = _faulty_set_extensions
+sctp.RTCSctpTransport._data_channel_close = _faulty_data_channel_close

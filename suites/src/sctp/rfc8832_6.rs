@@ -1,0 +1,231 @@
+//! RFC 8832 §5.1 and §6: the Data Channel Establishment Protocol on the wire. DCEP messages
+//! go ordered and reliable on PPID 50, on the channel's own stream; the opener picks an even
+//! stream as DTLS client and an odd one as DTLS server; the other side answers
+//! DATA_CHANNEL_ACK; DATA_CHANNEL_OPEN says how the channel was asked for; once open, an
+//! unordered channel sends unordered.
+
+use std::time::Duration;
+
+use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerOptions};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+use super::dcep::*;
+use crate::live::*;
+
+const PROCEDURES: &str = "All DCEP messages MUST be sent using ordered delivery and reliable transmission. They MUST be sent on the same outgoing stream as the user messages belonging to the corresponding data channel. Multiplexing and demultiplexing is done by using the SCTP PPID. Therefore, a DCEP message MUST be sent with the assigned PPID for the Data Channel Establishment Protocol (see Section 8.1).";
+const PARITY: &str = "The peer that initiates opening a data channel selects a stream identifier for which the corresponding incoming and outgoing streams are unused. If the side is acting as the DTLS client, it MUST choose an even stream identifier; if the side is acting as the DTLS server, it MUST choose an odd one.";
+const ACK: &str = "If a DATA_CHANNEL_OPEN message is received on an unused stream, the stream identifier corresponds to the role of the peer, and all parameters in the DATA_CHANNEL_OPEN message are valid, then a corresponding DATA_CHANNEL_ACK message is sent on the stream with the same stream identifier as the one the DATA_CHANNEL_OPEN message was received on. (All DCEP messages MUST be sent using ordered delivery and reliable transmission ... with the assigned PPID.)";
+const OPEN_FORMAT: &str = "Channel Type: 1 byte (unsigned integer). This field specifies the type of data channel to be opened. ... DATA_CHANNEL_PARTIAL_RELIABLE_REXMIT_UNORDERED (0x81): The data channel provides a partially reliable in-order bidirectional communication. User messages might not be delivered in order. User messages will not be retransmitted more times than specified in the Reliability Parameter.";
+const LABEL: &str = "Label Length: 2 bytes (unsigned integer) The length of the label field in bytes. ... Label: Variable Length (sequence of characters) The name of the data channel as a UTF-8-encoded string, as specified in [RFC3629].";
+const UNORDERED: &str = "After the DATA_CHANNEL_ACK or any other message has been received on the data channel, messages containing user data MUST be sent ordered on ordered data channels and MUST be sent unordered on unordered data channels.";
+
+pub const CASES: &[Case] = &[
+    case(
+        ("sctp.8832.6.open-ordered-on-ppid-50", "sctp"),
+        "The target sends DATA_CHANNEL_OPEN ordered, on PPID 50",
+        ("RFC 8832", "6"),
+        PROCEDURES,
+        &[],
+        open_on_ppid_50,
+    ),
+    case(
+        ("sctp.8832.6.ack-on-open", "sctp"),
+        "The target answers the harness's DATA_CHANNEL_OPEN with DATA_CHANNEL_ACK on the same stream, ordered, on PPID 50",
+        ("RFC 8832", "6"),
+        ACK,
+        &[],
+        ack_on_open,
+    ),
+    case(
+        ("sctp.8832.6.stream-odd-as-dtls-server", "sctp"),
+        "As DTLS server, the target opens its channel on an odd stream",
+        ("RFC 8832", "6"),
+        PARITY,
+        &[],
+        odd_as_server,
+    ),
+    case(
+        ("sctp.8832.6.stream-even-as-dtls-client", "sctp"),
+        "As DTLS client, the target opens its channel on an even stream",
+        ("RFC 8832", "6"),
+        PARITY,
+        &[],
+        even_as_client,
+    ),
+    case(
+        ("sctp.8832.5.1.open-describes-channel", "sctp"),
+        "DATA_CHANNEL_OPEN for an unordered channel with 0 retransmits says type 0x81, reliability 0, and the label and protocol",
+        ("RFC 8832", "5.1"),
+        OPEN_FORMAT,
+        &[],
+        open_describes_channel,
+    ),
+    case(
+        ("sctp.8832.5.1.label-length-in-bytes", "sctp"),
+        "DATA_CHANNEL_OPEN gives the length of a non-ASCII label in bytes of UTF-8, and the label reads back",
+        ("RFC 8832", "5.1"),
+        LABEL,
+        &[],
+        label_length_in_bytes,
+    ),
+    case(
+        ("sctp.8832.6.unordered-channel-sends-unordered", "sctp"),
+        "Once its unordered channel is open, the target sends its messages unordered",
+        ("RFC 8832", "6"),
+        UNORDERED,
+        &[],
+        unordered_channel_sends_unordered,
+    ),
+];
+
+/// The harness's part once a channel is open: nothing more, a little time for late chunks.
+pub fn settle(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    call.run_for(Duration::from_millis(200))
+}
+
+fn dcep_ok(d: &rtcspec_harness::peer::wire::Data) -> bool {
+    d.ppid == PPID_DCEP && !d.unordered
+}
+
+fn open_on_ppid_50(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, target_channel(settle))?;
+    let expected = "DATA_CHANNEL_OPEN ordered, on PPID 50";
+    Ok(match open_from(&call.view, Side::Target, "rtcspec") {
+        Some(open) if dcep_ok(&open.chunk) => Outcome::Pass,
+        Some(open) => Outcome::fail(expected, describe(&open.chunk)),
+        None => missing(&call, expected, "DATA_CHANNEL_OPEN"),
+    })
+}
+
+/// The label of the channel the harness opens in a call the target set up.
+const HARNESS_CHANNEL: &str = "rtcspec-harness";
+
+/// Once the target's channel is open, the harness opens one of its own.
+fn harness_opens(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    call.harness.create_channel(&ChannelSpec::reliable(HARNESS_CHANNEL)).map_err(CallError::Harness)?;
+    call.run_for(Duration::from_millis(300))?;
+    settle(call, channel)
+}
+
+fn ack_on_open(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, target_channel(harness_opens))?;
+    let Some(open) = open_from(&call.view, Side::Harness, HARNESS_CHANNEL) else {
+        return Err(Outcome::Error { why: format!("the harness sent no DATA_CHANNEL_OPEN; {}", call.summary) });
+    };
+    let stream = open.chunk.stream;
+    let acks: Vec<_> = call
+        .view
+        .data_from(Side::Target)
+        .into_iter()
+        .filter(|d| d.stream == stream && d.payload == [DATA_CHANNEL_ACK])
+        .collect();
+    let expected = format!("DATA_CHANNEL_ACK on stream {stream}, ordered, on PPID 50");
+    Ok(match acks.first() {
+        Some(ack) if dcep_ok(ack) => Outcome::Pass,
+        Some(ack) => Outcome::fail(expected, describe(ack)),
+        None => missing(&call, &expected, &format!("DATA_CHANNEL_ACK on stream {stream}")),
+    })
+}
+
+/// The target opens its channel as DTLS server (`odd`) or client.
+fn parity(ctx: &mut Ctx, odd: bool) -> Verdict {
+    // The harness answers active (the target is DTLS server) or passive (client).
+    let options = PeerOptions { answer_as_dtls_server: !odd, ..PeerOptions::default() };
+    let call = call_and_read_setup(ctx, Setup { options, then: Some(settle), ..Setup::new(Offerer::Target) })?;
+    let role = if odd { Side::Harness } else { Side::Target };
+    if call.view.dtls_client != Some(role) {
+        return Err(Outcome::Error {
+            why: format!("the DTLS roles are not the ones the case set up; {}", call.summary),
+        });
+    }
+    let expected = if odd { "an odd stream (DTLS server)" } else { "an even stream (DTLS client)" };
+    Ok(match open_from(&call.view, Side::Target, "rtcspec") {
+        Some(open) if (open.chunk.stream % 2 == 1) == odd => Outcome::Pass,
+        Some(open) => Outcome::fail(expected, format!("DATA_CHANNEL_OPEN on stream {}", open.chunk.stream)),
+        None => missing(&call, expected, "DATA_CHANNEL_OPEN"),
+    })
+}
+
+fn odd_as_server(ctx: &mut Ctx) -> Verdict {
+    parity(ctx, true)
+}
+
+fn even_as_client(ctx: &mut Ctx) -> Verdict {
+    parity(ctx, false)
+}
+
+fn open_describes_channel(ctx: &mut Ctx) -> Verdict {
+    let channel = ChannelSpec {
+        ordered: false,
+        max_retransmits: Some(0),
+        protocol: "rtcspec-test".into(),
+        ..ChannelSpec::reliable("rtcspec")
+    };
+    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(settle) })?;
+    let expected = "channel type 0x81, reliability 0, label \"rtcspec\", protocol \"rtcspec-test\"";
+    Ok(match open_from(&call.view, Side::Target, "rtcspec") {
+        Some(o) if o.channel_type == 0x81 && o.reliability == 0 && o.protocol == "rtcspec-test" => Outcome::Pass,
+        Some(o) => Outcome::fail(
+            expected,
+            format!(
+                "channel type {:#04x}, reliability {}, label {:?}, protocol {:?}",
+                o.channel_type, o.reliability, o.label, o.protocol
+            ),
+        ),
+        None => missing(&call, expected, "DATA_CHANNEL_OPEN"),
+    })
+}
+
+/// Once the channel is open on both sides, the target sends one text message.
+pub fn target_sends_text(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    call.target_send(&channel.label, &Payload::Text("rtcspec".into()))?;
+    settle(call, channel)
+}
+
+fn unordered_channel_sends_unordered(ctx: &mut Ctx) -> Verdict {
+    let channel = ChannelSpec { ordered: false, ..ChannelSpec::reliable("rtcspec") };
+    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(target_sends_text) })?;
+    let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
+        return Ok(missing(&call, "DATA_CHANNEL_OPEN, then a message sent unordered", "DATA_CHANNEL_OPEN"));
+    };
+    let messages = user_data_from(&call.view, Side::Target, open.chunk.stream);
+    Ok(match messages.last() {
+        Some(m) if m.unordered => Outcome::Pass,
+        Some(m) => Outcome::fail("the message after the ACK sent unordered (U bit set)", describe(m)),
+        None => Outcome::Error { why: format!("the target's message is not on the wire; {}", call.summary) },
+    })
+}
+
+/// A label whose UTF-8 encoding is longer than its count of characters (and of UTF-16 units).
+const NON_ASCII_LABEL: &str = "rtcspec-\u{fc}\u{2713}";
+
+fn label_length_in_bytes(ctx: &mut Ctx) -> Verdict {
+    let channel = ChannelSpec { protocol: "p".into(), ..ChannelSpec::reliable(NON_ASCII_LABEL) };
+    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(settle) })?;
+    let expected = format!(
+        "label length {} (bytes of UTF-8), the label {NON_ASCII_LABEL:?}, then protocol \"p\"",
+        NON_ASCII_LABEL.len()
+    );
+    // Read the OPEN by its fields, not by its label: a wrong length garbles the label.
+    let opens: Vec<_> = call
+        .view
+        .data_from(Side::Target)
+        .into_iter()
+        .filter(|d| d.payload.first() == Some(&DATA_CHANNEL_OPEN))
+        .collect();
+    let Some(open) = opens.first() else {
+        return Ok(missing(&call, &expected, "DATA_CHANNEL_OPEN"));
+    };
+    let p = &open.payload;
+    let declared = p.get(8..10).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+    let right = p.get(12..).is_some_and(|rest| rest == [NON_ASCII_LABEL.as_bytes(), b"p"].concat());
+    Ok(match declared {
+        Some(n) if n == NON_ASCII_LABEL.len() && right => Outcome::Pass,
+        Some(n) => Outcome::fail(
+            expected,
+            format!("label length {n}; label and protocol bytes {:?}", String::from_utf8_lossy(&p[12..])),
+        ),
+        None => Outcome::fail(expected, format!("a DATA_CHANNEL_OPEN of {} bytes", p.len())),
+    })
+}
