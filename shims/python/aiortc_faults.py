@@ -1,13 +1,14 @@
 """Faults for the mutant target over aiortc (`rtcspec run --target mutant@aiortc:FAULT`).
 
-Each is one way a data channel stack gets RFC 8831 or RFC 8832 wrong, put into aiortc's own
-SCTP transport. rtcspec's tests use them to show that each SCTP case can fail. The patches
+Each is one way a stack gets RFC 8831, RFC 8832 or RFC 5764 wrong, put into aiortc's own
+SCTP or DTLS transport. rtcspec's tests use them to show that each SCTP case can fail. The patches
 are installed once, and act only while `peer.start` has named their fault; with none named,
 aiortc behaves as shipped.
 """
 
 from struct import pack
 
+from aiortc import rtcdtlstransport as dtls
 from aiortc import rtcsctptransport as sctp
 
 from shim_protocol import Rejected
@@ -25,6 +26,7 @@ KNOWN = {
     "sctp-unordered-as-ordered": "sends the messages of unordered channels ordered",
     "sctp-close-without-reset": "closes a channel without resetting its outgoing stream",
     "sctp-init-no-extensions": "its INIT signals neither RE-CONFIG nor partial reliability",
+    "srtp-drops-inbound": "drops every SRTP packet it receives, as if no key decrypted it",
 }
 
 ACTIVE: set = set()
@@ -103,6 +105,15 @@ def _faulty_data_channel_close(self, channel) -> None:
     channel._setReadyState("closed")
 
 
+_handle_rtp_data = dtls.RTCDtlsTransport._handle_rtp_data
+
+
+async def _faulty_handle_rtp_data(self, data, arrival_time_ms):
+    if "srtp-drops-inbound" not in ACTIVE:
+        await _handle_rtp_data(self, data, arrival_time_ms)
+
+
+dtls.RTCDtlsTransport._handle_rtp_data = _faulty_handle_rtp_data
 sctp.RTCSctpTransport._send = _faulty_send
 sctp.RTCSctpTransport.start = _faulty_start
 sctp.RTCSctpTransport._set_extensions = _faulty_set_extensions

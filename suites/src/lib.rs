@@ -6,6 +6,7 @@ pub mod ice;
 pub mod live;
 pub mod sctp;
 pub mod sdp;
+pub mod srtp;
 pub mod stun;
 
 use rtcspec_harness::requirements::Inventory;
@@ -17,12 +18,13 @@ pub fn all_cases() -> Vec<&'static Case> {
     all.extend(sdp::cases());
     all.extend(ice::cases());
     all.extend(dtls::cases());
+    all.extend(srtp::cases());
     all.extend(sctp::cases());
     all
 }
 
 /// The suites by name, for `--suite` and `rtcspec list`.
-pub const SUITES: &[&str] = &["stun", "sdp", "ice", "dtls", "sctp"];
+pub const SUITES: &[&str] = &["stun", "sdp", "ice", "dtls", "srtp", "sctp"];
 
 /// The requirement inventories, compiled in so rtcspec never needs the RFC texts at run time.
 /// A parse error here is a packaging bug, caught by the crate's tests.

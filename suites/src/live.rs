@@ -95,6 +95,9 @@ pub struct Setup {
     pub rewrite: Option<fn(&str) -> String>,
     pub options: PeerOptions,
     pub then: Option<Then>,
+    /// The call is up when DTLS is done (the harness's connection state `connected`), not
+    /// when the channel is open: for cases about media, whatever the association does.
+    pub until_connected: bool,
 }
 
 impl Setup {
@@ -105,14 +108,43 @@ impl Setup {
             rewrite: None,
             options: PeerOptions::default(),
             then: None,
+            until_connected: false,
         }
     }
+}
+
+/// How long the harness sends audio once DTLS is up: longer than RFC 3550 §6.2 allows before
+/// a receiver's first report (half the 5 s minimum, randomized up to 1.5 times: 3.75 s).
+pub const AUDIO_FOR: Duration = Duration::from_millis(4000);
+/// One Opus packet every 20 ms.
+const PACKET_EVERY: Duration = Duration::from_millis(20);
+
+/// The target's SRTCP packets that are enough to judge its reports and their indices.
+const REPORTS_ENOUGH: usize = 3;
+
+/// Once the channel is open, the harness sends audio for [`AUDIO_FOR`], or until the target
+/// has sent [`REPORTS_ENOUGH`] RTCP packets.
+pub fn send_audio(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    let until = std::time::Instant::now() + AUDIO_FOR;
+    let local = call.harness.local_addr();
+    // RTCP packet types 192-223 sit where RTP has its payload type (RFC 5761 §4).
+    let reports = |call: &Call<'_>| {
+        let rtcp = |b: &[u8]| {
+            b.first().is_some_and(|v| (128..=191).contains(v)) && b.get(1).is_some_and(|t| (192..=223).contains(t))
+        };
+        call.harness.datagrams().iter().filter(|d| d.from != local && rtcp(&d.bytes)).count()
+    };
+    while std::time::Instant::now() < until && reports(call) < REPORTS_ENOUGH {
+        call.harness.send_audio().map_err(CallError::Harness)?;
+        call.run_for(PACKET_EVERY)?;
+    }
+    Ok(())
 }
 
 /// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
 /// refuses or fails costs the case as an Error (or Crash/Timeout).
 pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outcome> {
-    let Setup { offerer, channel, rewrite, options, then } = setup;
+    let Setup { offerer, channel, rewrite, options, then, until_connected } = setup;
     let mut peer = ctx.take_peer()?;
     let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
     let mut call = Call::start_with(peer.as_mut(), role, options).map_err(CallError::outcome)?;
@@ -123,15 +155,28 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
     };
     // Wait for the channel, but not past the target giving up on the call: a failed or
     // closed state, or a DTLS alert record (first byte 21) on the wire.
+    // Both sides sending a ClientHello (both took the client role) is a call that cannot
+    // come up either.
     let gave_up = |call: &Call<'_>| {
         let local = call.harness.local_addr();
+        let client_hello =
+            |d: &&rtcspec_harness::net::Datagram| d.bytes.first() == Some(&22) && d.bytes.get(13) == Some(&1);
+        let (ours, theirs): (Vec<_>, Vec<_>) =
+            call.harness.datagrams().iter().filter(client_hello).partition(|d| d.from == local);
         call.target_events.iter().any(|e| matches!(e, PeerEvent::ConnectionState(s) if s == "failed" || s == "closed"))
             || call.harness.datagrams().iter().any(|d| d.from != local && d.bytes.first() == Some(&21))
+            || (!ours.is_empty() && !theirs.is_empty())
     };
     let opened = |e: &PeerEvent| matches!(e, PeerEvent::ChannelOpen(c) if c.label == channel.label);
+    // DTLS done, as the harness's own connection reports it (a target may report its state
+    // late, or only once every transport is up).
+    let dtls_up = |e: &PeerEvent| matches!(e, PeerEvent::ConnectionState(s) if s == "connected");
     let deadline = std::time::Instant::now() + CONNECT;
     let connected = negotiated.and_then(|()| loop {
-        if call.target_events.iter().any(opened) {
+        if until_connected && call.harness_events.iter().any(dtls_up) {
+            break Ok(());
+        }
+        if !until_connected && call.target_events.iter().any(opened) {
             break call.wait_open(&channel.label, deadline.saturating_duration_since(std::time::Instant::now()));
         }
         if gave_up(&call) {

@@ -10,6 +10,12 @@ use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use rtc::data_channel::{RTCDataChannelId, RTCDataChannelInit};
+use rtc::dtls::cipher_suite::CipherSuiteId;
+use rtc::dtls::extension::extension_use_srtp::SrtpProtectionProfile;
+use rtc::interceptor::Registry;
+use rtc::media_stream::MediaStreamTrack;
+use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
+use rtc::peer_connection::configuration::media_engine::{MediaEngine, MIME_TYPE_OPUS};
 use rtc::peer_connection::configuration::setting_engine::SettingEngineBuilder;
 use rtc::peer_connection::configuration::RTCConfigurationBuilder;
 use rtc::peer_connection::event::{RTCDataChannelEvent, RTCPeerConnectionEvent};
@@ -19,6 +25,8 @@ use rtc::peer_connection::transport::{
     CandidateConfig, CandidateHostConfig, RTCDtlsRole, RTCIceCandidate, RTCIceCandidateInit,
 };
 use rtc::peer_connection::{RTCPeerConnection, RTCPeerConnectionBuilder};
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind};
+use rtc::rtp_transceiver::RTCRtpSenderId;
 use rtc::sansio::Protocol;
 use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 
@@ -77,6 +85,20 @@ pub struct PeerOptions {
     /// A fault for the mutant target (`peer-ignores-ice-lite`): it does not see a remote
     /// `a=ice-lite`.
     pub ignores_remote_lite: bool,
+    /// An audio track (Opus) besides the data channel, so the call has SRTP: the peer offers
+    /// it, or sends it back when it answers an offer with audio.
+    pub audio: bool,
+    /// The SRTP protection profiles it offers or accepts (RFC 5764 §4.1.2 values); empty:
+    /// the webrtc-rs defaults.
+    pub srtp_profiles: &'static [u16],
+    /// The DTLS cipher suites it offers or accepts; empty: the webrtc-rs defaults.
+    pub dtls_cipher_suites: &'static [u16],
+    /// A fault for the mutant target (`peer-srtcp-bad-tag`): the authentication tag of every
+    /// SRTCP packet it sends has a bit flipped.
+    pub srtcp_bad_tag: bool,
+    /// A fault for the mutant target (`peer-srtcp-index-skips`): SRTCP indices go up by two.
+    pub srtcp_index_skips: bool,
+
     /// A fault for the mutant target (`peer-skips-fingerprint-check`): the remote DTLS
     /// certificate is not checked against the SDP fingerprint.
     pub skip_fingerprint_check: bool,
@@ -146,6 +168,10 @@ pub struct ReferencePeer {
     options: PeerOptions,
     /// The role attribute of the agent's own last check (for the STUN faults).
     own_role: Option<u16>,
+    /// The audio track's sender, once added, and the next RTP sequence number.
+    audio: Option<(RTCRtpSenderId, u16)>,
+    /// SRTCP packets the connection asked to send (for the SRTCP faults).
+    srtcp_sent: u64,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -169,11 +195,21 @@ impl ReferencePeer {
             .with_answering_dtls_role(role)
             .with_disable_certificate_fingerprint_verification(options.skip_fingerprint_check)
             .with_lite(options.ice_lite)
+            .with_srtp_protection_profiles(
+                options.srtp_profiles.iter().map(|p| SrtpProtectionProfile::from(*p)).collect(),
+            )
+            .with_dtls_cipher_suites(options.dtls_cipher_suites.iter().map(|s| CipherSuiteId::from(*s)).collect())
             .build();
         let now = Instant::now();
+        // The default codecs and interceptors, so a call with audio has RTCP reports.
+        let mut media = MediaEngine::default();
+        media.register_default_codecs().map_err(failed("webrtc-rs codecs"))?;
+        let registry = register_default_interceptors(Registry::new(), &mut media).map_err(failed("interceptors"))?;
         let pc = RTCPeerConnectionBuilder::new()
             .with_configuration(RTCConfigurationBuilder::new().build())
             .with_setting_engine(settings)
+            .with_media_engine(media)
+            .with_interceptor_registry(registry)
             .build(now)
             .map_err(failed("webrtc-rs peer connection"))?;
         Ok(ReferencePeer {
@@ -192,6 +228,8 @@ impl ReferencePeer {
             blocked: Vec::new(),
             options,
             own_role: None,
+            audio: None,
+            srtcp_sent: 0,
         })
     }
 
@@ -263,7 +301,69 @@ impl ReferencePeer {
             .collect())
     }
 
+    /// Adds the audio track (Opus, one SSRC) once, if the options ask for one.
+    fn add_audio(&mut self) -> Result<(), String> {
+        if !self.options.audio || self.audio.is_some() {
+            return Ok(());
+        }
+        let ssrc = 0x5254_4353; // "RTCS"
+        let track = MediaStreamTrack::new(
+            "rtcspec".into(),
+            "rtcspec-audio".into(),
+            "rtcspec audio".into(),
+            RtpCodecKind::Audio,
+            vec![RTCRtpEncodingParameters {
+                rtp_coding_parameters: RTCRtpCodingParameters { ssrc: Some(ssrc), ..Default::default() },
+                codec: RTCRtpCodec {
+                    mime_type: MIME_TYPE_OPUS.into(),
+                    clock_rate: 48_000,
+                    channels: 2,
+                    sdp_fmtp_line: "minptime=10;useinbandfec=1".into(),
+                    rtcp_feedback: vec![],
+                },
+                ..Default::default()
+            }],
+        );
+        let sender = self.pc.add_track(track).map_err(failed("add_track"))?;
+        self.audio = Some((sender, 1));
+        Ok(())
+    }
+
+    /// Sends one 20 ms Opus packet of silence on the audio track (nothing without one).
+    pub fn send_audio(&mut self) -> Result<(), String> {
+        let Some((id, seq)) = self.audio else { return Ok(()) };
+        let Some(mut sender) = self.pc.rtp_sender(id) else { return Err("the audio sender is gone".into()) };
+        let Some(payload_type) = sender
+            .get_parameters()
+            .rtp_parameters
+            .codecs
+            .iter()
+            .find(|c| c.rtp_codec.mime_type.eq_ignore_ascii_case(MIME_TYPE_OPUS))
+            .map(|c| c.payload_type)
+        else {
+            return Ok(()); // audio was not negotiated
+        };
+        let ssrc = sender.track().ssrcs().last().unwrap_or_default();
+        let packet = rtc::rtp::Packet {
+            header: rtc::rtp::header::Header {
+                version: 2,
+                payload_type,
+                sequence_number: seq,
+                timestamp: u32::from(seq).wrapping_mul(960),
+                ssrc,
+                ..Default::default()
+            },
+            // An Opus TOC byte for a 20 ms SILK frame, then nothing: silence (RFC 6716 §3.1).
+            payload: bytes::Bytes::from_static(&[0x78]),
+        };
+        sender.write_rtp(Instant::now(), packet).map_err(failed("write_rtp"))?;
+        self.audio = Some((id, seq.wrapping_add(1)));
+        self.flush();
+        Ok(())
+    }
+
     pub fn offer(&mut self) -> Result<String, String> {
+        self.add_audio()?;
         self.add_host_candidate()?;
         let offer = self.pc.create_offer(None).map_err(failed("create_offer"))?;
         self.pc.set_local_description(Instant::now(), offer).map_err(failed("set_local_description"))?;
@@ -274,6 +374,7 @@ impl ReferencePeer {
     pub fn answer(&mut self, offer: &str) -> Result<String, String> {
         let offer = RTCSessionDescription::offer(self.options.as_read(offer, false)).map_err(failed("the offer"))?;
         self.pc.set_remote_description(Instant::now(), offer).map_err(failed("set_remote_description"))?;
+        self.add_audio()?;
         self.add_host_candidate()?;
         let answer = self.pc.create_answer(None).map_err(failed("create_answer"))?;
         self.pc.set_local_description(Instant::now(), answer).map_err(failed("set_local_description"))?;
@@ -373,6 +474,21 @@ impl ReferencePeer {
                     message = rewritten;
                 }
                 self.own_role = role;
+            }
+            // RTCP packet types 192-223 sit where RTP has its payload type (RFC 5761 §4).
+            if message.first().is_some_and(|b| (128..=191).contains(b))
+                && message.get(1).is_some_and(|t| (192..=223).contains(t))
+            {
+                self.srtcp_sent += 1;
+                if self.options.srtcp_index_skips && self.srtcp_sent.is_multiple_of(2) {
+                    continue; // every other SRTCP packet never leaves: the wire shows indices skip
+                }
+                // Five bytes from the end is inside the authentication tag of every profile:
+                // HMAC-SHA1 tags end the packet, AEAD tags sit before the 4-byte index.
+                if self.options.srtcp_bad_tag && message.len() > 12 {
+                    let at = message.len() - 5;
+                    message[at] ^= 0x01;
+                }
             }
             // A send that fails (the peer's port closed) is what UDP does: the datagram is
             // lost, and recorded as sent.

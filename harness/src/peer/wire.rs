@@ -129,6 +129,61 @@ pub struct WireView {
     alerts: [usize; 2],
     /// Why some of it could not be read (no key for the session, a suite not decrypted).
     pub unreadable: Option<String>,
+    /// The use_srtp extension of the ClientHello (who sent it, the profiles it offers), and
+    /// of the ServerHello (who sent it, the profiles it selects), when present.
+    pub srtp_offered: Option<(Side, Vec<u16>)>,
+    pub srtp_selected: Option<(Side, Vec<u16>)>,
+    /// The cipher suite the ServerHello selected.
+    pub cipher_suite: Option<u16>,
+    /// Every SRTP and SRTCP packet, checked with the keys the DTLS exporter gives.
+    pub media: Vec<Media>,
+}
+
+/// One SRTP or SRTCP packet as it went out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    pub from: Side,
+    pub rtcp: bool,
+    pub ssrc: u32,
+    /// Whether it decrypts and authenticates with the sender's keys from the exporter (RFC 5764
+    /// §4.2); `None` when there were no keys (no key log line, no profile selected).
+    pub authenticated: Option<bool>,
+    /// SRTCP only: the E flag and the SRTCP index (RFC 3711 §3.4), read off the wire.
+    pub e_flag: bool,
+    pub index: u32,
+    /// SRTCP only: the compound RTCP packet, decrypted, when it authenticated.
+    pub plain: Option<Vec<u8>>,
+}
+
+impl Media {
+    /// The report blocks (RFC 3550 §6.4.1) of the decrypted compound RTCP packet, as
+    /// (reported SSRC, extended highest sequence number received).
+    pub fn report_blocks(&self) -> Vec<(u32, u32)> {
+        let Some(p) = &self.plain else { return Vec::new() };
+        let mut blocks = Vec::new();
+        let mut at = 0;
+        while let Some(h) = p.get(at..at + 4) {
+            let count = usize::from(h[0] & 0x1f);
+            let len = (usize::from(u16::from_be_bytes([h[2], h[3]])) + 1) * 4;
+            // SR (200): header and sender SSRC (8), sender info (20); RR (201): 8.
+            let first = match h[1] {
+                200 => Some(at + 28),
+                201 => Some(at + 8),
+                _ => None,
+            };
+            if let Some(first) = first {
+                for i in 0..count {
+                    let Some(b) = p.get(first + 24 * i..first + 24 * i + 24) else { break };
+                    blocks.push((
+                        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+                        u32::from_be_bytes([b[8], b[9], b[10], b[11]]),
+                    ));
+                }
+            }
+            at += len;
+        }
+        blocks
+    }
 }
 
 impl WireView {
@@ -139,8 +194,18 @@ impl WireView {
         let mut view = WireView::default();
         let (mut client_random, mut server_hello) = (None, None);
         let mut decryptor: Option<RecordDecryptor> = None;
+        let mut srtp: Option<SrtpKeys> = None;
         for (index, d) in datagrams.iter().enumerate() {
             let side = if d.from == harness { Side::Harness } else { Side::Target };
+            if (128..=191).contains(d.bytes.first().unwrap_or(&0)) {
+                if srtp.is_none() {
+                    srtp = Some(SrtpKeys::new(&secrets, &client_random, &server_hello, view.dtls_client));
+                }
+                if let Some(keys) = srtp.as_mut() {
+                    view.media.push(keys.check(&d.bytes, side));
+                }
+                continue;
+            }
             if !(20..=63).contains(d.bytes.first().unwrap_or(&0)) {
                 continue; // not DTLS (RFC 7983)
             }
@@ -154,11 +219,16 @@ impl WireView {
                                 if let Some(h) = parse_hello(body, true) {
                                     client_random = Some(h.random);
                                     view.dtls_client = Some(side);
+                                    view.srtp_offered = h.srtp_profiles.map(|p| (side, p));
                                 }
                             }
                             SERVER_HELLO => {
                                 view.server_hellos[side.direction().index()] += 1;
                                 server_hello = parse_hello(body, false);
+                                view.srtp_selected =
+                                    server_hello.as_ref().and_then(|h| h.srtp_profiles.clone()).map(|p| (side, p));
+                                view.cipher_suite =
+                                    server_hello.as_ref().and_then(|h| h.cipher_suites.first().copied());
                             }
                             _ => {}
                         }
@@ -204,6 +274,11 @@ impl WireView {
             .ok_or("the key log has no master secret for this session")?;
         let suite = sh.cipher_suites.first().copied().unwrap_or_default();
         RecordDecryptor::new(secret, cr, &sh.random, suite, client.direction())
+    }
+
+    /// The SRTCP packets `from` sent.
+    pub fn srtcp_from(&self, from: Side) -> impl Iterator<Item = &Media> {
+        self.media.iter().filter(move |m| m.from == from && m.rtcp)
     }
 
     fn sctp_packet(&mut self, p: &[u8], from: Side, datagram: usize) {
@@ -258,6 +333,68 @@ impl WireView {
     /// The chunks of one type a side sent.
     pub fn sent(&self, from: Side, kind: u8) -> impl Iterator<Item = &Chunk> {
         self.chunks.iter().filter(move |c| c.from == from && c.kind == kind)
+    }
+}
+
+/// The SRTP contexts of a call, one per direction, keyed from the key log and the hellos.
+struct SrtpKeys {
+    /// Indexed by `Direction::index()` of the sender.
+    contexts: [Option<rtc_srtp::context::Context>; 2],
+    /// Bytes of authentication tag after the SRTCP index (0 for AEAD, where it is inside).
+    tag_after_index: usize,
+}
+
+impl SrtpKeys {
+    fn new(
+        secrets: &KeyLog,
+        client_random: &Option<Vec<u8>>,
+        server_hello: &Option<crate::capture::dtls::Hello>,
+        client: Option<Side>,
+    ) -> SrtpKeys {
+        let mut keys = SrtpKeys { contexts: [None, None], tag_after_index: 10 };
+        let (Some(cr), Some(sh), Some(client)) = (client_random, server_hello, client) else { return keys };
+        let Some(profile_id) = sh.srtp_profiles.as_ref().and_then(|p| p.first().copied()) else { return keys };
+        let Some(profile) = crate::capture::srtp::profile(profile_id) else { return keys };
+        keys.tag_after_index = match profile_id {
+            0x0001 => 10,
+            0x0002 => 4,
+            _ => 0,
+        };
+        let Some(secret) = secrets.secrets(cr).and_then(|s| s.master_secret.clone()) else { return keys };
+        let suite = sh.cipher_suites.first().copied().unwrap_or_default();
+        let Some(k) = crate::capture::srtp::keying(&secret, cr, &sh.random, suite, profile_id) else { return keys };
+        let Ok(provider) = rtc_crypto::default_provider() else { return keys };
+        let context = |key: &[u8], salt: &[u8]| {
+            rtc_srtp::context::Context::new(key, salt, profile, None, None, provider.crypto()).ok()
+        };
+        let server = if client == Side::Harness { Side::Target } else { Side::Harness };
+        keys.contexts[client.direction().index()] = context(&k.client_key, &k.client_salt);
+        keys.contexts[server.direction().index()] = context(&k.server_key, &k.server_salt);
+        keys
+    }
+
+    fn check(&mut self, bytes: &[u8], from: Side) -> Media {
+        // RTCP packet types 192–223 sit where RTP has the marker bit and payload type (RFC 5761 §4).
+        let rtcp = bytes.get(1).is_some_and(|pt| (192..=223).contains(pt));
+        let ssrc_at = if rtcp { 4 } else { 8 };
+        let ssrc = bytes.get(ssrc_at..ssrc_at + 4).map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+        let (mut e_flag, mut index) = (false, 0);
+        if rtcp {
+            let end = bytes.len().saturating_sub(self.tag_after_index);
+            if let Some(e) = bytes.get(end.saturating_sub(4)..end).filter(|_| end >= 12) {
+                let word = u32::from_be_bytes([e[0], e[1], e[2], e[3]]);
+                (e_flag, index) = (word & 0x8000_0000 != 0, word & 0x7fff_ffff);
+            }
+        }
+        let mut plain = None;
+        let authenticated = self.contexts[from.direction().index()].as_mut().map(|c| {
+            if rtcp {
+                c.decrypt_rtcp(bytes).map(|p| plain = Some(p.to_vec())).is_ok()
+            } else {
+                c.decrypt_rtp(bytes).is_ok()
+            }
+        });
+        Media { from, rtcp, ssrc, authenticated, e_flag, index, plain }
     }
 }
 

@@ -2,6 +2,7 @@
 //! judged on the wire. One file per RFC section.
 
 pub mod rfc8122_5;
+pub mod rfc8827_6_5;
 pub mod rfc8842_5_1;
 pub mod rfc8842_5_2;
 
@@ -9,5 +10,5 @@ use rtcspec_harness::Case;
 
 /// Every DTLS case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8122_5::CASES, rfc8842_5_1::CASES, rfc8842_5_2::CASES].into_iter().flatten().collect()
+    [rfc8122_5::CASES, rfc8842_5_1::CASES, rfc8842_5_2::CASES, rfc8827_6_5::CASES].into_iter().flatten().collect()
 }

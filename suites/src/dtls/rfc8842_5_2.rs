@@ -4,13 +4,15 @@
 
 use rtcspec_harness::peer::sdp_attribute;
 use rtcspec_harness::peer::wire::Side;
-use rtcspec_harness::peer::PeerOptions;
+use rtcspec_harness::peer::wire::WireView;
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use crate::live::*;
 
 const OFFER: &str = "When an offerer sends the initial offer, the offerer MUST insert an SDP \"setup\" attribute [RFC4145] with an \"actpass\" attribute value, as well as one or more SDP \"fingerprint\" attributes according to the procedures in [RFC8122].";
 const ANSWER: &str = "When an answerer sends an answer, the answerer MUST insert in the answer an SDP \"setup\" attribute according to the procedures in [RFC4145] ... If a new DTLS association is to be established, and if the answerer inserts an SDP \"setup\" attribute with an \"active\" attribute value in the answer, the answerer MUST initiate a DTLS handshake [RFC6347] by sending a DTLS ClientHello message towards the offerer.";
+const CONSISTENT: &str = "The role value in the answer MUST be \"active\" or \"passive\". When the offer contains the \"actpass\" value, as will always be the case with JSEP endpoints, the answerer SHOULD use the \"active\" role. Offers from non-JSEP endpoints MAY send other values for \"a=setup\", in which case the answer MUST use a value consistent with the value in the offer.";
 const OFFERER: &str = "When an offerer receives an answer that establishes a new DTLS association based on criteria defined in Section 3.1, if the offerer becomes DTLS client (based on the value of the SDP \"setup\" attribute value [RFC4145]), the offerer MUST establish a DTLS association. If the offerer becomes DTLS server, it MUST wait for the answerer to establish the DTLS association.";
 
 pub const CASES: &[Case] = &[
@@ -46,7 +48,51 @@ pub const CASES: &[Case] = &[
         &[],
         offerer_client_establishes,
     ),
+    case(
+        ("dtls.9429.5.3.1.answer-to-active-offer-is-passive", "dtls"),
+        "Offered a=setup:active (a non-JSEP offerer), the target answers a=setup:passive and takes the server role",
+        ("RFC 9429", "5.3.1"),
+        CONSISTENT,
+        &[],
+        answer_to_active_offer,
+    ),
 ];
+
+/// The harness's offer with `a=setup:active`, as a non-JSEP offerer may send (RFC 8842 §5.3:
+/// the answerer must accept it).
+fn offer_active(sdp: &str) -> String {
+    sdp.replace("a=setup:actpass", "a=setup:active")
+}
+
+fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
+    // The answer is judged as soon as it comes: a target that answers `active` too makes a
+    // call in which both sides wait for the other, and waiting for it to fail says nothing more.
+    let mut peer = ctx.take_peer()?;
+    let mut call = Call::start(peer.as_mut(), "answerer").map_err(CallError::outcome)?;
+    call.rewrite_harness_sdp = Some(offer_active);
+    let negotiated = call.negotiate_harness_offering(&ChannelSpec::reliable("rtcspec"));
+    let answer = call.answer.clone().unwrap_or_default();
+    let expected = "a=setup:passive: the offerer said it initiates, so the answerer waits";
+    let wrong = match (&negotiated, sdp_attribute(&answer, "setup")) {
+        (Err(_), _) | (_, Some("passive")) => None,
+        (_, Some(other)) => Some(format!("a=setup:{other}")),
+        (_, None) => Some("no a=setup".into()),
+    };
+    if wrong.is_none() && negotiated.is_ok() {
+        // Passive as it said: the harness must be the one to send the ClientHello.
+        let up = |e: &PeerEvent| matches!(e, PeerEvent::ConnectionState(s) if s == "connected");
+        let _ = call.wait_harness("DTLS connected", CONNECT, up);
+    }
+    let keylog = ctx.keep_call(&mut call);
+    negotiated.map_err(CallError::outcome)?;
+    if let Some(actual) = wrong {
+        return Ok(Outcome::fail(expected, actual));
+    }
+    let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
+    let summary = "the target answered a=setup:passive".to_string();
+    let live = LiveCall { view, summary, target_states: Vec::new(), target_sdp: answer };
+    Ok(hellos_agree(&live, Side::Harness, "the target, passive, sends no ClientHello"))
+}
 
 fn offer_actpass(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read(ctx, Offerer::Target)?;

@@ -37,7 +37,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 30] = [
+const FAULTS: [PeerFault; 35] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -133,6 +133,26 @@ const FAULTS: [PeerFault; 30] = [
         description: "in live calls, does not see a remote a=ice-lite",
         apply: Effect::Reference(|o| o.ignores_remote_lite = true),
     },
+    PeerFault {
+        name: "peer-srtcp-bad-tag",
+        description: "in live calls, every SRTCP packet it sends has a wrong authentication tag",
+        apply: Effect::Reference(|o| o.srtcp_bad_tag = true),
+    },
+    PeerFault {
+        name: "peer-srtp-gcm-only",
+        description: "in live calls, supports only the AEAD GCM SRTP profiles, not SRTP_AES128_CM_HMAC_SHA1_80",
+        apply: Effect::Reference(|o| o.srtp_profiles = &[0x0007, 0x0008]),
+    },
+    PeerFault {
+        name: "peer-no-aes128-gcm-suite",
+        description: "in live calls, supports only TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, not the AES-128-GCM suite",
+        apply: Effect::Reference(|o| o.dtls_cipher_suites = &[0xc00a]),
+    },
+    PeerFault {
+        name: "peer-srtcp-index-skips",
+        description: "in live calls, its SRTCP index goes up by two from one packet to the next",
+        apply: Effect::Reference(|o| o.srtcp_index_skips = true),
+    },
     shim!(
         "sctp-dcep-wrong-ppid",
         "in live calls, sends DATA_CHANNEL_OPEN and ACK with PPID 51 (WebRTC String), not 50"
@@ -146,6 +166,7 @@ const FAULTS: [PeerFault; 30] = [
     shim!("sctp-empty-as-non-empty", "in live calls, sends empty messages with the non-empty PPIDs (51, 53)"),
     shim!("sctp-unordered-as-ordered", "in live calls, sends the messages of unordered channels ordered"),
     shim!("sctp-close-without-reset", "in live calls, closes a channel without resetting its outgoing stream"),
+    shim!("srtp-drops-inbound", "in live calls, drops every SRTP packet it receives, as if no key decrypted it"),
     shim!("sctp-init-no-extensions", "in live calls, its INIT signals neither RE-CONFIG nor partial reliability"),
 ];
 
