@@ -27,6 +27,7 @@ KNOWN = {
     "sctp-close-without-reset": "closes a channel without resetting its outgoing stream",
     "sctp-init-no-extensions": "its INIT signals neither RE-CONFIG nor partial reliability",
     "srtp-drops-inbound": "drops every SRTP packet it receives, as if no key decrypted it",
+    "sctp-empty-received-as-zero-byte": "delivers a received empty message as its one zero byte",
 }
 
 ACTIVE: set = set()
@@ -105,6 +106,17 @@ def _faulty_data_channel_close(self, channel) -> None:
     channel._setReadyState("closed")
 
 
+_data_channel_receive = sctp.RTCSctpTransport._data_channel_receive
+AS_NON_EMPTY = {sctp.WEBRTC_STRING_EMPTY: sctp.WEBRTC_STRING, sctp.WEBRTC_BINARY_EMPTY: sctp.WEBRTC_BINARY}
+
+
+async def _faulty_data_channel_receive(self, stream_id, pp_id, data):
+    if "sctp-empty-received-as-zero-byte" in ACTIVE:
+        pp_id = AS_NON_EMPTY.get(pp_id, pp_id)
+    await _data_channel_receive(self, stream_id, pp_id, data)
+
+
+sctp.RTCSctpTransport._data_channel_receive = _faulty_data_channel_receive
 _handle_rtp_data = dtls.RTCDtlsTransport._handle_rtp_data
 
 

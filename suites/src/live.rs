@@ -7,7 +7,7 @@ use std::time::Duration;
 use rtcspec_harness::case::{Capability, Level, Spec};
 use rtcspec_harness::peer::wire::WireView;
 use rtcspec_harness::peer::CallError;
-use rtcspec_harness::peer::{Call, ChannelSpec, PeerEvent, PeerOptions};
+use rtcspec_harness::peer::{Call, ChannelSpec, Payload, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 pub const PEER: &[Capability] = &[Capability::Peer];
@@ -59,6 +59,8 @@ pub struct LiveCall {
     pub target_states: Vec<String>,
     /// The target's description (its offer or its answer), as it sent it.
     pub target_sdp: String,
+    /// What the target reported receiving on data channels, in order.
+    pub messages: Vec<Payload>,
 }
 
 pub fn call_and_read(ctx: &mut Ctx, offerer: Offerer) -> Result<LiveCall, Outcome> {
@@ -224,5 +226,13 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
         .collect();
     let summary = format!("{summary}; the target reported connection states [{}]", target_states.join(", "));
     let target_sdp = call.descriptions().0.unwrap_or_default().to_string();
-    Ok(LiveCall { view, summary, target_states, target_sdp })
+    let messages = call
+        .target_events
+        .iter()
+        .filter_map(|e| match e {
+            PeerEvent::Message { payload, .. } => Some(payload.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(LiveCall { view, summary, target_states, target_sdp, messages })
 }

@@ -36,6 +36,11 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-wrong-mapped-address", &["ice.8489.6.3.1.1."]),
     ("mutant:peer-setup-mislabelled", &["dtls.8842.5.2.", "dtls.8842.5.3."]),
     ("mutant:peer-ignores-answer-setup", &["dtls.8842.5.4."]),
+    ("mutant:peer-rejects-unknown-optional", &["ice.8489.6.3.unknown-optional"]),
+    (
+        "mutant@aiortc:sctp-empty-received-as-zero-byte",
+        &["sctp.8831.6.6.empty-string-received", "sctp.8831.6.6.empty-binary-received"],
+    ),
     ("mutant:peer-srtcp-bad-tag", &["srtp.5764.4.2.srtcp-authenticates"]),
     ("mutant:peer-srtcp-index-skips", &["srtp.3711.3.4."]),
     ("mutant:peer-srtp-gcm-only", &["srtp.8827.6.5."]),

@@ -38,7 +38,13 @@ pub enum StunFault {
     AlwaysRoleConflict,
     /// A role attribute after MESSAGE-INTEGRITY is believed: a conflicting one gets 487.
     TrustsAfterIntegrity,
+    /// A check with a comprehension-optional attribute it does not know gets 420.
+    RejectsUnknownOptional,
 }
+
+/// The comprehension-optional attributes a connectivity check may carry that the faulty
+/// peer knows (RFC 8489 §18.3, RFC 8445 §16.1, and Chrome's GOOG-NETWORK-INFO).
+const KNOWN_OPTIONAL: [u16; 5] = [SOFTWARE, FINGERPRINT, ICE_CONTROLLED, ICE_CONTROLLING, 0xC057];
 
 impl StunFault {
     fn bit(self) -> u16 {
@@ -103,6 +109,22 @@ impl StunFaults {
         };
         if self.has(StunFault::AcceptAnyCheck) {
             return Some(Incoming { reply: Some(success()), to_agent: true });
+        }
+        let unknown: Vec<u16> = request
+            .attributes
+            .iter()
+            .map(|a| a.attr_type)
+            .filter(|t| *t >= 0x8000 && !KNOWN_OPTIONAL.contains(t))
+            .collect();
+        if self.has(StunFault::RejectsUnknownOptional) && !unknown.is_empty() {
+            let value: Vec<u8> = unknown.iter().flat_map(|t| t.to_be_bytes()).collect();
+            let reply = Builder::new(Class::Error, METHOD_BINDING, request.transaction_id)
+                .error_code(420, "Unknown Attribute")
+                .attr(UNKNOWN_ATTRIBUTES, &value)
+                .message_integrity(creds.local_pwd.as_bytes())
+                .fingerprint()
+                .build();
+            return Some(Incoming { reply: Some(reply), to_agent: false });
         }
         let own_role = creds.role?;
         let claims_own_role = request.attributes.iter().position(|a| a.attr_type == own_role);

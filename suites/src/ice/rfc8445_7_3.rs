@@ -20,6 +20,7 @@ const CONTROLLED_SWITCH: &str = "If the agent is in the controlled role, and the
 const MISSING_CREDENTIALS: &str = "If the message does not contain 1) a MESSAGE-INTEGRITY or a MESSAGE-INTEGRITY-SHA256 attribute and 2) a USERNAME attribute: If the message is a request, the server MUST reject the request with an error response. This response MUST use an error code of 400 (Bad Request).";
 const AFTER_INTEGRITY: &str = "Note that agents MUST ignore all attributes that follow MESSAGE-INTEGRITY, with the exception of the MESSAGE-INTEGRITY-SHA256 and FINGERPRINT attributes.";
 const RESPONSE_CREDENTIAL: &str = "The agent MUST use the short-term credential mechanism (i.e., the MESSAGE-INTEGRITY attribute) to authenticate the request and perform a message integrity check. Likewise, the short-term credential mechanism MUST be used for the response.";
+const UNKNOWN_OPTIONAL: &str = "Once the authentication checks are done, the STUN agent checks for unknown attributes and known-but-unexpected attributes in the message. Unknown comprehension-optional attributes MUST be ignored by the agent.";
 const MAPPED: &str = "When forming the success response, the server adds an XOR-MAPPED-ADDRESS attribute to the response; this attribute contains the source transport address of the request message. For UDP or DTLS-over-UDP, this is the source IP address and source UDP port of the request message.";
 
 pub const CASES: &[Case] = &[
@@ -110,6 +111,14 @@ pub const CASES: &[Case] = &[
         AFTER_INTEGRITY,
         SECURITY,
         role_after_integrity_ignored,
+    ),
+    case(
+        ("ice.8489.6.3.unknown-optional-ignored", "ice"),
+        "A valid check with an unknown comprehension-optional attribute gets a success response",
+        ("RFC 8489", "6.3"),
+        UNKNOWN_OPTIONAL,
+        &[],
+        unknown_optional_ignored,
     ),
     case(
         ("ice.8445.7.3.response-signed", "ice"),
@@ -359,6 +368,21 @@ fn response_maps_source(ctx: &mut Ctx) -> Verdict {
                 format!("an XOR-MAPPED-ADDRESS that does not decode: {e}"),
             ),
             None => Outcome::fail(format!("XOR-MAPPED-ADDRESS {source}"), "no XOR-MAPPED-ADDRESS"),
+        })
+    })
+}
+
+fn unknown_optional_ignored(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let b = c.request().attr(UNASSIGNED_OPTIONAL, b"rtcspec");
+        let request = c.signed(b);
+        let response = c.send(&request)?;
+        Ok(match response.as_ref().map(|m| m.class) {
+            Some(Class::Success) => Outcome::Pass,
+            _ => Outcome::fail(
+                format!("a success response: the unknown attribute {UNASSIGNED_OPTIONAL:#06x} is ignored"),
+                describe(&response),
+            ),
         })
     })
 }

@@ -16,6 +16,7 @@ use crate::live::*;
 
 const EXTENSIONS: &str = "The stream reconfiguration extension defined in [RFC6525] MUST be supported. It is used for closing channels. The dynamic address reconfiguration extension defined in [RFC5061] MUST be used to signal the support of the stream reset extension defined in [RFC6525]. ... The partial reliability extension defined in [RFC3758] MUST be supported.";
 const PPIDS: &str = "The SCTP Payload Protocol Identifiers (PPIDs) are used to signal the interpretation of the \"payload data\". The following PPIDs MUST be used (see Section 8): WebRTC String: to identify a non-empty JavaScript string encoded in UTF-8. WebRTC String Empty: to identify an empty JavaScript string encoded in UTF-8. WebRTC Binary: to identify non-empty JavaScript binary data. WebRTC Binary Empty: to identify empty JavaScript binary data. ... if an empty message has to be sent, the appropriate PPID (WebRTC String Empty or WebRTC Binary Empty) is used, and the SCTP user message of one zero byte is sent.";
+const EMPTY_RECEIVED: &str = "SCTP does not support the sending of empty user messages. Therefore, if an empty message has to be sent, the appropriate PPID (WebRTC String Empty or WebRTC Binary Empty) is used, and the SCTP user message of one zero byte is sent. When receiving an SCTP user message with one of these PPIDs, the receiver MUST ignore the SCTP user message and process it as an empty message.";
 const CLOSING: &str = "Closing of a data channel MUST be signaled by resetting the corresponding outgoing streams [RFC6525]. This means that if one side decides to close the data channel, it resets the corresponding outgoing stream. When the peer sees that an incoming stream was reset, it also resets its corresponding outgoing stream.";
 
 /// Supported Extensions (RFC 5061 §4.2.7), Forward-TSN-Supported (RFC 3758 §3.1) and the
@@ -72,6 +73,22 @@ pub const CASES: &[Case] = &[
         PPIDS,
         &[],
         empty_binary_ppid,
+    ),
+    case(
+        ("sctp.8831.6.6.empty-string-received", "sctp"),
+        "An empty string from the harness (PPID 56, one zero byte) reaches the target's application as an empty string",
+        ("RFC 8831", "6.6"),
+        EMPTY_RECEIVED,
+        &[],
+        empty_string_received,
+    ),
+    case(
+        ("sctp.8831.6.6.empty-binary-received", "sctp"),
+        "Empty binary data from the harness (PPID 57, one zero byte) reaches the target's application as empty",
+        ("RFC 8831", "6.6"),
+        EMPTY_RECEIVED,
+        &[],
+        empty_binary_received,
     ),
     case(
         ("sctp.8831.6.7.close-resets-outgoing-stream", "sctp"),
@@ -232,4 +249,54 @@ fn reset_answered_with_reset(ctx: &mut Ctx) -> Verdict {
             ),
         )
     })
+}
+
+/// How long the target has to report a message the harness sent.
+const DELIVERY: Duration = Duration::from_millis(1000);
+
+/// The harness sends `payload` on the target's channel; the target's report of it (if any)
+/// and the harness's DATA chunk for it. Pass when the target reports exactly `payload`.
+fn harness_sends(ctx: &mut Ctx, then: Then, payload: Payload, ppid: u32) -> Verdict {
+    let call = call_and_read_setup(ctx, target_channel(then))?;
+    let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
+        return Err(Outcome::Error { why: format!("no DATA_CHANNEL_OPEN from the target; {}", call.summary) });
+    };
+    // The harness's own message is the control: sent as the RFC says, or nothing to judge.
+    let sent = user_data_from(&call.view, Side::Harness, open.chunk.stream);
+    if !sent.iter().any(|d| d.ppid == ppid && d.payload == [0]) {
+        return Err(Outcome::Error {
+            why: format!("the harness did not send PPID {ppid} with one zero byte: {sent:?}"),
+        });
+    }
+    let expected = format!("a message event with {payload:?}");
+    Ok(match call.messages.last() {
+        Some(got) if *got == payload => Outcome::Pass,
+        Some(got) => Outcome::fail(expected, format!("the target reported {got:?}")),
+        None => Outcome::fail(expected, format!("no message reported within {} ms", DELIVERY.as_millis())),
+    })
+}
+
+fn harness_send(call: &mut Call<'_>, channel: &ChannelSpec, payload: Payload) -> Result<(), CallError> {
+    call.harness.send(&channel.label, &payload).map_err(CallError::Harness)?;
+    let _ =
+        call.wait_target("the message", DELIVERY, |e| matches!(e, rtcspec_harness::peer::PeerEvent::Message { .. }));
+    Ok(())
+}
+
+fn empty_string_received(ctx: &mut Ctx) -> Verdict {
+    harness_sends(
+        ctx,
+        |c, ch| harness_send(c, ch, Payload::Text(String::new())),
+        Payload::Text(String::new()),
+        PPID_STRING_EMPTY,
+    )
+}
+
+fn empty_binary_received(ctx: &mut Ctx) -> Verdict {
+    harness_sends(
+        ctx,
+        |c, ch| harness_send(c, ch, Payload::Binary(Vec::new())),
+        Payload::Binary(Vec::new()),
+        PPID_BINARY_EMPTY,
+    )
 }

@@ -37,7 +37,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 35] = [
+const FAULTS: [PeerFault; 37] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -62,6 +62,11 @@ const FAULTS: [PeerFault; 35] = [
         name: "peer-no-stun-fingerprint",
         description: "in live calls, connectivity checks and their responses carry no FINGERPRINT",
         apply: stun!(NoFingerprint),
+    },
+    PeerFault {
+        name: "peer-rejects-unknown-optional",
+        description: "in live calls, answers 420 to a check with a comprehension-optional attribute it does not know",
+        apply: stun!(RejectsUnknownOptional),
     },
     PeerFault {
         name: "peer-unsigned-responses",
@@ -167,6 +172,7 @@ const FAULTS: [PeerFault; 35] = [
     shim!("sctp-unordered-as-ordered", "in live calls, sends the messages of unordered channels ordered"),
     shim!("sctp-close-without-reset", "in live calls, closes a channel without resetting its outgoing stream"),
     shim!("srtp-drops-inbound", "in live calls, drops every SRTP packet it receives, as if no key decrypted it"),
+    shim!("sctp-empty-received-as-zero-byte", "in live calls, delivers a received empty message as its one zero byte"),
     shim!("sctp-init-no-extensions", "in live calls, its INIT signals neither RE-CONFIG nor partial reliability"),
 ];
 
