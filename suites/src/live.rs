@@ -100,6 +100,8 @@ pub struct Setup {
     /// The call is up when DTLS is done (the harness's connection state `connected`), not
     /// when the channel is open: for cases about media, whatever the association does.
     pub until_connected: bool,
+    /// How long the call has to come up (default [`CONNECT`]).
+    pub connect: Duration,
 }
 
 impl Setup {
@@ -111,6 +113,7 @@ impl Setup {
             options: PeerOptions::default(),
             then: None,
             until_connected: false,
+            connect: CONNECT,
         }
     }
 }
@@ -146,7 +149,7 @@ pub fn send_audio(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError>
 /// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
 /// refuses or fails costs the case as an Error (or Crash/Timeout).
 pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outcome> {
-    let Setup { offerer, channel, rewrite, options, then, until_connected } = setup;
+    let Setup { offerer, channel, rewrite, options, then, until_connected, connect } = setup;
     let mut peer = ctx.take_peer()?;
     let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
     let mut call = Call::start_with(peer.as_mut(), role, options).map_err(CallError::outcome)?;
@@ -173,7 +176,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
     // DTLS done, as the harness's own connection reports it (a target may report its state
     // late, or only once every transport is up).
     let dtls_up = |e: &PeerEvent| matches!(e, PeerEvent::ConnectionState(s) if s == "connected");
-    let deadline = std::time::Instant::now() + CONNECT;
+    let deadline = std::time::Instant::now() + connect;
     let connected = negotiated.and_then(|()| loop {
         if until_connected && call.harness_events.iter().any(dtls_up) {
             break Ok(());

@@ -13,6 +13,6 @@ pub mod wire;
 
 pub use call::{Call, CallError};
 pub use event::{ChannelInfo, Payload, PeerEvent};
-pub use reference::{sdp_attribute, ChannelSpec, PeerOptions, ReferencePeer};
+pub use reference::{sdp_attribute, ChannelSpec, Impairment, PeerOptions, ReferencePeer};
 pub use remote::{InProcessReference, RemotePeer, ShimPeer};
 pub use stun_faults::{StunFault, StunFaults};

@@ -88,6 +88,11 @@ pub struct PeerOptions {
     /// An audio track (Opus) besides the data channel, so the call has SRTP: the peer offers
     /// it, or sends it back when it answers an offer with audio.
     pub audio: bool,
+    /// Impairment of what the target sends (the interposer).
+    pub impairment: Impairment,
+    /// A fault for the mutant target (`peer-no-dtls-retransmit`): a DTLS handshake datagram
+    /// that repeats what it already sent (a retransmitted flight) never leaves.
+    pub no_dtls_retransmit: bool,
     /// The SRTP protection profiles it offers or accepts (RFC 5764 §4.1.2 values); empty:
     /// the webrtc-rs defaults.
     pub srtp_profiles: &'static [u16],
@@ -136,6 +141,38 @@ impl PeerOptions {
     }
 }
 
+/// What the interposer does to the datagrams the target sends before the harness's stack
+/// sees them. Dropped datagrams are not in the evidence: it records what the stack took in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Impairment {
+    /// The target's first DTLS handshake datagram is lost.
+    pub lose_first_dtls: bool,
+}
+
+/// A DTLS datagram's handshake content, as a key that a retransmission repeats: each
+/// record's content type and epoch, and for epoch 0 handshake records the message type,
+/// message_seq and fragment offset (the record sequence number changes on retransmission).
+fn dtls_flight_key(bytes: &[u8]) -> Option<Vec<u64>> {
+    let mut keys = Vec::new();
+    let mut at = 0;
+    while let Some(h) = bytes.get(at..at + 13) {
+        let (kind, epoch, len) =
+            (h[0], u16::from_be_bytes([h[3], h[4]]), usize::from(u16::from_be_bytes([h[11], h[12]])));
+        let body = bytes.get(at + 13..at + 13 + len)?;
+        let detail = match (kind, epoch, body.get(..12)) {
+            (22, 0, Some(m)) => {
+                u64::from(m[0]) << 40
+                    | u64::from(u16::from_be_bytes([m[4], m[5]])) << 24
+                    | u64::from(u32::from_be_bytes([0, m[6], m[7], m[8]]))
+            }
+            _ => len as u64,
+        };
+        keys.push(u64::from(kind) << 56 | u64::from(epoch) << 48 | detail);
+        at += 13 + len;
+    }
+    (!keys.is_empty() && keys.iter().all(|k| matches!(k >> 56, 20 | 22))).then_some(keys)
+}
+
 /// `a=setup:` with `active` and `passive` swapped and `actpass` turned into `active`.
 fn swap_setup(line: &str) -> String {
     match line.trim_end().strip_prefix("a=setup:") {
@@ -172,6 +209,8 @@ pub struct ReferencePeer {
     audio: Option<(RTCRtpSenderId, u16)>,
     /// SRTCP packets the connection asked to send (for the SRTCP faults).
     srtcp_sent: u64,
+    /// The handshake content of the DTLS datagrams sent (for `no_dtls_retransmit`).
+    dtls_sent: Vec<Vec<u64>>,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -230,6 +269,7 @@ impl ReferencePeer {
             own_role: None,
             audio: None,
             srtcp_sent: 0,
+            dtls_sent: Vec::new(),
         })
     }
 
@@ -452,6 +492,15 @@ impl ReferencePeer {
         f(&creds)
     }
 
+    /// Whether the interposer loses this datagram from the target.
+    fn impair(&mut self, bytes: &[u8]) -> bool {
+        if self.options.impairment.lose_first_dtls && bytes.first() == Some(&22) {
+            self.options.impairment.lose_first_dtls = false;
+            return true;
+        }
+        false
+    }
+
     /// Sends what the connection queued and turns its callbacks into events.
     fn flush(&mut self) {
         while let Some(out) = self.pc.poll_write() {
@@ -488,6 +537,14 @@ impl ReferencePeer {
                 if self.options.srtcp_bad_tag && message.len() > 12 {
                     let at = message.len() - 5;
                     message[at] ^= 0x01;
+                }
+            }
+            if self.options.no_dtls_retransmit {
+                if let Some(key) = dtls_flight_key(&message) {
+                    if self.dtls_sent.contains(&key) {
+                        continue;
+                    }
+                    self.dtls_sent.push(key);
                 }
             }
             // A send that fails (the peer's port closed) is what UDP does: the datagram is
@@ -563,6 +620,9 @@ impl ReferencePeer {
             match self.socket.recv_from(&mut self.buffer) {
                 Ok((n, from)) => {
                     let bytes = self.buffer[..n].to_vec();
+                    if self.impair(&bytes) {
+                        continue;
+                    }
                     self.record(from, self.local, &bytes);
                     if !self.options.stun_faults.is_empty() && bytes.first().is_some_and(|b| *b < 4) {
                         let faults = self.options.stun_faults;

@@ -122,6 +122,8 @@ pub struct WireView {
     pub first_application_data: Option<usize>,
     /// Whether each side (harness, target) sent an encrypted handshake record: its Finished.
     finished: [bool; 2],
+    /// How many encrypted handshake records (Finished, and its retransmissions) each sent.
+    encrypted_handshakes: [usize; 2],
     /// Encrypted application data records each side (harness, target) sent.
     application_data: [usize; 2],
     /// Alert records each side sent (DTLS 1.2 alerts are encrypted after the handshake; the
@@ -233,7 +235,10 @@ impl WireView {
                             _ => {}
                         }
                     }
-                    (HANDSHAKE, epoch) if epoch > 0 => view.finished[side.direction().index()] = true,
+                    (HANDSHAKE, epoch) if epoch > 0 => {
+                        view.finished[side.direction().index()] = true;
+                        view.encrypted_handshakes[side.direction().index()] += 1;
+                    }
                     (ALERT, _) => view.alerts[side.direction().index()] += 1,
                     (APPLICATION_DATA, epoch) if epoch > 0 => {
                         view.first_application_data.get_or_insert(index);
@@ -298,6 +303,11 @@ impl WireView {
     /// Both sides sent their Finished: the DTLS handshake is done on the wire.
     pub fn dtls_complete(&self) -> bool {
         self.finished == [true, true]
+    }
+
+    /// Encrypted handshake records (a Finished, or its retransmission) `from` sent.
+    pub fn finished_from(&self, from: Side) -> usize {
+        self.encrypted_handshakes[from.direction().index()]
     }
 
     /// Encrypted application data records `from` sent.

@@ -1,6 +1,7 @@
 //! The DTLS suite: the target's DTLS association in a live call (RFC 8842, RFC 6347),
 //! judged on the wire. One file per RFC section.
 
+pub mod rfc6347_4_2_4;
 pub mod rfc8122_5;
 pub mod rfc8827_6_5;
 pub mod rfc8842_5_1;
@@ -10,5 +11,8 @@ use rtcspec_harness::Case;
 
 /// Every DTLS case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8122_5::CASES, rfc8842_5_1::CASES, rfc8842_5_2::CASES, rfc8827_6_5::CASES].into_iter().flatten().collect()
+    [rfc6347_4_2_4::CASES, rfc8122_5::CASES, rfc8842_5_1::CASES, rfc8842_5_2::CASES, rfc8827_6_5::CASES]
+        .into_iter()
+        .flatten()
+        .collect()
 }

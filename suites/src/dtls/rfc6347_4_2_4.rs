@@ -1,0 +1,56 @@
+//! RFC 6347 §4.2.4: DTLS recovers from loss by retransmitting flights. The interposer loses
+//! the target's first handshake datagram; the call must still come up. The target is the
+//! DTLS client (the harness answers `a=setup:passive`), so its ClientHello is the flight it
+//! must retransmit on its own timer.
+
+use std::time::Duration;
+
+use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::{Impairment, PeerOptions};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+use crate::live::*;
+
+const RETRANSMIT: &str = "There are three ways to exit the WAITING state: 1. The retransmit timer expires: the implementation transitions to the SENDING state, where it retransmits the flight, resets the retransmit timer, and returns to the WAITING state. 2. The implementation reads a retransmitted flight from the peer: the implementation transitions to the SENDING state, where it retransmits the flight, resets the retransmit timer, and returns to the WAITING state.";
+
+pub const CASES: &[Case] = &[case(
+    ("dtls.6347.4.2.4.first-flight-lost", "dtls"),
+    "The target's first DTLS handshake datagram is lost: it retransmits, and the call comes up",
+    ("RFC 6347", "4.2.4"),
+    RETRANSMIT,
+    &[],
+    first_flight_lost,
+)];
+
+/// How long an impaired call has to come up: retransmission timers start at 1 s and double
+/// (RFC 6347 §4.2.4.1), so three losses of one flight cost 7 s; the case's own time bound
+/// leaves room for 6.
+const IMPAIRED_CONNECT: Duration = Duration::from_secs(6);
+
+fn comes_up(ctx: &mut Ctx, impairment: Impairment, what: &str) -> Verdict {
+    let options = PeerOptions { impairment, answer_as_dtls_server: true, ..PeerOptions::default() };
+    let setup = Setup { options, connect: IMPAIRED_CONNECT, ..Setup::new(Offerer::Target) };
+    let call = call_and_read_setup(ctx, setup)?;
+    Ok(if call.view.dtls_complete() && call.summary.starts_with("the data channel opened") {
+        Outcome::Pass
+    } else {
+        Outcome::fail(
+            format!("the call comes up although {what}"),
+            format!(
+                "DTLS complete: {}, the target sent {} ClientHello(s) and {} ServerHello(s); {}",
+                call.view.dtls_complete(),
+                call.view.client_hellos_from(Side::Target),
+                call.view.server_hellos_from(Side::Target),
+                call.summary
+            ),
+        )
+    })
+}
+
+fn first_flight_lost(ctx: &mut Ctx) -> Verdict {
+    comes_up(
+        ctx,
+        Impairment { lose_first_dtls: true, ..Impairment::default() },
+        "its first handshake datagram was lost",
+    )
+}
