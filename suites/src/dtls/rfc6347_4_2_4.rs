@@ -50,7 +50,7 @@ fn comes_up(ctx: &mut Ctx, impairment: Impairment, what: &str) -> Verdict {
 fn first_flight_lost(ctx: &mut Ctx) -> Verdict {
     comes_up(
         ctx,
-        Impairment { lose_first_dtls: true, ..Impairment::default() },
+        Impairment { lose_first_dtls: true },
         "its first handshake datagram was lost",
     )
 }
