@@ -28,6 +28,7 @@ KNOWN = {
     "sctp-init-no-extensions": "its INIT signals neither RE-CONFIG nor partial reliability",
     "srtp-drops-inbound": "drops every SRTP packet it receives, as if no key decrypted it",
     "sctp-empty-received-as-zero-byte": "delivers a received empty message as its one zero byte",
+    "sctp-user-data-on-next-stream": "sends a channel's user messages on the stream after its own",
 }
 
 ACTIVE: set = set()
@@ -73,6 +74,8 @@ async def _faulty_send(self, stream_id, pp_id, user_data, expiry=None, max_retra
                 pp_id = swap.get(pp_id, pp_id)
         if "sctp-unordered-as-ordered" in ACTIVE:
             ordered = True
+        if "sctp-user-data-on-next-stream" in ACTIVE:
+            stream_id += 2
     return await _send(self, stream_id, pp_id, user_data, expiry, max_retransmits, ordered)
 
 

@@ -47,6 +47,7 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-srtp-gcm-only", &["srtp.8827.6.5."]),
     ("mutant:peer-no-aes128-gcm-suite", &["dtls.8827.6.5."]),
     ("mutant@aiortc:srtp-drops-inbound", &["srtp.5764.4.2.harness-srtp-received"]),
+    ("mutant@aiortc:sctp-user-data-on-next-stream", &["sctp.8832.6.user-data"]),
     ("mutant@aiortc:sctp-init-no-extensions", &["sctp.8831.6.1."]),
     ("mutant@aiortc:sctp-string-as-binary", &["sctp.8831.6.6.string"]),
     ("mutant@aiortc:sctp-binary-as-string", &["sctp.8831.6.6.binary"]),

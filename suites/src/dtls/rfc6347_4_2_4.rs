@@ -48,9 +48,5 @@ fn comes_up(ctx: &mut Ctx, impairment: Impairment, what: &str) -> Verdict {
 }
 
 fn first_flight_lost(ctx: &mut Ctx) -> Verdict {
-    comes_up(
-        ctx,
-        Impairment { lose_first_dtls: true },
-        "its first handshake datagram was lost",
-    )
+    comes_up(ctx, Impairment { lose_first_dtls: true }, "its first handshake datagram was lost")
 }

@@ -20,6 +20,7 @@ const CONTROLLED_SWITCH: &str = "If the agent is in the controlled role, and the
 const MISSING_CREDENTIALS: &str = "If the message does not contain 1) a MESSAGE-INTEGRITY or a MESSAGE-INTEGRITY-SHA256 attribute and 2) a USERNAME attribute: If the message is a request, the server MUST reject the request with an error response. This response MUST use an error code of 400 (Bad Request).";
 const AFTER_INTEGRITY: &str = "Note that agents MUST ignore all attributes that follow MESSAGE-INTEGRITY, with the exception of the MESSAGE-INTEGRITY-SHA256 and FINGERPRINT attributes.";
 const RESPONSE_CREDENTIAL: &str = "The agent MUST use the short-term credential mechanism (i.e., the MESSAGE-INTEGRITY attribute) to authenticate the request and perform a message integrity check. Likewise, the short-term credential mechanism MUST be used for the response.";
+const ERROR_401: &str = "If the USERNAME does not contain a username value currently valid within the server: If the message is a request, the server MUST reject the request with an error response. This response MUST use an error code of 401 (Unauthenticated). ... If the resulting value does not match the contents of the corresponding attribute (MESSAGE-INTEGRITY-SHA256 or MESSAGE-INTEGRITY): If the message is a request, the server MUST reject the request with an error response. This response MUST use an error code of 401 (Unauthenticated).";
 const UNKNOWN_OPTIONAL: &str = "Once the authentication checks are done, the STUN agent checks for unknown attributes and known-but-unexpected attributes in the message. Unknown comprehension-optional attributes MUST be ignored by the agent.";
 const MAPPED: &str = "When forming the success response, the server adds an XOR-MAPPED-ADDRESS attribute to the response; this attribute contains the source transport address of the request message. For UDP or DTLS-over-UDP, this is the source IP address and source UDP port of the request message.";
 
@@ -113,6 +114,30 @@ pub const CASES: &[Case] = &[
         role_after_integrity_ignored,
     ),
     case(
+        ("ice.8489.9.1.3.wrong-password-gets-401", "ice"),
+        "A check signed with the wrong password is rejected with error 401",
+        ("RFC 8489", "9.1.3"),
+        ERROR_401,
+        &[],
+        wrong_password_401,
+    ),
+    case(
+        ("ice.8489.9.1.3.unknown-username-gets-401", "ice"),
+        "A check whose USERNAME names another ufrag is rejected with error 401",
+        ("RFC 8489", "9.1.3"),
+        ERROR_401,
+        &[],
+        unknown_username_401,
+    ),
+    case(
+        ("ice.8489.9.1.3.no-integrity-gets-400", "ice"),
+        "A check without MESSAGE-INTEGRITY is rejected with error 400",
+        ("RFC 8489", "9.1.3"),
+        MISSING_CREDENTIALS,
+        &[],
+        no_integrity_400,
+    ),
+    case(
         ("ice.8489.6.3.unknown-optional-ignored", "ice"),
         "A valid check with an unknown comprehension-optional attribute gets a success response",
         ("RFC 8489", "6.3"),
@@ -162,13 +187,17 @@ fn wrong_password_rejected(ctx: &mut Ctx) -> Verdict {
     })
 }
 
+/// A check for the target's ufrag with one more character, signed with the right password.
+fn unknown_username_check(c: &mut Checks<'_>) -> Vec<u8> {
+    let wrong = format!("{}x:{}", c.target_ufrag, c.harness_ufrag);
+    let tie_breaker = 1;
+    let b = c.request_with(&wrong, |b| b.ice_controlled(tie_breaker));
+    c.signed(b)
+}
+
 fn wrong_username_rejected(ctx: &mut Ctx) -> Verdict {
     with_call(ctx, |c| {
-        // The target's ufrag with one more character: signed with the right password.
-        let wrong = format!("{}x:{}", c.target_ufrag, c.harness_ufrag);
-        let tie_breaker = 1;
-        let b = c.request_with(&wrong, |b| b.ice_controlled(tie_breaker));
-        let request = c.signed(b);
+        let request = unknown_username_check(c);
         let response = c.send(&request)?;
         Ok(not_accepted(response, "an error response (401) or no response to a check for an unknown ufrag"))
     })
@@ -384,5 +413,35 @@ fn unknown_optional_ignored(ctx: &mut Ctx) -> Verdict {
                 describe(&response),
             ),
         })
+    })
+}
+
+/// Pass on an error response with `code`; anything else (silence included: the RFC asks for
+/// the error response) fails.
+fn expect_error(response: &Option<Message>, code: u16) -> Outcome {
+    match response.as_ref().map(|m| (m.class, m.error_code())) {
+        Some((Class::Error, Some((c, _)))) if c == code => Outcome::Pass,
+        _ => Outcome::fail(format!("an error response with code {code}"), describe(response)),
+    }
+}
+
+fn wrong_password_401(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let request = c.request().message_integrity(b"not-the-password-of-this-call").fingerprint().build();
+        Ok(expect_error(&c.send(&request)?, 401))
+    })
+}
+
+fn no_integrity_400(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let request = c.request().fingerprint().build();
+        Ok(expect_error(&c.send(&request)?, 400))
+    })
+}
+
+fn unknown_username_401(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let request = unknown_username_check(c);
+        Ok(expect_error(&c.send(&request)?, 401))
     })
 }

@@ -30,6 +30,14 @@ pub const CASES: &[Case] = &[
         open_on_ppid_50,
     ),
     case(
+        ("sctp.8832.6.user-data-on-the-open-stream", "sctp"),
+        "The target sends a channel's messages on the stream its DATA_CHANNEL_OPEN went on",
+        ("RFC 8832", "6"),
+        PROCEDURES,
+        &[],
+        user_data_on_open_stream,
+    ),
+    case(
         ("sctp.8832.6.ack-on-open", "sctp"),
         "The target answers the harness's DATA_CHANNEL_OPEN with DATA_CHANNEL_ACK on the same stream, ordered, on PPID 50",
         ("RFC 8832", "6"),
@@ -227,5 +235,20 @@ fn label_length_in_bytes(ctx: &mut Ctx) -> Verdict {
             format!("label length {n}; label and protocol bytes {:?}", String::from_utf8_lossy(&p[12..])),
         ),
         None => Outcome::fail(expected, format!("a DATA_CHANNEL_OPEN of {} bytes", p.len())),
+    })
+}
+
+fn user_data_on_open_stream(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, target_channel(target_sends_text))?;
+    let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
+        return Ok(missing(&call, "DATA_CHANNEL_OPEN, then the message on its stream", "DATA_CHANNEL_OPEN"));
+    };
+    let stream = open.chunk.stream;
+    // The message the target was asked to send, wherever it went.
+    let sent: Vec<_> = call.view.data_from(Side::Target).into_iter().filter(|d| d.payload == b"rtcspec").collect();
+    Ok(match sent.first() {
+        Some(d) if d.stream == stream => Outcome::Pass,
+        Some(d) => Outcome::fail(format!("the message on stream {stream}, the channel's"), describe(d)),
+        None => missing(&call, &format!("the message on stream {stream}"), "DATA chunk for the message"),
     })
 }

@@ -37,7 +37,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 38] = [
+const FAULTS: [PeerFault; 39] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -178,6 +178,10 @@ const FAULTS: [PeerFault; 38] = [
     shim!("sctp-close-without-reset", "in live calls, closes a channel without resetting its outgoing stream"),
     shim!("srtp-drops-inbound", "in live calls, drops every SRTP packet it receives, as if no key decrypted it"),
     shim!("sctp-empty-received-as-zero-byte", "in live calls, delivers a received empty message as its one zero byte"),
+    shim!(
+        "sctp-user-data-on-next-stream",
+        "in live calls, sends a channel's user messages on the stream after its own"
+    ),
     shim!("sctp-init-no-extensions", "in live calls, its INIT signals neither RE-CONFIG nor partial reliability"),
 ];
 
