@@ -41,6 +41,7 @@ const MUTANTS: &[(&str, &[&str])] = &[
         "mutant@aiortc:sctp-empty-received-as-zero-byte",
         &["sctp.8831.6.6.empty-string-received", "sctp.8831.6.6.empty-binary-received"],
     ),
+    ("mutant:peer-no-sctp-port", &["sctp.8841.10."]),
     ("mutant:peer-no-dtls-retransmit", &["dtls.6347.4.2.4."]),
     ("mutant:peer-srtcp-bad-tag", &["srtp.5764.4.2.srtcp-authenticates"]),
     ("mutant:peer-srtcp-index-skips", &["srtp.3711.3.4."]),

@@ -90,6 +90,9 @@ pub struct PeerOptions {
     pub audio: bool,
     /// Impairment of what the target sends (the interposer).
     pub impairment: Impairment,
+    /// A fault for the mutant target (`peer-no-sctp-port`): its descriptions carry no
+    /// `a=sctp-port`.
+    pub no_sctp_port: bool,
     /// A fault for the mutant target (`peer-no-dtls-retransmit`): a DTLS handshake datagram
     /// that repeats what it already sent (a retransmitted flight) never leaves.
     pub no_dtls_retransmit: bool,
@@ -332,12 +335,11 @@ impl ReferencePeer {
         self.pc.add_local_candidate(RTCIceCandidateInit::default()).map_err(failed("end of candidates"))?;
         self.flush();
         let sdp = self.pc.local_description().map(|d| d.sdp).ok_or_else(|| "no local description".to_string())?;
-        if !self.options.setup_mislabelled {
-            return Ok(sdp);
-        }
+        let (mislabel, no_port) = (self.options.setup_mislabelled, self.options.no_sctp_port);
         Ok(sdp
             .split_inclusive('\n')
-            .map(|l| if l.starts_with("a=setup:") { swap_setup(l) } else { l.to_string() })
+            .filter(|l| !(no_port && l.starts_with("a=sctp-port:")))
+            .map(|l| if mislabel && l.starts_with("a=setup:") { swap_setup(l) } else { l.to_string() })
             .collect())
     }
 

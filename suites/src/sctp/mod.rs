@@ -4,11 +4,12 @@
 pub mod dcep;
 pub mod rfc8831_6;
 pub mod rfc8832_6;
+pub mod rfc8841_10;
 pub mod rfc8841_9_3;
 
 use rtcspec_harness::Case;
 
 /// Every SCTP case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8831_6::CASES, rfc8832_6::CASES, rfc8841_9_3::CASES].into_iter().flatten().collect()
+    [rfc8831_6::CASES, rfc8832_6::CASES, rfc8841_9_3::CASES, rfc8841_10::CASES].into_iter().flatten().collect()
 }

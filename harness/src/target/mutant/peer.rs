@@ -37,7 +37,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 39] = [
+const FAULTS: [PeerFault; 40] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -142,6 +142,11 @@ const FAULTS: [PeerFault; 39] = [
         name: "peer-srtcp-bad-tag",
         description: "in live calls, every SRTCP packet it sends has a wrong authentication tag",
         apply: Effect::Reference(|o| o.srtcp_bad_tag = true),
+    },
+    PeerFault {
+        name: "peer-no-sctp-port",
+        description: "in live calls, its descriptions carry no a=sctp-port",
+        apply: Effect::Reference(|o| o.no_sctp_port = true),
     },
     PeerFault {
         name: "peer-no-dtls-retransmit",
