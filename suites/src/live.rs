@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::case::{Capability, Level, Spec};
 use rtcspec_harness::peer::wire::WireView;
 use rtcspec_harness::peer::CallError;
@@ -132,12 +133,8 @@ const REPORTS_ENOUGH: usize = 3;
 pub fn send_audio(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
     let until = std::time::Instant::now() + AUDIO_FOR;
     let local = call.harness.local_addr();
-    // RTCP packet types 192-223 sit where RTP has its payload type (RFC 5761 §4).
     let reports = |call: &Call<'_>| {
-        let rtcp = |b: &[u8]| {
-            b.first().is_some_and(|v| (128..=191).contains(v)) && b.get(1).is_some_and(|t| (192..=223).contains(t))
-        };
-        call.harness.datagrams().iter().filter(|d| d.from != local && rtcp(&d.bytes)).count()
+        call.harness.datagrams().iter().filter(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp).count()
     };
     while std::time::Instant::now() < until && reports(call) < REPORTS_ENOUGH {
         call.harness.send_audio().map_err(CallError::Harness)?;

@@ -33,6 +33,7 @@ use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 use super::event::{ChannelInfo, Payload, PeerEvent};
 use super::keylog::{KeyLog, KeyLoggingProvider};
 use super::stun_faults::{Credentials, Incoming, StunFaults};
+use crate::capture::demux::{classify, Protocol as Demuxed};
 use crate::net::Datagram;
 
 /// Room for the largest UDP datagram.
@@ -518,7 +519,8 @@ impl ReferencePeer {
                 continue;
             }
             let mut message = out.message.to_vec();
-            if !self.options.stun_faults.is_empty() && message.first().is_some_and(|b| *b < 4) {
+            let protocol = classify(&message);
+            if !self.options.stun_faults.is_empty() && protocol == Demuxed::Stun {
                 let mut role = self.own_role;
                 let faults = self.options.stun_faults;
                 if let Some(rewritten) = self.with_credentials(|c| faults.outgoing(&message, c, &mut role)) {
@@ -526,10 +528,7 @@ impl ReferencePeer {
                 }
                 self.own_role = role;
             }
-            // RTCP packet types 192-223 sit where RTP has its payload type (RFC 5761 §4).
-            if message.first().is_some_and(|b| (128..=191).contains(b))
-                && message.get(1).is_some_and(|t| (192..=223).contains(t))
-            {
+            if protocol == Demuxed::Rtcp {
                 self.srtcp_sent += 1;
                 if self.options.srtcp_index_skips && self.srtcp_sent.is_multiple_of(2) {
                     continue; // every other SRTCP packet never leaves: the wire shows indices skip
@@ -626,7 +625,7 @@ impl ReferencePeer {
                         continue;
                     }
                     self.record(from, self.local, &bytes);
-                    if !self.options.stun_faults.is_empty() && bytes.first().is_some_and(|b| *b < 4) {
+                    if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {
                         let faults = self.options.stun_faults;
                         let handled = self.with_credentials(|c| faults.incoming(&bytes, from, c));
                         if let Some(Incoming { reply, to_agent }) = handled {

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use crate::capture::demux::{classify, Protocol};
 use crate::capture::dtls::{parse_hello, records};
 use crate::capture::dtls_decrypt::RecordDecryptor;
 use crate::capture::flow::Direction;
@@ -199,7 +200,7 @@ impl WireView {
         let mut srtp: Option<SrtpKeys> = None;
         for (index, d) in datagrams.iter().enumerate() {
             let side = if d.from == harness { Side::Harness } else { Side::Target };
-            if (128..=191).contains(d.bytes.first().unwrap_or(&0)) {
+            if matches!(classify(&d.bytes), Protocol::Rtp | Protocol::Rtcp) {
                 if srtp.is_none() {
                     srtp = Some(SrtpKeys::new(&secrets, &client_random, &server_hello, view.dtls_client));
                 }
@@ -384,8 +385,7 @@ impl SrtpKeys {
     }
 
     fn check(&mut self, bytes: &[u8], from: Side) -> Media {
-        // RTCP packet types 192–223 sit where RTP has the marker bit and payload type (RFC 5761 §4).
-        let rtcp = bytes.get(1).is_some_and(|pt| (192..=223).contains(pt));
+        let rtcp = classify(bytes) == Protocol::Rtcp;
         let ssrc_at = if rtcp { 4 } else { 8 };
         let ssrc = bytes.get(ssrc_at..ssrc_at + 4).map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
         let (mut e_flag, mut index) = (false, 0);

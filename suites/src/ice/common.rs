@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{sdp_attribute, Call, ChannelSpec, PeerOptions};
 use rtcspec_harness::stun::{Builder, Class, Message, METHOD_BINDING, USERNAME};
@@ -206,7 +207,7 @@ pub fn target_checks(ctx: &mut Ctx, offerer: Offerer, options: PeerOptions) -> R
         .harness
         .datagrams()
         .iter()
-        .filter(|d| d.from != local && d.bytes.first().is_some_and(|b| *b < 4))
+        .filter(|d| d.from != local && classify(&d.bytes) == Protocol::Stun)
         .filter_map(|d| Message::parse(&d.bytes).ok())
         .filter(|m| m.class == Class::Request && m.method == METHOD_BINDING)
         .collect();
