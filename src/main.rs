@@ -75,12 +75,16 @@ enum Command {
     ///
     /// Example: rtcspec matrix reports/*/report.json --out reports/matrix.html
     Matrix(matrix::MatrixArgs),
-    /// The reference peer (webrtc-rs) as a shim: the peer operations of shims/PROTOCOL.md
-    /// over stdio, one JSON object per line. This is the reference as a separate process
+    /// A linked-in stack as a shim: the peer operations of shims/PROTOCOL.md over stdio,
+    /// one JSON object per line. This is the reference as a separate process
     /// (targets/reference-process.toml), and a working model for writing a shim.
     ///
     /// Example: printf '{"id":1,"op":"peer.start"}\n{"id":2,"op":"peer.offer"}\n' | rtcspec peer-shim
-    PeerShim,
+    PeerShim {
+        /// Which stack answers: the reference (webrtc-rs) or str0m.
+        #[arg(long, value_enum, default_value_t = PeerStackName::Reference)]
+        stack: PeerStackName,
+    },
     /// Baseline files: the expected outcome per case for one target.
     Baseline {
         #[command(subcommand)]
@@ -293,6 +297,23 @@ enum BaselineAction {
     },
 }
 
+/// The stacks `rtcspec peer-shim` can serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PeerStackName {
+    Reference,
+    Str0m,
+}
+
+impl PeerStackName {
+    fn serve(self) -> std::io::Result<()> {
+        use rtcspec_harness::peer::serve::{serve_stdio, ReferenceStack};
+        match self {
+            PeerStackName::Reference => serve_stdio(ReferenceStack { options: Default::default() }),
+            PeerStackName::Str0m => serve_stdio(rtcspec_harness::peer::str0m::Str0mStack),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     commands::init_logging(cli.verbose);
@@ -307,7 +328,7 @@ fn main() -> ExitCode {
         Command::Fuzz { action: FuzzAction::List { tsv } } => fuzz::list(tsv),
         Command::Fuzz { action: FuzzAction::Report(args) } => fuzz::report(&args),
         Command::Matrix(args) => matrix::matrix(&args),
-        Command::PeerShim => match rtcspec_harness::peer::serve::serve_stdio() {
+        Command::PeerShim { stack } => match stack.serve() {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("rtcspec peer-shim: {e}");

@@ -1,5 +1,6 @@
-//! `rtcspec peer-shim`: the reference peer as a separate process, driven through the peer
-//! operations like any shim, makes a call with the harness's reference peer.
+//! `rtcspec peer-shim`: a linked-in stack (the reference peer, or str0m with `--stack
+//! str0m`) as a separate process, driven through the peer operations like any shim, makes a
+//! call with the harness's reference peer.
 
 use std::path::Path;
 use std::time::Duration;
@@ -9,14 +10,23 @@ use rtcspec_harness::target::spec::parse_target;
 
 #[test]
 fn the_reference_as_a_separate_process_takes_a_call() {
+    takes_a_call("reference", "webrtc-rs");
+}
+
+#[test]
+fn str0m_as_a_separate_process_takes_a_call() {
+    takes_a_call("str0m", "str0m");
+}
+
+fn takes_a_call(stack: &str, implementation: &str) {
     let text = format!(
-        "name = \"reference-process\"\nkind = \"shim\"\ncommand = [{:?}, \"peer-shim\"]\n",
+        "name = \"{stack}-process\"\nkind = \"shim\"\ncommand = [{:?}, \"peer-shim\", \"--stack\", {stack:?}]\n",
         env!("CARGO_BIN_EXE_rtcspec")
     );
     let spec = parse_target(&text, Path::new(env!("CARGO_MANIFEST_DIR")).join("targets/x.toml").as_path()).unwrap();
     let mut target = ShimPeer::spawn(&spec).unwrap();
     let hello = RemotePeer::call(&mut target, serde_json::json!({"op": "hello"})).unwrap();
-    assert_eq!(hello["implementation"], "webrtc-rs", "{hello}");
+    assert_eq!(hello["implementation"], implementation, "{hello}");
     let mut call = Call::start(&mut target, "offerer").unwrap();
     call.connect_target_offering(&ChannelSpec::reliable("rtcspec"), Duration::from_secs(15))
         .unwrap_or_else(|e| panic!("{e}\nharness: {:?}\ntarget: {:?}", call.harness_events, call.target_events));

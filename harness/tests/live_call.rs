@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use rtcspec_harness::peer::{
-    Call, ChannelSpec, InProcessReference, Payload, PeerEvent, PeerOptions, RemotePeer, ShimPeer,
-};
+use rtcspec_harness::peer::{Call, ChannelSpec, InProcessPeer, Payload, PeerEvent, PeerOptions, RemotePeer, ShimPeer};
 use rtcspec_harness::target::spec::load_target;
 use serde_json::json;
 
@@ -101,9 +99,18 @@ fn call_with(target: &mut dyn RemotePeer, harness_offers: bool, options: PeerOpt
 
 #[test]
 fn reference_calls_the_in_process_reference_both_ways() {
-    let mut target = InProcessReference::start();
+    let mut target = InProcessPeer::reference();
     call(&mut target, true, "reference-offers-reference");
     call(&mut target, false, "reference-answers-reference");
+}
+
+/// str0m in process, through the same peer operations; it gives no key log, so the
+/// decryption in Wireshark rests on the harness's own.
+#[test]
+fn reference_calls_str0m_both_ways() {
+    let mut target = InProcessPeer::start(rtcspec_harness::peer::str0m::Str0mStack);
+    call(&mut target, true, "reference-offers-str0m");
+    call(&mut target, false, "reference-answers-str0m");
 }
 
 #[test]

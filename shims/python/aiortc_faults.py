@@ -29,6 +29,8 @@ KNOWN = {
     "srtp-drops-inbound": "drops every SRTP packet it receives, as if no key decrypted it",
     "sctp-empty-received-as-zero-byte": "delivers a received empty message as its one zero byte",
     "sctp-user-data-on-next-stream": "sends a channel's user messages on the stream after its own",
+    "sctp-empty-spends-ssn": "sends nothing for an empty message but spends its SSN (as str0m 0.25 does)",
+    "sctp-ssn-starts-at-one": "numbers the first ordered message of each stream 1, not 0",
 }
 
 ACTIVE: set = set()
@@ -57,6 +59,13 @@ _send = sctp.RTCSctpTransport._send
 
 
 async def _faulty_send(self, stream_id, pp_id, user_data, expiry=None, max_retransmits=None, ordered=True):
+    if ordered and "sctp-ssn-starts-at-one" in ACTIVE:
+        self._outbound_stream_seq.setdefault(stream_id, 1)
+    empty = pp_id in (sctp.WEBRTC_STRING_EMPTY, sctp.WEBRTC_BINARY_EMPTY)
+    if empty and ordered and "sctp-empty-spends-ssn" in ACTIVE:
+        seq = self._outbound_stream_seq.get(stream_id, 0)
+        self._outbound_stream_seq[stream_id] = (seq + 1) % 65536
+        return
     if pp_id == sctp.WEBRTC_DCEP:
         kind = user_data[:1]
         if kind == pack("!B", sctp.DATA_CHANNEL_ACK) and "sctp-no-dcep-ack" in ACTIVE:

@@ -60,6 +60,8 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant@aiortc:sctp-wrong-stream-parity", &["sctp.8832.6.stream"]),
     ("mutant@aiortc:sctp-open-reliable-type", &["sctp.8832.5.1.open"]),
     ("mutant@aiortc:sctp-unordered-as-ordered", &["sctp.8832.6.unordered"]),
+    ("mutant@aiortc:sctp-empty-spends-ssn", &["sctp.9260.6.5.ssn-contiguous"]),
+    ("mutant@aiortc:sctp-ssn-starts-at-one", &["sctp.9260.6.5.ssn-starts"]),
 ];
 
 fn live_cases() -> Vec<&'static Case> {

@@ -8,11 +8,12 @@ pub mod keylog;
 pub mod reference;
 pub mod remote;
 pub mod serve;
+pub mod str0m;
 pub mod stun_faults;
 pub mod wire;
 
 pub use call::{Call, CallError};
 pub use event::{ChannelInfo, Payload, PeerEvent};
 pub use reference::{sdp_attribute, ChannelSpec, Impairment, PeerOptions, ReferencePeer};
-pub use remote::{InProcessReference, RemotePeer, ShimPeer};
+pub use remote::{InProcessPeer, RemotePeer, ShimPeer};
 pub use stun_faults::{StunFault, StunFaults};

@@ -1,6 +1,6 @@
 //! The target of a live call: a peer driven through the shim protocol's peer operations.
-//! A shim process (aiortc, werift, any stack) and the in-process reference are driven the
-//! same way, so a case cannot tell them apart except by what crosses the wire.
+//! A shim process (aiortc, werift, any stack) and the stacks linked in (the reference, str0m)
+//! are driven the same way, so a case cannot tell them apart except by what crosses the wire.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::event::PeerEvent;
-use super::reference::{PeerOptions, ReferencePeer};
-use super::serve;
+use super::reference::PeerOptions;
+use super::serve::{PeerStack, ReferenceStack, Server, SLICE};
 use crate::target::shim::{ShimHandle, ShimProcess};
 use crate::target::spec::TargetSpec;
 use crate::target::TargetError;
@@ -81,67 +81,62 @@ impl RemotePeer for WithFaults {
     }
 }
 
-/// The reference as a target: a [`ReferencePeer`] on its own thread and socket, serving the
-/// peer operations exactly as `rtcspec peer-shim` does over stdio.
-pub struct InProcessReference {
+/// A stack linked into rtcspec as a target (the reference, str0m): its [`Server`] on its own
+/// thread and socket, serving the peer operations exactly as `rtcspec peer-shim` does over
+/// stdio.
+pub struct InProcessPeer {
     requests: Sender<Value>,
     answers: Receiver<Value>,
     events: Receiver<PeerEvent>,
     thread: Option<JoinHandle<()>>,
 }
 
-/// How often the reference's thread looks for a request between runs of its connection.
-const SLICE: Duration = Duration::from_millis(2);
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
-impl InProcessReference {
-    pub fn start() -> InProcessReference {
-        InProcessReference::start_with(PeerOptions::default())
+impl InProcessPeer {
+    /// The reference, with the default options.
+    pub fn reference() -> InProcessPeer {
+        InProcessPeer::start(ReferenceStack { options: PeerOptions::default() })
     }
 
-    /// The reference with `options` for every peer connection it makes (the mutant's faults).
-    pub fn start_with(options: PeerOptions) -> InProcessReference {
+    pub fn start<S: PeerStack>(stack: S) -> InProcessPeer {
         let (requests, request_rx) = mpsc::channel::<Value>();
         let (answer_tx, answers) = mpsc::channel();
         let (event_tx, events) = mpsc::channel();
         let thread = std::thread::spawn(move || {
-            let mut peer: Option<ReferencePeer> = None;
+            let mut server = Server::new(stack);
             loop {
                 match request_rx.try_recv() {
                     Ok(request) => {
                         let stop = request["op"] == "shutdown";
-                        let answer = serve::handle(&mut peer, options, &request);
-                        if answer_tx.send(answer).is_err() || stop {
+                        if answer_tx.send(server.handle(&request)).is_err() || stop {
                             return;
                         }
                     }
                     Err(mpsc::TryRecvError::Disconnected) => return,
                     Err(mpsc::TryRecvError::Empty) => {}
                 }
-                match peer.as_mut() {
-                    Some(p) => {
-                        p.run_until(Instant::now() + SLICE);
-                        while let Some(e) = p.next_event() {
-                            if event_tx.send(e).is_err() {
-                                return;
-                            }
-                        }
+                server.run_until(Instant::now() + SLICE);
+                while let Some(e) = server.next_event() {
+                    if event_tx.send(e).is_err() {
+                        return;
                     }
-                    None => std::thread::sleep(SLICE),
                 }
             }
         });
-        InProcessReference { requests, answers, events, thread: Some(thread) }
+        InProcessPeer { requests, answers, events, thread: Some(thread) }
     }
 }
 
-impl RemotePeer for InProcessReference {
+impl RemotePeer for InProcessPeer {
     fn call(&mut self, request: Value) -> Result<Value, TargetError> {
-        self.requests.send(request).map_err(|_| TargetError::Crashed("the reference's thread ended".into()))?;
+        self.requests.send(request).map_err(|_| TargetError::Crashed("the in-process peer's thread ended".into()))?;
         match self.answers.recv_timeout(ANSWER_TIMEOUT) {
             Ok(answer) => Ok(answer),
             Err(RecvTimeoutError::Timeout) => Err(TargetError::Timeout(ANSWER_TIMEOUT.as_millis() as u64)),
-            Err(RecvTimeoutError::Disconnected) => Err(TargetError::Crashed("the reference's thread ended".into())),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(TargetError::Crashed("the in-process peer's thread ended".into()))
+            }
         }
     }
 
@@ -149,12 +144,14 @@ impl RemotePeer for InProcessReference {
         match self.events.recv_timeout(timeout) {
             Ok(e) => Ok(Some(e)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => Err(TargetError::Crashed("the reference's thread ended".into())),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(TargetError::Crashed("the in-process peer's thread ended".into()))
+            }
         }
     }
 }
 
-impl Drop for InProcessReference {
+impl Drop for InProcessPeer {
     fn drop(&mut self) {
         let _ = self.requests.send(serde_json::json!({"op": "shutdown"}));
         if let Some(t) = self.thread.take() {

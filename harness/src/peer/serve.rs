@@ -1,5 +1,5 @@
 //! The shim protocol's peer operations (shims/PROTOCOL.md) served by the reference peer:
-//! in process on a thread ([`super::remote::InProcessReference`]) or over stdio
+//! in process on a thread ([`super::remote::InProcessPeer`]) or over stdio
 //! (`rtcspec peer-shim`, the reference as a separate process).
 
 use std::io::{BufRead, Write};
@@ -8,9 +8,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::event::Payload;
+use super::event::{Payload, PeerEvent};
 use super::reference::{ChannelSpec, PeerOptions, ReferencePeer};
 use crate::stun::unhex;
+
+/// How long a server runs its connection between looks for a request.
+pub const SLICE: Duration = Duration::from_millis(2);
 
 /// What `hello` reports: the webrtc-rs crates the reference peer is built from.
 pub const VERSION: &str = "0.21 (rtc)";
@@ -49,32 +52,143 @@ fn payload(request: &Value) -> Result<Payload, String> {
     }
 }
 
-/// Answers one request. `peer` is the current connection (`peer.start` replaces it with one
-/// made with `options`).
-pub fn handle(peer: &mut Option<ReferencePeer>, options: PeerOptions, request: &Value) -> Value {
-    let op = request["op"].as_str().unwrap_or_default();
-    let result: Result<Value, String> = (|| {
-        if op == "hello" {
-            return Ok(json!({
-                "implementation": "webrtc-rs",
-                "version": VERSION,
-                "capabilities": ["peer"],
-            }));
+/// A stack that serves the peer operations: `peer.start` makes a connection with it, the
+/// other operations go to that connection.
+pub trait PeerStack: Send + 'static {
+    type Connection: PeerConnection;
+    /// What `hello` answers: `implementation`, `version`.
+    fn hello(&self) -> (&'static str, &'static str);
+    /// A new peer connection; `faults` are those `peer.start` names (a mutant over a shim).
+    fn start(&self, faults: &[String]) -> Result<Self::Connection, String>;
+}
+
+/// One peer connection of a [`PeerStack`]: the peer operations, and the loop that runs it.
+/// `Err` is the stack's own message, which the answer quotes.
+pub trait PeerConnection {
+    fn create_channel(&mut self, spec: &ChannelSpec) -> Result<(), String>;
+    fn offer(&mut self) -> Result<String, String>;
+    fn answer(&mut self, offer: &str) -> Result<String, String>;
+    fn accept(&mut self, answer: &str) -> Result<(), String>;
+    fn add_remote_candidate(&mut self, candidate: &str, mid: &str) -> Result<(), String>;
+    fn send(&mut self, label: &str, payload: &Payload) -> Result<(), String>;
+    fn close_channel(&mut self, label: &str) -> Result<(), String>;
+    /// The DTLS secrets as key log lines, or `None` when the stack cannot give them.
+    fn keylog_lines(&self) -> Option<Vec<String>>;
+    fn close(&mut self) -> Result<(), String>;
+    /// Runs the connection until `until`: datagrams in and out, timers, events.
+    fn run_until(&mut self, until: Instant);
+    fn next_event(&mut self) -> Option<PeerEvent>;
+}
+
+/// The reference (webrtc-rs) as a peer stack, every connection made with `options` (the
+/// mutant's faults: the reference takes none from `peer.start`).
+pub struct ReferenceStack {
+    pub options: PeerOptions,
+}
+
+impl PeerStack for ReferenceStack {
+    type Connection = ReferencePeer;
+
+    fn hello(&self) -> (&'static str, &'static str) {
+        ("webrtc-rs", VERSION)
+    }
+
+    fn start(&self, faults: &[String]) -> Result<ReferencePeer, String> {
+        if !faults.is_empty() {
+            return Err(
+                "the reference peer takes its faults from the mutant target (mutant:FAULT), not peer.start".into()
+            );
         }
-        if op == "shutdown" {
-            return Ok(json!({}));
-        }
-        if op == "peer.start" {
-            // Its faults are the mutant's (`mutant:FAULT`), set when the peer is made.
-            if request["faults"].as_array().is_some_and(|f| !f.is_empty()) {
-                return Err(
-                    "the reference peer takes its faults from the mutant target (mutant:FAULT), not peer.start".into(),
-                );
+        ReferencePeer::with_options(self.options)
+    }
+}
+
+impl PeerConnection for ReferencePeer {
+    fn create_channel(&mut self, spec: &ChannelSpec) -> Result<(), String> {
+        ReferencePeer::create_channel(self, spec)
+    }
+    fn offer(&mut self) -> Result<String, String> {
+        ReferencePeer::offer(self)
+    }
+    fn answer(&mut self, offer: &str) -> Result<String, String> {
+        ReferencePeer::answer(self, offer)
+    }
+    fn accept(&mut self, answer: &str) -> Result<(), String> {
+        ReferencePeer::accept(self, answer)
+    }
+    fn add_remote_candidate(&mut self, candidate: &str, mid: &str) -> Result<(), String> {
+        ReferencePeer::add_remote_candidate(self, candidate, mid)
+    }
+    fn send(&mut self, label: &str, payload: &Payload) -> Result<(), String> {
+        ReferencePeer::send(self, label, payload)
+    }
+    fn close_channel(&mut self, label: &str) -> Result<(), String> {
+        ReferencePeer::close_channel(self, label)
+    }
+    fn keylog_lines(&self) -> Option<Vec<String>> {
+        Some(self.keylog().lines())
+    }
+    fn close(&mut self) -> Result<(), String> {
+        ReferencePeer::close(self)
+    }
+    fn run_until(&mut self, until: Instant) {
+        ReferencePeer::run_until(self, until)
+    }
+    fn next_event(&mut self) -> Option<PeerEvent> {
+        ReferencePeer::next_event(self)
+    }
+}
+
+/// A stack serving the peer operations: its current connection, replaced by `peer.start`.
+pub struct Server<S: PeerStack> {
+    stack: S,
+    connection: Option<S::Connection>,
+}
+
+impl<S: PeerStack> Server<S> {
+    pub fn new(stack: S) -> Server<S> {
+        Server { stack, connection: None }
+    }
+
+    /// Answers one request (an `ok:false` answer quotes what went wrong).
+    pub fn handle(&mut self, request: &Value) -> Value {
+        let op = request["op"].as_str().unwrap_or_default();
+        let mut answer = match self.dispatch(op, request) {
+            Ok(mut fields) => {
+                fields["ok"] = json!(true);
+                fields
             }
-            *peer = Some(ReferencePeer::with_options(options)?);
-            return Ok(json!({}));
+            Err(error) if error.starts_with("unknown op") || error.starts_with("unsupported:") => {
+                json!({"ok": false, "unsupported": true, "error": error})
+            }
+            Err(error) => json!({"ok": false, "error": error}),
+        };
+        if let Some(id) = request.get("id") {
+            answer["id"] = id.clone();
         }
-        let p = peer.as_mut().ok_or("no peer connection: send peer.start first")?;
+        answer
+    }
+
+    fn dispatch(&mut self, op: &str, request: &Value) -> Result<Value, String> {
+        match op {
+            "hello" => {
+                let (implementation, version) = self.stack.hello();
+                return Ok(json!({"implementation": implementation, "version": version, "capabilities": ["peer"]}));
+            }
+            "shutdown" => return Ok(json!({})),
+            "peer.start" => {
+                let faults: Vec<String> = request["faults"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|f| f.as_str().map(str::to_string).ok_or("faults must be strings"))
+                    .collect::<Result<_, _>>()?;
+                self.connection = Some(self.stack.start(&faults)?);
+                return Ok(json!({}));
+            }
+            _ => {}
+        }
+        let p = self.connection.as_mut().ok_or("no peer connection: send peer.start first")?;
         match op {
             "peer.channel" => p.create_channel(&channel_spec(request)?).map(|()| json!({})),
             "peer.offer" => p.offer().map(|sdp| json!({"sdp": sdp})),
@@ -85,28 +199,31 @@ pub fn handle(peer: &mut Option<ReferencePeer>, options: PeerOptions, request: &
                 .map(|()| json!({})),
             "peer.send" => p.send(text(request, "label")?, &payload(request)?).map(|()| json!({})),
             "peer.close_channel" => p.close_channel(text(request, "label")?).map(|()| json!({})),
-            "peer.keylog" => Ok(json!({"lines": p.keylog().lines()})),
+            "peer.keylog" => match p.keylog_lines() {
+                Some(lines) => Ok(json!({"lines": lines})),
+                None => Err("unsupported: this stack gives no DTLS secrets".into()),
+            },
             "peer.close" => p.close().map(|()| json!({})),
             _ => Err(format!("unknown op {op:?}")),
         }
-    })();
-    let mut answer = match result {
-        Ok(mut fields) => {
-            fields["ok"] = json!(true);
-            fields
-        }
-        Err(error) if error.starts_with("unknown op") => json!({"ok": false, "unsupported": true, "error": error}),
-        Err(error) => json!({"ok": false, "error": error}),
-    };
-    if let Some(id) = request.get("id") {
-        answer["id"] = id.clone();
     }
-    answer
+
+    /// Runs the current connection (if any) until `until`; sleeps when there is none.
+    pub fn run_until(&mut self, until: Instant) {
+        match self.connection.as_mut() {
+            Some(p) => p.run_until(until),
+            None => std::thread::sleep(until.saturating_duration_since(Instant::now())),
+        }
+    }
+
+    pub fn next_event(&mut self) -> Option<PeerEvent> {
+        self.connection.as_mut().and_then(PeerConnection::next_event)
+    }
 }
 
-/// `rtcspec peer-shim`: the reference peer over stdio, one JSON object per line, answers
-/// in order and event lines as they happen. Ends on `shutdown` or the end of stdin.
-pub fn serve_stdio() -> std::io::Result<()> {
+/// `rtcspec peer-shim`: a stack's peer over stdio, one JSON object per line, answers in
+/// order and event lines as they happen. Ends on `shutdown` or the end of stdin.
+pub fn serve_stdio<S: PeerStack>(stack: S) -> std::io::Result<()> {
     let (tx, lines) = mpsc::channel::<String>();
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines().map_while(Result::ok) {
@@ -117,37 +234,31 @@ pub fn serve_stdio() -> std::io::Result<()> {
     });
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut peer: Option<ReferencePeer> = None;
+    let mut server = Server::new(stack);
     loop {
-        match lines.recv_timeout(Duration::from_millis(2)) {
+        match lines.recv_timeout(SLICE) {
             Ok(line) if line.trim().is_empty() => {}
             Ok(line) => {
-                let answer = match serde_json::from_str::<Value>(&line) {
-                    Ok(request) if request.is_object() => {
-                        let stop = request["op"] == "shutdown";
-                        let answer = handle(&mut peer, PeerOptions::default(), &request);
-                        writeln!(out, "{answer}")?;
-                        out.flush()?;
-                        if stop {
-                            return Ok(());
-                        }
-                        continue;
+                let (answer, stop) = match serde_json::from_str::<Value>(&line) {
+                    Ok(request) if request.is_object() => (server.handle(&request), request["op"] == "shutdown"),
+                    Ok(_) => (json!({"id": null, "ok": false, "error": "request is not a JSON object"}), false),
+                    Err(e) => {
+                        (json!({"id": null, "ok": false, "error": format!("malformed request line: {e}")}), false)
                     }
-                    Ok(_) => json!({"id": null, "ok": false, "error": "request is not a JSON object"}),
-                    Err(e) => json!({"id": null, "ok": false, "error": format!("malformed request line: {e}")}),
                 };
                 writeln!(out, "{answer}")?;
                 out.flush()?;
+                if stop {
+                    return Ok(());
+                }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
         }
-        if let Some(p) = peer.as_mut() {
-            p.run_until(Instant::now() + Duration::from_millis(2));
-            while let Some(event) = p.next_event() {
-                writeln!(out, "{}", event.to_json())?;
-            }
-            out.flush()?;
+        server.run_until(Instant::now() + SLICE);
+        while let Some(event) = server.next_event() {
+            writeln!(out, "{}", event.to_json())?;
         }
+        out.flush()?;
     }
 }

@@ -298,7 +298,7 @@ impl Driver for ReferenceDriver {
             responder: Some(Box::new(ReferenceResponder::new(seed)?)),
             sdp: Some(Box::new(super::sdp_codec::ReferenceSdp)),
             answerer: Some(Box::new(super::answerer::ReferenceAnswerer)),
-            peer: Some(Box::new(crate::peer::InProcessReference::start())),
+            peer: Some(Box::new(crate::peer::InProcessPeer::reference())),
         })
     }
 }

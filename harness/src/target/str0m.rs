@@ -3,6 +3,8 @@
 //!
 //! str0m's STUN parser keeps only the attributes its ICE/TURN code needs and has no
 //! general encoder, so `stun-encode` is not offered and raw attribute lists are absent.
+//!
+//! Live calls use its whole `Rtc` (ICE, DTLS, SCTP, SRTP): see [`crate::peer::str0m`].
 
 use std::time::Instant;
 
@@ -181,6 +183,7 @@ impl Driver for Str0mDriver {
             Capability::StunShortTerm,
             Capability::SdpCodec,
             Capability::SdpAnswerer,
+            Capability::Peer,
         ]
     }
 
@@ -190,7 +193,7 @@ impl Driver for Str0mDriver {
             responder: Some(Box::new(Str0mResponder::new(seed)?)),
             sdp: Some(Box::new(super::sdp_codec::Str0mSdp)),
             answerer: Some(Box::new(super::answerer::Str0mAnswerer)),
-            peer: None,
+            peer: Some(Box::new(crate::peer::InProcessPeer::start(crate::peer::str0m::Str0mStack))),
         })
     }
 }

@@ -238,7 +238,9 @@ fn faulty_peer(
     match (reference_base, in_shim.is_empty(), in_reference.is_empty()) {
         (_, true, true) => Ok(Some(peer)),
         (true, true, false) => {
-            Ok(Some(Box::new(crate::peer::InProcessReference::start_with(peer::options(in_reference.into_iter())))))
+            Ok(Some(Box::new(crate::peer::InProcessPeer::start(crate::peer::serve::ReferenceStack {
+                options: peer::options(in_reference.into_iter()),
+            }))))
         }
         (false, false, true) => Ok(Some(Box::new(crate::peer::remote::WithFaults::new(peer, in_shim)))),
         (true, false, _) => Err(TargetError::Environment(format!(
@@ -661,7 +663,7 @@ mod tests {
     use super::*;
 
     fn reference_peer() -> Option<Box<dyn crate::peer::RemotePeer>> {
-        Some(Box::new(crate::peer::InProcessReference::start()))
+        Some(Box::new(crate::peer::InProcessPeer::reference()))
     }
 
     #[test]

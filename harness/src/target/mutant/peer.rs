@@ -37,7 +37,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 40] = [
+const FAULTS: [PeerFault; 42] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -188,6 +188,8 @@ const FAULTS: [PeerFault; 40] = [
         "in live calls, sends a channel's user messages on the stream after its own"
     ),
     shim!("sctp-init-no-extensions", "in live calls, its INIT signals neither RE-CONFIG nor partial reliability"),
+    shim!("sctp-empty-spends-ssn", "in live calls, sends nothing for an empty message but spends its SSN"),
+    shim!("sctp-ssn-starts-at-one", "in live calls, numbers the first ordered message of each stream 1, not 0"),
 ];
 
 pub fn all() -> impl Iterator<Item = &'static PeerFault> {
