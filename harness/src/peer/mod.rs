@@ -4,7 +4,9 @@
 
 pub mod call;
 pub mod event;
+pub mod forge;
 pub mod keylog;
+pub mod record_faults;
 pub mod reference;
 pub mod remote;
 pub mod serve;

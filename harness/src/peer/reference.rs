@@ -32,6 +32,7 @@ use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 
 use super::event::{ChannelInfo, Payload, PeerEvent};
 use super::keylog::{KeyLog, KeyLoggingProvider};
+use super::record_faults::{RecordFault, Taken};
 use super::stun_faults::{Credentials, Incoming, StunFaults};
 use crate::capture::demux::{classify, Protocol as Demuxed};
 use crate::net::Datagram;
@@ -107,6 +108,9 @@ pub struct PeerOptions {
     pub srtcp_bad_tag: bool,
     /// A fault for the mutant target (`peer-srtcp-index-skips`): SRTCP indices go up by two.
     pub srtcp_index_skips: bool,
+    /// A fault for the mutant target (`peer-dtls-...`): its record layer takes in records a
+    /// conforming one drops.
+    pub record_fault: Option<super::record_faults::RecordFault>,
 
     /// A fault for the mutant target (`peer-skips-fingerprint-check`): the remote DTLS
     /// certificate is not checked against the SDP fingerprint.
@@ -496,6 +500,13 @@ impl ReferencePeer {
     }
 
     /// Whether the interposer loses this datagram from the target.
+    fn faulty_record_layer(&self, fault: RecordFault, bytes: &[u8]) -> Taken {
+        if classify(bytes) != Demuxed::Dtls {
+            return Taken::AsIs;
+        }
+        fault.take(bytes, &self.datagrams, self.local, &self.keylog.lines())
+    }
+
     fn impair(&mut self, bytes: &[u8]) -> bool {
         if self.options.impairment.lose_first_dtls && bytes.first() == Some(&22) {
             self.options.impairment.lose_first_dtls = false;
@@ -625,6 +636,10 @@ impl ReferencePeer {
                         continue;
                     }
                     self.record(from, self.local, &bytes);
+                    let bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
+                        Some(Taken::Instead(other)) => other,
+                        _ => bytes,
+                    };
                     if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {
                         let faults = self.options.stun_faults;
                         let handled = self.with_credentials(|c| faults.incoming(&bytes, from, c));

@@ -27,7 +27,7 @@ pub enum Side {
 }
 
 impl Side {
-    fn direction(self) -> Direction {
+    pub fn direction(self) -> Direction {
         match self {
             Side::Harness => Direction::AtoB,
             Side::Target => Direction::BtoA,
@@ -140,6 +140,29 @@ pub struct WireView {
     pub cipher_suite: Option<u16>,
     /// Every SRTP and SRTCP packet, checked with the keys the DTLS exporter gives.
     pub media: Vec<Media>,
+    /// The session's ClientHello and ServerHello randoms, for the record protection.
+    client_random: Option<Vec<u8>>,
+    server_random: Option<Vec<u8>>,
+    /// The common header (ports, verification tag) of the last SCTP packet each side sent.
+    sctp_headers: [Option<[u8; 12]>; 2],
+    /// The highest epoch-1 record sequence number each side used.
+    last_sequence: [Option<u64>; 2],
+}
+
+/// The record protection of a DTLS 1.2 session from its master secret (in `secrets`) and
+/// hello randoms.
+fn protection(
+    secrets: &KeyLog,
+    client_random: &[u8],
+    server_random: &[u8],
+    suite: u16,
+    client: Side,
+) -> Result<RecordDecryptor, String> {
+    let secret = secrets
+        .secrets(client_random)
+        .and_then(|s| s.master_secret.as_ref())
+        .ok_or("the key log has no master secret for this session")?;
+    RecordDecryptor::new(secret, client_random, server_random, suite, client.direction())
 }
 
 /// One SRTP or SRTCP packet as it went out.
@@ -220,7 +243,8 @@ impl WireView {
                             CLIENT_HELLO => {
                                 view.client_hellos[side.direction().index()] += 1;
                                 if let Some(h) = parse_hello(body, true) {
-                                    client_random = Some(h.random);
+                                    client_random = Some(h.random.clone());
+                                    view.client_random = Some(h.random);
                                     view.dtls_client = Some(side);
                                     view.srtp_offered = h.srtp_profiles.map(|p| (side, p));
                                 }
@@ -228,6 +252,7 @@ impl WireView {
                             SERVER_HELLO => {
                                 view.server_hellos[side.direction().index()] += 1;
                                 server_hello = parse_hello(body, false);
+                                view.server_random = server_hello.as_ref().map(|h| h.random.clone());
                                 view.srtp_selected =
                                     server_hello.as_ref().and_then(|h| h.srtp_profiles.clone()).map(|p| (side, p));
                                 view.cipher_suite =
@@ -236,14 +261,26 @@ impl WireView {
                             _ => {}
                         }
                     }
-                    (HANDSHAKE, epoch) if epoch > 0 => {
-                        view.finished[side.direction().index()] = true;
-                        view.encrypted_handshakes[side.direction().index()] += 1;
-                    }
-                    (ALERT, _) => view.alerts[side.direction().index()] += 1,
-                    (APPLICATION_DATA, epoch) if epoch > 0 => {
-                        view.first_application_data.get_or_insert(index);
-                        view.application_data[side.direction().index()] += 1;
+                    (ALERT, 0) => view.alerts[side.direction().index()] += 1,
+                    (ALERT | HANDSHAKE | APPLICATION_DATA, epoch) if epoch > 0 => {
+                        match r.content_type {
+                            ALERT => view.alerts[side.direction().index()] += 1,
+                            HANDSHAKE => {
+                                view.finished[side.direction().index()] = true;
+                                view.encrypted_handshakes[side.direction().index()] += 1;
+                            }
+                            _ => {
+                                view.first_application_data.get_or_insert(index);
+                                view.application_data[side.direction().index()] += 1;
+                            }
+                        }
+                        if epoch == 1 {
+                            let last = &mut view.last_sequence[side.direction().index()];
+                            *last = (*last).max(r.sequence);
+                        }
+                        if r.content_type != APPLICATION_DATA {
+                            continue;
+                        }
                         if decryptor.is_none() && view.unreadable.is_none() {
                             match Self::decryptor(&secrets, &client_random, &server_hello, view.dtls_client) {
                                 Ok(d) => decryptor = Some(d),
@@ -274,12 +311,8 @@ impl WireView {
         let (Some(cr), Some(sh), Some(client)) = (client_random, server_hello, client) else {
             return Err("application data before a ClientHello and ServerHello were seen".into());
         };
-        let secret = secrets
-            .secrets(cr)
-            .and_then(|s| s.master_secret.as_ref())
-            .ok_or("the key log has no master secret for this session")?;
         let suite = sh.cipher_suites.first().copied().unwrap_or_default();
-        RecordDecryptor::new(secret, cr, &sh.random, suite, client.direction())
+        protection(secrets, cr, &sh.random, suite, client)
     }
 
     /// The SRTCP packets `from` sent.
@@ -287,7 +320,32 @@ impl WireView {
         self.media.iter().filter(move |m| m.from == from && m.rtcp)
     }
 
+    /// The record protection of the call's DTLS 1.2 session (both directions), from the key
+    /// log and the hellos on the wire.
+    pub fn record_protection(&self, keylog: &[String]) -> Result<RecordDecryptor, String> {
+        let mut secrets = KeyLog::default();
+        secrets.add("the call's key log", keylog.join("\n").as_bytes());
+        let (Some(cr), Some(sr), Some(client)) = (&self.client_random, &self.server_random, self.dtls_client) else {
+            return Err("no ClientHello and ServerHello on the wire".into());
+        };
+        protection(&secrets, cr, sr, self.cipher_suite.unwrap_or_default(), client)
+    }
+
+    /// The common header (source and destination port, verification tag, checksum) of the
+    /// last SCTP packet `from` sent.
+    pub fn sctp_header(&self, from: Side) -> Option<[u8; 12]> {
+        self.sctp_headers[from.direction().index()]
+    }
+
+    /// The highest sequence number of `from`'s epoch-1 records.
+    pub fn last_sequence(&self, from: Side) -> Option<u64> {
+        self.last_sequence[from.direction().index()]
+    }
+
     fn sctp_packet(&mut self, p: &[u8], from: Side, datagram: usize) {
+        if let Some(header) = p.get(..12).and_then(|h| <[u8; 12]>::try_from(h).ok()) {
+            self.sctp_headers[from.direction().index()] = Some(header);
+        }
         // Common header (12 bytes), then chunks: type, flags, length, padded to 4.
         let mut at = 12;
         while let Some(h) = p.get(at..at + 4) {

@@ -1,6 +1,7 @@
 //! The DTLS suite: the target's DTLS association in a live call (RFC 8842, RFC 6347),
 //! judged on the wire. One file per RFC section.
 
+pub mod forged;
 pub mod rfc6347_4_2_4;
 pub mod rfc8122_5;
 pub mod rfc8827_6_5;

@@ -1,24 +1,68 @@
 //! RFC 8827 §6.5: every WebRTC endpoint supports DTLS 1.2 with
 //! TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256. The harness, as DTLS client, offers only that
-//! suite; the target must complete the handshake with it.
+//! suite; the target must complete the handshake with it. Data channels are secured by DTLS:
+//! a message in a record DTLS did not protect (plaintext, or a broken tag) must not reach the
+//! application.
 
+use rtcspec_harness::peer::forge::{with_broken_tag, RawRecord, RecordForge, APPLICATION_DATA};
 use rtcspec_harness::peer::wire::Side;
-use rtcspec_harness::peer::PeerOptions;
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
+use super::forged::{forged_then_control, judge_forged, on_target_channel};
 use crate::live::*;
 
 const SUITE: &str = "All implementations MUST support DTLS 1.2 with the TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 cipher suite and the P-256 curve [FIPS186].";
 const ECDHE_ECDSA_AES_128_GCM_SHA256: u16 = 0xc02b;
 
-pub const CASES: &[Case] = &[case(
-    ("dtls.8827.6.5.ecdhe-ecdsa-aes128-gcm-supported", "dtls"),
-    "Offered only TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, the target completes the DTLS handshake with it",
-    ("RFC 8827", "6.5"),
-    SUITE,
-    &[],
-    aes128_gcm_supported,
-)];
+const SECURED: &str = "All data channels MUST be secured via DTLS.";
+
+pub const CASES: &[Case] = &[
+    case(
+        ("dtls.8827.6.5.ecdhe-ecdsa-aes128-gcm-supported", "dtls"),
+        "Offered only TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, the target completes the DTLS handshake with it",
+        ("RFC 8827", "6.5"),
+        SUITE,
+        &[],
+        aes128_gcm_supported,
+    ),
+    case(
+        ("dtls.8827.6.5.plaintext-record-dropped", "dtls"),
+        "After the handshake, a data channel message in an unprotected epoch-0 application data record is not delivered",
+        ("RFC 8827", "6.5"),
+        SECURED,
+        SECURITY,
+        plaintext_record_dropped,
+    ),
+    case(
+        ("dtls.8827.6.5.bad-tag-record-dropped", "dtls"),
+        "A data channel message in a record whose AES-GCM tag does not verify is not delivered",
+        ("RFC 8827", "6.5"),
+        SECURED,
+        SECURITY,
+        bad_tag_record_dropped,
+    ),
+];
+
+fn plaintext_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    forged_then_control(call, channel, |forge: &mut RecordForge, sctp: &[u8]| Ok(forge.plain(APPLICATION_DATA, sctp)))
+}
+
+fn bad_tag_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    forged_then_control(call, channel, |forge: &mut RecordForge, sctp: &[u8]| -> Result<RawRecord, String> {
+        forge.sealed(APPLICATION_DATA, 1, sctp).map(with_broken_tag)
+    })
+}
+
+fn plaintext_record_dropped(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(plaintext_then))?;
+    judge_forged(&call, "an epoch-0 (unprotected) application data record")
+}
+
+fn bad_tag_record_dropped(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(bad_tag_then))?;
+    judge_forged(&call, "an epoch-1 record whose AES-GCM tag does not verify")
+}
 
 fn aes128_gcm_supported(ctx: &mut Ctx) -> Verdict {
     // The target offers; the reference answers a=setup:active, so it is the DTLS client.

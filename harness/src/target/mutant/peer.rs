@@ -3,6 +3,7 @@
 //! `peer::stun_faults`); the data channel ones into aiortc's SCTP transport by its shim
 //! (`shims/python/aiortc_faults.py`), named in `peer.start`: `mutant@aiortc:FAULT`.
 
+use crate::peer::record_faults::RecordFault;
 use crate::peer::{PeerOptions, StunFault};
 
 pub struct PeerFault {
@@ -37,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 42] = [
+const FAULTS: [PeerFault; 44] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -162,6 +163,16 @@ const FAULTS: [PeerFault; 42] = [
         name: "peer-no-aes128-gcm-suite",
         description: "in live calls, supports only TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, not the AES-128-GCM suite",
         apply: Effect::Reference(|o| o.dtls_cipher_suites = &[0xc00a]),
+    },
+    PeerFault {
+        name: "peer-dtls-accepts-any-epoch",
+        description: "in live calls, reads application data whatever epoch its record names (epoch 0 as plaintext)",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::AcceptsAnyEpoch)),
+    },
+    PeerFault {
+        name: "peer-dtls-short-tag-check",
+        description: "in live calls, compares only the first 15 bytes of a DTLS record's AES-GCM tag",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::ChecksTagShort)),
     },
     PeerFault {
         name: "peer-srtcp-index-skips",

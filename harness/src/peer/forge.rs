@@ -1,0 +1,192 @@
+//! Records made by hand inside a live call's DTLS 1.2 session: the harness holds the
+//! session's keys (its key log), so it can send the target a record its own stack would never
+//! send. It can name the wrong epoch, carry a broken tag, or be a handshake message after the
+//! handshake, with an SCTP packet inside that the target's association would take. The
+//! fault peers use the same keys to take such records in as a broken stack would.
+
+use super::wire::{Side, WireView};
+use crate::capture::dtls_decrypt::RecordDecryptor;
+
+/// DTLS 1.2 on the wire (RFC 6347 §4.1).
+pub const DTLS_1_2: u16 = 0xfefd;
+pub const HANDSHAKE: u8 = 22;
+pub const APPLICATION_DATA: u8 = 23;
+/// The record header: type, version, epoch, sequence number (48 bits), length.
+pub const RECORD_HEADER: usize = 13;
+/// AES-GCM's explicit nonce before, and tag after, the ciphertext (RFC 5288 §3).
+const EXPLICIT_NONCE: usize = 8;
+pub const TAG: usize = 16;
+
+/// One DTLS record: header fields and the fragment as it is on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRecord {
+    pub content_type: u8,
+    pub version: u16,
+    pub epoch: u16,
+    pub sequence: u64,
+    pub fragment: Vec<u8>,
+}
+
+impl RawRecord {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(RECORD_HEADER + self.fragment.len());
+        out.push(self.content_type);
+        out.extend_from_slice(&self.version.to_be_bytes());
+        out.extend_from_slice(&self.epoch.to_be_bytes());
+        out.extend_from_slice(&self.sequence.to_be_bytes()[2..]);
+        out.extend_from_slice(&(self.fragment.len() as u16).to_be_bytes());
+        out.extend_from_slice(&self.fragment);
+        out
+    }
+
+    /// A datagram that is exactly one DTLS 1.2 record; `None` for anything else.
+    pub fn parse_single(datagram: &[u8]) -> Option<RawRecord> {
+        let h = datagram.get(..RECORD_HEADER)?;
+        let len = usize::from(u16::from_be_bytes([h[11], h[12]]));
+        if datagram.len() != RECORD_HEADER + len {
+            return None;
+        }
+        let mut sequence = [0u8; 8];
+        sequence[2..].copy_from_slice(&h[5..11]);
+        Some(RawRecord {
+            content_type: h[0],
+            version: u16::from_be_bytes([h[1], h[2]]),
+            epoch: u16::from_be_bytes([h[3], h[4]]),
+            sequence: u64::from_be_bytes(sequence),
+            fragment: datagram[RECORD_HEADER..].to_vec(),
+        })
+    }
+}
+
+/// Makes records as one side of a call would protect them.
+pub struct RecordForge {
+    protection: RecordDecryptor,
+    side: Side,
+    next_sequence: u64,
+    sctp_header: Option<[u8; 12]>,
+    next_tsn: Option<u32>,
+}
+
+impl RecordForge {
+    /// A forge for `side`'s records in the call `view` shows, keyed from `keylog`; its first
+    /// record takes the sequence number after `side`'s last epoch-1 record.
+    pub fn new(view: &WireView, keylog: &[String], side: Side) -> Result<RecordForge, String> {
+        let protection = view.record_protection(keylog)?;
+        let next_tsn = view.data_from(side).iter().map(|d| d.tsn).max().map(|t| t.wrapping_add(1));
+        Ok(RecordForge {
+            protection,
+            side,
+            next_sequence: view.last_sequence(side).map_or(0, |s| s + 1),
+            sctp_header: view.sctp_header(side),
+            next_tsn,
+        })
+    }
+
+    fn take_sequence(&mut self) -> u64 {
+        let s = self.next_sequence;
+        self.next_sequence += 1;
+        s
+    }
+
+    /// `plaintext` protected with the session's keys, its header (and so its additional
+    /// data) naming `epoch`.
+    pub fn sealed(&mut self, content_type: u8, epoch: u16, plaintext: &[u8]) -> Result<RawRecord, String> {
+        let sequence = self.take_sequence();
+        // The explicit nonce only has to be unique per key: the epoch and sequence number are.
+        let mut nonce = [0u8; EXPLICIT_NONCE];
+        nonce[..2].copy_from_slice(&epoch.to_be_bytes());
+        nonce[2..].copy_from_slice(&sequence.to_be_bytes()[2..]);
+        let fragment =
+            self.protection.seal(self.side.direction(), content_type, DTLS_1_2, epoch, sequence, &nonce, plaintext)?;
+        Ok(RawRecord { content_type, version: DTLS_1_2, epoch, sequence, fragment })
+    }
+
+    /// `plaintext` unprotected, in epoch 0, as before the handshake.
+    pub fn plain(&mut self, content_type: u8, plaintext: &[u8]) -> RawRecord {
+        let sequence = self.take_sequence();
+        RawRecord { content_type, version: DTLS_1_2, epoch: 0, sequence, fragment: plaintext.to_vec() }
+    }
+
+    /// The plaintext of `record`, sent by `from`, as its header says it was protected; `Err`
+    /// when it does not authenticate.
+    pub fn open(&mut self, from: Side, record: &RawRecord) -> Result<Vec<u8>, String> {
+        self.protection.open(
+            from.direction(),
+            record.content_type,
+            record.version,
+            record.epoch,
+            record.sequence,
+            &record.fragment,
+        )
+    }
+
+    /// The TSN after the last one `side` used.
+    pub fn next_tsn(&self) -> Option<u32> {
+        self.next_tsn
+    }
+
+    /// An SCTP packet as `side`'s association would send it: its last packet's ports and
+    /// verification tag, and one unordered DATA chunk with `tsn`, on `stream`, with `ppid`
+    /// and `payload`; the CRC32c over it all (RFC 9260 §3, §6.8).
+    pub fn sctp_data(&self, tsn: u32, stream: u16, ppid: u32, payload: &[u8]) -> Result<Vec<u8>, String> {
+        let header = self.sctp_header.ok_or("no SCTP packet of this side was read")?;
+        let mut p = header[..8].to_vec();
+        p.extend_from_slice(&[0; 4]);
+        // DATA: type 0, flags U|B|E, length; TSN, stream, SSN (unused when unordered), PPID.
+        p.extend_from_slice(&[0, 0x07]);
+        p.extend_from_slice(&((16 + payload.len()) as u16).to_be_bytes());
+        p.extend_from_slice(&tsn.to_be_bytes());
+        p.extend_from_slice(&stream.to_be_bytes());
+        p.extend_from_slice(&[0, 0]);
+        p.extend_from_slice(&ppid.to_be_bytes());
+        p.extend_from_slice(payload);
+        p.resize(p.len().div_ceil(4) * 4, 0);
+        // RFC 9260 Appendix A: the CRC32c's bytes go out least significant first.
+        let crc = crate::capture::sctp::checksum(&p).unwrap_or_default();
+        p[8..12].copy_from_slice(&crc.to_le_bytes());
+        Ok(p)
+    }
+}
+
+/// `record` with the last byte of its AES-GCM tag changed: the ciphertext is intact, the
+/// record does not authenticate.
+pub fn with_broken_tag(mut record: RawRecord) -> RawRecord {
+    if let Some(last) = record.fragment.last_mut() {
+        *last ^= 0x01;
+    }
+    record
+}
+
+/// Whether a fragment is long enough to be an AES-GCM record (nonce and tag).
+pub fn is_aead_sized(fragment: &[u8]) -> bool {
+    fragment.len() >= EXPLICIT_NONCE + TAG
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_goes_to_bytes_and_back() {
+        let r = RawRecord {
+            content_type: 23,
+            version: DTLS_1_2,
+            epoch: 1,
+            sequence: 0x0102_0304_0506,
+            fragment: vec![9; 5],
+        };
+        let bytes = r.to_bytes();
+        assert_eq!(bytes[..RECORD_HEADER], [23, 0xfe, 0xfd, 0, 1, 1, 2, 3, 4, 5, 6, 0, 5]);
+        assert_eq!(RawRecord::parse_single(&bytes), Some(r));
+        assert_eq!(RawRecord::parse_single(&bytes[..bytes.len() - 1]), None);
+        assert_eq!(RawRecord::parse_single(&[23, 0xfe]), None);
+    }
+
+    #[test]
+    fn a_broken_tag_changes_only_the_last_byte() {
+        let r = RawRecord { content_type: 23, version: DTLS_1_2, epoch: 1, sequence: 7, fragment: vec![0; 30] };
+        let broken = with_broken_tag(r.clone());
+        assert_eq!(broken.fragment[..29], r.fragment[..29]);
+        assert_ne!(broken.fragment[29], r.fragment[29]);
+    }
+}

@@ -1,0 +1,68 @@
+//! DTLS record faults of the reference peer as a target (`mutant:peer-dtls-...`): it takes
+//! in records a conforming stack drops, so the record cases can be shown to fail. The peer
+//! holds its session's keys (its own key log), so it can do what a broken record layer does.
+//! It recovers the plaintext of a bad record and hands its own stack the record that stack
+//! would take.
+
+use std::net::SocketAddr;
+
+use super::forge::{RawRecord, RecordForge, APPLICATION_DATA, TAG};
+use super::wire::{Side, WireView};
+use crate::net::Datagram;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordFault {
+    /// Application data is read whatever epoch its header names: epoch 0 as plaintext, any
+    /// later one with the current keys.
+    AcceptsAnyEpoch,
+    /// The AES-GCM tag is compared on its first 15 bytes only.
+    ChecksTagShort,
+}
+
+/// What the faulty peer does with a datagram from its remote.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    /// As it came.
+    AsIs,
+    /// These bytes instead (what the broken record layer would have passed on).
+    Instead(Vec<u8>),
+}
+
+impl RecordFault {
+    /// `datagram` arrived from the remote; `datagrams` is the peer's whole record so far (the
+    /// remote's records in it are what keys the session), `local` its address.
+    pub fn take(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+        let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };
+        let view = WireView::read(datagrams, local, keylog);
+        if !view.dtls_complete() {
+            return Taken::AsIs;
+        }
+        // The remote is `Target` in the peer's own view of its socket.
+        let Ok(mut as_remote) = RecordForge::new(&view, keylog, Side::Target) else { return Taken::AsIs };
+        match (self, record.content_type, record.epoch) {
+            (RecordFault::AcceptsAnyEpoch, APPLICATION_DATA, epoch) if epoch != 1 => {
+                let plain =
+                    if epoch == 0 { Ok(record.fragment.clone()) } else { as_remote.open(Side::Target, &record) };
+                match plain.and_then(|p| as_remote.sealed(APPLICATION_DATA, 1, &p)) {
+                    Ok(resealed) => Taken::Instead(resealed.to_bytes()),
+                    Err(_) => Taken::AsIs,
+                }
+            }
+            (RecordFault::ChecksTagShort, APPLICATION_DATA, 1) if as_remote.open(Side::Target, &record).is_err() => {
+                let mut fixed = record;
+                let at = fixed.fragment.len().saturating_sub(1);
+                if fixed.fragment.len() < TAG {
+                    return Taken::AsIs;
+                }
+                for last in 0..=u8::MAX {
+                    fixed.fragment[at] = last;
+                    if as_remote.open(Side::Target, &fixed).is_ok() {
+                        return Taken::Instead(fixed.to_bytes());
+                    }
+                }
+                Taken::AsIs
+            }
+            _ => Taken::AsIs,
+        }
+    }
+}

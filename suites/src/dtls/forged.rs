@@ -1,0 +1,86 @@
+//! Records the harness makes by hand in a live call (`peer::forge`): it has the session's
+//! keys, so it can send the target records no conforming stack sends. A data channel message
+//! goes in a record that must be dropped, then the same SCTP DATA chunk in a valid record as
+//! the control. A target that delivers the first takes data that DTLS did not protect.
+
+use std::time::Duration;
+
+use rtcspec_harness::peer::forge::{RawRecord, RecordForge};
+use rtcspec_harness::peer::wire::{Side, WireView};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
+use rtcspec_harness::{Outcome, Verdict};
+
+use crate::live::{LiveCall, Setup, Then};
+use crate::sctp::dcep::{open_from, PPID_STRING};
+
+/// What the record that must be dropped carries.
+pub const FORGED: &str = "rtcspec: in a record the target must drop";
+/// What the control record carries: the same chunk (same TSN), validly protected.
+pub const CONTROL: &str = "rtcspec: the control, validly protected";
+/// How long the target has to deliver either.
+const DELIVERY: Duration = Duration::from_millis(1000);
+
+/// The forge for the harness's records and the target's address, from the call so far.
+pub fn harness_forge(call: &Call<'_>) -> Result<(RecordForge, WireView, std::net::SocketAddr), CallError> {
+    let keylog = call.harness.keylog().lines();
+    let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
+    let forge = RecordForge::new(&view, &keylog, Side::Harness).map_err(CallError::Harness)?;
+    let to = call.target_addr().ok_or_else(|| CallError::Harness("the target has sent nothing".into()))?;
+    Ok((forge, view, to))
+}
+
+fn delivered(text: &'static str) -> impl Fn(&PeerEvent) -> bool {
+    move |e| matches!(e, PeerEvent::Message { payload: Payload::Text(t), .. } if t == text)
+}
+
+/// The harness sends [`FORGED`] in the record `bad` makes of its SCTP packet, waits, then
+/// [`CONTROL`] with the same TSN in a valid epoch-1 record, and waits again.
+pub fn forged_then_control(
+    call: &mut Call<'_>,
+    channel: &ChannelSpec,
+    bad: fn(&mut RecordForge, &[u8]) -> Result<RawRecord, String>,
+) -> Result<(), CallError> {
+    let (mut forge, view, to) = harness_forge(call)?;
+    let stream = [Side::Target, Side::Harness]
+        .into_iter()
+        .find_map(|side| open_from(&view, side, &channel.label))
+        .ok_or_else(|| CallError::Harness("the channel's DATA_CHANNEL_OPEN is not on the wire".into()))?
+        .chunk
+        .stream;
+    let tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
+    let forged = forge.sctp_data(tsn, stream, PPID_STRING, FORGED.as_bytes()).map_err(CallError::Harness)?;
+    let record = bad(&mut forge, &forged).map_err(CallError::Harness)?;
+    call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
+    let _ = call.wait_target("the forged message", DELIVERY, delivered(FORGED));
+    let control = forge.sctp_data(tsn, stream, PPID_STRING, CONTROL.as_bytes()).map_err(CallError::Harness)?;
+    let record =
+        forge.sealed(rtcspec_harness::peer::forge::APPLICATION_DATA, 1, &control).map_err(CallError::Harness)?;
+    call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
+    let _ = call.wait_target("the control message", DELIVERY, delivered(CONTROL));
+    Ok(())
+}
+
+/// A call the target offers, with a channel it opens, `then` once the channel is open. The
+/// harness answers as DTLS server, the one pairing in which every stack here brings its
+/// association up (RFC 8841 §9.3 findings).
+pub fn on_target_channel(then: Then) -> Setup {
+    crate::sctp::dcep::target_channel(then)
+}
+
+/// Pass when the target did not deliver [`FORGED`] and did deliver the control; an Error
+/// when neither arrived (the harness's own record was not taken: nothing to judge).
+pub fn judge_forged(call: &LiveCall, record: &str) -> Verdict {
+    let got = |text: &str| call.messages.iter().any(|m| *m == Payload::Text(text.into()));
+    let expected = format!("{record} is dropped: its message never reaches the application");
+    match (got(FORGED), got(CONTROL)) {
+        (true, _) => Ok(Outcome::fail(expected, format!("the target delivered {FORGED:?} from it"))),
+        (false, true) => Ok(Outcome::Pass),
+        (false, false) => Err(Outcome::Error {
+            why: format!(
+                "the same SCTP DATA chunk in a valid record was not delivered either, so the forged \
+                 packet says nothing; {}",
+                call.summary
+            ),
+        }),
+    }
+}
