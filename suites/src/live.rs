@@ -124,7 +124,7 @@ impl Setup {
 /// first interval (3.75 s) is only recommended: str0m reports every 5 s from the start.
 pub const AUDIO_FOR: Duration = Duration::from_millis(7500);
 /// One Opus packet every 20 ms.
-const PACKET_EVERY: Duration = Duration::from_millis(20);
+pub const PACKET_EVERY: Duration = Duration::from_millis(20);
 
 /// The target's SRTCP packets that are enough to judge its reports and their indices.
 const REPORTS_ENOUGH: usize = 3;

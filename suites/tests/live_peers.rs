@@ -45,6 +45,7 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-no-dtls-retransmit", &["dtls.6347.4.2.4."]),
     ("mutant:peer-srtcp-bad-tag", &["srtp.5764.4.2.srtcp-authenticates"]),
     ("mutant:peer-srtcp-index-skips", &["srtp.3711.3.4."]),
+    ("mutant:peer-srtp-short-tag-check", &["srtp.3711.3.3."]),
     ("mutant:peer-srtp-gcm-only", &["srtp.8827.6.5."]),
     ("mutant:peer-no-aes128-gcm-suite", &["dtls.8827.6.5.ecdhe"]),
     ("mutant:peer-dtls-accepts-any-epoch", &["dtls.8827.6.5.plaintext", "dtls.6347.4.2.4.unstarted-epoch"]),

@@ -1,5 +1,6 @@
-//! DTLS record faults of the reference peer as a target (`mutant:peer-dtls-...`): it takes
-//! in records a conforming stack drops, so the record cases can be shown to fail. The peer
+//! Record-layer faults of the reference peer as a target (`mutant:peer-dtls-...`,
+//! `mutant:peer-srtp-...`): it takes in DTLS records and SRTP packets a conforming stack
+//! drops, so the cases about them can be shown to fail. The peer
 //! holds its session's keys (its own key log), so it can do what a broken record layer does.
 //! It recovers the plaintext of a bad record and hands its own stack the record that stack
 //! would take.
@@ -17,6 +18,8 @@ pub enum RecordFault {
     AcceptsAnyEpoch,
     /// The AES-GCM tag is compared on its first 15 bytes only.
     ChecksTagShort,
+    /// The SRTP authentication tag is compared without its last byte.
+    SrtpChecksTagShort,
 }
 
 /// What the faulty peer does with a datagram from its remote.
@@ -32,6 +35,9 @@ impl RecordFault {
     /// `datagram` arrived from the remote; `datagrams` is the peer's whole record so far (the
     /// remote's records in it are what keys the session), `local` its address.
     pub fn take(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+        if self == RecordFault::SrtpChecksTagShort {
+            return srtp_tag_short(datagram, datagrams, local, keylog);
+        }
         let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };
         let view = WireView::read(datagrams, local, keylog);
         if !view.dtls_complete() {
@@ -65,4 +71,28 @@ impl RecordFault {
             _ => Taken::AsIs,
         }
     }
+}
+
+/// An SRTP packet from the remote that does not authenticate, taken with the last byte of
+/// its tag set to whatever authenticates.
+fn srtp_tag_short(datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+    if crate::capture::demux::classify(datagram) != crate::capture::demux::Protocol::Rtp {
+        return Taken::AsIs;
+    }
+    let view = WireView::read(datagrams, local, keylog);
+    let Ok(mut context) = view.srtp_context(keylog, Side::Target) else { return Taken::AsIs };
+    if context.decrypt_rtp(datagram).is_ok() {
+        return Taken::AsIs;
+    }
+    let mut fixed = datagram.to_vec();
+    let at = fixed.len() - 1;
+    for last in 0..=u8::MAX {
+        fixed[at] = last;
+        // A fresh context each time: a failed attempt must not move its replay window.
+        let Ok(mut context) = view.srtp_context(keylog, Side::Target) else { return Taken::AsIs };
+        if context.decrypt_rtp(&fixed).is_ok() {
+            return Taken::Instead(fixed);
+        }
+    }
+    Taken::AsIs
 }

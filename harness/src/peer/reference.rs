@@ -501,7 +501,7 @@ impl ReferencePeer {
 
     /// Whether the interposer loses this datagram from the target.
     fn faulty_record_layer(&self, fault: RecordFault, bytes: &[u8]) -> Taken {
-        if classify(bytes) != Demuxed::Dtls {
+        if !matches!(classify(bytes), Demuxed::Dtls | Demuxed::Rtp) {
             return Taken::AsIs;
         }
         fault.take(bytes, &self.datagrams, self.local, &self.keylog.lines())

@@ -149,6 +149,12 @@ pub struct WireView {
     last_sequence: [Option<u64>; 2],
 }
 
+fn secrets_of(keylog: &[String]) -> KeyLog {
+    let mut secrets = KeyLog::default();
+    secrets.add("the call's key log", keylog.join("\n").as_bytes());
+    secrets
+}
+
 /// The record protection of a DTLS 1.2 session from its master secret (in `secrets`) and
 /// hello randoms.
 fn protection(
@@ -165,12 +171,37 @@ fn protection(
     RecordDecryptor::new(secret, client_random, server_random, suite, client.direction())
 }
 
+/// The SRTP context of `sender`'s packets (RFC 5764 §4.2: the client's write key for the
+/// client's, the server's for the server's), from the DTLS session's exporter.
+fn srtp_context(
+    secrets: &KeyLog,
+    client_random: &[u8],
+    server_random: &[u8],
+    suite: u16,
+    profile_id: u16,
+    client: Side,
+    sender: Side,
+) -> Result<rtc_srtp::context::Context, String> {
+    let profile = crate::capture::srtp::profile(profile_id).ok_or("an SRTP profile this reader does not know")?;
+    let secret = secrets
+        .secrets(client_random)
+        .and_then(|s| s.master_secret.clone())
+        .ok_or("the key log has no master secret for this session")?;
+    let k = crate::capture::srtp::keying(&secret, client_random, server_random, suite, profile_id)
+        .ok_or("no SRTP keying material from the exporter")?;
+    let (key, salt) = if sender == client { (&k.client_key, &k.client_salt) } else { (&k.server_key, &k.server_salt) };
+    let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
+    rtc_srtp::context::Context::new(key, salt, profile, None, None, provider.crypto()).map_err(|e| e.to_string())
+}
+
 /// One SRTP or SRTCP packet as it went out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Media {
     pub from: Side,
     pub rtcp: bool,
     pub ssrc: u32,
+    /// SRTP only: the RTP sequence number (in the clear in SRTP, RFC 3711 §3.1).
+    pub seq: u16,
     /// Whether it decrypts and authenticates with the sender's keys from the exporter (RFC 5764
     /// §4.2); `None` when there were no keys (no key log line, no profile selected).
     pub authenticated: Option<bool>,
@@ -215,8 +246,7 @@ impl Media {
 impl WireView {
     /// Reads the datagrams of the harness's socket at `harness` (both directions).
     pub fn read(datagrams: &[Datagram], harness: SocketAddr, keylog: &[String]) -> WireView {
-        let mut secrets = KeyLog::default();
-        secrets.add("the call's key log", keylog.join("\n").as_bytes());
+        let secrets = secrets_of(keylog);
         let mut view = WireView::default();
         let (mut client_random, mut server_hello) = (None, None);
         let mut decryptor: Option<RecordDecryptor> = None;
@@ -323,12 +353,22 @@ impl WireView {
     /// The record protection of the call's DTLS 1.2 session (both directions), from the key
     /// log and the hellos on the wire.
     pub fn record_protection(&self, keylog: &[String]) -> Result<RecordDecryptor, String> {
-        let mut secrets = KeyLog::default();
-        secrets.add("the call's key log", keylog.join("\n").as_bytes());
+        let secrets = secrets_of(keylog);
         let (Some(cr), Some(sr), Some(client)) = (&self.client_random, &self.server_random, self.dtls_client) else {
             return Err("no ClientHello and ServerHello on the wire".into());
         };
         protection(&secrets, cr, sr, self.cipher_suite.unwrap_or_default(), client)
+    }
+
+    /// A fresh SRTP context for `sender`'s packets in this call (no replay or rollover state).
+    pub fn srtp_context(&self, keylog: &[String], sender: Side) -> Result<rtc_srtp::context::Context, String> {
+        let secrets = secrets_of(keylog);
+        let (Some(cr), Some(sr), Some(client)) = (&self.client_random, &self.server_random, self.dtls_client) else {
+            return Err("no ClientHello and ServerHello on the wire".into());
+        };
+        let profile =
+            self.srtp_selected.as_ref().and_then(|(_, p)| p.first().copied()).ok_or("no SRTP profile selected")?;
+        srtp_context(&secrets, cr, sr, self.cipher_suite.unwrap_or_default(), profile, client, sender)
     }
 
     /// The common header (source and destination port, verification tag, checksum) of the
@@ -423,22 +463,16 @@ impl SrtpKeys {
         let mut keys = SrtpKeys { contexts: [None, None], tag_after_index: 10 };
         let (Some(cr), Some(sh), Some(client)) = (client_random, server_hello, client) else { return keys };
         let Some(profile_id) = sh.srtp_profiles.as_ref().and_then(|p| p.first().copied()) else { return keys };
-        let Some(profile) = crate::capture::srtp::profile(profile_id) else { return keys };
         keys.tag_after_index = match profile_id {
             0x0001 => 10,
             0x0002 => 4,
             _ => 0,
         };
-        let Some(secret) = secrets.secrets(cr).and_then(|s| s.master_secret.clone()) else { return keys };
         let suite = sh.cipher_suites.first().copied().unwrap_or_default();
-        let Some(k) = crate::capture::srtp::keying(&secret, cr, &sh.random, suite, profile_id) else { return keys };
-        let Ok(provider) = rtc_crypto::default_provider() else { return keys };
-        let context = |key: &[u8], salt: &[u8]| {
-            rtc_srtp::context::Context::new(key, salt, profile, None, None, provider.crypto()).ok()
-        };
-        let server = if client == Side::Harness { Side::Target } else { Side::Harness };
-        keys.contexts[client.direction().index()] = context(&k.client_key, &k.client_salt);
-        keys.contexts[server.direction().index()] = context(&k.server_key, &k.server_salt);
+        for side in [Side::Harness, Side::Target] {
+            keys.contexts[side.direction().index()] =
+                srtp_context(secrets, cr, &sh.random, suite, profile_id, client, side).ok();
+        }
         keys
     }
 
@@ -462,7 +496,8 @@ impl SrtpKeys {
                 c.decrypt_rtp(bytes).is_ok()
             }
         });
-        Media { from, rtcp, ssrc, authenticated, e_flag, index, plain }
+        let seq = if rtcp { 0 } else { bytes.get(2..4).map_or(0, |b| u16::from_be_bytes([b[0], b[1]])) };
+        Media { from, rtcp, ssrc, seq, authenticated, e_flag, index, plain }
     }
 }
 

@@ -2,6 +2,7 @@
 //! RFC 3711 packets), judged on the wire with the keys the DTLS exporter gives. The
 //! harness sends Opus and reads the target's RTCP reports. One file per RFC section.
 
+pub mod rfc3711_3_3;
 pub mod rfc5764_4_2;
 pub mod rfc8827_6_5;
 
@@ -9,5 +10,5 @@ use rtcspec_harness::Case;
 
 /// Every SRTP case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc5764_4_2::CASES, rfc8827_6_5::CASES].into_iter().flatten().collect()
+    [rfc3711_3_3::CASES, rfc5764_4_2::CASES, rfc8827_6_5::CASES].into_iter().flatten().collect()
 }

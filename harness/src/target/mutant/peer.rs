@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 44] = [
+const FAULTS: [PeerFault; 45] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -173,6 +173,11 @@ const FAULTS: [PeerFault; 44] = [
         name: "peer-dtls-short-tag-check",
         description: "in live calls, compares only the first 15 bytes of a DTLS record's AES-GCM tag",
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::ChecksTagShort)),
+    },
+    PeerFault {
+        name: "peer-srtp-short-tag-check",
+        description: "in live calls, compares an SRTP packet's authentication tag without its last byte",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpChecksTagShort)),
     },
     PeerFault {
         name: "peer-srtcp-index-skips",

@@ -1,0 +1,138 @@
+//! RFC 3711 §3.3: an SRTP packet whose authentication tag does not verify is discarded.
+//! The harness holds the call's SRTP keys (the DTLS exporter's, from its key log), so it can
+//! send the target an SRTP packet that is right in every way but its tag. The target's
+//! receiver reports (RFC 3550 §6.4) show whether it took the packet in: the highest sequence
+//! number they report.
+
+use rtcspec_harness::capture::demux::{classify, Protocol};
+use rtcspec_harness::peer::wire::{Media, Side, WireView};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+use crate::live::*;
+
+const DISCARD: &str = "If the result is \"AUTHENTICATION FAILURE\" (see Section 4.2), the packet MUST be discarded from further processing and the event MAY be logged.";
+
+/// The SSRC of the harness's audio (`ReferencePeer::add_audio`).
+const HARNESS_SSRC: u32 = 0x5254_4353;
+/// Sequence number steps ahead of the harness's last packet: the valid control, then the
+/// packet with the broken tag. Both are within RFC 3550 A.1's MAX_DROPOUT (3000) of the
+/// last, so a receiver takes them as a gap, not a new sequence.
+const CONTROL_AHEAD: u16 = 1000;
+const FORGED_AHEAD: u16 = 2000;
+/// Packets of real audio first, so the target has a valid source (RFC 3550 A.1 probation).
+const WARM_UP: usize = 5;
+
+pub const CASES: &[Case] = &[case(
+    ("srtp.3711.3.3.bad-tag-discarded", "srtp"),
+    "An SRTP packet whose authentication tag does not verify is discarded: the target's reports never count it",
+    ("RFC 3711", "3.3"),
+    DISCARD,
+    SECURITY,
+    bad_tag_discarded,
+)];
+
+/// The length of an RTP header: fixed part, CSRCs, extension (RFC 3550 §5.1, §5.3.1).
+fn rtp_header_len(p: &[u8]) -> Option<usize> {
+    let csrcs = 12 + 4 * usize::from(p.first()? & 0x0f);
+    if p[0] & 0x10 == 0 {
+        return Some(csrcs);
+    }
+    let words = p.get(csrcs + 2..csrcs + 4)?;
+    Some(csrcs + 4 + 4 * usize::from(u16::from_be_bytes([words[0], words[1]])))
+}
+
+/// The harness's last SRTP packet's header, with the sequence number `ahead` further and
+/// the timestamp with it, around a one-byte Opus payload, protected with the harness's keys.
+fn protected_ahead(call: &Call<'_>, ahead: u16) -> Result<(Vec<u8>, u16), String> {
+    let keylog = call.harness.keylog().lines();
+    let local = call.harness.local_addr();
+    let view = WireView::read(call.harness.datagrams(), local, &keylog);
+    let mut context = view.srtp_context(&keylog, Side::Harness)?;
+    let last = call
+        .harness
+        .datagrams()
+        .iter()
+        .rev()
+        .find(|d| d.from == local && classify(&d.bytes) == Protocol::Rtp)
+        .ok_or("the harness sent no SRTP")?;
+    let len = rtp_header_len(&last.bytes).filter(|l| *l <= last.bytes.len()).ok_or("a short RTP header")?;
+    let mut plain = last.bytes[..len].to_vec();
+    let seq = u16::from_be_bytes([plain[2], plain[3]]).wrapping_add(ahead);
+    let ts = u32::from_be_bytes([plain[4], plain[5], plain[6], plain[7]]).wrapping_add(960 * u32::from(ahead));
+    plain[2..4].copy_from_slice(&seq.to_be_bytes());
+    plain[4..8].copy_from_slice(&ts.to_be_bytes());
+    plain.push(0x78);
+    let protected = context.encrypt_rtp(&plain).map_err(|e| format!("SRTP protect: {e}"))?;
+    Ok((protected.to_vec(), seq))
+}
+
+fn forge_audio(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    for _ in 0..WARM_UP {
+        call.harness.send_audio().map_err(CallError::Harness)?;
+        call.run_for(PACKET_EVERY)?;
+    }
+    let to = call.target_addr().ok_or_else(|| CallError::Harness("the target has sent nothing".into()))?;
+    let (control, _) = protected_ahead(call, CONTROL_AHEAD).map_err(CallError::Harness)?;
+    let (mut forged, _) = protected_ahead(call, FORGED_AHEAD).map_err(CallError::Harness)?;
+    if let Some(tag) = forged.last_mut() {
+        *tag ^= 0x01;
+    }
+    call.harness.inject(to, &control).map_err(CallError::Harness)?;
+    call.harness.inject(to, &forged).map_err(CallError::Harness)?;
+    // No more audio: later packets would pull the reported highest sequence back (A.1).
+    let injected = call.harness.datagrams().len();
+    let local = call.harness.local_addr();
+    let until = std::time::Instant::now() + AUDIO_FOR;
+    while std::time::Instant::now() < until {
+        call.run_for(PACKET_EVERY)?;
+        let reported = call.harness.datagrams()[injected..]
+            .iter()
+            .any(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp);
+        if reported {
+            call.run_for(PACKET_EVERY)?;
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn bad_tag_discarded(ctx: &mut Ctx) -> Verdict {
+    let options = PeerOptions { audio: true, ..PeerOptions::default() };
+    let setup = Setup { options, then: Some(forge_audio), until_connected: true, ..Setup::new(Offerer::Harness) };
+    let call = call_and_read_setup(ctx, setup)?;
+    let own: Vec<&Media> = call.view.media.iter().filter(|m| m.from == Side::Harness && !m.rtcp).collect();
+    // The last two are the control and the forged packet; they must check (or not) with the
+    // harness's keys, or the forging itself is wrong and nothing can be said.
+    let [.., control, forged] = own[..] else {
+        return Err(Outcome::Error { why: format!("the harness sent no audio (not negotiated?); {}", call.summary) });
+    };
+    if control.authenticated != Some(true) || forged.authenticated != Some(false) {
+        return Err(Outcome::Error {
+            why: format!(
+                "the forged pair does not check as meant (control {:?}, forged {:?})",
+                control.authenticated, forged.authenticated
+            ),
+        });
+    }
+    let highest = call
+        .view
+        .srtcp_from(Side::Target)
+        .flat_map(Media::report_blocks)
+        .filter(|(ssrc, _)| *ssrc == HARNESS_SSRC)
+        .map(|(_, h)| h & 0xffff)
+        .max();
+    let (control, forged) = (u32::from(control.seq), u32::from(forged.seq));
+    let expected =
+        format!("reports that count the control (sequence {control}) and never the forged packet ({forged})");
+    match highest {
+        Some(h) if h >= forged => Ok(Outcome::fail(expected, format!("a report of highest sequence {h}: the packet with the broken tag was taken in"))),
+        Some(h) if h >= control => Ok(Outcome::Pass),
+        other => Err(Outcome::Error {
+            why: format!(
+                "no report counts the harness's valid control packet (highest reported: {other:?}), so the forged one says nothing; {}",
+                call.summary
+            ),
+        }),
+    }
+}
