@@ -31,6 +31,7 @@ KNOWN = {
     "sctp-user-data-on-next-stream": "sends a channel's user messages on the stream after its own",
     "sctp-empty-spends-ssn": "sends nothing for an empty message but spends its SSN (as str0m 0.25 does)",
     "sctp-ssn-starts-at-one": "numbers the first ordered message of each stream 1, not 0",
+    "sctp-ignores-max-message-size": "sends messages of any size, whatever a=max-message-size says",
 }
 
 ACTIVE: set = set()
@@ -138,6 +139,17 @@ async def _faulty_handle_rtp_data(self, data, arrival_time_ms):
 
 
 dtls.RTCDtlsTransport._handle_rtp_data = _faulty_handle_rtp_data
+_data_channel_send = sctp.RTCSctpTransport._data_channel_send
+
+
+def _faulty_data_channel_send(self, channel, data) -> None:
+    if "sctp-ignores-max-message-size" in ACTIVE:
+        # aiortc reads 0 as "any size" (RFC 8841 §6.1), so this lifts its check.
+        self._remote_max_message_size = 0
+    _data_channel_send(self, channel, data)
+
+
+sctp.RTCSctpTransport._data_channel_send = _faulty_data_channel_send
 sctp.RTCSctpTransport._send = _faulty_send
 sctp.RTCSctpTransport.start = _faulty_start
 sctp.RTCSctpTransport._set_extensions = _faulty_set_extensions

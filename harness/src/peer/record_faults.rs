@@ -20,6 +20,8 @@ pub enum RecordFault {
     ChecksTagShort,
     /// The SRTP authentication tag is compared without its last byte.
     SrtpChecksTagShort,
+    /// An RTP packet that does not authenticate as SRTP is taken as plain RTP.
+    SrtpAcceptsPlain,
 }
 
 /// What the faulty peer does with a datagram from its remote.
@@ -35,8 +37,8 @@ impl RecordFault {
     /// `datagram` arrived from the remote; `datagrams` is the peer's whole record so far (the
     /// remote's records in it are what keys the session), `local` its address.
     pub fn take(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
-        if self == RecordFault::SrtpChecksTagShort {
-            return srtp_tag_short(datagram, datagrams, local, keylog);
+        if matches!(self, RecordFault::SrtpChecksTagShort | RecordFault::SrtpAcceptsPlain) {
+            return self.take_srtp(datagram, datagrams, local, keylog);
         }
         let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };
         let view = WireView::read(datagrams, local, keylog);
@@ -73,26 +75,34 @@ impl RecordFault {
     }
 }
 
-/// An SRTP packet from the remote that does not authenticate, taken with the last byte of
-/// its tag set to whatever authenticates.
-fn srtp_tag_short(datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
-    if crate::capture::demux::classify(datagram) != crate::capture::demux::Protocol::Rtp {
-        return Taken::AsIs;
-    }
-    let view = WireView::read(datagrams, local, keylog);
-    let Ok(mut context) = view.srtp_context(keylog, Side::Target) else { return Taken::AsIs };
-    if context.decrypt_rtp(datagram).is_ok() {
-        return Taken::AsIs;
-    }
-    let mut fixed = datagram.to_vec();
-    let at = fixed.len() - 1;
-    for last in 0..=u8::MAX {
-        fixed[at] = last;
-        // A fresh context each time: a failed attempt must not move its replay window.
-        let Ok(mut context) = view.srtp_context(keylog, Side::Target) else { return Taken::AsIs };
-        if context.decrypt_rtp(&fixed).is_ok() {
-            return Taken::Instead(fixed);
+impl RecordFault {
+    /// An SRTP packet from the remote that does not authenticate: taken with the last byte of
+    /// its tag set to whatever authenticates, or protected as the remote would have (plain).
+    fn take_srtp(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+        if crate::capture::demux::classify(datagram) != crate::capture::demux::Protocol::Rtp {
+            return Taken::AsIs;
         }
+        let view = WireView::read(datagrams, local, keylog);
+        // A fresh context for each try: a failed attempt must not move its replay window.
+        let fresh = || view.srtp_context(keylog, Side::Target).ok();
+        let authenticates = |bytes: &[u8]| fresh().is_some_and(|mut c| c.decrypt_rtp(bytes).is_ok());
+        if authenticates(datagram) {
+            return Taken::AsIs;
+        }
+        if self == RecordFault::SrtpAcceptsPlain {
+            return match fresh().map(|mut c| c.encrypt_rtp(datagram)) {
+                Some(Ok(protected)) => Taken::Instead(protected.to_vec()),
+                _ => Taken::AsIs,
+            };
+        }
+        let mut fixed = datagram.to_vec();
+        let at = fixed.len() - 1;
+        for last in 0..=u8::MAX {
+            fixed[at] = last;
+            if authenticates(&fixed) {
+                return Taken::Instead(fixed);
+            }
+        }
+        Taken::AsIs
     }
-    Taken::AsIs
 }

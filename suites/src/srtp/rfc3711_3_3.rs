@@ -1,12 +1,13 @@
 //! RFC 3711 §3.3: an SRTP packet whose authentication tag does not verify is discarded.
 //! The harness holds the call's SRTP keys (the DTLS exporter's, from its key log), so it can
-//! send the target an SRTP packet that is right in every way but its tag. The target's
+//! send the target an SRTP packet that is right in every way but its tag, or the same
+//! packet not protected at all. The target's
 //! receiver reports (RFC 3550 §6.4) show whether it took the packet in: the highest sequence
 //! number they report.
 
 use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::peer::wire::{Media, Side, WireView};
-use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
+use rtcspec_harness::peer::{Call, CallError, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use crate::live::*;
@@ -23,14 +24,24 @@ const FORGED_AHEAD: u16 = 2000;
 /// Packets of real audio first, so the target has a valid source (RFC 3550 A.1 probation).
 const WARM_UP: usize = 5;
 
-pub const CASES: &[Case] = &[case(
-    ("srtp.3711.3.3.bad-tag-discarded", "srtp"),
-    "An SRTP packet whose authentication tag does not verify is discarded: the target's reports never count it",
-    ("RFC 3711", "3.3"),
-    DISCARD,
-    SECURITY,
-    bad_tag_discarded,
-)];
+pub const CASES: &[Case] = &[
+    case(
+        ("srtp.3711.3.3.bad-tag-discarded", "srtp"),
+        "An SRTP packet whose authentication tag does not verify is discarded: the target's reports never count it",
+        ("RFC 3711", "3.3"),
+        DISCARD,
+        SECURITY,
+        bad_tag_discarded,
+    ),
+    case(
+        ("srtp.3711.3.3.plain-rtp-discarded", "srtp"),
+        "A plain (unprotected) RTP packet on the call's SRTP session is discarded: the target's reports never count it",
+        ("RFC 3711", "3.3"),
+        DISCARD,
+        SECURITY,
+        plain_rtp_discarded,
+    ),
+];
 
 /// The length of an RTP header: fixed part, CSRCs, extension (RFC 3550 §5.1, §5.3.1).
 fn rtp_header_len(p: &[u8]) -> Option<usize> {
@@ -43,8 +54,9 @@ fn rtp_header_len(p: &[u8]) -> Option<usize> {
 }
 
 /// The harness's last SRTP packet's header, with the sequence number `ahead` further and
-/// the timestamp with it, around a one-byte Opus payload, protected with the harness's keys.
-fn protected_ahead(call: &Call<'_>, ahead: u16) -> Result<(Vec<u8>, u16), String> {
+/// the timestamp with it, around a one-byte Opus payload; protected with the harness's keys
+/// if `protect`.
+fn packet_ahead(call: &Call<'_>, ahead: u16, protect: bool) -> Result<Vec<u8>, String> {
     let keylog = call.harness.keylog().lines();
     let local = call.harness.local_addr();
     let view = WireView::read(call.harness.datagrams(), local, &keylog);
@@ -63,21 +75,36 @@ fn protected_ahead(call: &Call<'_>, ahead: u16) -> Result<(Vec<u8>, u16), String
     plain[2..4].copy_from_slice(&seq.to_be_bytes());
     plain[4..8].copy_from_slice(&ts.to_be_bytes());
     plain.push(0x78);
+    if !protect {
+        return Ok(plain);
+    }
     let protected = context.encrypt_rtp(&plain).map_err(|e| format!("SRTP protect: {e}"))?;
-    Ok((protected.to_vec(), seq))
+    Ok(protected.to_vec())
 }
 
-fn forge_audio(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+/// What the harness sends after the control: its bad version of the next packet.
+type Forgery = fn(&Call<'_>, u16) -> Result<Vec<u8>, String>;
+
+fn broken_tag(call: &Call<'_>, ahead: u16) -> Result<Vec<u8>, String> {
+    let mut packet = packet_ahead(call, ahead, true)?;
+    if let Some(tag) = packet.last_mut() {
+        *tag ^= 0x01;
+    }
+    Ok(packet)
+}
+
+fn unprotected(call: &Call<'_>, ahead: u16) -> Result<Vec<u8>, String> {
+    packet_ahead(call, ahead, false)
+}
+
+fn forge_audio(call: &mut Call<'_>, forgery: Forgery) -> Result<(), CallError> {
     for _ in 0..WARM_UP {
         call.harness.send_audio().map_err(CallError::Harness)?;
         call.run_for(PACKET_EVERY)?;
     }
     let to = call.target_addr().ok_or_else(|| CallError::Harness("the target has sent nothing".into()))?;
-    let (control, _) = protected_ahead(call, CONTROL_AHEAD).map_err(CallError::Harness)?;
-    let (mut forged, _) = protected_ahead(call, FORGED_AHEAD).map_err(CallError::Harness)?;
-    if let Some(tag) = forged.last_mut() {
-        *tag ^= 0x01;
-    }
+    let control = packet_ahead(call, CONTROL_AHEAD, true).map_err(CallError::Harness)?;
+    let forged = forgery(call, FORGED_AHEAD).map_err(CallError::Harness)?;
     call.harness.inject(to, &control).map_err(CallError::Harness)?;
     call.harness.inject(to, &forged).map_err(CallError::Harness)?;
     // No more audio: later packets would pull the reported highest sequence back (A.1).
@@ -98,8 +125,16 @@ fn forge_audio(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
 }
 
 fn bad_tag_discarded(ctx: &mut Ctx) -> Verdict {
+    forged_not_counted(ctx, |call, _| forge_audio(call, broken_tag), "the packet with the broken tag")
+}
+
+fn plain_rtp_discarded(ctx: &mut Ctx) -> Verdict {
+    forged_not_counted(ctx, |call, _| forge_audio(call, unprotected), "the plain RTP packet")
+}
+
+fn forged_not_counted(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
     let options = PeerOptions { audio: true, ..PeerOptions::default() };
-    let setup = Setup { options, then: Some(forge_audio), until_connected: true, ..Setup::new(Offerer::Harness) };
+    let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;
     let own: Vec<&Media> = call.view.media.iter().filter(|m| m.from == Side::Harness && !m.rtcp).collect();
     // The last two are the control and the forged packet; they must check (or not) with the
@@ -126,7 +161,7 @@ fn bad_tag_discarded(ctx: &mut Ctx) -> Verdict {
     let expected =
         format!("reports that count the control (sequence {control}) and never the forged packet ({forged})");
     match highest {
-        Some(h) if h >= forged => Ok(Outcome::fail(expected, format!("a report of highest sequence {h}: the packet with the broken tag was taken in"))),
+        Some(h) if h >= forged => Ok(Outcome::fail(expected, format!("a report of highest sequence {h}: {what} was taken in"))),
         Some(h) if h >= control => Ok(Outcome::Pass),
         other => Err(Outcome::Error {
             why: format!(

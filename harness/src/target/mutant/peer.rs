@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 45] = [
+const FAULTS: [PeerFault; 47] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -180,6 +180,11 @@ const FAULTS: [PeerFault; 45] = [
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpChecksTagShort)),
     },
     PeerFault {
+        name: "peer-srtp-accepts-plain-rtp",
+        description: "in live calls, takes an RTP packet that does not authenticate as plain RTP",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpAcceptsPlain)),
+    },
+    PeerFault {
         name: "peer-srtcp-index-skips",
         description: "in live calls, its SRTCP index goes up by two from one packet to the next",
         apply: Effect::Reference(|o| o.srtcp_index_skips = true),
@@ -206,6 +211,10 @@ const FAULTS: [PeerFault; 45] = [
     shim!("sctp-init-no-extensions", "in live calls, its INIT signals neither RE-CONFIG nor partial reliability"),
     shim!("sctp-empty-spends-ssn", "in live calls, sends nothing for an empty message but spends its SSN"),
     shim!("sctp-ssn-starts-at-one", "in live calls, numbers the first ordered message of each stream 1, not 0"),
+    shim!(
+        "sctp-ignores-max-message-size",
+        "in live calls, sends messages of any size, whatever a=max-message-size says"
+    ),
 ];
 
 pub fn all() -> impl Iterator<Item = &'static PeerFault> {
