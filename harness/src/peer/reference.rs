@@ -636,14 +636,17 @@ impl ReferencePeer {
                         continue;
                     }
                     self.record(from, self.local, &bytes);
-                    let bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
+                    let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
                         Some(Taken::Instead(other)) => other,
                         _ => bytes,
                     };
                     if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {
                         let faults = self.options.stun_faults;
                         let handled = self.with_credentials(|c| faults.incoming(&bytes, from, c));
-                        if let Some(Incoming { reply, to_agent }) = handled {
+                        if let Some(Incoming { reply, to_agent, instead }) = handled {
+                            if let Some(instead) = instead {
+                                bytes = instead;
+                            }
                             if let Some(reply) = reply {
                                 if self.socket.send_to(&reply, from).is_ok() {
                                     self.record(self.local, from, &reply);

@@ -40,6 +40,11 @@ pub enum StunFault {
     TrustsAfterIntegrity,
     /// A check with a comprehension-optional attribute it does not know gets 420.
     RejectsUnknownOptional,
+    /// Success responses are signed with the peer's password, not the agent's own.
+    ResponsesSignedWithPeerPassword,
+    /// A success response to its own check that is unsigned or signed wrongly is taken as
+    /// authentic (re-signed before the agent sees it).
+    TrustsUnsignedResponses,
 }
 
 /// The comprehension-optional attributes a connectivity check may carry that the faulty
@@ -76,6 +81,8 @@ pub struct Incoming {
     pub reply: Option<Vec<u8>>,
     /// Whether the agent still gets the datagram.
     pub to_agent: bool,
+    /// What the agent gets instead of the datagram.
+    pub instead: Option<Vec<u8>>,
 }
 
 /// The credentials and role the faults need, as the peer knows them.
@@ -90,6 +97,9 @@ impl StunFaults {
     /// The faulty handling of an incoming datagram (`None`: handled as usual).
     pub fn incoming(self, bytes: &[u8], from: SocketAddr, creds: &Credentials<'_>) -> Option<Incoming> {
         let request = Message::parse(bytes).ok()?;
+        if request.class == Class::Success && self.has(StunFault::TrustsUnsignedResponses) {
+            return trusted_response(&request, bytes, creds);
+        }
         if request.class != Class::Request || request.method != METHOD_BINDING {
             return None;
         }
@@ -108,7 +118,7 @@ impl StunFaults {
                 .build()
         };
         if self.has(StunFault::AcceptAnyCheck) {
-            return Some(Incoming { reply: Some(success()), to_agent: true });
+            return Some(Incoming { reply: Some(success()), to_agent: true, instead: None });
         }
         let unknown: Vec<u16> = request
             .attributes
@@ -124,20 +134,20 @@ impl StunFaults {
                 .message_integrity(creds.local_pwd.as_bytes())
                 .fingerprint()
                 .build();
-            return Some(Incoming { reply: Some(reply), to_agent: false });
+            return Some(Incoming { reply: Some(reply), to_agent: false, instead: None });
         }
         let own_role = creds.role?;
         let claims_own_role = request.attributes.iter().position(|a| a.attr_type == own_role);
         let integrity_at = request.attributes.iter().position(|a| a.attr_type == MESSAGE_INTEGRITY);
         match (claims_own_role, integrity_at) {
             (Some(r), Some(i)) if r > i && self.has(StunFault::TrustsAfterIntegrity) => {
-                Some(Incoming { reply: Some(conflict()), to_agent: false })
+                Some(Incoming { reply: Some(conflict()), to_agent: false, instead: None })
             }
             (Some(r), Some(i)) if r < i && self.has(StunFault::IgnoresRoleConflict) => {
-                Some(Incoming { reply: Some(success()), to_agent: false })
+                Some(Incoming { reply: Some(success()), to_agent: false, instead: None })
             }
             (Some(r), Some(i)) if r < i && self.has(StunFault::AlwaysRoleConflict) => {
-                Some(Incoming { reply: Some(conflict()), to_agent: false })
+                Some(Incoming { reply: Some(conflict()), to_agent: false, instead: None })
             }
             _ => None,
         }
@@ -175,6 +185,11 @@ impl StunFaults {
                 if self.has(StunFault::UnsignedResponses) {
                     sign = false;
                 }
+                let key = if self.has(StunFault::ResponsesSignedWithPeerPassword) {
+                    creds.remote_pwd
+                } else {
+                    creds.local_pwd
+                };
                 if self.has(StunFault::WrongMappedAddress) {
                     if let Some(Ok(mapped)) = m.xor_mapped_address() {
                         let moved = SocketAddr::new(mapped.ip(), mapped.port().wrapping_add(1));
@@ -188,7 +203,7 @@ impl StunFaults {
                             .for_each(|(_, v)| *v = value.clone());
                     }
                 }
-                creds.local_pwd
+                key
             }
             _ => creds.local_pwd,
         };
@@ -243,6 +258,25 @@ impl StunFaults {
     }
 }
 
+/// A success response to the agent's own check as the faulty peer takes it: one that does
+/// not authenticate with the peer's password (the responder's) is signed with it anew.
+fn trusted_response(response: &Message, bytes: &[u8], creds: &Credentials<'_>) -> Option<Incoming> {
+    if response.verify_integrity(MESSAGE_INTEGRITY, creds.remote_pwd.as_bytes()) == Some(true) {
+        return None;
+    }
+    let mut b = Builder::with_raw_type(response.raw_type, response.transaction_id);
+    for a in response
+        .attributes
+        .iter()
+        .take_while(|a| a.attr_type != MESSAGE_INTEGRITY && a.attr_type != MESSAGE_INTEGRITY_SHA256)
+        .filter(|a| a.attr_type != FINGERPRINT)
+    {
+        b = b.attr(a.attr_type, &a.value);
+    }
+    let resigned = b.message_integrity(creds.remote_pwd.as_bytes()).fingerprint().build();
+    (resigned != bytes).then_some(Incoming { reply: None, to_agent: true, instead: Some(resigned) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +315,26 @@ mod tests {
         assert_eq!(StunFaults::default().outgoing(&check(false), &CREDS, &mut role), None);
         let no_fp = StunFaults::default().with(StunFault::NoFingerprint).outgoing(&check(false), &CREDS, &mut role);
         assert!(!Message::parse(&no_fp.unwrap()).unwrap().has(FINGERPRINT));
+    }
+
+    #[test]
+    fn an_unsigned_response_is_re_signed_only_by_the_trusting_fault() {
+        let from: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let unsigned =
+            Builder::new(Class::Success, METHOD_BINDING, [3; 12]).xor_mapped_address(from).fingerprint().build();
+        let trusting = StunFaults::default().with(StunFault::TrustsUnsignedResponses);
+        let taken = trusting.incoming(&unsigned, from, &CREDS).and_then(|i| i.instead).expect("re-signed");
+        let m = Message::parse(&taken).unwrap();
+        assert_eq!(m.verify_integrity(MESSAGE_INTEGRITY, CREDS.remote_pwd.as_bytes()), Some(true));
+        assert_eq!(m.verify_fingerprint(), Some(true));
+        assert!(StunFaults::default().incoming(&unsigned, from, &CREDS).is_none());
+        // An authentic response is left alone.
+        let signed = Builder::new(Class::Success, METHOD_BINDING, [3; 12])
+            .xor_mapped_address(from)
+            .message_integrity(CREDS.remote_pwd.as_bytes())
+            .fingerprint()
+            .build();
+        assert!(trusting.incoming(&signed, from, &CREDS).is_none());
     }
 
     #[test]

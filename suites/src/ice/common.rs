@@ -86,7 +86,7 @@ pub fn with_call(ctx: &mut Ctx, f: impl FnOnce(&mut Checks<'_>) -> Verdict) -> V
 }
 
 /// Starts a call with a data channel, `offerer` offering.
-fn negotiate<'t>(
+pub fn negotiate<'t>(
     peer: &'t mut dyn rtcspec_harness::peer::RemotePeer,
     offerer: Offerer,
     options: PeerOptions,

@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 47] = [
+const FAULTS: [PeerFault; 48] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -68,6 +68,12 @@ const FAULTS: [PeerFault; 47] = [
         name: "peer-rejects-unknown-optional",
         description: "in live calls, answers 420 to a check with a comprehension-optional attribute it does not know",
         apply: stun!(RejectsUnknownOptional),
+    },
+    PeerFault {
+        name: "peer-trusts-unsigned-responses",
+        description:
+            "in live calls, takes a success response to its check as authentic without verifying its MESSAGE-INTEGRITY",
+        apply: stun!(TrustsUnsignedResponses),
     },
     PeerFault {
         name: "peer-unsigned-responses",

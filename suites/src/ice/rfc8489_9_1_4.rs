@@ -1,0 +1,97 @@
+//! RFC 8489 §9.1.4 as ICE uses it (RFC 8445 §7.2.5): a response to the target's check that
+//! does not authenticate is discarded "as if it had never been received". The harness
+//! answers every check of the target with a success that is unsigned, or signed with the
+//! wrong password; the target's checks can then never succeed, so it must never take a
+//! pair as valid and report ICE connected.
+
+use std::time::Duration;
+
+use rtcspec_harness::capture::demux::{classify, Protocol};
+use rtcspec_harness::peer::{CallError, PeerEvent, PeerOptions, StunFault, StunFaults};
+use rtcspec_harness::stun::{Class, Message, MESSAGE_INTEGRITY, METHOD_BINDING};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+use super::common::negotiate;
+use crate::live::*;
+
+const DISCARD: &str = "If the value does not match, or if both MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256 are absent, the processing depends on whether the request was sent over a reliable or an unreliable transport. If the request was sent over an unreliable transport, the response MUST be discarded, as if it had never been received.";
+
+/// How long the target has to (wrongly) take a pair as valid: many check intervals, and
+/// longer than every stack here takes to connect a call.
+const OBSERVE: Duration = Duration::from_secs(4);
+
+pub const CASES: &[Case] = &[
+    case(
+        ("ice.8489.9.1.4.unsigned-response-discarded", "ice"),
+        "Successes without MESSAGE-INTEGRITY to the target's checks are discarded: the target never reports ICE connected",
+        ("RFC 8489", "9.1.4"),
+        DISCARD,
+        SECURITY,
+        unsigned_response_discarded,
+    ),
+    case(
+        ("ice.8489.9.1.4.wrong-key-response-discarded", "ice"),
+        "Successes signed with the wrong password (the target's) are discarded: the target never reports ICE connected",
+        ("RFC 8489", "9.1.4"),
+        DISCARD,
+        SECURITY,
+        wrong_key_response_discarded,
+    ),
+];
+
+fn unsigned_response_discarded(ctx: &mut Ctx) -> Verdict {
+    responses_discarded(ctx, StunFault::UnsignedResponses, "unsigned")
+}
+
+fn wrong_key_response_discarded(ctx: &mut Ctx) -> Verdict {
+    responses_discarded(ctx, StunFault::ResponsesSignedWithPeerPassword, "signed with the target's own password")
+}
+
+fn responses_discarded(ctx: &mut Ctx, fault: StunFault, how: &str) -> Verdict {
+    let options = PeerOptions { stun_faults: StunFaults::default().with(fault), ..PeerOptions::default() };
+    let mut peer = ctx.take_peer()?;
+    let (mut call, negotiated) = negotiate(peer.as_mut(), Offerer::Harness, options)?;
+    let ran = negotiated.and_then(|()| call.run_for(OBSERVE));
+    ctx.keep_call(&mut call);
+    if let Err(e @ (CallError::Target(_) | CallError::Refused { .. } | CallError::Harness(_))) = ran {
+        return Err(e.outcome());
+    }
+    let local = call.harness.local_addr();
+    let binding = |from_harness: bool, class: Class| {
+        call.harness
+            .datagrams()
+            .iter()
+            .filter(|d| (d.from == local) == from_harness && classify(&d.bytes) == Protocol::Stun)
+            .filter_map(|d| Message::parse(&d.bytes).ok())
+            .filter(|m| m.method == METHOD_BINDING && m.class == class)
+            .collect::<Vec<_>>()
+    };
+    let (checks, answers) = (binding(false, Class::Request), binding(true, Class::Success));
+    // The control: the target is checking, and what the harness answers is what the case
+    // says (no response of the harness is authentic).
+    if checks.is_empty() || answers.is_empty() {
+        return Err(Outcome::Error {
+            why: format!("{} check(s) from the target, {} success(es) from the harness", checks.len(), answers.len()),
+        });
+    }
+    if fault == StunFault::UnsignedResponses && answers.iter().any(|m| m.has(MESSAGE_INTEGRITY)) {
+        return Err(Outcome::Error { why: "a success from the harness carries MESSAGE-INTEGRITY".into() });
+    }
+    let expected = format!("no ICE connected state while every success to its checks is {how}");
+    Ok(
+        match call.target_events.iter().find_map(|e| match e {
+            PeerEvent::IceState(s) if s == "connected" || s == "completed" => Some(s.clone()),
+            _ => None,
+        }) {
+            None => Outcome::Pass,
+            Some(state) => Outcome::fail(
+                expected,
+                format!(
+                    "ICE {state}, with {} check(s) sent and only {how} successes received: it took a pair as valid on \
+                 responses it had to discard",
+                    checks.len()
+                ),
+            ),
+        },
+    )
+}
