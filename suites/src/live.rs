@@ -62,6 +62,8 @@ pub struct LiveCall {
     pub target_sdp: String,
     /// What the target reported receiving on data channels, in order.
     pub messages: Vec<Payload>,
+    /// Every datagram the target sent the harness, with its time.
+    pub from_target: Vec<rtcspec_harness::net::Datagram>,
 }
 
 pub fn call_and_read(ctx: &mut Ctx, offerer: Offerer) -> Result<LiveCall, Outcome> {
@@ -235,5 +237,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
             _ => None,
         })
         .collect();
-    Ok(LiveCall { view, summary, target_states, target_sdp, messages })
+    let local = call.harness.local_addr();
+    let from_target = call.harness.datagrams().iter().filter(|d| d.from != local).cloned().collect();
+    Ok(LiveCall { view, summary, target_states, target_sdp, messages, from_target })
 }

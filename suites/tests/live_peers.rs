@@ -34,6 +34,7 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-trusts-after-integrity", &["ice.8489.9.role-after"]),
     ("mutant:peer-unsigned-responses", &["ice.8445.7.3.response-signed"]),
     ("mutant:peer-trusts-unsigned-responses", &["ice.8489.9.1.4."]),
+    ("mutant:peer-sends-checks-twice", &["ice.7675.5.1.consent-check-new-transaction"]),
     ("mutant:peer-wrong-mapped-address", &["ice.8489.6.3.1.1."]),
     ("mutant:peer-setup-mislabelled", &["dtls.8842.5.2.", "dtls.8842.5.3."]),
     ("mutant:peer-ignores-answer-setup", &["dtls.8842.5.4."]),

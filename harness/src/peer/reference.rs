@@ -561,8 +561,10 @@ impl ReferencePeer {
             }
             // A send that fails (the peer's port closed) is what UDP does: the datagram is
             // lost, and recorded as sent.
-            let _ = self.socket.send_to(&message, to);
-            self.record(self.local, to, &message);
+            for _ in 0..self.options.stun_faults.copies(&message) {
+                let _ = self.socket.send_to(&message, to);
+                self.record(self.local, to, &message);
+            }
         }
         while let Some(event) = self.pc.poll_event() {
             self.translate(event);

@@ -45,6 +45,8 @@ pub enum StunFault {
     /// A success response to its own check that is unsigned or signed wrongly is taken as
     /// authentic (re-signed before the agent sees it).
     TrustsUnsignedResponses,
+    /// Every Binding request goes out twice, the same transaction both times.
+    SendsChecksTwice,
 }
 
 /// The comprehension-optional attributes a connectivity check may carry that the faulty
@@ -52,14 +54,14 @@ pub enum StunFault {
 const KNOWN_OPTIONAL: [u16; 5] = [SOFTWARE, FINGERPRINT, ICE_CONTROLLED, ICE_CONTROLLING, 0xC057];
 
 impl StunFault {
-    fn bit(self) -> u16 {
-        1 << (self as u16)
+    fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 }
 
 /// A set of [`StunFault`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct StunFaults(u16);
+pub struct StunFaults(u32);
 
 impl StunFaults {
     pub fn with(self, fault: StunFault) -> StunFaults {
@@ -72,6 +74,16 @@ impl StunFaults {
 
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// How many times the faulty peer sends `bytes` (a datagram its agent sends once).
+    pub fn copies(self, bytes: &[u8]) -> usize {
+        let request = Message::parse(bytes).is_ok_and(|m| m.class == Class::Request && m.method == METHOD_BINDING);
+        if request && self.has(StunFault::SendsChecksTwice) {
+            2
+        } else {
+            1
+        }
     }
 }
 
@@ -335,6 +347,16 @@ mod tests {
             .fingerprint()
             .build();
         assert!(trusting.incoming(&signed, from, &CREDS).is_none());
+    }
+
+    #[test]
+    fn only_binding_requests_go_out_twice() {
+        let twice = StunFaults::default().with(StunFault::SendsChecksTwice);
+        assert_eq!(twice.copies(&check(false)), 2);
+        let from: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let response = Builder::new(Class::Success, METHOD_BINDING, [3; 12]).xor_mapped_address(from).build();
+        assert_eq!(twice.copies(&response), 1);
+        assert_eq!(StunFaults::default().copies(&check(false)), 1);
     }
 
     #[test]

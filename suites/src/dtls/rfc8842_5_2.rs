@@ -90,7 +90,14 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
     }
     let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
     let summary = "the target answered a=setup:passive".to_string();
-    let live = LiveCall { view, summary, target_states: Vec::new(), target_sdp: answer, messages: Vec::new() };
+    let live = LiveCall {
+        view,
+        summary,
+        target_states: Vec::new(),
+        target_sdp: answer,
+        messages: Vec::new(),
+        from_target: Vec::new(),
+    };
     Ok(hellos_agree(&live, Side::Harness, "the target, passive, sends no ClientHello"))
 }
 

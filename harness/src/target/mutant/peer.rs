@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 48] = [
+const FAULTS: [PeerFault; 49] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -74,6 +74,11 @@ const FAULTS: [PeerFault; 48] = [
         description:
             "in live calls, takes a success response to its check as authentic without verifying its MESSAGE-INTEGRITY",
         apply: stun!(TrustsUnsignedResponses),
+    },
+    PeerFault {
+        name: "peer-sends-checks-twice",
+        description: "in live calls, sends every Binding request twice with the same transaction id",
+        apply: stun!(SendsChecksTwice),
     },
     PeerFault {
         name: "peer-unsigned-responses",

@@ -1,0 +1,108 @@
+//! RFC 7675 §5.1: once ICE has concluded, an agent keeps consent with Binding requests on
+//! the selected pair, each a new transaction sent once, never less than 4 s apart. The
+//! harness watches the target's Binding requests for several seconds after the call is up
+//! (its DTLS Finished: ICE has concluded by then).
+
+use std::time::Duration;
+
+use rtcspec_harness::capture::demux::{classify, Protocol};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
+use rtcspec_harness::stun::{Class, Message, METHOD_BINDING};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+use crate::live::*;
+
+const PERIOD: &str = "To prevent synchronization of consent checks, each interval MUST be randomized from between 0.8 and 1.2 times the basic period. Implementations SHOULD set a default interval of 5 seconds, resulting in a period between checks of 4 to 6 seconds. Implementations MUST NOT set the period between checks to less than 4 seconds.";
+const NEW_TRANSACTION: &str = "Each STUN binding request for consent MUST use a new STUN transaction identifier, as described in Section 6 of [RFC5389]. Each STUN binding request for consent is transmitted once only.";
+
+/// How long the harness watches after the call is up: more than one consent period.
+const WATCH: Duration = Duration::from_millis(6500);
+/// After the target's Finished, before requests count as consent checks: the last
+/// connectivity checks and their retransmissions may still be under way.
+const SETTLE_US: u64 = 500_000;
+/// The shortest gap RFC 7675 allows, less 100 ms for the harness's own timing.
+const SHORTEST_US: u64 = 3_900_000;
+
+pub const CASES: &[Case] = &[
+    case(
+        ("ice.7675.5.1.consent-checks-4s-apart", "ice"),
+        "Once ICE has concluded, the target's consent checks are at least 4 s apart",
+        ("RFC 7675", "5.1"),
+        PERIOD,
+        &[],
+        consent_checks_apart,
+    ),
+    case(
+        ("ice.7675.5.1.consent-check-new-transaction", "ice"),
+        "Each consent check of the target is a new transaction, sent once",
+        ("RFC 7675", "5.1"),
+        NEW_TRANSACTION,
+        &[],
+        consent_new_transaction,
+    ),
+];
+
+fn watch(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    call.run_for(WATCH)
+}
+
+/// The target's Binding requests after ICE concluded: (microseconds, transaction id).
+fn consent_checks(ctx: &mut Ctx) -> Result<(LiveCall, Vec<(u64, [u8; 12])>), Outcome> {
+    let setup = Setup { then: Some(watch), until_connected: true, ..Setup::new(Offerer::Harness) };
+    let call = call_and_read_setup(ctx, setup)?;
+    // The target's first protected DTLS record (its Finished): ICE has selected a pair.
+    let concluded = call
+        .from_target
+        .iter()
+        .find(|d| classify(&d.bytes) == Protocol::Dtls && d.bytes.get(3..5).is_some_and(|e| e != [0, 0]))
+        .map(|d| d.at_us)
+        .ok_or_else(|| Outcome::Error { why: format!("no protected DTLS record from the target; {}", call.summary) })?;
+    let checks = call
+        .from_target
+        .iter()
+        .filter(|d| d.at_us > concluded + SETTLE_US && classify(&d.bytes) == Protocol::Stun)
+        .filter_map(|d| Message::parse(&d.bytes).ok().map(|m| (d.at_us, m)))
+        .filter(|(_, m)| m.class == Class::Request && m.method == METHOD_BINDING)
+        .map(|(at, m)| (at, m.transaction_id))
+        .collect();
+    Ok((call, checks))
+}
+
+fn consent_checks_apart(ctx: &mut Ctx) -> Verdict {
+    let (_, checks) = consent_checks(ctx)?;
+    let gaps: Vec<u64> = checks.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    let expected = "consent checks at least 4 s apart";
+    Ok(match gaps.iter().min() {
+        Some(&shortest) if shortest < SHORTEST_US => Outcome::fail(
+            expected,
+            format!(
+                "{} Binding requests in {} ms after ICE concluded, gaps (ms) {:?}",
+                checks.len(),
+                WATCH.as_millis(),
+                gaps.iter().map(|g| g / 1000).collect::<Vec<_>>()
+            ),
+        ),
+        _ => Outcome::Pass,
+    })
+}
+
+fn consent_new_transaction(ctx: &mut Ctx) -> Verdict {
+    let (_, checks) = consent_checks(ctx)?;
+    if checks.is_empty() {
+        return Err(Outcome::Error {
+            why: format!("no Binding request from the target in {} ms after ICE concluded", WATCH.as_millis()),
+        });
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    Ok(match checks.iter().find(|(_, id)| !seen.insert(*id)) {
+        None => Outcome::Pass,
+        Some((at, id)) => Outcome::fail(
+            "a new transaction id for every consent check",
+            format!(
+                "transaction {} sent again at {} ms",
+                id.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+                at / 1000
+            ),
+        ),
+    })
+}
