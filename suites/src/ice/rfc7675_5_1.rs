@@ -46,8 +46,11 @@ fn watch(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
     call.run_for(WATCH)
 }
 
-/// The target's Binding requests after ICE concluded: (microseconds, transaction id).
-fn consent_checks(ctx: &mut Ctx) -> Result<(LiveCall, Vec<(u64, [u8; 12])>), Outcome> {
+/// A Binding request of the target: when (microseconds into the case), and its transaction.
+type Sent = (u64, [u8; 12]);
+
+/// The target's Binding requests after ICE concluded.
+fn consent_checks(ctx: &mut Ctx) -> Result<(LiveCall, Vec<Sent>), Outcome> {
     let setup = Setup { then: Some(watch), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;
     // The target's first protected DTLS record (its Finished): ICE has selected a pair.
