@@ -32,6 +32,7 @@ KNOWN = {
     "sctp-empty-spends-ssn": "sends nothing for an empty message but spends its SSN (as str0m 0.25 does)",
     "sctp-ssn-starts-at-one": "numbers the first ordered message of each stream 1, not 0",
     "sctp-ignores-max-message-size": "sends messages of any size, whatever a=max-message-size says",
+    "sctp-skips-crc32c": "takes in SCTP packets whatever their CRC32c",
 }
 
 ACTIVE: set = set()
@@ -150,6 +151,18 @@ def _faulty_data_channel_send(self, channel, data) -> None:
 
 
 sctp.RTCSctpTransport._data_channel_send = _faulty_data_channel_send
+_parse_packet = sctp.parse_packet
+
+
+def _faulty_parse_packet(data: bytes):
+    if "sctp-skips-crc32c" in ACTIVE and len(data) >= 12:
+        # The checksum the packet should have, put in its place: no packet is invalid.
+        fixed = pack("<L", sctp.crc32c(data[0:8] + b"\x00\x00\x00\x00" + data[12:]))
+        data = data[0:8] + fixed + data[12:]
+    return _parse_packet(data)
+
+
+sctp.parse_packet = _faulty_parse_packet
 sctp.RTCSctpTransport._send = _faulty_send
 sctp.RTCSctpTransport.start = _faulty_start
 sctp.RTCSctpTransport._set_extensions = _faulty_set_extensions

@@ -50,6 +50,7 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-srtp-short-tag-check", &["srtp.3711.3.3.bad-tag"]),
     ("mutant:peer-srtp-accepts-plain-rtp", &["srtp.3711.3.3.plain"]),
     ("mutant@aiortc:sctp-ignores-max-message-size", &["sctp.8841.6.1."]),
+    ("mutant@aiortc:sctp-skips-crc32c", &["sctp.9260.6.8."]),
     ("mutant:peer-srtp-gcm-only", &["srtp.8827.6.5."]),
     ("mutant:peer-no-aes128-gcm-suite", &["dtls.8827.6.5.ecdhe"]),
     ("mutant:peer-dtls-accepts-any-epoch", &["dtls.8827.6.5.plaintext", "dtls.6347.4.2.4.unstarted-epoch"]),

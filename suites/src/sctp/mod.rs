@@ -8,13 +8,22 @@ pub mod rfc8841_10;
 pub mod rfc8841_6_1;
 pub mod rfc8841_9_3;
 pub mod rfc9260_6_5;
+pub mod rfc9260_6_8;
 
 use rtcspec_harness::Case;
 
 /// Every SCTP case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc8831_6::CASES, rfc8832_6::CASES, rfc8841_6_1::CASES, rfc8841_9_3::CASES, rfc8841_10::CASES, rfc9260_6_5::CASES]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        rfc8831_6::CASES,
+        rfc8832_6::CASES,
+        rfc8841_6_1::CASES,
+        rfc8841_9_3::CASES,
+        rfc8841_10::CASES,
+        rfc9260_6_5::CASES,
+        rfc9260_6_8::CASES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 49] = [
+const FAULTS: [PeerFault; 50] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -226,6 +226,7 @@ const FAULTS: [PeerFault; 49] = [
         "sctp-ignores-max-message-size",
         "in live calls, sends messages of any size, whatever a=max-message-size says"
     ),
+    shim!("sctp-skips-crc32c", "in live calls, takes in SCTP packets whatever their CRC32c"),
 ];
 
 pub fn all() -> impl Iterator<Item = &'static PeerFault> {
