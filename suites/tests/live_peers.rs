@@ -47,7 +47,7 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-no-dtls-retransmit", &["dtls.6347.4.2.4."]),
     ("mutant:peer-srtcp-bad-tag", &["srtp.5764.4.2.srtcp-authenticates"]),
     ("mutant:peer-srtcp-index-skips", &["srtp.3711.3.4."]),
-    ("mutant:peer-srtp-short-tag-check", &["srtp.3711.3.3.bad-tag"]),
+    ("mutant:peer-srtp-short-tag-check", &["srtp.3711.3.3.bad-tag", "srtp.3711.3.4.bad-tag"]),
     ("mutant:peer-srtp-accepts-plain-rtp", &["srtp.3711.3.3.plain"]),
     ("mutant@aiortc:sctp-ignores-max-message-size", &["sctp.8841.6.1."]),
     ("mutant@aiortc:sctp-skips-crc32c", &["sctp.9260.6.8."]),

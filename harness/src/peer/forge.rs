@@ -148,6 +148,21 @@ impl RecordForge {
     }
 }
 
+/// Compound RTCP packets protected in order as `side` of the call would (one fresh SRTCP
+/// context: consecutive indices from its first).
+pub fn srtcp_protected(
+    view: &WireView,
+    keylog: &[String],
+    side: Side,
+    packets: &[Vec<u8>],
+) -> Result<Vec<Vec<u8>>, String> {
+    let mut context = view.srtp_context(keylog, side)?;
+    packets
+        .iter()
+        .map(|p| context.encrypt_rtcp(p).map(|b| b.to_vec()).map_err(|e| format!("SRTCP protect: {e}")))
+        .collect()
+}
+
 /// `record` with the last byte of its AES-GCM tag changed: the ciphertext is intact, the
 /// record does not authenticate.
 pub fn with_broken_tag(mut record: RawRecord) -> RawRecord {

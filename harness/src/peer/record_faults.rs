@@ -18,7 +18,7 @@ pub enum RecordFault {
     AcceptsAnyEpoch,
     /// The AES-GCM tag is compared on its first 15 bytes only.
     ChecksTagShort,
-    /// The SRTP authentication tag is compared without its last byte.
+    /// The SRTP and SRTCP authentication tag is compared without its last byte.
     SrtpChecksTagShort,
     /// An RTP packet that does not authenticate as SRTP is taken as plain RTP.
     SrtpAcceptsPlain,
@@ -79,13 +79,18 @@ impl RecordFault {
     /// An SRTP packet from the remote that does not authenticate: taken with the last byte of
     /// its tag set to whatever authenticates, or protected as the remote would have (plain).
     fn take_srtp(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
-        if crate::capture::demux::classify(datagram) != crate::capture::demux::Protocol::Rtp {
-            return Taken::AsIs;
-        }
+        use crate::capture::demux::{classify, Protocol};
+        let rtcp = match classify(datagram) {
+            Protocol::Rtp => false,
+            Protocol::Rtcp if self == RecordFault::SrtpChecksTagShort => true,
+            _ => return Taken::AsIs,
+        };
         let view = WireView::read(datagrams, local, keylog);
         // A fresh context for each try: a failed attempt must not move its replay window.
         let fresh = || view.srtp_context(keylog, Side::Target).ok();
-        let authenticates = |bytes: &[u8]| fresh().is_some_and(|mut c| c.decrypt_rtp(bytes).is_ok());
+        let authenticates = |bytes: &[u8]| {
+            fresh().is_some_and(|mut c| if rtcp { c.decrypt_rtcp(bytes).is_ok() } else { c.decrypt_rtp(bytes).is_ok() })
+        };
         if authenticates(datagram) {
             return Taken::AsIs;
         }

@@ -108,6 +108,8 @@ pub struct PeerOptions {
     pub srtcp_bad_tag: bool,
     /// A fault for the mutant target (`peer-srtcp-index-skips`): SRTCP indices go up by two.
     pub srtcp_index_skips: bool,
+    /// The harness sends no RTCP of its own (its SRs would hide the ones a case forges).
+    pub no_rtcp: bool,
     /// A fault for the mutant target (`peer-dtls-...`): its record layer takes in records a
     /// conforming one drops.
     pub record_fault: Option<super::record_faults::RecordFault>,
@@ -501,7 +503,7 @@ impl ReferencePeer {
 
     /// Whether the interposer loses this datagram from the target.
     fn faulty_record_layer(&self, fault: RecordFault, bytes: &[u8]) -> Taken {
-        if !matches!(classify(bytes), Demuxed::Dtls | Demuxed::Rtp) {
+        if !matches!(classify(bytes), Demuxed::Dtls | Demuxed::Rtp | Demuxed::Rtcp) {
             return Taken::AsIs;
         }
         fault.take(bytes, &self.datagrams, self.local, &self.keylog.lines())
@@ -538,6 +540,9 @@ impl ReferencePeer {
                     message = rewritten;
                 }
                 self.own_role = role;
+            }
+            if protocol == Demuxed::Rtcp && self.options.no_rtcp {
+                continue;
             }
             if protocol == Demuxed::Rtcp {
                 self.srtcp_sent += 1;

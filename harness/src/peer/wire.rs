@@ -212,11 +212,21 @@ pub struct Media {
     pub plain: Option<Vec<u8>>,
 }
 
+/// One report block of an SR or RR (RFC 3550 §6.4.1), the fields a case reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportBlock {
+    pub ssrc: u32,
+    /// The extended highest sequence number received.
+    pub highest: u32,
+    /// LSR: the middle 32 bits of the NTP timestamp of the last SR received from `ssrc`.
+    pub last_sr: u32,
+}
+
 impl Media {
-    /// The report blocks (RFC 3550 §6.4.1) of the decrypted compound RTCP packet, as
-    /// (reported SSRC, extended highest sequence number received).
-    pub fn report_blocks(&self) -> Vec<(u32, u32)> {
+    /// The report blocks of the decrypted compound RTCP packet.
+    pub fn report_blocks(&self) -> Vec<ReportBlock> {
         let Some(p) = &self.plain else { return Vec::new() };
+        let word = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
         let mut blocks = Vec::new();
         let mut at = 0;
         while let Some(h) = p.get(at..at + 4) {
@@ -231,10 +241,7 @@ impl Media {
             if let Some(first) = first {
                 for i in 0..count {
                     let Some(b) = p.get(first + 24 * i..first + 24 * i + 24) else { break };
-                    blocks.push((
-                        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
-                        u32::from_be_bytes([b[8], b[9], b[10], b[11]]),
-                    ));
+                    blocks.push(ReportBlock { ssrc: word(b, 0), highest: word(b, 8), last_sr: word(b, 16) });
                 }
             }
             at += len;

@@ -3,6 +3,7 @@
 //! harness sends Opus and reads the target's RTCP reports. One file per RFC section.
 
 pub mod rfc3711_3_3;
+pub mod rfc3711_3_4;
 pub mod rfc5764_4_2;
 pub mod rfc8827_6_5;
 
@@ -10,5 +11,5 @@ use rtcspec_harness::Case;
 
 /// Every SRTP case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc3711_3_3::CASES, rfc5764_4_2::CASES, rfc8827_6_5::CASES].into_iter().flatten().collect()
+    [rfc3711_3_3::CASES, rfc3711_3_4::CASES, rfc5764_4_2::CASES, rfc8827_6_5::CASES].into_iter().flatten().collect()
 }

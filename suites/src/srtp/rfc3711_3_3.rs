@@ -15,14 +15,14 @@ use crate::live::*;
 const DISCARD: &str = "If the result is \"AUTHENTICATION FAILURE\" (see Section 4.2), the packet MUST be discarded from further processing and the event MAY be logged.";
 
 /// The SSRC of the harness's audio (`ReferencePeer::add_audio`).
-const HARNESS_SSRC: u32 = 0x5254_4353;
+pub const HARNESS_SSRC: u32 = 0x5254_4353;
 /// Sequence number steps ahead of the harness's last packet: the valid control, then the
 /// packet with the broken tag. Both are within RFC 3550 A.1's MAX_DROPOUT (3000) of the
 /// last, so a receiver takes them as a gap, not a new sequence.
 const CONTROL_AHEAD: u16 = 1000;
 const FORGED_AHEAD: u16 = 2000;
 /// Packets of real audio first, so the target has a valid source (RFC 3550 A.1 probation).
-const WARM_UP: usize = 5;
+pub const WARM_UP: usize = 5;
 
 pub const CASES: &[Case] = &[
     case(
@@ -154,8 +154,8 @@ fn forged_not_counted(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
         .view
         .srtcp_from(Side::Target)
         .flat_map(Media::report_blocks)
-        .filter(|(ssrc, _)| *ssrc == HARNESS_SSRC)
-        .map(|(_, h)| h & 0xffff)
+        .filter(|b| b.ssrc == HARNESS_SSRC)
+        .map(|b| b.highest & 0xffff)
         .max();
     let (control, forged) = (u32::from(control.seq), u32::from(forged.seq));
     let expected =

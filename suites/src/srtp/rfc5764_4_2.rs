@@ -96,7 +96,7 @@ fn harness_srtp_received(ctx: &mut Ctx) -> Verdict {
     let (call, srtcp) = call_with_audio(ctx)?;
     let sent = call.view.media.iter().filter(|m| m.from == Side::Harness && !m.rtcp).count();
     let highest =
-        srtcp.iter().flat_map(Media::report_blocks).filter(|(ssrc, _)| *ssrc == HARNESS_SSRC).map(|(_, h)| h).max();
+        srtcp.iter().flat_map(Media::report_blocks).filter(|b| b.ssrc == HARNESS_SSRC).map(|b| b.highest).max();
     Ok(match highest {
         Some(h) if h > 0 => Outcome::Pass,
         other => Outcome::fail(

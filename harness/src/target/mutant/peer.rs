@@ -187,7 +187,7 @@ const FAULTS: [PeerFault; 50] = [
     },
     PeerFault {
         name: "peer-srtp-short-tag-check",
-        description: "in live calls, compares an SRTP packet's authentication tag without its last byte",
+        description: "in live calls, compares an SRTP or SRTCP packet's authentication tag without its last byte",
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpChecksTagShort)),
     },
     PeerFault {

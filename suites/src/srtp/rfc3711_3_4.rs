@@ -1,0 +1,146 @@
+//! RFC 3711 §3.4: SRTCP is processed as SRTP (§3.3): a packet whose tag does not verify is
+//! discarded. The harness, which sends no RTCP of its own in this call, sends the target two
+//! Sender Reports protected with its exported keys: a valid one and one with a broken tag,
+//! each with its own NTP timestamp. The LSR field of the target's report blocks (RFC 3550
+//! §6.4.1) tells which one it took in.
+
+use rtcspec_harness::capture::demux::{classify, Protocol};
+use rtcspec_harness::peer::forge::srtcp_protected;
+use rtcspec_harness::peer::wire::{Media, Side, WireView};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+use super::rfc3711_3_3::{HARNESS_SSRC, WARM_UP};
+use crate::live::*;
+use crate::sctp::rfc8832_6::settle;
+
+const DISCARD: &str = "Secure RTCP follows the definition of Secure RTP. ... If the result is \"AUTHENTICATION FAILURE\" (see Section 4.2), the packet MUST be discarded from further processing and the event MAY be logged.";
+
+/// The NTP fraction of both SRs; their seconds are now (the control) and a second later
+/// (the forged one), so LSR (the middle 32 bits) tells them apart.
+const FRACTION: u32 = 0x4353_0000;
+/// Seconds from the NTP epoch (1900) to the Unix epoch.
+const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
+
+fn ntp_now() -> (u32, u32) {
+    let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    ((unix + NTP_UNIX_OFFSET) as u32, FRACTION)
+}
+
+fn a_second_later((seconds, fraction): (u32, u32)) -> (u32, u32) {
+    (seconds.wrapping_add(1), fraction)
+}
+
+pub const CASES: &[Case] = &[case(
+    ("srtp.3711.3.4.bad-tag-srtcp-discarded", "srtp"),
+    "An SRTCP Sender Report whose tag does not verify is discarded: the target's reports never name it as the last SR",
+    ("RFC 3711", "3.4"),
+    DISCARD,
+    SECURITY,
+    bad_tag_srtcp_discarded,
+)];
+
+fn middle((seconds, fraction): (u32, u32)) -> u32 {
+    (seconds << 16) | (fraction >> 16)
+}
+
+/// A compound RTCP packet from the harness's audio SSRC: an SR with `ntp` and no report
+/// blocks, then SDES with a CNAME (RFC 3550 §6.1).
+fn sender_report((seconds, fraction): (u32, u32)) -> Vec<u8> {
+    let mut p = vec![0x80, 200, 0, 6];
+    for word in [HARNESS_SSRC, seconds, fraction, 0, 0, 0] {
+        p.extend_from_slice(&word.to_be_bytes());
+    }
+    let cname = b"rtcspec";
+    let mut sdes = vec![0x81, 202, 0, 0];
+    sdes.extend_from_slice(&HARNESS_SSRC.to_be_bytes());
+    sdes.extend_from_slice(&[1, cname.len() as u8]);
+    sdes.extend_from_slice(cname);
+    sdes.push(0);
+    sdes.resize(sdes.len().div_ceil(4) * 4, 0);
+    let words = (sdes.len() / 4 - 1) as u16;
+    sdes[2..4].copy_from_slice(&words.to_be_bytes());
+    p.extend_from_slice(&sdes);
+    p
+}
+
+fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    for _ in 0..WARM_UP {
+        call.harness.send_audio().map_err(CallError::Harness)?;
+        call.run_for(PACKET_EVERY)?;
+    }
+    let to = call.target_addr().ok_or_else(|| CallError::Harness("the target has sent nothing".into()))?;
+    let keylog = call.harness.keylog().lines();
+    let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
+    let now = ntp_now();
+    let reports = [sender_report(now), sender_report(a_second_later(now))];
+    let [control, mut forged] =
+        <[Vec<u8>; 2]>::try_from(srtcp_protected(&view, &keylog, Side::Harness, &reports).map_err(CallError::Harness)?)
+            .map_err(|_| CallError::Harness("two SRs in, not two out".into()))?;
+    if let Some(tag) = forged.last_mut() {
+        *tag ^= 0x01;
+    }
+    call.harness.inject(to, &control).map_err(CallError::Harness)?;
+    call.harness.inject(to, &forged).map_err(CallError::Harness)?;
+    // Audio on, so the target keeps a report block for the harness's SSRC, until its first
+    // report after the two SRs.
+    let injected = call.harness.datagrams().len();
+    let local = call.harness.local_addr();
+    let until = std::time::Instant::now() + AUDIO_FOR;
+    while std::time::Instant::now() < until {
+        call.harness.send_audio().map_err(CallError::Harness)?;
+        call.run_for(PACKET_EVERY)?;
+        let reported = call.harness.datagrams()[injected..]
+            .iter()
+            .any(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp);
+        if reported {
+            break;
+        }
+    }
+    settle(call, channel)
+}
+
+fn bad_tag_srtcp_discarded(ctx: &mut Ctx) -> Verdict {
+    let options = PeerOptions { audio: true, no_rtcp: true, ..PeerOptions::default() };
+    let setup = Setup { options, then: Some(forge_reports), until_connected: true, ..Setup::new(Offerer::Harness) };
+    let call = call_and_read_setup(ctx, setup)?;
+    let own: Vec<&Media> = call.view.srtcp_from(Side::Harness).collect();
+    if own.iter().map(|m| m.authenticated).collect::<Vec<_>>() != [Some(true), Some(false)] {
+        return Err(Outcome::Error {
+            why: format!(
+                "the harness's two SRs do not check as meant: {:?}",
+                own.iter().map(|m| m.authenticated).collect::<Vec<_>>()
+            ),
+        });
+    }
+    let seen: Vec<u32> = call
+        .view
+        .srtcp_from(Side::Target)
+        .flat_map(Media::report_blocks)
+        .filter(|b| b.ssrc == HARNESS_SSRC)
+        .map(|b| b.last_sr)
+        .collect();
+    // The control's timestamp, as the harness sent it (decrypted on the wire).
+    let Some(control_ntp) = own[0]
+        .plain
+        .as_ref()
+        .and_then(|p| p.get(8..16))
+        .map(|t| (u32::from_be_bytes([t[0], t[1], t[2], t[3]]), u32::from_be_bytes([t[4], t[5], t[6], t[7]])))
+    else {
+        return Err(Outcome::Error { why: "the harness's valid SR does not decrypt".into() });
+    };
+    let (control, forged) = (middle(control_ntp), middle(a_second_later(control_ntp)));
+    let expected = format!("LSR {control:#010x} (the valid SR), never {forged:#010x} (the forged one)");
+    Ok(if seen.contains(&forged) {
+        Outcome::fail(expected, format!("LSR values {seen:08x?}: the SR with the broken tag was taken in"))
+    } else if seen.contains(&control) {
+        Outcome::Pass
+    } else {
+        return Err(Outcome::Error {
+            why: format!(
+                "no report names the valid SR (LSR values {seen:08x?}), so the forged one says nothing; {}",
+                call.summary
+            ),
+        });
+    })
+}
