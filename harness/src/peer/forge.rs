@@ -126,18 +126,26 @@ impl RecordForge {
     }
 
     /// An SCTP packet as `side`'s association would send it: its last packet's ports and
-    /// verification tag, and one unordered DATA chunk with `tsn`, on `stream`, with `ppid`
-    /// and `payload`; the CRC32c over it all (RFC 9260 §3, §6.8).
-    pub fn sctp_data(&self, tsn: u32, stream: u16, ppid: u32, payload: &[u8]) -> Result<Vec<u8>, String> {
+    /// verification tag, and one DATA chunk with `tsn`, on `stream`, ordered with `ssn` or
+    /// unordered (`None`), with `ppid` and `payload`; the CRC32c over it all (RFC 9260 §3,
+    /// §6.8).
+    pub fn sctp_data(
+        &self,
+        tsn: u32,
+        stream: u16,
+        ssn: Option<u16>,
+        ppid: u32,
+        payload: &[u8],
+    ) -> Result<Vec<u8>, String> {
         let header = self.sctp_header.ok_or("no SCTP packet of this side was read")?;
         let mut p = header[..8].to_vec();
         p.extend_from_slice(&[0; 4]);
-        // DATA: type 0, flags U|B|E, length; TSN, stream, SSN (unused when unordered), PPID.
-        p.extend_from_slice(&[0, 0x07]);
+        // DATA: type 0, flags (U)|B|E, length; TSN, stream, SSN, PPID.
+        p.extend_from_slice(&[0, if ssn.is_some() { 0x03 } else { 0x07 }]);
         p.extend_from_slice(&((16 + payload.len()) as u16).to_be_bytes());
         p.extend_from_slice(&tsn.to_be_bytes());
         p.extend_from_slice(&stream.to_be_bytes());
-        p.extend_from_slice(&[0, 0]);
+        p.extend_from_slice(&ssn.unwrap_or(0).to_be_bytes());
         p.extend_from_slice(&ppid.to_be_bytes());
         p.extend_from_slice(payload);
         p.resize(p.len().div_ceil(4) * 4, 0);

@@ -48,11 +48,11 @@ pub fn forged_then_control(
         .chunk
         .stream;
     let tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
-    let forged = forge.sctp_data(tsn, stream, PPID_STRING, FORGED.as_bytes()).map_err(CallError::Harness)?;
+    let forged = forge.sctp_data(tsn, stream, None, PPID_STRING, FORGED.as_bytes()).map_err(CallError::Harness)?;
     let record = bad(&mut forge, &forged).map_err(CallError::Harness)?;
     call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
     let _ = call.wait_target("the forged message", DELIVERY, delivered(FORGED));
-    let control = forge.sctp_data(tsn, stream, PPID_STRING, CONTROL.as_bytes()).map_err(CallError::Harness)?;
+    let control = forge.sctp_data(tsn, stream, None, PPID_STRING, CONTROL.as_bytes()).map_err(CallError::Harness)?;
     let record =
         forge.sealed(rtcspec_harness::peer::forge::APPLICATION_DATA, 1, &control).map_err(CallError::Harness)?;
     call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;

@@ -4,6 +4,7 @@
 pub mod dcep;
 pub mod rfc8831_6;
 pub mod rfc8832_6;
+pub mod rfc8832_6_refused;
 pub mod rfc8841_10;
 pub mod rfc8841_6_1;
 pub mod rfc8841_9_3;
@@ -17,6 +18,7 @@ pub fn cases() -> Vec<&'static Case> {
     [
         rfc8831_6::CASES,
         rfc8832_6::CASES,
+        rfc8832_6_refused::CASES,
         rfc8841_6_1::CASES,
         rfc8841_9_3::CASES,
         rfc8841_10::CASES,
