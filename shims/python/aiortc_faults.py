@@ -33,6 +33,7 @@ KNOWN = {
     "sctp-ssn-starts-at-one": "numbers the first ordered message of each stream 1, not 0",
     "sctp-ignores-max-message-size": "sends messages of any size, whatever a=max-message-size says",
     "sctp-skips-crc32c": "takes in SCTP packets whatever their CRC32c",
+    "sctp-ignores-verification-tag": "takes in SCTP packets whatever their Verification Tag",
 }
 
 ACTIVE: set = set()
@@ -163,6 +164,18 @@ def _faulty_parse_packet(data: bytes):
 
 
 sctp.parse_packet = _faulty_parse_packet
+_handle_data = sctp.RTCSctpTransport._handle_data
+
+
+async def _faulty_handle_data(self, data: bytes) -> None:
+    if "sctp-ignores-verification-tag" in ACTIVE and len(data) >= 12 and data[4:8] != b"\x00\x00\x00\x00":
+        # Its own tag put in, and the checksum made right again: every tag is accepted.
+        data = data[0:4] + pack("!L", self._local_verification_tag) + b"\x00\x00\x00\x00" + data[12:]
+        data = data[0:8] + pack("<L", sctp.crc32c(data)) + data[12:]
+    await _handle_data(self, data)
+
+
+sctp.RTCSctpTransport._handle_data = _faulty_handle_data
 sctp.RTCSctpTransport._send = _faulty_send
 sctp.RTCSctpTransport.start = _faulty_start
 sctp.RTCSctpTransport._set_extensions = _faulty_set_extensions

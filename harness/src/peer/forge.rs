@@ -125,6 +125,26 @@ impl RecordForge {
         self.next_tsn
     }
 
+    /// The verification tag of `side`'s SCTP packets (the peer's Initiate Tag).
+    pub fn verification_tag(&self) -> Option<u32> {
+        self.sctp_header.map(|h| u32::from_be_bytes([h[4], h[5], h[6], h[7]]))
+    }
+
+    /// An SCTP packet with `side`'s ports, `verification_tag`, and `chunks` (whole chunks,
+    /// each padded); the CRC32c over it all (RFC 9260 §3, §6.8).
+    pub fn sctp_packet(&self, verification_tag: u32, chunks: &[u8]) -> Result<Vec<u8>, String> {
+        let header = self.sctp_header.ok_or("no SCTP packet of this side was read")?;
+        let mut p = header[..4].to_vec();
+        p.extend_from_slice(&verification_tag.to_be_bytes());
+        p.extend_from_slice(&[0; 4]);
+        p.extend_from_slice(chunks);
+        p.resize(p.len().div_ceil(4) * 4, 0);
+        // RFC 9260 Appendix A: the CRC32c's bytes go out least significant first.
+        let crc = crate::capture::sctp::checksum(&p).unwrap_or_default();
+        p[8..12].copy_from_slice(&crc.to_le_bytes());
+        Ok(p)
+    }
+
     /// An SCTP packet as `side`'s association would send it: its last packet's ports and
     /// verification tag, and one DATA chunk with `tsn`, on `stream`, ordered with `ssn` or
     /// unordered (`None`), with `ppid` and `payload`; the CRC32c over it all (RFC 9260 §3,
@@ -137,22 +157,16 @@ impl RecordForge {
         ppid: u32,
         payload: &[u8],
     ) -> Result<Vec<u8>, String> {
-        let header = self.sctp_header.ok_or("no SCTP packet of this side was read")?;
-        let mut p = header[..8].to_vec();
-        p.extend_from_slice(&[0; 4]);
+        let tag = self.verification_tag().ok_or("no SCTP packet of this side was read")?;
         // DATA: type 0, flags (U)|B|E, length; TSN, stream, SSN, PPID.
-        p.extend_from_slice(&[0, if ssn.is_some() { 0x03 } else { 0x07 }]);
-        p.extend_from_slice(&((16 + payload.len()) as u16).to_be_bytes());
-        p.extend_from_slice(&tsn.to_be_bytes());
-        p.extend_from_slice(&stream.to_be_bytes());
-        p.extend_from_slice(&ssn.unwrap_or(0).to_be_bytes());
-        p.extend_from_slice(&ppid.to_be_bytes());
-        p.extend_from_slice(payload);
-        p.resize(p.len().div_ceil(4) * 4, 0);
-        // RFC 9260 Appendix A: the CRC32c's bytes go out least significant first.
-        let crc = crate::capture::sctp::checksum(&p).unwrap_or_default();
-        p[8..12].copy_from_slice(&crc.to_le_bytes());
-        Ok(p)
+        let mut chunk = vec![0, if ssn.is_some() { 0x03 } else { 0x07 }];
+        chunk.extend_from_slice(&((16 + payload.len()) as u16).to_be_bytes());
+        chunk.extend_from_slice(&tsn.to_be_bytes());
+        chunk.extend_from_slice(&stream.to_be_bytes());
+        chunk.extend_from_slice(&ssn.unwrap_or(0).to_be_bytes());
+        chunk.extend_from_slice(&ppid.to_be_bytes());
+        chunk.extend_from_slice(payload);
+        self.sctp_packet(tag, &chunk)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod rfc8841_6_1;
 pub mod rfc8841_9_3;
 pub mod rfc9260_6_5;
 pub mod rfc9260_6_8;
+pub mod rfc9260_8_5;
 
 use rtcspec_harness::Case;
 
@@ -24,6 +25,7 @@ pub fn cases() -> Vec<&'static Case> {
         rfc8841_10::CASES,
         rfc9260_6_5::CASES,
         rfc9260_6_8::CASES,
+        rfc9260_8_5::CASES,
     ]
     .into_iter()
     .flatten()

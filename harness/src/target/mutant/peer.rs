@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 50] = [
+const FAULTS: [PeerFault; 51] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -227,6 +227,7 @@ const FAULTS: [PeerFault; 50] = [
         "in live calls, sends messages of any size, whatever a=max-message-size says"
     ),
     shim!("sctp-skips-crc32c", "in live calls, takes in SCTP packets whatever their CRC32c"),
+    shim!("sctp-ignores-verification-tag", "in live calls, takes in SCTP packets whatever their Verification Tag"),
 ];
 
 pub fn all() -> impl Iterator<Item = &'static PeerFault> {

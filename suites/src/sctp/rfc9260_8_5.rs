@@ -1,0 +1,127 @@
+//! RFC 9260 §8.5 and §8.5.1: a packet whose Verification Tag is not the receiver's own is
+//! silently discarded; an ABORT is taken only with the receiver's tag (T bit clear) or its
+//! peer's (T bit set). The tag is what keeps a blind attacker from injecting data or tearing
+//! the association down. The harness sends such packets by hand, in DTLS records protected
+//! with the session's keys, with controls that show the target takes the same packets when
+//! the tag is right.
+
+use std::time::Duration;
+
+use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
+use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+
+use super::dcep::{open_from, PPID_STRING};
+use crate::dtls::forged::{forged_then_control, harness_forge, judge_forged, on_target_channel};
+use crate::live::*;
+
+const TAG: &str = "When receiving an SCTP packet, the endpoint MUST ensure that the value in the Verification Tag field of the received SCTP packet matches its own tag. If the received Verification Tag value does not match the receiver's own tag value, the receiver MUST silently discard the packet and MUST NOT process it any further except for those cases listed in Section 8.5.1 below.";
+const ABORT_TAG: &str = "The receiver of an ABORT chunk MUST accept the packet if the Verification Tag field of the packet matches its own tag and the T bit is not set OR if it is set to its Peer's Tag and the T bit is set in the Chunk Flags. Otherwise, the receiver MUST silently discard the packet and take no further action.";
+
+/// Any tag but the right one.
+const WRONG: u32 = 0x5a5a_5a5a;
+/// An ABORT chunk with no error causes and the T bit clear (RFC 9260 §3.3.7).
+const ABORT: [u8; 4] = [6, 0, 0, 4];
+/// How long the target has to deliver a message, or to act on an ABORT.
+const WAIT: Duration = Duration::from_millis(1000);
+
+const BEFORE: &str = "rtcspec: before the ABORTs";
+const STILL: &str = "rtcspec: after the ABORT with the wrong tag";
+const AFTER: &str = "rtcspec: after the ABORT with the right tag";
+
+pub const CASES: &[Case] = &[
+    case(
+        ("sctp.9260.8.5.wrong-tag-data-discarded", "sctp"),
+        "A DATA chunk in a packet with the wrong Verification Tag is not delivered",
+        ("RFC 9260", "8.5"),
+        TAG,
+        SECURITY,
+        wrong_tag_data_discarded,
+    ),
+    case(
+        ("sctp.9260.8.5.1.wrong-tag-abort-ignored", "sctp"),
+        "An ABORT with the wrong Verification Tag does not end the association",
+        ("RFC 9260", "8.5.1"),
+        ABORT_TAG,
+        SECURITY,
+        wrong_tag_abort_ignored,
+    ),
+];
+
+fn wrong_tag_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    forged_then_control(call, channel, |forge: &mut RecordForge, sctp: &[u8]| {
+        let retagged = forge.sctp_packet(WRONG, sctp.get(12..).unwrap_or_default())?;
+        forge.sealed(APPLICATION_DATA, 1, &retagged)
+    })
+}
+
+fn wrong_tag_data_discarded(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(wrong_tag_then))?;
+    judge_forged(&call, "a packet with the wrong Verification Tag")
+}
+
+fn delivered(text: &'static str) -> impl Fn(&PeerEvent) -> bool {
+    move |e| matches!(e, PeerEvent::Message { payload: Payload::Text(t), .. } if t == text)
+}
+
+/// A message the harness's association would send (the next TSN, unordered), then the
+/// wrong-tag ABORT, a message, the right-tag ABORT, a message; each protected in its own record.
+fn aborts_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    let (mut forge, view, to) = harness_forge(call)?;
+    let stream = [Side::Target, Side::Harness]
+        .into_iter()
+        .find_map(|side| open_from(&view, side, &channel.label))
+        .ok_or_else(|| CallError::Harness("the channel's DATA_CHANNEL_OPEN is not on the wire".into()))?
+        .chunk
+        .stream;
+    let tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
+    let tag = forge.verification_tag().ok_or_else(|| CallError::Harness("no SCTP packet of the harness".into()))?;
+    let send = |call: &mut Call<'_>, forge: &mut RecordForge, packet: Vec<u8>| -> Result<(), CallError> {
+        let record = forge.sealed(APPLICATION_DATA, 1, &packet).map_err(CallError::Harness)?;
+        call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)
+    };
+    let message = |forge: &RecordForge, n: u32, text: &str| {
+        forge.sctp_data(tsn.wrapping_add(n), stream, None, PPID_STRING, text.as_bytes()).map_err(CallError::Harness)
+    };
+    let packet = message(&forge, 0, BEFORE)?;
+    send(call, &mut forge, packet)?;
+    let _ = call.wait_target("the first message", WAIT, delivered(BEFORE));
+    let packet = forge.sctp_packet(WRONG, &ABORT).map_err(CallError::Harness)?;
+    send(call, &mut forge, packet)?;
+    call.run_for(WAIT / 4)?;
+    let packet = message(&forge, 1, STILL)?;
+    send(call, &mut forge, packet)?;
+    let _ = call.wait_target("the second message", WAIT, delivered(STILL));
+    let packet = forge.sctp_packet(tag, &ABORT).map_err(CallError::Harness)?;
+    send(call, &mut forge, packet)?;
+    call.run_for(WAIT / 4)?;
+    let packet = message(&forge, 2, AFTER)?;
+    send(call, &mut forge, packet)?;
+    call.run_for(WAIT)
+}
+
+fn wrong_tag_abort_ignored(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(aborts_then))?;
+    let got = |text: &str| call.messages.iter().any(|m| *m == Payload::Text(text.into()));
+    if !got(BEFORE) {
+        return Err(Outcome::Error {
+            why: format!("the harness's hand-made DATA was not delivered, so nothing can be judged; {}", call.summary),
+        });
+    }
+    if got(AFTER) {
+        return Err(Outcome::Error {
+            why: "a message after the ABORT with the right tag was delivered too: the harness's ABORT is not one \
+                  the target takes, so ignoring the wrong one says nothing"
+                .into(),
+        });
+    }
+    Ok(if got(STILL) {
+        Outcome::Pass
+    } else {
+        Outcome::fail(
+            "the association survives an ABORT with the wrong tag: the next message is delivered",
+            format!("{STILL:?} was not delivered; {}", call.summary),
+        )
+    })
+}
