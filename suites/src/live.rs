@@ -128,18 +128,15 @@ pub const AUDIO_FOR: Duration = Duration::from_millis(7500);
 /// One Opus packet every 20 ms.
 pub const PACKET_EVERY: Duration = Duration::from_millis(20);
 
-/// The target's SRTCP packets that are enough to judge its reports and their indices.
-const REPORTS_ENOUGH: usize = 3;
-
-/// Once the channel is open, the harness sends audio for [`AUDIO_FOR`], or until the target
-/// has sent [`REPORTS_ENOUGH`] RTCP packets.
-pub fn send_audio(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+/// Once the call is up, the harness sends audio for [`AUDIO_FOR`], or until the target has
+/// sent `reports_wanted` RTCP packets.
+pub fn send_audio_until(call: &mut Call<'_>, reports_wanted: usize) -> Result<(), CallError> {
     let until = std::time::Instant::now() + AUDIO_FOR;
     let local = call.harness.local_addr();
     let reports = |call: &Call<'_>| {
         call.harness.datagrams().iter().filter(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp).count()
     };
-    while std::time::Instant::now() < until && reports(call) < REPORTS_ENOUGH {
+    while std::time::Instant::now() < until && reports(call) < reports_wanted {
         call.harness.send_audio().map_err(CallError::Harness)?;
         call.run_for(PACKET_EVERY)?;
     }

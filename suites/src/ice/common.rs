@@ -16,7 +16,7 @@ use crate::live::Offerer;
 const CONNECT: Duration = Duration::from_secs(5);
 /// How long the target has to answer one crafted check (loopback: it answers in
 /// milliseconds or not at all).
-pub const ANSWER: Duration = Duration::from_millis(600);
+pub const ANSWER: Duration = Duration::from_millis(450);
 
 /// A connected call and what a crafted check needs.
 pub struct Checks<'t> {

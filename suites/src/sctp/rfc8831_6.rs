@@ -193,6 +193,12 @@ fn empty_binary_ppid(ctx: &mut Ctx) -> Verdict {
 
 /// How long a stream reset has to show on the wire (request, response, the peer's reset).
 const RESET: Duration = Duration::from_millis(1500);
+/// After a side reports its channel closed, for the last chunks to reach the record.
+const AFTER_CLOSE: Duration = Duration::from_millis(200);
+
+fn closed(e: &rtcspec_harness::peer::PeerEvent) -> bool {
+    matches!(e, rtcspec_harness::peer::PeerEvent::ChannelClose { .. })
+}
 
 /// Whether `from` sent an Outgoing SSN Reset Request naming `stream`.
 fn reset_request_for(call: &LiveCall, from: Side, stream: u16) -> bool {
@@ -205,7 +211,10 @@ fn reset_request_for(call: &LiveCall, from: Side, stream: u16) -> bool {
 fn close_resets_stream(ctx: &mut Ctx) -> Verdict {
     let then: Then = |call, channel| {
         call.target_close_channel(&channel.label)?;
-        call.run_for(RESET)
+        // Closed on the target's side once both streams are reset; a moment more for the
+        // last chunks to be recorded.
+        let _ = call.wait_target("the channel closed", RESET, closed);
+        call.run_for(AFTER_CLOSE)
     };
     let call = call_and_read_setup(ctx, target_channel(then))?;
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
@@ -228,7 +237,9 @@ fn close_resets_stream(ctx: &mut Ctx) -> Verdict {
 fn reset_answered_with_reset(ctx: &mut Ctx) -> Verdict {
     let then: Then = |call, channel| {
         call.harness.close_channel(&channel.label).map_err(CallError::Harness)?;
-        call.run_for(RESET)
+        // The harness's channel closes when the target's reset answers its own.
+        let _ = call.wait_harness("the channel closed", RESET, closed);
+        call.run_for(AFTER_CLOSE)
     };
     let call = call_and_read_setup(ctx, target_channel(then))?;
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {

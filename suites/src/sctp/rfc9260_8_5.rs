@@ -24,7 +24,7 @@ const WRONG: u32 = 0x5a5a_5a5a;
 /// An ABORT chunk with no error causes and the T bit clear (RFC 9260 §3.3.7).
 const ABORT: [u8; 4] = [6, 0, 0, 4];
 /// How long the target has to deliver a message, or to act on an ABORT.
-const WAIT: Duration = Duration::from_millis(1000);
+const WAIT: Duration = Duration::from_millis(600);
 
 const BEFORE: &str = "rtcspec: before the ABORTs";
 const STILL: &str = "rtcspec: after the ABORT with the wrong tag";
