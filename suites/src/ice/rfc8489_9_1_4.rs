@@ -18,7 +18,7 @@ const DISCARD: &str = "If the value does not match, or if both MESSAGE-INTEGRITY
 
 /// How long the target has to (wrongly) take a pair as valid: several check intervals, and
 /// more than twice what every stack here takes to connect a call.
-const OBSERVE: Duration = Duration::from_millis(2000);
+const OBSERVE: Duration = Duration::from_millis(1500);
 
 pub const CASES: &[Case] = &[
     case(

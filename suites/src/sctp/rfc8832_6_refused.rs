@@ -19,7 +19,7 @@ use crate::live::*;
 const REFUSED: &str = "If the DATA_CHANNEL_OPEN message doesn't satisfy the conditions above, the receiver MUST close the corresponding data channel using the procedure described in [RFC8831] and MUST NOT send a DATA_CHANNEL_ACK message in response to the received message. This might occur if, for example, a DATA_CHANNEL_OPEN message is received on an already used stream, there are problems with parameters within the DATA_CHANNEL_OPEN message, the odd/even rule is violated, or the DATA_CHANNEL_OPEN message itself is not well formed.";
 
 /// How long the target has to answer an OPEN (on loopback it takes milliseconds).
-const ANSWER: Duration = Duration::from_millis(600);
+const ANSWER: Duration = Duration::from_millis(400);
 /// The streams the harness's hand-made OPENs use (unused by the call's own channel, which
 /// the target opened on 0 or 1).
 const FIRST: u16 = 20;
