@@ -143,6 +143,24 @@ pub fn send_audio_until(call: &mut Call<'_>, reports_wanted: usize) -> Result<()
     Ok(())
 }
 
+/// Runs the call (sending audio if `with_audio`) until the target sends RTCP, from now on,
+/// or [`AUDIO_FOR`] passes.
+pub fn until_next_target_rtcp(call: &mut Call<'_>, with_audio: bool) -> Result<(), CallError> {
+    let from = call.harness.datagrams().len();
+    let local = call.harness.local_addr();
+    let until = std::time::Instant::now() + AUDIO_FOR;
+    while std::time::Instant::now() < until {
+        if with_audio {
+            call.harness.send_audio().map_err(CallError::Harness)?;
+        }
+        call.run_for(PACKET_EVERY)?;
+        if call.harness.datagrams()[from..].iter().any(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp) {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
 /// refuses or fails costs the case as an Error (or Crash/Timeout).
 pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outcome> {

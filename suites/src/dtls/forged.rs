@@ -29,6 +29,15 @@ pub fn harness_forge(call: &Call<'_>) -> Result<(RecordForge, WireView, std::net
     Ok((forge, view, to))
 }
 
+/// The stream of the channel `label`, whichever side opened it.
+pub fn channel_stream(view: &WireView, label: &str) -> Result<u16, CallError> {
+    [Side::Target, Side::Harness]
+        .into_iter()
+        .find_map(|side| open_from(view, side, label))
+        .map(|open| open.chunk.stream)
+        .ok_or_else(|| CallError::Harness("the channel's DATA_CHANNEL_OPEN is not on the wire".into()))
+}
+
 fn delivered(text: &'static str) -> impl Fn(&PeerEvent) -> bool {
     move |e| matches!(e, PeerEvent::Message { payload: Payload::Text(t), .. } if t == text)
 }
@@ -41,12 +50,7 @@ pub fn forged_then_control(
     bad: fn(&mut RecordForge, &[u8]) -> Result<RawRecord, String>,
 ) -> Result<(), CallError> {
     let (mut forge, view, to) = harness_forge(call)?;
-    let stream = [Side::Target, Side::Harness]
-        .into_iter()
-        .find_map(|side| open_from(&view, side, &channel.label))
-        .ok_or_else(|| CallError::Harness("the channel's DATA_CHANNEL_OPEN is not on the wire".into()))?
-        .chunk
-        .stream;
+    let stream = channel_stream(&view, &channel.label)?;
     let tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
     let forged = forge.sctp_data(tsn, stream, None, PPID_STRING, FORGED.as_bytes()).map_err(CallError::Harness)?;
     let record = bad(&mut forge, &forged).map_err(CallError::Harness)?;

@@ -8,12 +8,11 @@
 use std::time::Duration;
 
 use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
-use rtcspec_harness::peer::wire::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::dcep::{open_from, PPID_STRING};
-use crate::dtls::forged::{forged_then_control, harness_forge, judge_forged, on_target_channel};
+use super::dcep::PPID_STRING;
+use crate::dtls::forged::{channel_stream, forged_then_control, harness_forge, judge_forged, on_target_channel};
 use crate::live::*;
 
 const TAG: &str = "When receiving an SCTP packet, the endpoint MUST ensure that the value in the Verification Tag field of the received SCTP packet matches its own tag. If the received Verification Tag value does not match the receiver's own tag value, the receiver MUST silently discard the packet and MUST NOT process it any further except for those cases listed in Section 8.5.1 below.";
@@ -69,12 +68,7 @@ fn delivered(text: &'static str) -> impl Fn(&PeerEvent) -> bool {
 /// wrong-tag ABORT, a message, the right-tag ABORT, a message; each protected in its own record.
 fn aborts_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     let (mut forge, view, to) = harness_forge(call)?;
-    let stream = [Side::Target, Side::Harness]
-        .into_iter()
-        .find_map(|side| open_from(&view, side, &channel.label))
-        .ok_or_else(|| CallError::Harness("the channel's DATA_CHANNEL_OPEN is not on the wire".into()))?
-        .chunk
-        .stream;
+    let stream = channel_stream(&view, &channel.label)?;
     let tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
     let tag = forge.verification_tag().ok_or_else(|| CallError::Harness("no SCTP packet of the harness".into()))?;
     let send = |call: &mut Call<'_>, forge: &mut RecordForge, packet: Vec<u8>| -> Result<(), CallError> {

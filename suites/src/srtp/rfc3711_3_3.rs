@@ -108,20 +108,8 @@ fn forge_audio(call: &mut Call<'_>, forgery: Forgery) -> Result<(), CallError> {
     call.harness.inject(to, &control).map_err(CallError::Harness)?;
     call.harness.inject(to, &forged).map_err(CallError::Harness)?;
     // No more audio: later packets would pull the reported highest sequence back (A.1).
-    let injected = call.harness.datagrams().len();
-    let local = call.harness.local_addr();
-    let until = std::time::Instant::now() + AUDIO_FOR;
-    while std::time::Instant::now() < until {
-        call.run_for(PACKET_EVERY)?;
-        let reported = call.harness.datagrams()[injected..]
-            .iter()
-            .any(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp);
-        if reported {
-            call.run_for(PACKET_EVERY)?;
-            return Ok(());
-        }
-    }
-    Ok(())
+    until_next_target_rtcp(call, false)?;
+    call.run_for(PACKET_EVERY)
 }
 
 fn bad_tag_discarded(ctx: &mut Ctx) -> Verdict {

@@ -4,7 +4,6 @@
 //! each with its own NTP timestamp. The LSR field of the target's report blocks (RFC 3550
 //! §6.4.1) tells which one it took in.
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::peer::forge::srtcp_protected;
 use rtcspec_harness::peer::wire::{Media, Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
@@ -84,19 +83,7 @@ fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallE
     call.harness.inject(to, &forged).map_err(CallError::Harness)?;
     // Audio on, so the target keeps a report block for the harness's SSRC, until its first
     // report after the two SRs.
-    let injected = call.harness.datagrams().len();
-    let local = call.harness.local_addr();
-    let until = std::time::Instant::now() + AUDIO_FOR;
-    while std::time::Instant::now() < until {
-        call.harness.send_audio().map_err(CallError::Harness)?;
-        call.run_for(PACKET_EVERY)?;
-        let reported = call.harness.datagrams()[injected..]
-            .iter()
-            .any(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp);
-        if reported {
-            break;
-        }
-    }
+    until_next_target_rtcp(call, true)?;
     settle(call, channel)
 }
 
