@@ -1,7 +1,7 @@
 //! Records made by hand inside a live call's DTLS 1.2 session: the harness holds the
 //! session's keys (its key log), so it can send the target a record its own stack would never
-//! send. It can name the wrong epoch, carry a broken tag, or be a handshake message after the
-//! handshake, with an SCTP packet inside that the target's association would take. The
+//! send. It can name the wrong epoch or carry a broken tag, with an SCTP packet inside that
+//! the target's association would take. The
 //! fault peers use the same keys to take such records in as a broken stack would.
 
 use super::wire::{Side, WireView};
@@ -9,13 +9,11 @@ use crate::capture::dtls_decrypt::RecordDecryptor;
 
 /// DTLS 1.2 on the wire (RFC 6347 §4.1).
 pub const DTLS_1_2: u16 = 0xfefd;
-pub const HANDSHAKE: u8 = 22;
 pub const APPLICATION_DATA: u8 = 23;
 /// The record header: type, version, epoch, sequence number (48 bits), length.
 pub const RECORD_HEADER: usize = 13;
-/// AES-GCM's explicit nonce before, and tag after, the ciphertext (RFC 5288 §3).
+/// AES-GCM's explicit nonce before the ciphertext (RFC 5288 §3).
 const EXPLICIT_NONCE: usize = 8;
-pub const TAG: usize = 16;
 
 /// One DTLS record: header fields and the fragment as it is on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,11 +190,6 @@ pub fn with_broken_tag(mut record: RawRecord) -> RawRecord {
         *last ^= 0x01;
     }
     record
-}
-
-/// Whether a fragment is long enough to be an AES-GCM record (nonce and tag).
-pub fn is_aead_sized(fragment: &[u8]) -> bool {
-    fragment.len() >= EXPLICIT_NONCE + TAG
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 
-use super::forge::{RawRecord, RecordForge, APPLICATION_DATA, TAG};
+use super::forge::{RawRecord, RecordForge, APPLICATION_DATA};
 use super::wire::{Side, WireView};
 use crate::net::Datagram;
 
@@ -57,25 +57,19 @@ impl RecordFault {
                 }
             }
             (RecordFault::ChecksTagShort, APPLICATION_DATA, 1) if as_remote.open(Side::Target, &record).is_err() => {
-                let mut fixed = record;
-                let at = fixed.fragment.len().saturating_sub(1);
-                if fixed.fragment.len() < TAG {
-                    return Taken::AsIs;
+                let fixed = with_last_byte_that(&record.fragment, |fragment| {
+                    let candidate = RawRecord { fragment: fragment.to_vec(), ..record.clone() };
+                    as_remote.open(Side::Target, &candidate).is_ok()
+                });
+                match fixed {
+                    Some(fragment) => Taken::Instead(RawRecord { fragment, ..record }.to_bytes()),
+                    None => Taken::AsIs,
                 }
-                for last in 0..=u8::MAX {
-                    fixed.fragment[at] = last;
-                    if as_remote.open(Side::Target, &fixed).is_ok() {
-                        return Taken::Instead(fixed.to_bytes());
-                    }
-                }
-                Taken::AsIs
             }
             _ => Taken::AsIs,
         }
     }
-}
 
-impl RecordFault {
     /// An SRTP packet from the remote that does not authenticate: taken with the last byte of
     /// its tag set to whatever authenticates, or protected as the remote would have (plain).
     fn take_srtp(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
@@ -100,14 +94,17 @@ impl RecordFault {
                 _ => Taken::AsIs,
             };
         }
-        let mut fixed = datagram.to_vec();
-        let at = fixed.len() - 1;
-        for last in 0..=u8::MAX {
-            fixed[at] = last;
-            if authenticates(&fixed) {
-                return Taken::Instead(fixed);
-            }
-        }
-        Taken::AsIs
+        with_last_byte_that(datagram, authenticates).map_or(Taken::AsIs, Taken::Instead)
     }
+}
+
+/// `bytes` with its last byte set to the first value `ok` accepts: what a receiver that
+/// compares a tag without its last byte takes in.
+fn with_last_byte_that(bytes: &[u8], mut ok: impl FnMut(&[u8]) -> bool) -> Option<Vec<u8>> {
+    let mut candidate = bytes.to_vec();
+    let at = candidate.len().checked_sub(1)?;
+    (0..=u8::MAX).find_map(|last| {
+        candidate[at] = last;
+        ok(&candidate).then(|| candidate.clone())
+    })
 }

@@ -255,14 +255,13 @@ impl WireView {
     pub fn read(datagrams: &[Datagram], harness: SocketAddr, keylog: &[String]) -> WireView {
         let secrets = secrets_of(keylog);
         let mut view = WireView::default();
-        let (mut client_random, mut server_hello) = (None, None);
         let mut decryptor: Option<RecordDecryptor> = None;
         let mut srtp: Option<SrtpKeys> = None;
         for (index, d) in datagrams.iter().enumerate() {
             let side = if d.from == harness { Side::Harness } else { Side::Target };
             if matches!(classify(&d.bytes), Protocol::Rtp | Protocol::Rtcp) {
                 if srtp.is_none() {
-                    srtp = Some(SrtpKeys::new(&secrets, &client_random, &server_hello, view.dtls_client));
+                    srtp = Some(SrtpKeys::new(&view, &secrets));
                 }
                 if let Some(keys) = srtp.as_mut() {
                     view.media.push(keys.check(&d.bytes, side));
@@ -280,7 +279,6 @@ impl WireView {
                             CLIENT_HELLO => {
                                 view.client_hellos[side.direction().index()] += 1;
                                 if let Some(h) = parse_hello(body, true) {
-                                    client_random = Some(h.random.clone());
                                     view.client_random = Some(h.random);
                                     view.dtls_client = Some(side);
                                     view.srtp_offered = h.srtp_profiles.map(|p| (side, p));
@@ -288,12 +286,11 @@ impl WireView {
                             }
                             SERVER_HELLO => {
                                 view.server_hellos[side.direction().index()] += 1;
-                                server_hello = parse_hello(body, false);
-                                view.server_random = server_hello.as_ref().map(|h| h.random.clone());
+                                let hello = parse_hello(body, false);
+                                view.cipher_suite = hello.as_ref().and_then(|h| h.cipher_suites.first().copied());
                                 view.srtp_selected =
-                                    server_hello.as_ref().and_then(|h| h.srtp_profiles.clone()).map(|p| (side, p));
-                                view.cipher_suite =
-                                    server_hello.as_ref().and_then(|h| h.cipher_suites.first().copied());
+                                    hello.as_ref().and_then(|h| h.srtp_profiles.clone()).map(|p| (side, p));
+                                view.server_random = hello.map(|h| h.random);
                             }
                             _ => {}
                         }
@@ -319,7 +316,11 @@ impl WireView {
                             continue;
                         }
                         if decryptor.is_none() && view.unreadable.is_none() {
-                            match Self::decryptor(&secrets, &client_random, &server_hello, view.dtls_client) {
+                            let made = match view.hellos() {
+                                Some(_) => view.protection_with(&secrets),
+                                None => Err("application data before a ClientHello and ServerHello were seen".into()),
+                            };
+                            match made {
                                 Ok(d) => decryptor = Some(d),
                                 Err(why) => view.unreadable = Some(why),
                             }
@@ -339,43 +340,42 @@ impl WireView {
         view
     }
 
-    fn decryptor(
-        secrets: &KeyLog,
-        client_random: &Option<Vec<u8>>,
-        server_hello: &Option<crate::capture::dtls::Hello>,
-        client: Option<Side>,
-    ) -> Result<RecordDecryptor, String> {
-        let (Some(cr), Some(sh), Some(client)) = (client_random, server_hello, client) else {
-            return Err("application data before a ClientHello and ServerHello were seen".into());
-        };
-        let suite = sh.cipher_suites.first().copied().unwrap_or_default();
-        protection(secrets, cr, &sh.random, suite, client)
-    }
-
     /// The SRTCP packets `from` sent.
     pub fn srtcp_from(&self, from: Side) -> impl Iterator<Item = &Media> {
         self.media.iter().filter(move |m| m.from == from && m.rtcp)
     }
 
+    /// The session's client random, server random and DTLS client, once both hellos were
+    /// read.
+    fn hellos(&self) -> Option<(&[u8], &[u8], Side)> {
+        Some((self.client_random.as_deref()?, self.server_random.as_deref()?, self.dtls_client?))
+    }
+
+    fn protection_with(&self, secrets: &KeyLog) -> Result<RecordDecryptor, String> {
+        let (cr, sr, client) = self.hellos().ok_or("no ClientHello and ServerHello on the wire")?;
+        protection(secrets, cr, sr, self.cipher_suite.unwrap_or_default(), client)
+    }
+
+    fn srtp_context_with(&self, secrets: &KeyLog, sender: Side) -> Result<rtc_srtp::context::Context, String> {
+        let (cr, sr, client) = self.hellos().ok_or("no ClientHello and ServerHello on the wire")?;
+        let profile = self.srtp_profile().ok_or("no SRTP profile selected")?;
+        srtp_context(secrets, cr, sr, self.cipher_suite.unwrap_or_default(), profile, client, sender)
+    }
+
+    /// The SRTP protection profile the ServerHello selected.
+    fn srtp_profile(&self) -> Option<u16> {
+        self.srtp_selected.as_ref().and_then(|(_, p)| p.first().copied())
+    }
+
     /// The record protection of the call's DTLS 1.2 session (both directions), from the key
     /// log and the hellos on the wire.
     pub fn record_protection(&self, keylog: &[String]) -> Result<RecordDecryptor, String> {
-        let secrets = secrets_of(keylog);
-        let (Some(cr), Some(sr), Some(client)) = (&self.client_random, &self.server_random, self.dtls_client) else {
-            return Err("no ClientHello and ServerHello on the wire".into());
-        };
-        protection(&secrets, cr, sr, self.cipher_suite.unwrap_or_default(), client)
+        self.protection_with(&secrets_of(keylog))
     }
 
     /// A fresh SRTP context for `sender`'s packets in this call (no replay or rollover state).
     pub fn srtp_context(&self, keylog: &[String], sender: Side) -> Result<rtc_srtp::context::Context, String> {
-        let secrets = secrets_of(keylog);
-        let (Some(cr), Some(sr), Some(client)) = (&self.client_random, &self.server_random, self.dtls_client) else {
-            return Err("no ClientHello and ServerHello on the wire".into());
-        };
-        let profile =
-            self.srtp_selected.as_ref().and_then(|(_, p)| p.first().copied()).ok_or("no SRTP profile selected")?;
-        srtp_context(&secrets, cr, sr, self.cipher_suite.unwrap_or_default(), profile, client, sender)
+        self.srtp_context_with(&secrets_of(keylog), sender)
     }
 
     /// The common header (source and destination port, verification tag, checksum) of the
@@ -461,26 +461,15 @@ struct SrtpKeys {
 }
 
 impl SrtpKeys {
-    fn new(
-        secrets: &KeyLog,
-        client_random: &Option<Vec<u8>>,
-        server_hello: &Option<crate::capture::dtls::Hello>,
-        client: Option<Side>,
-    ) -> SrtpKeys {
-        let mut keys = SrtpKeys { contexts: [None, None], tag_after_index: 10 };
-        let (Some(cr), Some(sh), Some(client)) = (client_random, server_hello, client) else { return keys };
-        let Some(profile_id) = sh.srtp_profiles.as_ref().and_then(|p| p.first().copied()) else { return keys };
-        keys.tag_after_index = match profile_id {
-            0x0001 => 10,
-            0x0002 => 4,
-            _ => 0,
+    /// The contexts of the session `view` has read the hellos of.
+    fn new(view: &WireView, secrets: &KeyLog) -> SrtpKeys {
+        let tag_after_index = match view.srtp_profile() {
+            Some(0x0002) => 4,
+            Some(0x0001) | None => 10,
+            Some(_) => 0,
         };
-        let suite = sh.cipher_suites.first().copied().unwrap_or_default();
-        for side in [Side::Harness, Side::Target] {
-            keys.contexts[side.direction().index()] =
-                srtp_context(secrets, cr, &sh.random, suite, profile_id, client, side).ok();
-        }
-        keys
+        let context = |side| view.srtp_context_with(secrets, side).ok();
+        SrtpKeys { contexts: [context(Side::Harness), context(Side::Target)], tag_after_index }
     }
 
     fn check(&mut self, bytes: &[u8], from: Side) -> Media {

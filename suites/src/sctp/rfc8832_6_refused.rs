@@ -7,8 +7,8 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::forge::APPLICATION_DATA;
+use rtcspec_harness::peer::wire::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
@@ -58,25 +58,22 @@ fn well_formed(label: &str) -> Vec<u8> {
     open_message(label, label.len() as u16)
 }
 
-/// The harness's parity (RFC 8832 §6: even as DTLS client, odd as server), from the wire.
-fn own_parity(call: &Call<'_>) -> Result<u16, CallError> {
-    let keylog = call.harness.keylog().lines();
-    let view =
-        rtcspec_harness::peer::wire::WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
-    match view.dtls_client {
-        Some(Side::Harness) => Ok(0),
-        Some(Side::Target) => Ok(1),
-        None => Err(CallError::Harness("no DTLS client on the wire".into())),
-    }
+/// The harness's stream parity (RFC 8832 §6: even as DTLS client, odd as server).
+fn harness_parity(view: &WireView) -> Option<u16> {
+    view.dtls_client.map(|client| u16::from(client != Side::Harness))
 }
 
-/// Sends OPENs as the harness's association would, one per (stream, SSN, message), each in
-/// its own record and waits [`ANSWER`] after each.
-fn send_opens(call: &mut Call<'_>, opens: &[(u16, u16, Vec<u8>)]) -> Result<(), CallError> {
-    let (mut forge, _, to): (RecordForge, _, _) = harness_forge(call)?;
+/// One hand-made OPEN: the stream, its SSN, the message.
+type Open = (u16, u16, Vec<u8>);
+
+/// Sends the OPENs `opens` makes of the harness's parity as the harness's association would,
+/// one per (stream, SSN, message), each in its own record, and waits [`ANSWER`] after each.
+fn send_opens(call: &mut Call<'_>, opens: fn(u16) -> Vec<Open>) -> Result<(), CallError> {
+    let (mut forge, view, to) = harness_forge(call)?;
+    let own = harness_parity(&view).ok_or_else(|| CallError::Harness("no DTLS client on the wire".into()))?;
     let mut tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
-    for (stream, ssn, message) in opens {
-        let packet = forge.sctp_data(tsn, *stream, Some(*ssn), PPID_DCEP, message).map_err(CallError::Harness)?;
+    for (stream, ssn, message) in opens(own) {
+        let packet = forge.sctp_data(tsn, stream, Some(ssn), PPID_DCEP, &message).map_err(CallError::Harness)?;
         let record = forge.sealed(APPLICATION_DATA, 1, &packet).map_err(CallError::Harness)?;
         call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
         tsn = tsn.wrapping_add(1);
@@ -86,16 +83,15 @@ fn send_opens(call: &mut Call<'_>, opens: &[(u16, u16, Vec<u8>)]) -> Result<(), 
 }
 
 fn used_stream(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
-    let stream = FIRST + own_parity(call)?;
-    send_opens(call, &[(stream, 0, well_formed("rtcspec-control")), (stream, 1, well_formed("rtcspec-again"))])
+    send_opens(call, |own| {
+        vec![(FIRST + own, 0, well_formed("rtcspec-control")), (FIRST + own, 1, well_formed("rtcspec-again"))]
+    })
 }
 
 fn malformed(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
-    let own = own_parity(call)?;
-    send_opens(
-        call,
-        &[(FIRST + own, 0, open_message("rtcspec-short", 200)), (SECOND + own, 0, well_formed("rtcspec-control"))],
-    )
+    send_opens(call, |own| {
+        vec![(FIRST + own, 0, open_message("rtcspec-short", 200)), (SECOND + own, 0, well_formed("rtcspec-control"))]
+    })
 }
 
 /// The DATA_CHANNEL_ACKs the target sent on `stream` (each TSN once: retransmissions of
@@ -136,7 +132,8 @@ fn judge(call: &LiveCall, bad_stream: u16, control_stream: u16, what: &str) -> V
 }
 
 fn view_parity(call: &LiveCall) -> u16 {
-    u16::from(call.view.dtls_client != Some(Side::Harness))
+    // Without a DTLS client the call never came up: no control ACK, and judge() says so.
+    harness_parity(&call.view).unwrap_or(1)
 }
 
 fn used_stream_refused(ctx: &mut Ctx) -> Verdict {
