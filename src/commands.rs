@@ -89,7 +89,7 @@ impl Reporter {
                     b.set_length(total as u64);
                 }
             }
-            Progress::Finished { index, result } => {
+            Progress::Finished { done, result, .. } => {
                 let line = format!(
                     "{:<11} {} ({} §{}){}",
                     report::outcome_label(result.kind()),
@@ -106,10 +106,10 @@ impl Reporter {
                         if result.kind() != OutcomeKind::Pass {
                             b.println(line);
                         }
-                        b.set_position(index as u64 + 1);
+                        b.set_position(done as u64);
                         b.set_message(result.id.clone());
                     }
-                    None => eprintln!("[{}] {line}", index + 1),
+                    None => eprintln!("[{done}] {line}"),
                 }
             }
         }
@@ -120,6 +120,12 @@ impl Reporter {
             b.finish_and_clear();
         }
     }
+}
+
+/// Workers for a run when `--jobs` is not given: one per CPU, at most 4 (a live call
+/// mostly waits, but each worker of a shim target is a process of its own).
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4)
 }
 
 pub fn run(args: &RunArgs) -> u8 {
@@ -147,19 +153,27 @@ pub fn run(args: &RunArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
-    let mut driver = match spec.driver() {
-        Ok(d) => d,
-        Err(e) => return usage(format!("cannot start target {}: {e}", spec.name)),
-    };
     let all = rtcspec_suites::all_cases();
     let cases = sel.select(&all);
     if cases.is_empty() {
         return usage("the selection matches no case (see `rtcspec list`)");
     }
+    if args.jobs == Some(0) {
+        return usage("--jobs must be at least 1");
+    }
+    let jobs = if spec.runs_in_parallel() { args.jobs.unwrap_or_else(default_jobs).min(cases.len()) } else { 1 };
+    let mut drivers = Vec::with_capacity(jobs);
+    for _ in 0..jobs {
+        match spec.driver() {
+            Ok(d) => drivers.push(d),
+            Err(e) => return usage(format!("cannot start target {}: {e}", spec.name)),
+        }
+    }
+    let driver = &drivers[0];
     let seed = args.seed.unwrap_or_else(fresh_seed);
     let info = driver.info();
     eprintln!(
-        "rtcspec: {} cases against {} ({} {}), seed {seed} (re-run with --seed {seed})",
+        "rtcspec: {} cases against {} ({} {}), {jobs} at a time, seed {seed} (re-run with --seed {seed})",
         cases.len(),
         info.name,
         info.implementation,
@@ -176,7 +190,10 @@ pub fn run(args: &RunArgs) -> u8 {
     let opts = RunOptions { seed, timeout: Duration::from_secs_f64(args.timeout), out_dir: Some(args.out.clone()) };
     let started_at = report::rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     let mut reporter = Reporter::new();
-    let record = runner::run(&cases, driver.as_mut(), &opts, &mut |p| reporter.event(p));
+    let capabilities: Vec<String> = driver.capabilities().iter().map(|c| c.name().to_string()).collect();
+    let mut workers: Vec<&mut dyn rtcspec_harness::target::Driver> =
+        drivers.iter_mut().map(|d| &mut **d as _).collect();
+    let record = runner::run_on(&cases, &mut workers, &opts, &mut |p| reporter.event(p));
     reporter.finish();
     let mut report = Report {
         schema: report::SCHEMA.into(),
@@ -187,7 +204,7 @@ pub fn run(args: &RunArgs) -> u8 {
         duration_ms: record.duration.as_millis() as u64,
         interrupted: record.interrupted,
         target: info,
-        capabilities: driver.capabilities().iter().map(|c| c.name().to_string()).collect(),
+        capabilities,
         selection: sel,
         summary: Summary::of(&record.results),
         results: record.results,
@@ -195,7 +212,7 @@ pub fn run(args: &RunArgs) -> u8 {
         capture: None,
         fuzz: None,
     };
-    drop(driver);
+    drop(drivers);
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
         report.baseline = Some(b.compare(&report, &path.display().to_string()));
     }

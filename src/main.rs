@@ -131,6 +131,12 @@ pub struct RunArgs {
     /// Per-case timeout in seconds; a case that takes longer is Timeout and the target restarts.
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     timeout: f64,
+    /// How many cases run at once, each worker with its own instance of the target (a shim
+    /// process or an in-process stack). Live calls spend most of their time waiting, so this
+    /// shortens runs of them. Server targets always run one case at a time. Default: the
+    /// number of CPUs, at most 4.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
     /// Also replay the captures this manifest lists, each into OUT/replay/NAME/, when no
     /// --suite, --case or --tag narrows the run. `none` skips them.
     #[arg(long, default_value = "captures/MANIFEST.toml", value_name = "MANIFEST")]

@@ -1,16 +1,17 @@
 //! Runs selected cases against one target: capability matching, a fresh session per case,
-//! a per-case timeout, panic isolation, recovery of crashed targets, evidence, Ctrl-C.
+//! a per-case timeout, panic isolation, recovery of crashed targets, evidence, Ctrl-C, and
+//! several workers (each with its own instance of the target) for runs of live calls.
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Once};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::case::{Case, Level, Outcome, OutcomeKind};
+use crate::case::{Capability, Case, Level, Outcome, OutcomeKind};
 use crate::ctx::{outcome_of, Ctx, Trace};
 use crate::net::pcapng;
 use crate::seed::case_seed;
@@ -98,8 +99,16 @@ pub struct RunOptions {
 
 /// What the runner tells its caller as it goes (for progress bars and logs).
 pub enum Progress<'a> {
-    Started { total: usize },
-    Finished { index: usize, result: &'a CaseResult },
+    Started {
+        total: usize,
+    },
+    /// Case `index` of the selection finished, the `done`th to finish (with several workers
+    /// cases finish out of order).
+    Finished {
+        index: usize,
+        done: usize,
+        result: &'a CaseResult,
+    },
 }
 
 thread_local! {
@@ -240,49 +249,84 @@ pub fn run(
     opts: &RunOptions,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> RunRecord {
+    run_on(cases, &mut [driver], opts, progress)
+}
+
+/// Runs `cases` on as many workers as there are `drivers`, each worker with its own
+/// target instance (its own shim process or in-process peer), taking the next case as it
+/// finishes one. A case's seed depends only on the run's seed and its id, and results come
+/// back in selection order, so the report is the same whatever the number of workers.
+pub fn run_on(
+    cases: &[&'static Case],
+    drivers: &mut [&mut dyn Driver],
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> RunRecord {
     install_panic_hook();
     let started = Instant::now();
-    let capabilities = driver.capabilities();
+    let capabilities = drivers.first().map(|d| d.capabilities()).unwrap_or_default();
     progress(Progress::Started { total: cases.len() });
-    let mut results = Vec::with_capacity(cases.len());
-    let mut interrupted = false;
-    for (index, case) in cases.iter().enumerate() {
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            interrupted = true;
-            break;
+    let next = AtomicUsize::new(0);
+    let interrupted = AtomicBool::new(false);
+    let mut slots: Vec<Option<CaseResult>> = cases.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel();
+        for driver in drivers.iter_mut() {
+            let (tx, next, interrupted, capabilities) = (tx.clone(), &next, &interrupted, &capabilities);
+            scope.spawn(move || loop {
+                if INTERRUPTED.load(Ordering::SeqCst) {
+                    interrupted.store(true, Ordering::SeqCst);
+                    break;
+                }
+                let index = next.fetch_add(1, Ordering::SeqCst);
+                let Some(case) = cases.get(index) else { break };
+                let result = run_one(case, &mut **driver, capabilities, opts);
+                if tx.send((index, result)).is_err() {
+                    break;
+                }
+            });
         }
-        let t0 = Instant::now();
-        let missing: Vec<_> = case.needs.iter().filter(|n| !capabilities.contains(n)).map(|n| n.name()).collect();
-        let (mut outcome, trace) = if missing.is_empty() {
-            run_isolated(case, driver, case_seed(opts.seed, case.id), opts.timeout)
-        } else {
-            (Outcome::Unsupported { why: format!("target lacks {}", missing.join(", ")) }, Trace::default())
-        };
-        let mut evidence = Vec::new();
-        if let (Some(dir), true) = (&opts.out_dir, keeps_evidence(&outcome)) {
-            evidence = write_evidence(dir, case.id, &trace);
-            if let Outcome::Fail { evidence: e, .. } = &mut outcome {
-                e.extend(evidence.iter().cloned());
-            }
+        drop(tx);
+        for (done, (index, result)) in rx.iter().enumerate() {
+            progress(Progress::Finished { index, done: done + 1, result: &result });
+            slots[index] = Some(result);
         }
-        let result = CaseResult {
-            id: case.id.to_string(),
-            suite: case.suite.to_string(),
-            title: case.title.to_string(),
-            doc: case.spec.doc.to_string(),
-            section: case.spec.section.to_string(),
-            level: case.spec.level,
-            requirement: case.spec.text.to_string(),
-            url: case.spec.url(),
-            tags: case.tags.iter().map(|t| t.to_string()).collect(),
-            outcome,
-            duration_ms: t0.elapsed().as_millis() as u64,
-            evidence,
-        };
-        progress(Progress::Finished { index, result: &result });
-        results.push(result);
+    });
+    let results = slots.into_iter().flatten().collect();
+    RunRecord { results, interrupted: interrupted.load(Ordering::SeqCst), duration: started.elapsed() }
+}
+
+/// One case on one worker's target: unsupported if the target lacks what it needs, else run
+/// in isolation, with evidence kept for outcomes worth explaining.
+fn run_one(case: &'static Case, driver: &mut dyn Driver, capabilities: &[Capability], opts: &RunOptions) -> CaseResult {
+    let t0 = Instant::now();
+    let missing: Vec<_> = case.needs.iter().filter(|n| !capabilities.contains(n)).map(|n| n.name()).collect();
+    let (mut outcome, trace) = if missing.is_empty() {
+        run_isolated(case, driver, case_seed(opts.seed, case.id), opts.timeout)
+    } else {
+        (Outcome::Unsupported { why: format!("target lacks {}", missing.join(", ")) }, Trace::default())
+    };
+    let mut evidence = Vec::new();
+    if let (Some(dir), true) = (&opts.out_dir, keeps_evidence(&outcome)) {
+        evidence = write_evidence(dir, case.id, &trace);
+        if let Outcome::Fail { evidence: e, .. } = &mut outcome {
+            e.extend(evidence.iter().cloned());
+        }
     }
-    RunRecord { results, interrupted, duration: started.elapsed() }
+    CaseResult {
+        id: case.id.to_string(),
+        suite: case.suite.to_string(),
+        title: case.title.to_string(),
+        doc: case.spec.doc.to_string(),
+        section: case.spec.section.to_string(),
+        level: case.spec.level,
+        requirement: case.spec.text.to_string(),
+        url: case.spec.url(),
+        tags: case.tags.iter().map(|t| t.to_string()).collect(),
+        outcome,
+        duration_ms: t0.elapsed().as_millis() as u64,
+        evidence,
+    }
 }
 
 #[cfg(test)]
@@ -346,6 +390,26 @@ mod tests {
         let record = run(&[&PASSES], &mut driver, &opts, &mut |_| {});
         INTERRUPTED.store(false, Ordering::SeqCst);
         assert!(record.interrupted && record.results.is_empty());
+    }
+
+    #[test]
+    fn several_workers_report_in_selection_order() {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut a, mut b) = (ModelDriver { name: "model".into() }, ModelDriver { name: "model".into() });
+        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None };
+        let cases = [&HANGS, &PASSES, &PANICS, &NEEDS_LIVE, &PASSES];
+        let mut finished = Vec::new();
+        let record = run_on(&cases, &mut [&mut a, &mut b], &opts, &mut |p| {
+            if let Progress::Finished { index, done, .. } = p {
+                finished.push((index, done));
+            }
+        });
+        let kinds: Vec<_> = record.results.iter().map(|r| r.kind()).collect();
+        use OutcomeKind::*;
+        assert_eq!(kinds, [Timeout, Pass, Crash, Unsupported, Pass]);
+        // The hang holds one worker while the other runs the rest: they finish first.
+        assert_eq!(finished.iter().map(|f| f.1).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        assert_eq!(finished.last().map(|f| f.0), Some(0), "{finished:?}");
     }
 
     #[test]

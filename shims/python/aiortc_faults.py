@@ -24,6 +24,7 @@ KNOWN = {
     "sctp-binary-as-string": "sends binary messages with the String PPIDs (51, 56)",
     "sctp-empty-as-non-empty": "sends empty messages with the non-empty PPIDs (51, 53)",
     "sctp-unordered-as-ordered": "sends the messages of unordered channels ordered",
+    "sctp-ordered-as-unordered": "sends the messages of ordered channels unordered",
     "sctp-close-without-reset": "closes a channel without resetting its outgoing stream",
     "sctp-init-no-extensions": "its INIT signals neither RE-CONFIG nor partial reliability",
     "srtp-drops-inbound": "drops every SRTP packet it receives, as if no key decrypted it",
@@ -86,6 +87,8 @@ async def _faulty_send(self, stream_id, pp_id, user_data, expiry=None, max_retra
                 pp_id = swap.get(pp_id, pp_id)
         if "sctp-unordered-as-ordered" in ACTIVE:
             ordered = True
+        if "sctp-ordered-as-unordered" in ACTIVE:
+            ordered = False
         if "sctp-user-data-on-next-stream" in ACTIVE:
             stream_id += 2
     return await _send(self, stream_id, pp_id, user_data, expiry, max_retransmits, ordered)

@@ -89,13 +89,25 @@ impl RecordForge {
     /// `plaintext` protected with the session's keys, its header (and so its additional
     /// data) naming `epoch`.
     pub fn sealed(&mut self, content_type: u8, epoch: u16, plaintext: &[u8]) -> Result<RawRecord, String> {
+        self.sealed_by(self.side, content_type, epoch, plaintext)
+    }
+
+    /// The same, but protected with `writer`'s key: with the other side's, it is a record
+    /// that side sent, reflected back to it (next in this side's sequence).
+    pub fn sealed_by(
+        &mut self,
+        writer: Side,
+        content_type: u8,
+        epoch: u16,
+        plaintext: &[u8],
+    ) -> Result<RawRecord, String> {
         let sequence = self.take_sequence();
         // The explicit nonce only has to be unique per key: the epoch and sequence number are.
         let mut nonce = [0u8; EXPLICIT_NONCE];
         nonce[..2].copy_from_slice(&epoch.to_be_bytes());
         nonce[2..].copy_from_slice(&sequence.to_be_bytes()[2..]);
         let fragment =
-            self.protection.seal(self.side.direction(), content_type, DTLS_1_2, epoch, sequence, &nonce, plaintext)?;
+            self.protection.seal(writer.direction(), content_type, DTLS_1_2, epoch, sequence, &nonce, plaintext)?;
         Ok(RawRecord { content_type, version: DTLS_1_2, epoch, sequence, fragment })
     }
 

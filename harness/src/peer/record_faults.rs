@@ -18,10 +18,18 @@ pub enum RecordFault {
     AcceptsAnyEpoch,
     /// The AES-GCM tag is compared on its first 15 bytes only.
     ChecksTagShort,
+    /// A record that does not open with the remote's key is tried with the peer's own write
+    /// key too (as a stack that keys both directions alike would).
+    AcceptsReflected,
     /// The SRTP and SRTCP authentication tag is compared without its last byte.
     SrtpChecksTagShort,
     /// An RTP packet that does not authenticate as SRTP is taken as plain RTP.
     SrtpAcceptsPlain,
+    /// An RTCP packet that does not authenticate as SRTCP is taken as plain RTCP.
+    SrtcpAcceptsPlain,
+    /// An SRTP or SRTCP packet that does not authenticate with the remote's keys is tried
+    /// with the peer's own (sending) keys too.
+    SrtpAcceptsReflected,
 }
 
 /// What the faulty peer does with a datagram from its remote.
@@ -37,7 +45,13 @@ impl RecordFault {
     /// `datagram` arrived from the remote; `datagrams` is the peer's whole record so far (the
     /// remote's records in it are what keys the session), `local` its address.
     pub fn take(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
-        if matches!(self, RecordFault::SrtpChecksTagShort | RecordFault::SrtpAcceptsPlain) {
+        if matches!(
+            self,
+            RecordFault::SrtpChecksTagShort
+                | RecordFault::SrtpAcceptsPlain
+                | RecordFault::SrtcpAcceptsPlain
+                | RecordFault::SrtpAcceptsReflected
+        ) {
             return self.take_srtp(datagram, datagrams, local, keylog);
         }
         let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };
@@ -66,35 +80,62 @@ impl RecordFault {
                     None => Taken::AsIs,
                 }
             }
+            (RecordFault::AcceptsReflected, APPLICATION_DATA, 1) if as_remote.open(Side::Target, &record).is_err() => {
+                // The peer's own records are `Harness` in its view of its socket.
+                match as_remote.open(Side::Harness, &record).and_then(|p| as_remote.sealed(APPLICATION_DATA, 1, &p)) {
+                    Ok(resealed) => Taken::Instead(resealed.to_bytes()),
+                    Err(_) => Taken::AsIs,
+                }
+            }
             _ => Taken::AsIs,
         }
     }
 
-    /// An SRTP packet from the remote that does not authenticate: taken with the last byte of
-    /// its tag set to whatever authenticates, or protected as the remote would have (plain).
+    /// An SRTP or SRTCP packet from the remote that does not authenticate: taken with the
+    /// last byte of its tag set to whatever authenticates, or protected as the remote would
+    /// have (plain, or reflected: first opened with the peer's own keys).
     fn take_srtp(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
         use crate::capture::demux::{classify, Protocol};
-        let rtcp = match classify(datagram) {
-            Protocol::Rtp => false,
-            Protocol::Rtcp if self == RecordFault::SrtpChecksTagShort => true,
+        use RecordFault::*;
+        let rtcp = match (classify(datagram), self) {
+            (Protocol::Rtp, SrtpChecksTagShort | SrtpAcceptsPlain | SrtpAcceptsReflected) => false,
+            (Protocol::Rtcp, SrtpChecksTagShort | SrtcpAcceptsPlain | SrtpAcceptsReflected) => true,
             _ => return Taken::AsIs,
         };
         let view = WireView::read(datagrams, local, keylog);
         // A fresh context for each try: a failed attempt must not move its replay window.
-        let fresh = || view.srtp_context(keylog, Side::Target).ok();
+        // The remote is `Target` in the peer's own view of its socket.
+        let fresh = |side: Side| view.srtp_context(keylog, side).ok();
         let authenticates = |bytes: &[u8]| {
-            fresh().is_some_and(|mut c| if rtcp { c.decrypt_rtcp(bytes).is_ok() } else { c.decrypt_rtp(bytes).is_ok() })
+            fresh(Side::Target).is_some_and(|mut c| {
+                if rtcp {
+                    c.decrypt_rtcp(bytes).is_ok()
+                } else {
+                    c.decrypt_rtp(bytes).is_ok()
+                }
+            })
         };
         if authenticates(datagram) {
             return Taken::AsIs;
         }
-        if self == RecordFault::SrtpAcceptsPlain {
-            return match fresh().map(|mut c| c.encrypt_rtp(datagram)) {
-                Some(Ok(protected)) => Taken::Instead(protected.to_vec()),
-                _ => Taken::AsIs,
-            };
-        }
-        with_last_byte_that(datagram, authenticates).map_or(Taken::AsIs, Taken::Instead)
+        // Protected as the remote would have. An SRTCP index comes from the context, not the
+        // packet: past every SRTCP packet the remote sent, so the replay check lets it in.
+        let as_remote = |plain: &[u8]| -> Option<Vec<u8>> {
+            let mut c = fresh(Side::Target)?;
+            if !rtcp {
+                return c.encrypt_rtp(plain).ok().map(|b| b.to_vec());
+            }
+            let earlier = datagrams.iter().filter(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp).count();
+            (0..=earlier).map(|_| c.encrypt_rtcp(plain).ok().map(|b| b.to_vec())).last().flatten()
+        };
+        let taken = match self {
+            SrtpAcceptsPlain | SrtcpAcceptsPlain => as_remote(datagram),
+            SrtpAcceptsReflected => fresh(Side::Harness)
+                .and_then(|mut own| if rtcp { own.decrypt_rtcp(datagram).ok() } else { own.decrypt_rtp(datagram).ok() })
+                .and_then(|plain| as_remote(&plain)),
+            _ => with_last_byte_that(datagram, authenticates),
+        };
+        taken.map_or(Taken::AsIs, Taken::Instead)
     }
 }
 

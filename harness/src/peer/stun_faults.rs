@@ -47,6 +47,12 @@ pub enum StunFault {
     TrustsUnsignedResponses,
     /// Every Binding request goes out twice, the same transaction both times.
     SendsChecksTwice,
+    /// Each check's role attribute carries a tie-breaker of its own (the transaction ID's
+    /// first 8 bytes), not the session's one number.
+    NewTieBreakerPerCheck,
+    /// A hostile peer's: every check carrying ICE-CONTROLLING is answered with a signed 487,
+    /// as if the peer held the controlling role with the larger tie-breaker.
+    ConflictsWithControlling,
 }
 
 /// The comprehension-optional attributes a connectivity check may carry that the faulty
@@ -132,6 +138,9 @@ impl StunFaults {
         if self.has(StunFault::AcceptAnyCheck) {
             return Some(Incoming { reply: Some(success()), to_agent: true, instead: None });
         }
+        if self.has(StunFault::ConflictsWithControlling) && request.has(ICE_CONTROLLING) {
+            return Some(Incoming { reply: Some(conflict()), to_agent: false, instead: None });
+        }
         let unknown: Vec<u16> = request
             .attributes
             .iter()
@@ -186,7 +195,7 @@ impl StunFaults {
                 if let Some((t, _)) = attrs.iter().find(|(t, _)| *t == ICE_CONTROLLING || *t == ICE_CONTROLLED) {
                     *role = Some(*t);
                 }
-                self.rewrite_check(&mut attrs);
+                self.rewrite_check(&mut attrs, &m.transaction_id);
                 if self.has(StunFault::ChecksSignedWithOwnPassword) {
                     creds.local_pwd
                 } else {
@@ -236,7 +245,12 @@ impl StunFaults {
         (rewritten != bytes).then_some(rewritten)
     }
 
-    fn rewrite_check(self, attrs: &mut Vec<(u16, Vec<u8>)>) {
+    fn rewrite_check(self, attrs: &mut Vec<(u16, Vec<u8>)>, transaction_id: &[u8; 12]) {
+        if self.has(StunFault::NewTieBreakerPerCheck) {
+            for (_, v) in attrs.iter_mut().filter(|(t, _)| *t == ICE_CONTROLLING || *t == ICE_CONTROLLED) {
+                *v = transaction_id[..8].to_vec();
+            }
+        }
         if self.has(StunFault::ReversedUsername) {
             for (_, v) in attrs.iter_mut().filter(|(t, _)| *t == USERNAME) {
                 let text = String::from_utf8_lossy(v).into_owned();

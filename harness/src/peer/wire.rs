@@ -33,6 +33,14 @@ impl Side {
             Side::Target => Direction::BtoA,
         }
     }
+
+    /// The other side of the call.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Harness => Side::Target,
+            Side::Target => Side::Harness,
+        }
+    }
 }
 
 /// One SCTP chunk as it went out: its type, flags and value, and which packet (datagram

@@ -284,6 +284,13 @@ impl Builder {
         self.integrity(MESSAGE_INTEGRITY, key, 20)
     }
 
+    /// Appends a MESSAGE-INTEGRITY of only `len` bytes: the HMAC-SHA1 over the message with
+    /// its length ending after a `len`-byte attribute, cut to `len`. Never valid (§14.5 says
+    /// 20 bytes); a receiver that compares only the bytes it was given takes it.
+    pub fn message_integrity_truncated(self, key: &[u8], len: usize) -> Builder {
+        self.integrity(MESSAGE_INTEGRITY, key, len)
+    }
+
     /// Appends MESSAGE-INTEGRITY-SHA256, truncated to `len` bytes (RFC 8489 §14.6).
     pub fn message_integrity_sha256(self, key: &[u8], len: usize) -> Builder {
         self.integrity(MESSAGE_INTEGRITY_SHA256, key, len)

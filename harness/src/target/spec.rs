@@ -192,6 +192,22 @@ impl TargetSpec {
         }
     }
 
+    /// Whether several instances of this target may run cases side by side. A server target
+    /// is one process (started and stopped by its driver, its quotas shared by every case),
+    /// so not; a shim process or an in-process stack per worker is independent of the others.
+    /// A mutant is as its base.
+    pub fn runs_in_parallel(&self) -> bool {
+        match self.kind {
+            TargetKind::Server => false,
+            TargetKind::Shim => true,
+            TargetKind::Builtin if self.engine.as_deref() == Some("mutant") => {
+                let base = self.base.as_deref().unwrap_or("reference");
+                load_target(base, &self.dir).map(|b| b.kind != TargetKind::Server).unwrap_or(false)
+            }
+            TargetKind::Builtin => true,
+        }
+    }
+
     pub fn driver(&self) -> Result<Box<dyn Driver>, TargetError> {
         Ok(match self.kind {
             TargetKind::Builtin => match self.engine.as_deref() {

@@ -49,13 +49,23 @@ pub fn forged_then_control(
     channel: &ChannelSpec,
     bad: fn(&mut RecordForge, &[u8]) -> Result<RawRecord, String>,
 ) -> Result<(), CallError> {
+    first_then_control(call, channel, FORGED, bad)
+}
+
+/// The same, with `first` as the first message's text.
+pub fn first_then_control(
+    call: &mut Call<'_>,
+    channel: &ChannelSpec,
+    first: &'static str,
+    make: fn(&mut RecordForge, &[u8]) -> Result<RawRecord, String>,
+) -> Result<(), CallError> {
     let (mut forge, view, to) = harness_forge(call)?;
     let stream = channel_stream(&view, &channel.label)?;
     let tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
-    let forged = forge.sctp_data(tsn, stream, None, PPID_STRING, FORGED.as_bytes()).map_err(CallError::Harness)?;
-    let record = bad(&mut forge, &forged).map_err(CallError::Harness)?;
+    let packet = forge.sctp_data(tsn, stream, None, PPID_STRING, first.as_bytes()).map_err(CallError::Harness)?;
+    let record = make(&mut forge, &packet).map_err(CallError::Harness)?;
     call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
-    let _ = call.wait_target("the forged message", DELIVERY, delivered(FORGED));
+    let _ = call.wait_target("the first message", DELIVERY, delivered(first));
     let control = forge.sctp_data(tsn, stream, None, PPID_STRING, CONTROL.as_bytes()).map_err(CallError::Harness)?;
     let record =
         forge.sealed(rtcspec_harness::peer::forge::APPLICATION_DATA, 1, &control).map_err(CallError::Harness)?;

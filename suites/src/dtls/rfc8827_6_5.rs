@@ -42,7 +42,26 @@ pub const CASES: &[Case] = &[
         SECURITY,
         bad_tag_record_dropped,
     ),
+    case(
+        ("dtls.8827.6.5.reflected-record-dropped", "dtls"),
+        "A data channel message in a record protected with the target's own write key (a reflected record) is not delivered",
+        ("RFC 8827", "6.5"),
+        SECURED,
+        SECURITY,
+        reflected_record_dropped,
+    ),
 ];
+
+fn reflected_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    forged_then_control(call, channel, |forge: &mut RecordForge, sctp: &[u8]| {
+        forge.sealed_by(Side::Target, APPLICATION_DATA, 1, sctp)
+    })
+}
+
+fn reflected_record_dropped(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(reflected_then))?;
+    judge_forged(&call, "an epoch-1 record protected with the target's own write key")
+}
 
 fn plaintext_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     forged_then_control(call, channel, |forge: &mut RecordForge, sctp: &[u8]| Ok(forge.plain(APPLICATION_DATA, sctp)))

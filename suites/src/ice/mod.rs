@@ -3,13 +3,27 @@
 
 pub mod common;
 pub mod rfc7675_5_1;
+pub mod rfc8445_16_1;
 pub mod rfc8445_7_2;
+pub mod rfc8445_7_2_5_1;
 pub mod rfc8445_7_3;
+pub mod rfc8489_9_1_3;
 pub mod rfc8489_9_1_4;
 
 use rtcspec_harness::Case;
 
 /// Every ICE case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc7675_5_1::CASES, rfc8445_7_2::CASES, rfc8445_7_3::CASES, rfc8489_9_1_4::CASES].into_iter().flatten().collect()
+    [
+        rfc7675_5_1::CASES,
+        rfc8445_7_2::CASES,
+        rfc8445_7_2_5_1::CASES,
+        rfc8445_7_3::CASES,
+        rfc8489_9_1_3::CASES,
+        rfc8489_9_1_4::CASES,
+        rfc8445_16_1::CASES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -8,6 +8,7 @@ pub mod rfc8832_6_refused;
 pub mod rfc8841_10;
 pub mod rfc8841_6_1;
 pub mod rfc8841_9_3;
+pub mod rfc9260_3_2;
 pub mod rfc9260_6_5;
 pub mod rfc9260_6_8;
 pub mod rfc9260_8_5;
@@ -23,6 +24,7 @@ pub fn cases() -> Vec<&'static Case> {
         rfc8841_6_1::CASES,
         rfc8841_9_3::CASES,
         rfc8841_10::CASES,
+        rfc9260_3_2::CASES,
         rfc9260_6_5::CASES,
         rfc9260_6_8::CASES,
         rfc9260_8_5::CASES,

@@ -17,6 +17,9 @@ const PROCEDURES: &str = "All DCEP messages MUST be sent using ordered delivery 
 const PARITY: &str = "The peer that initiates opening a data channel selects a stream identifier for which the corresponding incoming and outgoing streams are unused. If the side is acting as the DTLS client, it MUST choose an even stream identifier; if the side is acting as the DTLS server, it MUST choose an odd one.";
 const ACK: &str = "If a DATA_CHANNEL_OPEN message is received on an unused stream, the stream identifier corresponds to the role of the peer, and all parameters in the DATA_CHANNEL_OPEN message are valid, then a corresponding DATA_CHANNEL_ACK message is sent on the stream with the same stream identifier as the one the DATA_CHANNEL_OPEN message was received on. (All DCEP messages MUST be sent using ordered delivery and reliable transmission ... with the assigned PPID.)";
 const OPEN_FORMAT: &str = "Channel Type: 1 byte (unsigned integer). This field specifies the type of data channel to be opened. ... DATA_CHANNEL_PARTIAL_RELIABLE_REXMIT_UNORDERED (0x81): The data channel provides a partially reliable in-order bidirectional communication. User messages might not be delivered in order. User messages will not be retransmitted more times than specified in the Reliability Parameter.";
+const OPEN_REXMIT: &str = "DATA_CHANNEL_PARTIAL_RELIABLE_REXMIT (0x01): The data channel provides a partially reliable in-order bidirectional communication. User messages will not be retransmitted more times than specified in the Reliability Parameter. ... If a partially reliable data channel with a limited number of retransmissions is used, this field specifies the number of retransmissions.";
+const OPEN_TIMED: &str = "DATA_CHANNEL_PARTIAL_RELIABLE_TIMED_UNORDERED (0x82): The data channel provides a partially reliable unordered bidirectional communication. User messages might not be transmitted or retransmitted after a specified lifetime given in milliseconds in the Reliability Parameter. ... If a partially reliable data channel with a limited lifetime is used, this field specifies the maximum lifetime in milliseconds.";
+const OPEN_RELIABLE: &str = "DATA_CHANNEL_RELIABLE_UNORDERED (0x80): The data channel provides a reliable unordered bidirectional communication. ... Reliability Parameter: 4 bytes (unsigned integer) For reliable data channels, this field MUST be set to 0 on the sending side and MUST be ignored on the receiving side.";
 const LABEL: &str = "Label Length: 2 bytes (unsigned integer) The length of the label field in bytes. ... Label: Variable Length (sequence of characters) The name of the data channel as a UTF-8-encoded string, as specified in [RFC3629].";
 const UNORDERED: &str = "After the DATA_CHANNEL_ACK or any other message has been received on the data channel, messages containing user data MUST be sent ordered on ordered data channels and MUST be sent unordered on unordered data channels.";
 
@@ -70,12 +73,44 @@ pub const CASES: &[Case] = &[
         open_describes_channel,
     ),
     case(
+        ("sctp.8832.5.1.open-describes-rexmit-channel", "sctp"),
+        "DATA_CHANNEL_OPEN for an ordered channel with 3 retransmits says type 0x01, reliability 3",
+        ("RFC 8832", "5.1"),
+        OPEN_REXMIT,
+        &[],
+        open_describes_rexmit,
+    ),
+    case(
+        ("sctp.8832.5.1.open-describes-timed-channel", "sctp"),
+        "DATA_CHANNEL_OPEN for an unordered channel with a 1500 ms lifetime says type 0x82, reliability 1500",
+        ("RFC 8832", "5.1"),
+        OPEN_TIMED,
+        &[],
+        open_describes_timed,
+    ),
+    case(
+        ("sctp.8832.5.1.open-describes-reliable-unordered", "sctp"),
+        "DATA_CHANNEL_OPEN for a reliable unordered channel says type 0x80 and reliability 0",
+        ("RFC 8832", "5.1"),
+        OPEN_RELIABLE,
+        &[],
+        open_describes_reliable_unordered,
+    ),
+    case(
         ("sctp.8832.5.1.label-length-in-bytes", "sctp"),
         "DATA_CHANNEL_OPEN gives the length of a non-ASCII label in bytes of UTF-8, and the label reads back",
         ("RFC 8832", "5.1"),
         LABEL,
         &[],
         label_length_in_bytes,
+    ),
+    case(
+        ("sctp.8832.6.ordered-channel-sends-ordered", "sctp"),
+        "Once its ordered channel is open, the target sends its messages ordered",
+        ("RFC 8832", "6"),
+        UNORDERED,
+        &[],
+        ordered_channel_sends_ordered,
     ),
     case(
         ("sctp.8832.6.unordered-channel-sends-unordered", "sctp"),
@@ -164,16 +199,35 @@ fn even_as_client(ctx: &mut Ctx) -> Verdict {
 }
 
 fn open_describes_channel(ctx: &mut Ctx) -> Verdict {
-    let channel = ChannelSpec {
-        ordered: false,
-        max_retransmits: Some(0),
-        protocol: "rtcspec-test".into(),
-        ..ChannelSpec::reliable("rtcspec")
-    };
+    let channel = ChannelSpec { ordered: false, max_retransmits: Some(0), ..ChannelSpec::reliable("rtcspec") };
+    open_describes(ctx, channel, 0x81, 0)
+}
+
+fn open_describes_rexmit(ctx: &mut Ctx) -> Verdict {
+    open_describes(ctx, ChannelSpec { max_retransmits: Some(3), ..ChannelSpec::reliable("rtcspec") }, 0x01, 3)
+}
+
+fn open_describes_timed(ctx: &mut Ctx) -> Verdict {
+    let channel = ChannelSpec { ordered: false, max_packet_life_time: Some(1500), ..ChannelSpec::reliable("rtcspec") };
+    open_describes(ctx, channel, 0x82, 1500)
+}
+
+fn open_describes_reliable_unordered(ctx: &mut Ctx) -> Verdict {
+    open_describes(ctx, ChannelSpec { ordered: false, ..ChannelSpec::reliable("rtcspec") }, 0x80, 0)
+}
+
+/// The target opens `channel` (with the protocol "rtcspec-test"); its DATA_CHANNEL_OPEN must
+/// say `channel_type` and `reliability`, the label and the protocol.
+fn open_describes(ctx: &mut Ctx, channel: ChannelSpec, channel_type: u8, reliability: u32) -> Verdict {
+    let channel = ChannelSpec { protocol: "rtcspec-test".into(), ..channel };
     let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(settle) })?;
-    let expected = "channel type 0x81, reliability 0, label \"rtcspec\", protocol \"rtcspec-test\"";
+    let expected = format!(
+        "channel type {channel_type:#04x}, reliability {reliability}, label \"rtcspec\", protocol \"rtcspec-test\""
+    );
     Ok(match open_from(&call.view, Side::Target, "rtcspec") {
-        Some(o) if o.channel_type == 0x81 && o.reliability == 0 && o.protocol == "rtcspec-test" => Outcome::Pass,
+        Some(o) if o.channel_type == channel_type && o.reliability == reliability && o.protocol == "rtcspec-test" => {
+            Outcome::Pass
+        }
         Some(o) => Outcome::fail(
             expected,
             format!(
@@ -181,7 +235,7 @@ fn open_describes_channel(ctx: &mut Ctx) -> Verdict {
                 o.channel_type, o.reliability, o.label, o.protocol
             ),
         ),
-        None => missing(&call, expected, "DATA_CHANNEL_OPEN"),
+        None => missing(&call, &expected, "DATA_CHANNEL_OPEN"),
     })
 }
 
@@ -192,15 +246,26 @@ pub fn target_sends_text(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(
 }
 
 fn unordered_channel_sends_unordered(ctx: &mut Ctx) -> Verdict {
-    let channel = ChannelSpec { ordered: false, ..ChannelSpec::reliable("rtcspec") };
+    sends_as_channel_says(ctx, false)
+}
+
+fn ordered_channel_sends_ordered(ctx: &mut Ctx) -> Verdict {
+    sends_as_channel_says(ctx, true)
+}
+
+/// The target opens a reliable channel, `ordered` or not, and sends a message on it once
+/// open: the message's U bit must say what the channel is.
+fn sends_as_channel_says(ctx: &mut Ctx, ordered: bool) -> Verdict {
+    let channel = ChannelSpec { ordered, ..ChannelSpec::reliable("rtcspec") };
     let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(target_sends_text) })?;
+    let (how, bit) = if ordered { ("ordered", "U bit clear") } else { ("unordered", "U bit set") };
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
-        return Ok(missing(&call, "DATA_CHANNEL_OPEN, then a message sent unordered", "DATA_CHANNEL_OPEN"));
+        return Ok(missing(&call, &format!("DATA_CHANNEL_OPEN, then a message sent {how}"), "DATA_CHANNEL_OPEN"));
     };
     let messages = user_data_from(&call.view, Side::Target, open.chunk.stream);
     Ok(match messages.last() {
-        Some(m) if m.unordered => Outcome::Pass,
-        Some(m) => Outcome::fail("the message after the ACK sent unordered (U bit set)", describe(m)),
+        Some(m) if m.unordered != ordered => Outcome::Pass,
+        Some(m) => Outcome::fail(format!("the message after the ACK sent {how} ({bit})"), describe(m)),
         None => Outcome::Error { why: format!("the target's message is not on the wire; {}", call.summary) },
     })
 }

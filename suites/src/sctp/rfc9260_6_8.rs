@@ -7,19 +7,39 @@ use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Verdict};
 
+use super::rfc9260_8_5::{heartbeat, judge_answered_control, spoiled_then_control, Spoil, HEARTBEAT, HEARTBEAT_ACK};
 use crate::dtls::forged::{forged_then_control, judge_forged, on_target_channel};
 use crate::live::*;
 
 const CHECKSUM: &str = "When an SCTP packet is received, the receiver MUST first check the CRC32c checksum ... Verify that the calculated CRC32c checksum is the same as the received CRC32c checksum. If it is not, the receiver MUST treat the packet as an invalid SCTP packet. The default procedure for handling invalid SCTP packets is to silently discard them.";
 
-pub const CASES: &[Case] = &[case(
-    ("sctp.9260.6.8.bad-crc32c-discarded", "sctp"),
-    "A DATA chunk in a packet whose CRC32c does not match is not delivered",
-    ("RFC 9260", "6.8"),
-    CHECKSUM,
-    &[],
-    bad_crc32c_discarded,
-)];
+pub const CASES: &[Case] = &[
+    case(
+        ("sctp.9260.6.8.bad-crc32c-discarded", "sctp"),
+        "A DATA chunk in a packet whose CRC32c does not match is not delivered",
+        ("RFC 9260", "6.8"),
+        CHECKSUM,
+        &[],
+        bad_crc32c_discarded,
+    ),
+    case(
+        ("sctp.9260.6.8.bad-crc32c-heartbeat-unanswered", "sctp"),
+        "A HEARTBEAT in a packet whose CRC32c does not match gets no HEARTBEAT ACK (the same HEARTBEAT intact does)",
+        ("RFC 9260", "6.8"),
+        CHECKSUM,
+        &[],
+        bad_crc32c_heartbeat_unanswered,
+    ),
+];
+
+fn bad_checksum_heartbeat_then(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    spoiled_then_control(call, &heartbeat(), Spoil::BadChecksum)
+}
+
+fn bad_crc32c_heartbeat_unanswered(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(bad_checksum_heartbeat_then))?;
+    judge_answered_control(&call, HEARTBEAT, HEARTBEAT_ACK, "a HEARTBEAT in a packet with a wrong CRC32c")
+}
 
 fn bad_checksum_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     forged_then_control(call, channel, |forge: &mut RecordForge, sctp: &[u8]| {

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
+use rtcspec_harness::peer::wire::{Chunk, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
@@ -30,6 +31,22 @@ const STILL: &str = "rtcspec: after the ABORT with the wrong tag";
 const AFTER: &str = "rtcspec: after the ABORT with the right tag";
 
 pub const CASES: &[Case] = &[
+    case(
+        ("sctp.9260.8.5.wrong-tag-heartbeat-unanswered", "sctp"),
+        "A HEARTBEAT with the wrong Verification Tag gets no HEARTBEAT ACK (the same HEARTBEAT with the right tag does)",
+        ("RFC 9260", "8.5"),
+        TAG,
+        SECURITY,
+        wrong_tag_heartbeat_unanswered,
+    ),
+    case(
+        ("sctp.9260.8.5.wrong-tag-reconfig-ignored", "sctp"),
+        "A stream reset request (RE-CONFIG) with the wrong Verification Tag gets no RE-CONFIG response",
+        ("RFC 9260", "8.5"),
+        TAG,
+        SECURITY,
+        wrong_tag_reconfig_ignored,
+    ),
     case(
         ("sctp.9260.8.5.wrong-tag-data-discarded", "sctp"),
         "A DATA chunk in a packet with the wrong Verification Tag is not delivered",
@@ -118,4 +135,124 @@ fn wrong_tag_abort_ignored(ctx: &mut Ctx) -> Verdict {
             format!("{STILL:?} was not delivered; {}", call.summary),
         )
     })
+}
+
+/// How the first copy of a chunk is spoiled, so that the target must discard its packet.
+#[derive(Debug, Clone, Copy)]
+pub enum Spoil {
+    /// The packet carries [`WRONG`] as its Verification Tag.
+    WrongTag,
+    /// The packet's CRC32c is off by one bit.
+    BadChecksum,
+}
+
+/// Chunk types (RFC 9260 §3.2, RFC 6525 §3.1).
+pub const HEARTBEAT: u8 = 4;
+pub const HEARTBEAT_ACK: u8 = 5;
+const RE_CONFIG: u8 = 130;
+/// How long the target has to answer a chunk (on loopback it takes milliseconds).
+const ANSWER: Duration = Duration::from_millis(300);
+
+/// The harness sends `chunk` (one whole chunk) in a packet `spoil` spoils, then the same chunk
+/// in a valid packet (the control), each in its own validly protected record, giving the
+/// target [`ANSWER`] after each.
+pub fn spoiled_then_control(call: &mut Call<'_>, chunk: &[u8], spoil: Spoil) -> Result<(), CallError> {
+    let (mut forge, _, to) = harness_forge(call)?;
+    let tag = forge.verification_tag().ok_or_else(|| CallError::Harness("no SCTP packet of the harness".into()))?;
+    let mut spoiled = match spoil {
+        Spoil::WrongTag => forge.sctp_packet(WRONG, chunk),
+        Spoil::BadChecksum => forge.sctp_packet(tag, chunk),
+    }
+    .map_err(CallError::Harness)?;
+    if let (Spoil::BadChecksum, Some(b)) = (spoil, spoiled.get_mut(8)) {
+        *b ^= 0x01;
+    }
+    let control = forge.sctp_packet(tag, chunk).map_err(CallError::Harness)?;
+    for packet in [spoiled, control] {
+        let record = forge.sealed(APPLICATION_DATA, 1, &packet).map_err(CallError::Harness)?;
+        call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
+        call.run_for(ANSWER)?;
+    }
+    Ok(())
+}
+
+/// Pass when the target sent a chunk of type `answer` after the control copy of the
+/// harness's chunk of type `kind` and none between the spoiled copy and the control; an
+/// Error when it did not answer the control either (then its silence says nothing). The two
+/// copies are the harness's first chunk of that type and the next with the same value.
+pub fn judge_answered_control(call: &LiveCall, kind: u8, answer: u8, what: &str) -> Verdict {
+    let mut sent = call.view.sent(Side::Harness, kind);
+    let spoiled = sent.next();
+    let control = spoiled.and_then(|first| sent.find(|c| c.value == first.value));
+    let (Some(spoiled), Some(control)) = (spoiled, control) else {
+        return Err(Outcome::Error {
+            why: format!("the harness's two copies of its chunk of type {kind} are not on the wire; {}", call.summary),
+        });
+    };
+    let answers: Vec<usize> = call.view.sent(Side::Target, answer).map(|c: &Chunk| c.datagram).collect();
+    let early = answers.iter().filter(|d| (spoiled.datagram..control.datagram).contains(d)).count();
+    let late = answers.iter().filter(|d| **d > control.datagram).count();
+    let expected = format!("{what} is discarded: no chunk of type {answer} answers it, only the valid copy");
+    match (early, late) {
+        (0, 0) => Err(Outcome::Error {
+            why: format!(
+                "the target answered neither copy (no chunk of type {answer}), so ignoring the spoiled one says \
+                 nothing; {}",
+                call.summary
+            ),
+        }),
+        (0, _) => Ok(Outcome::Pass),
+        (n, _) => Ok(Outcome::fail(expected, format!("{n} chunk(s) of type {answer} before the valid copy was sent"))),
+    }
+}
+
+/// A HEARTBEAT whose Heartbeat Info names the case (RFC 9260 §3.3.5).
+pub fn heartbeat() -> Vec<u8> {
+    let info = b"rtcspec: is this heartbeat answered?";
+    let mut chunk = vec![HEARTBEAT, 0];
+    chunk.extend_from_slice(&((4 + 4 + info.len()) as u16).to_be_bytes());
+    chunk.extend_from_slice(&1u16.to_be_bytes());
+    chunk.extend_from_slice(&((4 + info.len()) as u16).to_be_bytes());
+    chunk.extend_from_slice(info);
+    chunk
+}
+
+fn wrong_tag_heartbeat_then(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    spoiled_then_control(call, &heartbeat(), Spoil::WrongTag)
+}
+
+fn wrong_tag_heartbeat_unanswered(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(wrong_tag_heartbeat_then))?;
+    judge_answered_control(&call, HEARTBEAT, HEARTBEAT_ACK, "a HEARTBEAT with the wrong Verification Tag")
+}
+
+/// A RE-CONFIG with an Outgoing SSN Reset Request for the harness's channel stream
+/// (RFC 6525 §4.1): request number the harness's initial TSN (its first reset, §5.1.1),
+/// response number the target's initial TSN less one, last TSN the harness's last.
+fn reconfig(view: &rtcspec_harness::peer::wire::WireView, stream: u16) -> Option<Vec<u8>> {
+    let own = view.data_from(Side::Harness);
+    let first = own.iter().map(|d| d.tsn).min()?;
+    let last = own.iter().map(|d| d.tsn).max()?;
+    let theirs = view.data_from(Side::Target).iter().map(|d| d.tsn).min()?;
+    let mut param = vec![0, 13, 0, 18];
+    for word in [first, theirs.wrapping_sub(1), last] {
+        param.extend_from_slice(&word.to_be_bytes());
+    }
+    param.extend_from_slice(&stream.to_be_bytes());
+    let mut chunk = vec![RE_CONFIG, 0];
+    chunk.extend_from_slice(&((4 + param.len()) as u16).to_be_bytes());
+    chunk.extend_from_slice(&param);
+    Some(chunk)
+}
+
+fn wrong_tag_reconfig_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    let (_, view, _) = harness_forge(call)?;
+    let stream = channel_stream(&view, &channel.label)?;
+    let chunk = reconfig(&view, stream).ok_or_else(|| CallError::Harness("no DATA chunks of both sides".into()))?;
+    spoiled_then_control(call, &chunk, Spoil::WrongTag)
+}
+
+fn wrong_tag_reconfig_ignored(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(wrong_tag_reconfig_then))?;
+    judge_answered_control(&call, RE_CONFIG, RE_CONFIG, "a RE-CONFIG with the wrong Verification Tag")
 }

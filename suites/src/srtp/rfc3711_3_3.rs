@@ -54,13 +54,11 @@ fn rtp_header_len(p: &[u8]) -> Option<usize> {
 }
 
 /// The harness's last SRTP packet's header, with the sequence number `ahead` further and
-/// the timestamp with it, around a one-byte Opus payload; protected with the harness's keys
-/// if `protect`.
-fn packet_ahead(call: &Call<'_>, ahead: u16, protect: bool) -> Result<Vec<u8>, String> {
+/// the timestamp with it, around a one-byte Opus payload; protected with the keys `protect`
+/// (`Side::Harness`: the harness's own, as a valid packet) or not at all.
+pub fn packet_ahead(call: &Call<'_>, ahead: u16, protect: Option<Side>) -> Result<Vec<u8>, String> {
     let keylog = call.harness.keylog().lines();
     let local = call.harness.local_addr();
-    let view = WireView::read(call.harness.datagrams(), local, &keylog);
-    let mut context = view.srtp_context(&keylog, Side::Harness)?;
     let last = call
         .harness
         .datagrams()
@@ -75,18 +73,18 @@ fn packet_ahead(call: &Call<'_>, ahead: u16, protect: bool) -> Result<Vec<u8>, S
     plain[2..4].copy_from_slice(&seq.to_be_bytes());
     plain[4..8].copy_from_slice(&ts.to_be_bytes());
     plain.push(0x78);
-    if !protect {
-        return Ok(plain);
-    }
+    let Some(side) = protect else { return Ok(plain) };
+    let view = WireView::read(call.harness.datagrams(), local, &keylog);
+    let mut context = view.srtp_context(&keylog, side)?;
     let protected = context.encrypt_rtp(&plain).map_err(|e| format!("SRTP protect: {e}"))?;
     Ok(protected.to_vec())
 }
 
 /// What the harness sends after the control: its bad version of the next packet.
-type Forgery = fn(&Call<'_>, u16) -> Result<Vec<u8>, String>;
+pub type Forgery = fn(&Call<'_>, u16) -> Result<Vec<u8>, String>;
 
 fn broken_tag(call: &Call<'_>, ahead: u16) -> Result<Vec<u8>, String> {
-    let mut packet = packet_ahead(call, ahead, true)?;
+    let mut packet = packet_ahead(call, ahead, Some(Side::Harness))?;
     if let Some(tag) = packet.last_mut() {
         *tag ^= 0x01;
     }
@@ -94,16 +92,16 @@ fn broken_tag(call: &Call<'_>, ahead: u16) -> Result<Vec<u8>, String> {
 }
 
 fn unprotected(call: &Call<'_>, ahead: u16) -> Result<Vec<u8>, String> {
-    packet_ahead(call, ahead, false)
+    packet_ahead(call, ahead, None)
 }
 
-fn forge_audio(call: &mut Call<'_>, forgery: Forgery) -> Result<(), CallError> {
+pub fn forge_audio(call: &mut Call<'_>, forgery: Forgery) -> Result<(), CallError> {
     for _ in 0..WARM_UP {
         call.harness.send_audio().map_err(CallError::Harness)?;
         call.run_for(PACKET_EVERY)?;
     }
     let to = call.target_addr().ok_or_else(|| CallError::Harness("the target has sent nothing".into()))?;
-    let control = packet_ahead(call, CONTROL_AHEAD, true).map_err(CallError::Harness)?;
+    let control = packet_ahead(call, CONTROL_AHEAD, Some(Side::Harness)).map_err(CallError::Harness)?;
     let forged = forgery(call, FORGED_AHEAD).map_err(CallError::Harness)?;
     call.harness.inject(to, &control).map_err(CallError::Harness)?;
     call.harness.inject(to, &forged).map_err(CallError::Harness)?;
@@ -120,7 +118,7 @@ fn plain_rtp_discarded(ctx: &mut Ctx) -> Verdict {
     forged_not_counted(ctx, |call, _| forge_audio(call, unprotected), "the plain RTP packet")
 }
 
-fn forged_not_counted(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
+pub fn forged_not_counted(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
     let options = PeerOptions { audio: true, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;

@@ -1,7 +1,7 @@
 //! RFC 3711 §3.4: SRTCP is processed as SRTP (§3.3): a packet whose tag does not verify is
 //! discarded. The harness, which sends no RTCP of its own in this call, sends the target two
 //! Sender Reports protected with its exported keys: a valid one and one with a broken tag,
-//! each with its own NTP timestamp. The LSR field of the target's report blocks (RFC 3550
+//! each with its own NTP timestamp (or the second not protected at all). The LSR field of the target's report blocks (RFC 3550
 //! §6.4.1) tells which one it took in.
 
 use rtcspec_harness::peer::forge::srtcp_protected;
@@ -30,14 +30,35 @@ fn a_second_later((seconds, fraction): (u32, u32)) -> (u32, u32) {
     (seconds.wrapping_add(1), fraction)
 }
 
-pub const CASES: &[Case] = &[case(
-    ("srtp.3711.3.4.bad-tag-srtcp-discarded", "srtp"),
-    "An SRTCP Sender Report whose tag does not verify is discarded: the target's reports never name it as the last SR",
-    ("RFC 3711", "3.4"),
-    DISCARD,
-    SECURITY,
-    bad_tag_srtcp_discarded,
-)];
+pub const CASES: &[Case] = &[
+    case(
+        ("srtp.3711.3.4.bad-tag-srtcp-discarded", "srtp"),
+        "An SRTCP Sender Report whose tag does not verify is discarded: the target's reports never name it as the last SR",
+        ("RFC 3711", "3.4"),
+        DISCARD,
+        SECURITY,
+        bad_tag_srtcp_discarded,
+    ),
+    case(
+        ("srtp.3711.3.4.plain-rtcp-discarded", "srtp"),
+        "A plain (unprotected) RTCP Sender Report is discarded: the target's reports never name it as the last SR",
+        ("RFC 3711", "3.4"),
+        DISCARD,
+        SECURITY,
+        plain_rtcp_discarded,
+    ),
+];
+
+/// How the second of the harness's two SRs is spoiled.
+#[derive(Clone, Copy)]
+pub enum Spoil {
+    /// Protected with the harness's keys, the last byte of its tag changed.
+    BrokenTag,
+    /// Not protected at all.
+    Plain,
+    /// Protected with the target's own sending keys (a reflected packet).
+    Reflected,
+}
 
 fn middle((seconds, fraction): (u32, u32)) -> u32 {
     (seconds << 16) | (fraction >> 16)
@@ -63,7 +84,7 @@ fn sender_report((seconds, fraction): (u32, u32)) -> Vec<u8> {
     p
 }
 
-fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec, spoil: Spoil) -> Result<(), CallError> {
     for _ in 0..WARM_UP {
         call.harness.send_audio().map_err(CallError::Harness)?;
         call.run_for(PACKET_EVERY)?;
@@ -76,8 +97,17 @@ fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallE
     let [control, mut forged] =
         <[Vec<u8>; 2]>::try_from(srtcp_protected(&view, &keylog, Side::Harness, &reports).map_err(CallError::Harness)?)
             .map_err(|_| CallError::Harness("two SRs in, not two out".into()))?;
-    if let Some(tag) = forged.last_mut() {
-        *tag ^= 0x01;
+    match spoil {
+        Spoil::BrokenTag => {
+            if let Some(tag) = forged.last_mut() {
+                *tag ^= 0x01;
+            }
+        }
+        Spoil::Plain => forged = reports[1].clone(),
+        Spoil::Reflected => {
+            forged =
+                srtcp_protected(&view, &keylog, Side::Target, &reports[1..]).map_err(CallError::Harness)?.swap_remove(0)
+        }
     }
     call.harness.inject(to, &control).map_err(CallError::Harness)?;
     call.harness.inject(to, &forged).map_err(CallError::Harness)?;
@@ -88,8 +118,26 @@ fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallE
 }
 
 fn bad_tag_srtcp_discarded(ctx: &mut Ctx) -> Verdict {
+    forged_sr_not_named(
+        ctx,
+        |call, channel| forge_reports(call, channel, Spoil::BrokenTag),
+        "the SR with the broken tag",
+    )
+}
+
+fn plain_rtcp_discarded(ctx: &mut Ctx) -> Verdict {
+    forged_sr_not_named(ctx, |call, channel| forge_reports(call, channel, Spoil::Plain), "the plain SR")
+}
+
+pub fn reflected_srtcp_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    forge_reports(call, channel, Spoil::Reflected)
+}
+
+/// The harness sends a valid SR and a spoiled one (`then`); Pass when the target's reports
+/// name the valid one as the last SR and never the spoiled one (`what`).
+pub fn forged_sr_not_named(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
     let options = PeerOptions { audio: true, no_rtcp: true, ..PeerOptions::default() };
-    let setup = Setup { options, then: Some(forge_reports), until_connected: true, ..Setup::new(Offerer::Harness) };
+    let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;
     let own: Vec<&Media> = call.view.srtcp_from(Side::Harness).collect();
     if own.iter().map(|m| m.authenticated).collect::<Vec<_>>() != [Some(true), Some(false)] {
@@ -119,7 +167,7 @@ fn bad_tag_srtcp_discarded(ctx: &mut Ctx) -> Verdict {
     let (control, forged) = (middle(control_ntp), middle(a_second_later(control_ntp)));
     let expected = format!("LSR {control:#010x} (the valid SR), never {forged:#010x} (the forged one)");
     Ok(if seen.contains(&forged) {
-        Outcome::fail(expected, format!("LSR values {seen:08x?}: the SR with the broken tag was taken in"))
+        Outcome::fail(expected, format!("LSR values {seen:08x?}: {what} was taken in"))
     } else if seen.contains(&control) {
         Outcome::Pass
     } else {

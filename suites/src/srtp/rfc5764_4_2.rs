@@ -7,10 +7,27 @@ use rtcspec_harness::peer::wire::{Media, Side};
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
+use super::rfc3711_3_3::{forge_audio, forged_not_counted, packet_ahead};
+use super::rfc3711_3_4::{forged_sr_not_named, reflected_srtcp_then};
 use crate::live::*;
+
+/// The next packet, protected with the target's keys.
+fn reflected(call: &rtcspec_harness::peer::Call<'_>, ahead: u16) -> Result<Vec<u8>, String> {
+    packet_ahead(call, ahead, Some(Side::Target))
+}
+
+fn reflected_srtp_discarded(ctx: &mut Ctx) -> Verdict {
+    forged_not_counted(ctx, |call, _| forge_audio(call, reflected), "the packet protected with the target's own keys")
+}
+
+fn reflected_srtcp_discarded(ctx: &mut Ctx) -> Verdict {
+    forged_sr_not_named(ctx, reflected_srtcp_then, "the SR protected with the target's own keys")
+}
 
 const KEYS: &str = "The client_write_SRTP_master_key and client_write_SRTP_master_salt are provided to one invocation of the SRTP key derivation function, to generate the SRTP keys used to encrypt and authenticate packets sent by the client. The server MUST only use these keys to decrypt and to check the authenticity of inbound packets. The server_write_SRTP_master_key and server_write_SRTP_master_salt are provided to one invocation of the SRTP key derivation function, to generate the SRTP keys used by the server to encrypt and authenticate packets sent by the server. The client MUST only use these keys to decrypt and to check the authenticity of inbound packets.";
 const INDEX: &str = "The SRTCP index MUST be set to zero before the first SRTCP packet is sent, and MUST be incremented by one, modulo 2^31, after each SRTCP packet is sent.";
+// The reflected cases send the target a packet protected with its own keys: the same rule,
+// for the direction a stack that keys both alike gets wrong.
 // Every stack here starts its SRTCP index at 1, not 0: libsrtp (aiortc) and rtc-srtp
 // increment before they stamp the first packet. The case judges the increment, which the
 // RFC states without room for reading; the start is reported, not failed.
@@ -19,6 +36,22 @@ const INDEX: &str = "The SRTCP index MUST be set to zero before the first SRTCP 
 const HARNESS_SSRC: u32 = 0x5254_4353;
 
 pub const CASES: &[Case] = &[
+    case(
+        ("srtp.5764.4.2.reflected-srtp-discarded", "srtp"),
+        "An SRTP packet protected with the target's own sending keys (reflected) is discarded: the target's reports never count it",
+        ("RFC 5764", "4.2"),
+        KEYS,
+        SECURITY,
+        reflected_srtp_discarded,
+    ),
+    case(
+        ("srtp.5764.4.2.reflected-srtcp-discarded", "srtp"),
+        "An SRTCP Sender Report protected with the target's own sending keys (reflected) is discarded: its reports never name it",
+        ("RFC 5764", "4.2"),
+        KEYS,
+        SECURITY,
+        reflected_srtcp_discarded,
+    ),
     case(
         ("srtp.5764.4.2.srtcp-authenticates", "srtp"),
         "The target's SRTCP packets authenticate with the target's keys from the DTLS exporter",

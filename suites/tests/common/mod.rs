@@ -31,8 +31,15 @@ pub fn run_on(driver: &mut dyn Driver, cases: &[&'static Case]) -> Vec<CaseResul
     runner::run(cases, driver, &opts, &mut |_| {}).results
 }
 
+/// Runs `cases` against the target `name` as `rtcspec run` does: two workers, each with its
+/// own instance of the target, unless the target is a server.
 pub fn run_named(name: &str, cases: &[&'static Case]) -> Vec<CaseResult> {
-    run_on(driver(name).as_mut(), cases)
+    let spec = load_target(name, &targets_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let jobs = if spec.runs_in_parallel() { 2 } else { 1 };
+    let mut drivers: Vec<_> = (0..jobs).map(|_| driver(name)).collect();
+    let mut workers: Vec<&mut dyn Driver> = drivers.iter_mut().map(|d| &mut **d as _).collect();
+    let opts = RunOptions { seed: SEED, timeout: Duration::from_secs(20), out_dir: None };
+    runner::run_on(cases, &mut workers, &opts, &mut |_| {}).results
 }
 
 pub fn kinds(results: &[CaseResult]) -> BTreeMap<String, OutcomeKind> {

@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 51] = [
+const FAULTS: [PeerFault; 56] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -79,6 +79,11 @@ const FAULTS: [PeerFault; 51] = [
         name: "peer-sends-checks-twice",
         description: "in live calls, sends every Binding request twice with the same transaction id",
         apply: stun!(SendsChecksTwice),
+    },
+    PeerFault {
+        name: "peer-new-tie-breaker-per-check",
+        description: "in live calls, each connectivity check carries a tie-breaker of its own",
+        apply: stun!(NewTieBreakerPerCheck),
     },
     PeerFault {
         name: "peer-unsigned-responses",
@@ -196,6 +201,21 @@ const FAULTS: [PeerFault; 51] = [
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpAcceptsPlain)),
     },
     PeerFault {
+        name: "peer-srtcp-accepts-plain-rtcp",
+        description: "in live calls, takes an RTCP packet that does not authenticate as plain RTCP",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtcpAcceptsPlain)),
+    },
+    PeerFault {
+        name: "peer-srtp-accepts-reflected",
+        description: "in live calls, takes SRTP and SRTCP protected with its own sending keys (reflected)",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpAcceptsReflected)),
+    },
+    PeerFault {
+        name: "peer-dtls-accepts-reflected",
+        description: "in live calls, takes a DTLS record protected with its own write key (reflected)",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::AcceptsReflected)),
+    },
+    PeerFault {
         name: "peer-srtcp-index-skips",
         description: "in live calls, its SRTCP index goes up by two from one packet to the next",
         apply: Effect::Reference(|o| o.srtcp_index_skips = true),
@@ -212,6 +232,7 @@ const FAULTS: [PeerFault; 51] = [
     shim!("sctp-binary-as-string", "in live calls, sends binary messages with the String PPIDs (51, 56)"),
     shim!("sctp-empty-as-non-empty", "in live calls, sends empty messages with the non-empty PPIDs (51, 53)"),
     shim!("sctp-unordered-as-ordered", "in live calls, sends the messages of unordered channels ordered"),
+    shim!("sctp-ordered-as-unordered", "in live calls, sends the messages of ordered channels unordered"),
     shim!("sctp-close-without-reset", "in live calls, closes a channel without resetting its outgoing stream"),
     shim!("srtp-drops-inbound", "in live calls, drops every SRTP packet it receives, as if no key decrypted it"),
     shim!("sctp-empty-received-as-zero-byte", "in live calls, delivers a received empty message as its one zero byte"),
