@@ -26,6 +26,8 @@ pub struct Checks<'t> {
     pub target_ufrag: String,
     pub target_pwd: String,
     pub harness_ufrag: String,
+    /// The password the harness announced: the target signs its checks with it.
+    pub harness_pwd: String,
     /// The harness's role: it answers the target's offer as the controlled agent, and
     /// offers to it as the controlling one.
     pub harness_controlling: bool,
@@ -120,12 +122,12 @@ pub fn with_call_as(ctx: &mut Ctx, offerer: Offerer, f: impl FnOnce(&mut Checks<
             return Err(Outcome::Error { why: "no descriptions were exchanged".into() });
         };
         let (target_ufrag, target_pwd) = (text(target_sdp, "ice-ufrag")?, text(target_sdp, "ice-pwd")?);
-        let harness_ufrag = text(harness_sdp, "ice-ufrag")?;
+        let (harness_ufrag, harness_pwd) = (text(harness_sdp, "ice-ufrag")?, text(harness_sdp, "ice-pwd")?);
         let to = call.target_addr().ok_or_else(|| Outcome::Error { why: "the target sent nothing".into() })?;
-        Ok((to, target_ufrag, target_pwd, harness_ufrag))
+        Ok((to, target_ufrag, target_pwd, harness_ufrag, harness_pwd))
     })();
     match verdict {
-        Ok((to, target_ufrag, target_pwd, harness_ufrag)) => {
+        Ok((to, target_ufrag, target_pwd, harness_ufrag, harness_pwd)) => {
             let harness_controlling = offerer == Offerer::Harness;
             let mut checks = Checks {
                 call,
@@ -133,6 +135,7 @@ pub fn with_call_as(ctx: &mut Ctx, offerer: Offerer, f: impl FnOnce(&mut Checks<
                 target_ufrag,
                 target_pwd,
                 harness_ufrag,
+                harness_pwd,
                 harness_controlling,
                 next_txid: 0,
                 tie_breaker,

@@ -48,6 +48,30 @@ pub const CASES: &[Case] = &[
         SECURITY,
         wrong_key_sha256_rejected,
     ),
+    case(
+        ("ice.8445.7.3.reversed-username-rejected", "ice"),
+        "A check whose USERNAME has the two ufrags in the wrong order (<harness>:<target>) gets no success response",
+        ("RFC 8445", "7.3"),
+        SHORT_TERM,
+        SECURITY,
+        reversed_username_rejected,
+    ),
+    case(
+        ("ice.8445.7.3.username-without-colon-rejected", "ice"),
+        "A check whose USERNAME is the target's ufrag alone, with no colon, gets no success response",
+        ("RFC 8445", "7.3"),
+        SHORT_TERM,
+        SECURITY,
+        username_without_colon_rejected,
+    ),
+    case(
+        ("ice.8445.7.3.signed-with-sender-password-rejected", "ice"),
+        "A check signed with the harness's own password (the sender's, not the target's) gets no success response",
+        ("RFC 8445", "7.3"),
+        SHORT_TERM,
+        SECURITY,
+        signed_with_sender_password_rejected,
+    ),
 ];
 
 /// A check signed with the target's password whose PRIORITY is then changed by one, with a
@@ -106,6 +130,45 @@ fn wrong_key_sha256_rejected(ctx: &mut Ctx) -> Verdict {
         Ok(not_accepted(
             response,
             "an error response or no response to a check authenticated only by a MESSAGE-INTEGRITY-SHA256 with the wrong password",
+        ))
+    })
+}
+
+/// A check with `username`, signed with the target's password: only the USERNAME is wrong.
+fn check_with_username(c: &mut Checks<'_>, username: &str) -> Vec<u8> {
+    let tie_breaker = 1;
+    let b = c.request_with(username, |b| b.ice_controlled(tie_breaker));
+    c.signed(b)
+}
+
+fn reversed_username_rejected(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let reversed = format!("{}:{}", c.harness_ufrag, c.target_ufrag);
+        let request = check_with_username(c, &reversed);
+        let response = c.send(&request)?;
+        Ok(not_accepted(response, "an error response (401) or no response to a check whose USERNAME is reversed"))
+    })
+}
+
+fn username_without_colon_rejected(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let alone = c.target_ufrag.clone();
+        let request = check_with_username(c, &alone);
+        let response = c.send(&request)?;
+        Ok(not_accepted(response, "an error response (401) or no response to a check whose USERNAME has no colon"))
+    })
+}
+
+fn signed_with_sender_password_rejected(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        // The password the harness announced in its own description: what the target uses to
+        // sign its checks to the harness, never to verify the harness's.
+        let own = c.harness_pwd.clone();
+        let request = c.request().message_integrity(own.as_bytes()).fingerprint().build();
+        let response = c.send(&request)?;
+        Ok(not_accepted(
+            response,
+            "an error response (401) or no response to a check signed with the sender's password",
         ))
     })
 }

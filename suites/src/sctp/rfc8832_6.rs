@@ -41,6 +41,30 @@ pub const CASES: &[Case] = &[
         user_data_on_open_stream,
     ),
     case(
+        ("sctp.8832.6.open-of-unordered-channel-ordered", "sctp"),
+        "The target's DATA_CHANNEL_OPEN for an unordered channel still goes ordered, on PPID 50",
+        ("RFC 8832", "6"),
+        PROCEDURES,
+        &[],
+        unordered_channel_open_ordered,
+    ),
+    case(
+        ("sctp.8832.6.user-data-on-the-harness-open-stream", "sctp"),
+        "On a channel the harness opened, the target sends its messages on the stream of the harness's DATA_CHANNEL_OPEN",
+        ("RFC 8832", "6"),
+        PROCEDURES,
+        &[],
+        user_data_on_harness_open_stream,
+    ),
+    case(
+        ("sctp.8832.6.ack-of-unordered-channel-ordered", "sctp"),
+        "The target's DATA_CHANNEL_ACK for an unordered channel of the harness still goes ordered, on PPID 50",
+        ("RFC 8832", "6"),
+        ACK,
+        &[],
+        ack_ordered_on_unordered_channel,
+    ),
+    case(
         ("sctp.8832.6.ack-on-open", "sctp"),
         "The target answers the harness's DATA_CHANNEL_OPEN with DATA_CHANNEL_ACK on the same stream, ordered, on PPID 50",
         ("RFC 8832", "6"),
@@ -132,7 +156,18 @@ fn dcep_ok(d: &rtcspec_harness::peer::wire::Data) -> bool {
 }
 
 fn open_on_ppid_50(ctx: &mut Ctx) -> Verdict {
-    let call = call_and_read_setup(ctx, target_channel(settle))?;
+    open_ordered(ctx, true)
+}
+
+fn unordered_channel_open_ordered(ctx: &mut Ctx) -> Verdict {
+    open_ordered(ctx, false)
+}
+
+/// The target opens a channel, `ordered` or not: its DATA_CHANNEL_OPEN goes ordered on PPID
+/// 50 either way.
+fn open_ordered(ctx: &mut Ctx, ordered: bool) -> Verdict {
+    let channel = ChannelSpec { ordered, ..ChannelSpec::reliable("rtcspec") };
+    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(settle) })?;
     let expected = "DATA_CHANNEL_OPEN ordered, on PPID 50";
     Ok(match open_from(&call.view, Side::Target, "rtcspec") {
         Some(open) if dcep_ok(&open.chunk) => Outcome::Pass,
@@ -151,8 +186,35 @@ fn harness_opens(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallE
     settle(call, channel)
 }
 
+/// The same, the harness's channel unordered.
+fn harness_opens_unordered(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    let unordered = ChannelSpec { ordered: false, ..ChannelSpec::reliable(HARNESS_CHANNEL) };
+    call.harness.create_channel(&unordered).map_err(CallError::Harness)?;
+    call.run_for(Duration::from_millis(300))?;
+    settle(call, channel)
+}
+
+/// The harness opens a channel of its own; once the target has it open, the target sends a
+/// message on it.
+fn target_sends_on_harness_channel(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    call.harness.create_channel(&ChannelSpec::reliable(HARNESS_CHANNEL)).map_err(CallError::Harness)?;
+    call.wait_open(HARNESS_CHANNEL, CONNECT)?;
+    call.target_send(HARNESS_CHANNEL, &Payload::Text(HARNESS_CHANNEL.into()))?;
+    settle(call, channel)
+}
+
 fn ack_on_open(ctx: &mut Ctx) -> Verdict {
-    let call = call_and_read_setup(ctx, target_channel(harness_opens))?;
+    ack_to(ctx, harness_opens)
+}
+
+fn ack_ordered_on_unordered_channel(ctx: &mut Ctx) -> Verdict {
+    ack_to(ctx, harness_opens_unordered)
+}
+
+/// The target's DATA_CHANNEL_ACK goes ordered, on PPID 50, on the stream of the OPEN the
+/// harness sent in `opens`.
+fn ack_to(ctx: &mut Ctx, opens: Then) -> Verdict {
+    let call = call_and_read_setup(ctx, target_channel(opens))?;
     let Some(open) = open_from(&call.view, Side::Harness, HARNESS_CHANNEL) else {
         return Err(Outcome::Error { why: format!("the harness sent no DATA_CHANNEL_OPEN; {}", call.summary) });
     };
@@ -300,6 +362,21 @@ fn label_length_in_bytes(ctx: &mut Ctx) -> Verdict {
             format!("label length {n}; label and protocol bytes {:?}", String::from_utf8_lossy(&p[12..])),
         ),
         None => Outcome::fail(expected, format!("a DATA_CHANNEL_OPEN of {} bytes", p.len())),
+    })
+}
+
+fn user_data_on_harness_open_stream(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, target_channel(target_sends_on_harness_channel))?;
+    let Some(open) = open_from(&call.view, Side::Harness, HARNESS_CHANNEL) else {
+        return Err(Outcome::Error { why: format!("the harness sent no DATA_CHANNEL_OPEN; {}", call.summary) });
+    };
+    let stream = open.chunk.stream;
+    let sent: Vec<_> =
+        call.view.data_from(Side::Target).into_iter().filter(|d| d.payload == HARNESS_CHANNEL.as_bytes()).collect();
+    Ok(match sent.first() {
+        Some(d) if d.stream == stream => Outcome::Pass,
+        Some(d) => Outcome::fail(format!("the message on stream {stream}, the harness's OPEN's"), describe(d)),
+        None => missing(&call, &format!("the message on stream {stream}"), "DATA chunk for the message"),
     })
 }
 

@@ -58,6 +58,8 @@ pub enum Spoil {
     Plain,
     /// Protected with the target's own sending keys (a reflected packet).
     Reflected,
+    /// Not sent: the harness sends the valid SR only.
+    Withheld,
 }
 
 fn middle((seconds, fraction): (u32, u32)) -> u32 {
@@ -108,9 +110,12 @@ fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec, spoil: Spoil) -> Re
             forged =
                 srtcp_protected(&view, &keylog, Side::Target, &reports[1..]).map_err(CallError::Harness)?.swap_remove(0)
         }
+        Spoil::Withheld => forged.clear(),
     }
     call.harness.inject(to, &control).map_err(CallError::Harness)?;
-    call.harness.inject(to, &forged).map_err(CallError::Harness)?;
+    if !forged.is_empty() {
+        call.harness.inject(to, &forged).map_err(CallError::Harness)?;
+    }
     // Audio on, so the target keeps a report block for the harness's SSRC, until its first
     // report after the two SRs.
     until_next_target_rtcp(call, true)?;
@@ -133,38 +138,28 @@ pub fn reflected_srtcp_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Resul
     forge_reports(call, channel, Spoil::Reflected)
 }
 
+fn valid_sr_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    forge_reports(call, channel, Spoil::Withheld)
+}
+
+/// The harness sends only a valid SR; Pass when the target's reports name it as the last SR
+/// (the target decrypted the harness's SRTCP with the harness's exported keys).
+pub fn valid_sr_named(ctx: &mut Ctx) -> Verdict {
+    let (call, seen, control) = reports_after(ctx, valid_sr_then, &[Some(true)])?;
+    let expected = format!("a report whose LSR is {control:#010x}, the harness's SR");
+    Ok(if seen.contains(&control) {
+        Outcome::Pass
+    } else {
+        Outcome::fail(expected, format!("LSR values {seen:08x?}: the SR was not taken in; {}", call.summary))
+    })
+}
+
 /// The harness sends a valid SR and a spoiled one (`then`); Pass when the target's reports
 /// name the valid one as the last SR and never the spoiled one (`what`).
 pub fn forged_sr_not_named(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
-    let options = PeerOptions { audio: true, no_rtcp: true, ..PeerOptions::default() };
-    let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
-    let call = call_and_read_setup(ctx, setup)?;
-    let own: Vec<&Media> = call.view.srtcp_from(Side::Harness).collect();
-    if own.iter().map(|m| m.authenticated).collect::<Vec<_>>() != [Some(true), Some(false)] {
-        return Err(Outcome::Error {
-            why: format!(
-                "the harness's two SRs do not check as meant: {:?}",
-                own.iter().map(|m| m.authenticated).collect::<Vec<_>>()
-            ),
-        });
-    }
-    let seen: Vec<u32> = call
-        .view
-        .srtcp_from(Side::Target)
-        .flat_map(Media::report_blocks)
-        .filter(|b| b.ssrc == HARNESS_SSRC)
-        .map(|b| b.last_sr)
-        .collect();
-    // The control's timestamp, as the harness sent it (decrypted on the wire).
-    let Some(control_ntp) = own[0]
-        .plain
-        .as_ref()
-        .and_then(|p| p.get(8..16))
-        .map(|t| (u32::from_be_bytes([t[0], t[1], t[2], t[3]]), u32::from_be_bytes([t[4], t[5], t[6], t[7]])))
-    else {
-        return Err(Outcome::Error { why: "the harness's valid SR does not decrypt".into() });
-    };
-    let (control, forged) = (middle(control_ntp), middle(a_second_later(control_ntp)));
+    let (call, seen, control) = reports_after(ctx, then, &[Some(true), Some(false)])?;
+    // The spoiled SR's timestamp is the valid one's a second later.
+    let forged = control.wrapping_add(1 << 16);
     let expected = format!("LSR {control:#010x} (the valid SR), never {forged:#010x} (the forged one)");
     Ok(if seen.contains(&forged) {
         Outcome::fail(expected, format!("LSR values {seen:08x?}: {what} was taken in"))
@@ -178,4 +173,37 @@ pub fn forged_sr_not_named(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
             ),
         });
     })
+}
+
+/// A call in which the harness sends SRs by hand (`then`): the call, the LSR values of the
+/// target's reports on the harness's SSRC, and the LSR of the harness's valid SR. An Error
+/// unless the harness's SRs on the wire authenticate as `checks` says, in order.
+fn reports_after(ctx: &mut Ctx, then: Then, checks: &[Option<bool>]) -> Result<(LiveCall, Vec<u32>, u32), Outcome> {
+    let options = PeerOptions { audio: true, no_rtcp: true, ..PeerOptions::default() };
+    let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
+    let call = call_and_read_setup(ctx, setup)?;
+    let own: Vec<&Media> = call.view.srtcp_from(Side::Harness).collect();
+    let authenticated: Vec<Option<bool>> = own.iter().map(|m| m.authenticated).collect();
+    if authenticated != checks {
+        return Err(Outcome::Error {
+            why: format!("the harness's SRs do not check as meant: {authenticated:?}, not {checks:?}"),
+        });
+    }
+    // The valid SR's timestamp, as the harness sent it (decrypted on the wire).
+    let Some(control_ntp) = own[0]
+        .plain
+        .as_ref()
+        .and_then(|p| p.get(8..16))
+        .map(|t| (u32::from_be_bytes([t[0], t[1], t[2], t[3]]), u32::from_be_bytes([t[4], t[5], t[6], t[7]])))
+    else {
+        return Err(Outcome::Error { why: "the harness's valid SR does not decrypt".into() });
+    };
+    let seen: Vec<u32> = call
+        .view
+        .srtcp_from(Side::Target)
+        .flat_map(Media::report_blocks)
+        .filter(|b| b.ssrc == HARNESS_SSRC)
+        .map(|b| b.last_sr)
+        .collect();
+    Ok((call, seen, middle(control_ntp)))
 }

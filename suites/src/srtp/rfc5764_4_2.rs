@@ -8,7 +8,7 @@ use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use super::rfc3711_3_3::{forge_audio, forged_not_counted, packet_ahead};
-use super::rfc3711_3_4::{forged_sr_not_named, reflected_srtcp_then};
+use super::rfc3711_3_4::{forged_sr_not_named, reflected_srtcp_then, valid_sr_named};
 use crate::live::*;
 
 /// The next packet, protected with the target's keys.
@@ -67,6 +67,14 @@ pub const CASES: &[Case] = &[
         KEYS,
         SECURITY,
         harness_srtp_received,
+    ),
+    case(
+        ("srtp.5764.4.2.harness-srtcp-received", "srtp"),
+        "The target decrypts the harness's SRTCP with the harness's exported keys: its reports name the harness's SR",
+        ("RFC 5764", "4.2"),
+        KEYS,
+        SECURITY,
+        valid_sr_named,
     ),
     case(
         ("srtp.3711.3.4.srtcp-index-increments-by-one", "srtp"),
