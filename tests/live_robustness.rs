@@ -13,6 +13,12 @@ const FIRST: &str = "dtls.8842.5.2.offer-actpass";
 const SECOND: &str = "ice.8445.7.1.1.check-priority";
 
 fn run_with(mode: &str) -> serde_json::Value {
+    run_with_jobs(mode, "1")
+}
+
+/// One run of the two cases on `jobs` workers. One worker is what the restart tests need: the
+/// second case runs on the very shim the driver restarted.
+fn run_with_jobs(mode: &str, jobs: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/misbehaving_peer_shim.py");
     let toml = format!(
@@ -26,6 +32,7 @@ fn run_with(mode: &str) -> serde_json::Value {
     let out = dir.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_rtcspec"))
         .args(["run", "--target", target.to_str().unwrap(), "--case", FIRST, "--case", SECOND, "--seed", "7"])
+        .args(["--jobs", jobs])
         .args(["--out", out.to_str().unwrap()])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -74,4 +81,29 @@ fn a_peer_that_hangs_mid_call_costs_one_case() {
 #[test]
 fn a_peer_that_writes_garbage_gets_an_error_quoting_the_line() {
     assert_first_costs("garbage", "error", "garbage from the misbehaving shim");
+}
+
+#[test]
+fn on_two_workers_a_crash_costs_only_its_own_case() {
+    // Each worker has its own shim process; the one that meets the misbehaviour crashes, the
+    // other's case passes, and the report keeps the selection's order.
+    let r = results(&run_with_jobs("crash", "2"));
+    let kinds: Vec<&str> = r.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert!(kinds == ["crash", "pass"] || kinds == ["pass", "crash"], "{r:?}");
+    let ids: Vec<&str> = r.iter().map(|(id, _, _)| id.as_str()).collect();
+    let all = listed_in_order(&ids);
+    assert!(all, "results out of selection order: {ids:?}");
+}
+
+/// The two cases in the order `rtcspec list` gives them (the report's order).
+fn listed_in_order(ids: &[&str]) -> bool {
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_rtcspec")).args(["list", "--case", FIRST, "--case", SECOND]).output().unwrap();
+    let listed: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|id| *id == FIRST || *id == SECOND)
+        .map(str::to_string)
+        .collect();
+    listed == ids
 }

@@ -35,6 +35,7 @@ KNOWN = {
     "sctp-ignores-max-message-size": "sends messages of any size, whatever a=max-message-size says",
     "sctp-skips-crc32c": "takes in SCTP packets whatever their CRC32c",
     "sctp-ignores-verification-tag": "takes in SCTP packets whatever their Verification Tag",
+    "sctp-eight-streams": "uses no stream above 7: drops every DATA chunk it would send or receives there, as a stack with a table of 8 streams would",
 }
 
 ACTIVE: set = set()
@@ -91,6 +92,8 @@ async def _faulty_send(self, stream_id, pp_id, user_data, expiry=None, max_retra
             ordered = False
         if "sctp-user-data-on-next-stream" in ACTIVE:
             stream_id += 2
+    if "sctp-eight-streams" in ACTIVE and stream_id > 7:
+        return
     return await _send(self, stream_id, pp_id, user_data, expiry, max_retransmits, ordered)
 
 
@@ -129,6 +132,8 @@ AS_NON_EMPTY = {sctp.WEBRTC_STRING_EMPTY: sctp.WEBRTC_STRING, sctp.WEBRTC_BINARY
 
 
 async def _faulty_data_channel_receive(self, stream_id, pp_id, data):
+    if "sctp-eight-streams" in ACTIVE and stream_id > 7:
+        return
     if "sctp-empty-received-as-zero-byte" in ACTIVE:
         pp_id = AS_NON_EMPTY.get(pp_id, pp_id)
     await _data_channel_receive(self, stream_id, pp_id, data)

@@ -251,14 +251,7 @@ impl<'t> Call<'t> {
     /// The signaling alone: the target offers `channel`, the harness answers, the target
     /// accepts the answer.
     pub fn negotiate_target_offering(&mut self, channel: &ChannelSpec) -> Result<(), CallError> {
-        self.request(
-            "peer.channel",
-            json!({
-                "label": channel.label, "ordered": channel.ordered, "protocol": channel.protocol,
-                "max_retransmits": channel.max_retransmits, "max_packet_life_time": channel.max_packet_life_time,
-                "negotiated_id": channel.negotiated_id,
-            }),
-        )?;
+        self.target_create_channel(channel)?;
         let offer = self.request("peer.offer", json!({}))?;
         let sdp = offer["sdp"].as_str().unwrap_or_default().to_string();
         self.offer = Some(sdp.clone());
@@ -267,6 +260,20 @@ impl<'t> Call<'t> {
         self.answer = Some(answer.clone());
         self.request("peer.accept", json!({"sdp": answer}))?;
         Ok(())
+    }
+
+    /// Asks the target to create the data channel `channel` (before its offer, or in band
+    /// with DCEP once the call is up).
+    pub fn target_create_channel(&mut self, channel: &ChannelSpec) -> Result<(), CallError> {
+        self.request(
+            "peer.channel",
+            json!({
+                "label": channel.label, "ordered": channel.ordered, "protocol": channel.protocol,
+                "max_retransmits": channel.max_retransmits, "max_packet_life_time": channel.max_packet_life_time,
+                "negotiated_id": channel.negotiated_id,
+            }),
+        )
+        .map(|_| ())
     }
 
     /// Waits until both sides report the data channel `label` open.

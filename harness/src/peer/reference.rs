@@ -215,6 +215,8 @@ pub struct ReferencePeer {
     options: PeerOptions,
     /// The role attribute of the agent's own last check (for the STUN faults).
     own_role: Option<u16>,
+    /// The transaction ID of the agent's last check, as the STUN faults saw it go out.
+    last_check: Option<[u8; 12]>,
     /// The audio track's sender, once added, and the next RTP sequence number.
     audio: Option<(RTCRtpSenderId, u16)>,
     /// SRTCP packets the connection asked to send (for the SRTCP faults).
@@ -277,6 +279,7 @@ impl ReferencePeer {
             blocked: Vec::new(),
             options,
             own_role: None,
+            last_check: None,
             audio: None,
             srtcp_sent: 0,
             dtls_sent: Vec::new(),
@@ -497,6 +500,7 @@ impl ReferencePeer {
             local_pwd: sdp_attribute(&local, "ice-pwd").unwrap_or_default(),
             remote_pwd: sdp_attribute(&remote, "ice-pwd").unwrap_or_default(),
             role: self.own_role,
+            last_check: self.last_check,
         };
         f(&creds)
     }
@@ -534,6 +538,11 @@ impl ReferencePeer {
             let mut message = out.message.to_vec();
             let protocol = classify(&message);
             if !self.options.stun_faults.is_empty() && protocol == Demuxed::Stun {
+                if let Ok(m) = crate::stun::Message::parse(&message) {
+                    if m.class == crate::stun::Class::Request {
+                        self.last_check = Some(m.transaction_id);
+                    }
+                }
                 let mut role = self.own_role;
                 let faults = self.options.stun_faults;
                 if let Some(rewritten) = self.with_credentials(|c| faults.outgoing(&message, c, &mut role)) {

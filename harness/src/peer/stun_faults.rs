@@ -36,7 +36,8 @@ pub enum StunFault {
     IgnoresRoleConflict,
     /// A check claiming the peer's own role is answered with 487, whatever the tie-breakers.
     AlwaysRoleConflict,
-    /// A role attribute after MESSAGE-INTEGRITY is believed: a conflicting one gets 487.
+    /// Attributes after MESSAGE-INTEGRITY are read as if signed: a conflicting role attribute
+    /// gets 487, an unknown comprehension-required one 420.
     TrustsAfterIntegrity,
     /// A check with a comprehension-optional attribute it does not know gets 420.
     RejectsUnknownOptional,
@@ -53,7 +54,16 @@ pub enum StunFault {
     /// A hostile peer's: every check carrying ICE-CONTROLLING is answered with a signed 487,
     /// as if the peer held the controlling role with the larger tie-breaker.
     ConflictsWithControlling,
+    /// Success responses carry a transaction ID one bit off the request's (re-signed).
+    ResponsesWithWrongTransaction,
+    /// A success response whose transaction ID is not its last check's is taken as the answer
+    /// to that check (given its ID and re-signed before the agent sees it).
+    TrustsAnyTransaction,
 }
+
+/// The comprehension-required attributes a connectivity check may carry (RFC 8489 §18.3,
+/// RFC 8445 §16.1).
+const KNOWN_REQUIRED: [u16; 5] = [USERNAME, MESSAGE_INTEGRITY, MESSAGE_INTEGRITY_SHA256, PRIORITY, USE_CANDIDATE];
 
 /// The comprehension-optional attributes a connectivity check may carry that the faulty
 /// peer knows (RFC 8489 §18.3, RFC 8445 §16.1, and Chrome's GOOG-NETWORK-INFO).
@@ -109,6 +119,8 @@ pub struct Credentials<'a> {
     pub remote_pwd: &'a str,
     /// The role attribute of the agent's own last check (ICE-CONTROLLING or ICE-CONTROLLED).
     pub role: Option<u16>,
+    /// The transaction ID of the agent's own last check.
+    pub last_check: Option<[u8; 12]>,
 }
 
 impl StunFaults {
@@ -117,6 +129,14 @@ impl StunFaults {
         let request = Message::parse(bytes).ok()?;
         if request.class == Class::Success && self.has(StunFault::TrustsUnsignedResponses) {
             return trusted_response(&request, bytes, creds);
+        }
+        if request.class == Class::Success && self.has(StunFault::TrustsAnyTransaction) {
+            let last = creds.last_check?;
+            if last == request.transaction_id {
+                return None;
+            }
+            let moved = with_transaction(&request, last).message_integrity(creds.remote_pwd.as_bytes()).fingerprint();
+            return Some(Incoming { reply: None, to_agent: true, instead: Some(moved.build()) });
         }
         if request.class != Class::Request || request.method != METHOD_BINDING {
             return None;
@@ -147,15 +167,25 @@ impl StunFaults {
             .map(|a| a.attr_type)
             .filter(|t| *t >= 0x8000 && !KNOWN_OPTIONAL.contains(t))
             .collect();
-        if self.has(StunFault::RejectsUnknownOptional) && !unknown.is_empty() {
-            let value: Vec<u8> = unknown.iter().flat_map(|t| t.to_be_bytes()).collect();
+        // A signed 420 listing `types`, the agent never seeing the request.
+        let unknown_attribute = |types: &[u16]| {
+            let value: Vec<u8> = types.iter().flat_map(|t| t.to_be_bytes()).collect();
             let reply = Builder::new(Class::Error, METHOD_BINDING, request.transaction_id)
                 .error_code(420, "Unknown Attribute")
                 .attr(UNKNOWN_ATTRIBUTES, &value)
                 .message_integrity(creds.local_pwd.as_bytes())
                 .fingerprint()
                 .build();
-            return Some(Incoming { reply: Some(reply), to_agent: false, instead: None });
+            Some(Incoming { reply: Some(reply), to_agent: false, instead: None })
+        };
+        if self.has(StunFault::RejectsUnknownOptional) && !unknown.is_empty() {
+            return unknown_attribute(&unknown);
+        }
+        let after_integrity = request.attributes.iter().skip_while(|a| a.attr_type != MESSAGE_INTEGRITY).skip(1);
+        let unknown_after: Vec<u16> =
+            after_integrity.map(|a| a.attr_type).filter(|t| *t < 0x8000 && !KNOWN_REQUIRED.contains(t)).collect();
+        if self.has(StunFault::TrustsAfterIntegrity) && !unknown_after.is_empty() {
+            return unknown_attribute(&unknown_after);
         }
         let own_role = creds.role?;
         let claims_own_role = request.attributes.iter().position(|a| a.attr_type == own_role);
@@ -235,6 +265,12 @@ impl StunFaults {
         for (t, v) in &attrs {
             b = b.attr(*t, v);
         }
+        if m.class == Class::Success && self.has(StunFault::ResponsesWithWrongTransaction) {
+            let mut other = m.transaction_id;
+            other[11] ^= 0x01;
+            let unsigned = Message::parse(&b.build()).ok()?;
+            b = with_transaction(&unsigned, other);
+        }
         if sign {
             b = b.message_integrity(key.as_bytes());
         }
@@ -284,6 +320,25 @@ impl StunFaults {
     }
 }
 
+/// `m`'s attributes up to MESSAGE-INTEGRITY (FINGERPRINT dropped) under the transaction ID
+/// `id`, XOR-MAPPED-ADDRESS encoded again for it: the same message for another transaction,
+/// to be signed.
+fn with_transaction(m: &Message, id: [u8; 12]) -> Builder {
+    let mut b = Builder::with_raw_type(m.raw_type, id);
+    for a in m
+        .attributes
+        .iter()
+        .take_while(|a| a.attr_type != MESSAGE_INTEGRITY && a.attr_type != MESSAGE_INTEGRITY_SHA256)
+        .filter(|a| a.attr_type != FINGERPRINT)
+    {
+        b = match (a.attr_type, m.xor_mapped_address()) {
+            (XOR_MAPPED_ADDRESS, Some(Ok(mapped))) => b.xor_mapped_address(mapped),
+            _ => b.attr(a.attr_type, &a.value),
+        };
+    }
+    b
+}
+
 /// A success response to the agent's own check as the faulty peer takes it: one that does
 /// not authenticate with the peer's password (the responder's) is signed with it anew.
 fn trusted_response(response: &Message, bytes: &[u8], creds: &Credentials<'_>) -> Option<Incoming> {
@@ -307,8 +362,12 @@ fn trusted_response(response: &Message, bytes: &[u8], creds: &Credentials<'_>) -
 mod tests {
     use super::*;
 
-    const CREDS: Credentials<'static> =
-        Credentials { local_pwd: "local-password-of-22ch", remote_pwd: "remote-password-of-22c", role: None };
+    const CREDS: Credentials<'static> = Credentials {
+        local_pwd: "local-password-of-22ch",
+        remote_pwd: "remote-password-of-22c",
+        role: None,
+        last_check: None,
+    };
 
     fn check(use_candidate: bool) -> Vec<u8> {
         let mut b = Builder::new(Class::Request, METHOD_BINDING, [7; 12])

@@ -22,6 +22,7 @@ const AFTER_INTEGRITY: &str = "Note that agents MUST ignore all attributes that 
 const RESPONSE_CREDENTIAL: &str = "The agent MUST use the short-term credential mechanism (i.e., the MESSAGE-INTEGRITY attribute) to authenticate the request and perform a message integrity check. Likewise, the short-term credential mechanism MUST be used for the response.";
 pub(super) const ERROR_401: &str = "If the USERNAME does not contain a username value currently valid within the server: If the message is a request, the server MUST reject the request with an error response. This response MUST use an error code of 401 (Unauthenticated). ... If the resulting value does not match the contents of the corresponding attribute (MESSAGE-INTEGRITY-SHA256 or MESSAGE-INTEGRITY): If the message is a request, the server MUST reject the request with an error response. This response MUST use an error code of 401 (Unauthenticated).";
 const UNKNOWN_OPTIONAL: &str = "Once the authentication checks are done, the STUN agent checks for unknown attributes and known-but-unexpected attributes in the message. Unknown comprehension-optional attributes MUST be ignored by the agent.";
+const ECHO: &str = "Success and error responses MUST carry the same transaction ID as their corresponding request.";
 const MAPPED: &str = "When forming the success response, the server adds an XOR-MAPPED-ADDRESS attribute to the response; this attribute contains the source transport address of the request message. For UDP or DTLS-over-UDP, this is the source IP address and source UDP port of the request message.";
 
 pub const CASES: &[Case] = &[
@@ -114,6 +115,14 @@ pub const CASES: &[Case] = &[
         role_after_integrity_ignored,
     ),
     case(
+        ("ice.8489.9.unknown-required-after-integrity-ignored", "ice"),
+        "An unknown comprehension-required attribute after MESSAGE-INTEGRITY is ignored: the check is answered with success",
+        ("RFC 8489", "9"),
+        AFTER_INTEGRITY,
+        &[],
+        unknown_required_after_integrity_ignored,
+    ),
+    case(
         ("ice.8489.9.1.3.wrong-password-gets-401", "ice"),
         "A check signed with the wrong password is rejected with error 401",
         ("RFC 8489", "9.1.3"),
@@ -160,6 +169,14 @@ pub const CASES: &[Case] = &[
         FINGERPRINT_TEXT,
         &[],
         response_fingerprint,
+    ),
+    case(
+        ("ice.8489.5.response-echoes-transaction", "ice"),
+        "The success response to a check carries the check's transaction ID",
+        ("RFC 8489", "5"),
+        ECHO,
+        &[],
+        response_echoes_transaction,
     ),
     case(
         ("ice.8489.6.3.1.1.response-maps-source", "ice"),
@@ -443,5 +460,60 @@ fn unknown_username_401(ctx: &mut Ctx) -> Verdict {
     with_call(ctx, |c| {
         let request = unknown_username_check(c);
         Ok(expect_error(&c.send(&request)?, 401))
+    })
+}
+
+fn response_echoes_transaction(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let b = c.request();
+        let hex = |id: &[u8]| id.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let expected = format!("a success response with transaction ID {}", hex(&b.transaction_id()));
+        let request = c.signed(b);
+        let from = c.call.harness.datagrams().len();
+        // `send` takes only a response with the check's transaction ID.
+        if c.send(&request)?.is_some_and(|m| m.class == Class::Success) {
+            return Ok(Outcome::Pass);
+        }
+        // No response for our transaction: is there one for a transaction nobody started?
+        let local = c.call.harness.local_addr();
+        let stun = |d: &&rtcspec_harness::net::Datagram| Message::parse(&d.bytes).ok();
+        let started: Vec<[u8; 12]> = c.call.harness.datagrams()[..]
+            .iter()
+            .filter(|d| d.from == local)
+            .filter_map(|d| stun(&d))
+            .filter(|m| m.class == Class::Request)
+            .map(|m| m.transaction_id)
+            .collect();
+        let stray = c.call.harness.datagrams()[from..]
+            .iter()
+            .filter(|d| d.from != local)
+            .filter_map(|d| stun(&d))
+            .find(|m| m.class == Class::Success && !started.contains(&m.transaction_id));
+        Ok(Outcome::fail(
+            expected,
+            match stray {
+                Some(m) => format!("a success response with transaction ID {}", hex(&m.transaction_id)),
+                None => "no success response".into(),
+            },
+        ))
+    })
+}
+
+fn unknown_required_after_integrity_ignored(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        // A valid check, then an attribute that would draw 420 anywhere else, outside the
+        // integrity-protected part, then FINGERPRINT.
+        let pwd = c.target_pwd.clone();
+        let b = c.request().message_integrity(pwd.as_bytes()).attr(UNASSIGNED_REQUIRED, b"rtcspec").fingerprint();
+        let response = c.send(&b.build())?;
+        Ok(match response.as_ref().map(|m| m.class) {
+            Some(Class::Success) => Outcome::Pass,
+            _ => Outcome::fail(
+                format!(
+                    "a success response: the attribute {UNASSIGNED_REQUIRED:#06x} after MESSAGE-INTEGRITY is ignored, the check is valid"
+                ),
+                describe(&response),
+            ),
+        })
     })
 }

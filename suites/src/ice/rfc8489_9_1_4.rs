@@ -1,5 +1,6 @@
 //! RFC 8489 §9.1.4 as ICE uses it (RFC 8445 §7.2.5): a response to the target's check that
-//! does not authenticate is discarded "as if it had never been received". The harness
+//! does not authenticate is discarded "as if it had never been received"; and (§6.3) so is
+//! one, however well signed, for a transaction the target never started. The harness
 //! answers every check of the target with a success that is unsigned, or signed with the
 //! wrong password; the target's checks can then never succeed, so it must never take a
 //! pair as valid and report ICE connected.
@@ -15,6 +16,10 @@ use super::common::negotiate;
 use crate::live::*;
 
 const DISCARD: &str = "If the value does not match, or if both MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256 are absent, the processing depends on whether the request was sent over a reliable or an unreliable transport. If the request was sent over an unreliable transport, the response MUST be discarded, as if it had never been received.";
+
+/// RFC 8489 states this step of receiving a message without a BCP 14 keyword; it is the
+/// procedure every response goes through, so the case holds it as MUST.
+const TRANSACTION: &str = "If the message class is \"Success Response\" or \"Error Response\", the agent checks that the transaction ID matches a transaction that is still in progress. ... If any errors are detected, the message is silently discarded.";
 
 /// How long the target has to (wrongly) take a pair as valid: several check intervals, and
 /// more than twice what every stack here takes to connect a call.
@@ -37,7 +42,19 @@ pub const CASES: &[Case] = &[
         SECURITY,
         wrong_key_response_discarded,
     ),
+    case(
+        ("ice.8489.6.3.other-transaction-response-discarded", "ice"),
+        "Signed successes whose transaction ID matches none of the target's checks are discarded: the target never reports ICE connected",
+        ("RFC 8489", "6.3"),
+        TRANSACTION,
+        SECURITY,
+        other_transaction_response_discarded,
+    ),
 ];
+
+fn other_transaction_response_discarded(ctx: &mut Ctx) -> Verdict {
+    responses_discarded(ctx, StunFault::ResponsesWithWrongTransaction, "for a transaction it never started")
+}
 
 fn unsigned_response_discarded(ctx: &mut Ctx) -> Verdict {
     responses_discarded(ctx, StunFault::UnsignedResponses, "unsigned")

@@ -3,6 +3,7 @@
 
 pub mod dcep;
 pub mod rfc8831_6;
+pub mod rfc8831_6_1;
 pub mod rfc8832_6;
 pub mod rfc8832_6_refused;
 pub mod rfc8841_10;
@@ -19,6 +20,7 @@ use rtcspec_harness::Case;
 pub fn cases() -> Vec<&'static Case> {
     [
         rfc8831_6::CASES,
+        rfc8831_6_1::CASES,
         rfc8832_6::CASES,
         rfc8832_6_refused::CASES,
         rfc8841_6_1::CASES,

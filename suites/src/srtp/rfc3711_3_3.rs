@@ -110,6 +110,14 @@ pub fn forge_audio(call: &mut Call<'_>, forgery: Forgery) -> Result<(), CallErro
     call.run_for(PACKET_EVERY)
 }
 
+pub fn plain_rtp_then(call: &mut Call<'_>, _: &rtcspec_harness::peer::ChannelSpec) -> Result<(), CallError> {
+    forge_audio(call, unprotected)
+}
+
+pub fn broken_tag_then(call: &mut Call<'_>, _: &rtcspec_harness::peer::ChannelSpec) -> Result<(), CallError> {
+    forge_audio(call, broken_tag)
+}
+
 fn bad_tag_discarded(ctx: &mut Ctx) -> Verdict {
     forged_not_counted(ctx, |call, _| forge_audio(call, broken_tag), "the packet with the broken tag")
 }
@@ -119,9 +127,16 @@ fn plain_rtp_discarded(ctx: &mut Ctx) -> Verdict {
 }
 
 pub fn forged_not_counted(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
-    let options = PeerOptions { audio: true, ..PeerOptions::default() };
+    forged_not_counted_with(ctx, PeerOptions::default().srtp_profiles, then, what)
+}
+
+/// The same, the harness offering only the SRTP protection `profiles`; Unsupported when the
+/// target selects none of them.
+pub fn forged_not_counted_with(ctx: &mut Ctx, profiles: &'static [u16], then: Then, what: &str) -> Verdict {
+    let options = PeerOptions { audio: true, srtp_profiles: profiles, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;
+    profile_in(&call, profiles)?;
     let own: Vec<&Media> = call.view.media.iter().filter(|m| m.from == Side::Harness && !m.rtcp).collect();
     // The last two are the control and the forged packet; they must check (or not) with the
     // harness's keys, or the forging itself is wrong and nothing can be said.
@@ -152,6 +167,21 @@ pub fn forged_not_counted(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
         other => Err(Outcome::Error {
             why: format!(
                 "no report counts the harness's valid control packet (highest reported: {other:?}), so the forged one says nothing; {}",
+                call.summary
+            ),
+        }),
+    }
+}
+
+/// Unsupported when the call's SRTP protection profile is not one of `profiles` (the target
+/// supports none of those the harness offered); empty `profiles` (the defaults) ask nothing.
+pub fn profile_in(call: &LiveCall, profiles: &[u16]) -> Result<(), Outcome> {
+    match call.view.srtp_selected.as_ref().and_then(|(_, p)| p.first()) {
+        _ if profiles.is_empty() => Ok(()),
+        Some(p) if profiles.contains(p) => Ok(()),
+        other => Err(Outcome::Unsupported {
+            why: format!(
+                "the target selected no SRTP profile of {profiles:04x?} (selected: {other:04x?}); {}",
                 call.summary
             ),
         }),

@@ -122,6 +122,10 @@ fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec, spoil: Spoil) -> Re
     settle(call, channel)
 }
 
+pub fn bad_tag_srtcp_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    forge_reports(call, channel, Spoil::BrokenTag)
+}
+
 fn bad_tag_srtcp_discarded(ctx: &mut Ctx) -> Verdict {
     forged_sr_not_named(
         ctx,
@@ -145,7 +149,7 @@ fn valid_sr_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallE
 /// The harness sends only a valid SR; Pass when the target's reports name it as the last SR
 /// (the target decrypted the harness's SRTCP with the harness's exported keys).
 pub fn valid_sr_named(ctx: &mut Ctx) -> Verdict {
-    let (call, seen, control) = reports_after(ctx, valid_sr_then, &[Some(true)])?;
+    let (call, seen, control) = reports_after(ctx, PeerOptions::default().srtp_profiles, valid_sr_then, &[Some(true)])?;
     let expected = format!("a report whose LSR is {control:#010x}, the harness's SR");
     Ok(if seen.contains(&control) {
         Outcome::Pass
@@ -157,7 +161,12 @@ pub fn valid_sr_named(ctx: &mut Ctx) -> Verdict {
 /// The harness sends a valid SR and a spoiled one (`then`); Pass when the target's reports
 /// name the valid one as the last SR and never the spoiled one (`what`).
 pub fn forged_sr_not_named(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
-    let (call, seen, control) = reports_after(ctx, then, &[Some(true), Some(false)])?;
+    forged_sr_not_named_with(ctx, PeerOptions::default().srtp_profiles, then, what)
+}
+
+/// The same, the harness offering only the SRTP protection `profiles`.
+pub fn forged_sr_not_named_with(ctx: &mut Ctx, profiles: &'static [u16], then: Then, what: &str) -> Verdict {
+    let (call, seen, control) = reports_after(ctx, profiles, then, &[Some(true), Some(false)])?;
     // The spoiled SR's timestamp is the valid one's a second later.
     let forged = control.wrapping_add(1 << 16);
     let expected = format!("LSR {control:#010x} (the valid SR), never {forged:#010x} (the forged one)");
@@ -178,10 +187,16 @@ pub fn forged_sr_not_named(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
 /// A call in which the harness sends SRs by hand (`then`): the call, the LSR values of the
 /// target's reports on the harness's SSRC, and the LSR of the harness's valid SR. An Error
 /// unless the harness's SRs on the wire authenticate as `checks` says, in order.
-fn reports_after(ctx: &mut Ctx, then: Then, checks: &[Option<bool>]) -> Result<(LiveCall, Vec<u32>, u32), Outcome> {
-    let options = PeerOptions { audio: true, no_rtcp: true, ..PeerOptions::default() };
+fn reports_after(
+    ctx: &mut Ctx,
+    profiles: &'static [u16],
+    then: Then,
+    checks: &[Option<bool>],
+) -> Result<(LiveCall, Vec<u32>, u32), Outcome> {
+    let options = PeerOptions { audio: true, no_rtcp: true, srtp_profiles: profiles, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;
+    super::rfc3711_3_3::profile_in(&call, profiles)?;
     let own: Vec<&Media> = call.view.srtcp_from(Side::Harness).collect();
     let authenticated: Vec<Option<bool>> = own.iter().map(|m| m.authenticated).collect();
     if authenticated != checks {

@@ -16,6 +16,13 @@ fn reflected(call: &rtcspec_harness::peer::Call<'_>, ahead: u16) -> Result<Vec<u
     packet_ahead(call, ahead, Some(Side::Target))
 }
 
+pub fn reflected_srtp_then(
+    call: &mut rtcspec_harness::peer::Call<'_>,
+    _: &rtcspec_harness::peer::ChannelSpec,
+) -> Result<(), rtcspec_harness::peer::CallError> {
+    forge_audio(call, reflected)
+}
+
 fn reflected_srtp_discarded(ctx: &mut Ctx) -> Verdict {
     forged_not_counted(ctx, |call, _| forge_audio(call, reflected), "the packet protected with the target's own keys")
 }

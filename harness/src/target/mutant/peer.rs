@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 56] = [
+const FAULTS: [PeerFault; 59] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -84,6 +84,16 @@ const FAULTS: [PeerFault; 56] = [
         name: "peer-new-tie-breaker-per-check",
         description: "in live calls, each connectivity check carries a tie-breaker of its own",
         apply: stun!(NewTieBreakerPerCheck),
+    },
+    PeerFault {
+        name: "peer-response-wrong-transaction",
+        description: "in live calls, its success responses carry a transaction id other than the request's",
+        apply: stun!(ResponsesWithWrongTransaction),
+    },
+    PeerFault {
+        name: "peer-trusts-any-transaction",
+        description: "in live calls, takes a success response for another transaction as the answer to its last check",
+        apply: stun!(TrustsAnyTransaction),
     },
     PeerFault {
         name: "peer-unsigned-responses",
@@ -137,7 +147,7 @@ const FAULTS: [PeerFault; 56] = [
     },
     PeerFault {
         name: "peer-trusts-after-integrity",
-        description: "in live calls, believes a role attribute that follows MESSAGE-INTEGRITY",
+        description: "in live calls, reads attributes that follow MESSAGE-INTEGRITY as signed: a role claim there gets 487, an unknown required attribute 420",
         apply: stun!(TrustsAfterIntegrity),
     },
     PeerFault {
@@ -233,6 +243,10 @@ const FAULTS: [PeerFault; 56] = [
     shim!("sctp-empty-as-non-empty", "in live calls, sends empty messages with the non-empty PPIDs (51, 53)"),
     shim!("sctp-unordered-as-ordered", "in live calls, sends the messages of unordered channels ordered"),
     shim!("sctp-ordered-as-unordered", "in live calls, sends the messages of ordered channels unordered"),
+    shim!(
+        "sctp-eight-streams",
+        "in live calls, uses no stream above 7: drops every DATA chunk it would send or receives there, as a stack with a table of 8 streams would"
+    ),
     shim!("sctp-close-without-reset", "in live calls, closes a channel without resetting its outgoing stream"),
     shim!("srtp-drops-inbound", "in live calls, drops every SRTP packet it receives, as if no key decrypted it"),
     shim!("sctp-empty-received-as-zero-byte", "in live calls, delivers a received empty message as its one zero byte"),
