@@ -102,7 +102,14 @@ impl RecordFault {
             (Protocol::Rtcp, SrtpChecksTagShort | SrtcpAcceptsPlain | SrtpAcceptsReflected) => true,
             _ => return Taken::AsIs,
         };
-        let view = WireView::read(datagrams, local, keylog);
+        // The SRTP keys come from the hellos alone (epoch 0): reading only those keeps this cheap
+        // on every packet of a call, where reading the whole wire would decrypt it all again.
+        let hellos: Vec<Datagram> = datagrams
+            .iter()
+            .filter(|d| classify(&d.bytes) == Protocol::Dtls && d.bytes.get(3..5) == Some(&[0, 0][..]))
+            .cloned()
+            .collect();
+        let view = WireView::read(&hellos, local, keylog);
         // A fresh context for each try: a failed attempt must not move its replay window.
         // The remote is `Target` in the peer's own view of its socket.
         let fresh = |side: Side| view.srtp_context(keylog, side).ok();

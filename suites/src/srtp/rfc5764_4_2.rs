@@ -7,7 +7,7 @@ use rtcspec_harness::peer::wire::{Media, Side};
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::rfc3711_3_3::{forge_audio, forged_not_counted, packet_ahead};
+use super::rfc3711_3_3::{forge_audio, forged_not_counted, packet_ahead, HARNESS_SSRC};
 use super::rfc3711_3_4::{forged_sr_not_named, reflected_srtcp_then, valid_sr_named};
 use crate::live::*;
 
@@ -38,9 +38,6 @@ const INDEX: &str = "The SRTCP index MUST be set to zero before the first SRTCP 
 // Every stack here starts its SRTCP index at 1, not 0: libsrtp (aiortc) and rtc-srtp
 // increment before they stamp the first packet. The case judges the increment, which the
 // RFC states without room for reading; the start is reported, not failed.
-
-/// The SSRC of the harness's audio (`ReferencePeer::add_audio`).
-const HARNESS_SSRC: u32 = 0x5254_4353;
 
 pub const CASES: &[Case] = &[
     case(
