@@ -267,15 +267,13 @@ pub fn run_on(
     let capabilities = drivers.first().map(|d| d.capabilities()).unwrap_or_default();
     progress(Progress::Started { total: cases.len() });
     let next = AtomicUsize::new(0);
-    let interrupted = AtomicBool::new(false);
     let mut slots: Vec<Option<CaseResult>> = cases.iter().map(|_| None).collect();
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel();
         for driver in drivers.iter_mut() {
-            let (tx, next, interrupted, capabilities) = (tx.clone(), &next, &interrupted, &capabilities);
+            let (tx, next, capabilities) = (tx.clone(), &next, &capabilities);
             scope.spawn(move || loop {
                 if INTERRUPTED.load(Ordering::SeqCst) {
-                    interrupted.store(true, Ordering::SeqCst);
                     break;
                 }
                 let index = next.fetch_add(1, Ordering::SeqCst);
@@ -292,8 +290,10 @@ pub fn run_on(
             slots[index] = Some(result);
         }
     });
-    let results = slots.into_iter().flatten().collect();
-    RunRecord { results, interrupted: interrupted.load(Ordering::SeqCst), duration: started.elapsed() }
+    let results: Vec<CaseResult> = slots.into_iter().flatten().collect();
+    // Only an interrupt leaves cases unrun: workers take cases until there are none left.
+    let interrupted = results.len() < cases.len();
+    RunRecord { results, interrupted, duration: started.elapsed() }
 }
 
 /// One case on one worker's target: unsupported if the target lacks what it needs, else run

@@ -60,12 +60,18 @@ pub struct LiveCall {
     pub target_states: Vec<String>,
     /// The target's description (its offer or its answer), as it sent it.
     pub target_sdp: String,
-    /// What the target reported receiving on data channels, in order.
-    pub messages: Vec<Payload>,
-    /// The same, with the label of the channel each came on.
-    pub channel_messages: Vec<(String, Payload)>,
+    /// What the target reported receiving on data channels, in order, with the label of the
+    /// channel each came on.
+    pub messages: Vec<(String, Payload)>,
     /// Every datagram the target sent the harness, with its time.
     pub from_target: Vec<rtcspec_harness::net::Datagram>,
+}
+
+impl LiveCall {
+    /// Whether the target reported receiving the text message `text`, on any channel.
+    pub fn delivered(&self, text: &str) -> bool {
+        self.messages.iter().any(|(_, m)| *m == Payload::Text(text.into()))
+    }
 }
 
 pub fn call_and_read(ctx: &mut Ctx, offerer: Offerer) -> Result<LiveCall, Outcome> {
@@ -246,7 +252,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
         .collect();
     let summary = format!("{summary}; the target reported connection states [{}]", target_states.join(", "));
     let target_sdp = call.descriptions().0.unwrap_or_default().to_string();
-    let channel_messages: Vec<(String, Payload)> = call
+    let messages = call
         .target_events
         .iter()
         .filter_map(|e| match e {
@@ -254,8 +260,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
             _ => None,
         })
         .collect();
-    let messages = channel_messages.iter().map(|(_, p)| p.clone()).collect();
     let local = call.harness.local_addr();
     let from_target = call.harness.datagrams().iter().filter(|d| d.from != local).cloned().collect();
-    Ok(LiveCall { view, summary, target_states, target_sdp, messages, channel_messages, from_target })
+    Ok(LiveCall { view, summary, target_states, target_sdp, messages, from_target })
 }

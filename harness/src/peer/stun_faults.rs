@@ -345,16 +345,10 @@ fn trusted_response(response: &Message, bytes: &[u8], creds: &Credentials<'_>) -
     if response.verify_integrity(MESSAGE_INTEGRITY, creds.remote_pwd.as_bytes()) == Some(true) {
         return None;
     }
-    let mut b = Builder::with_raw_type(response.raw_type, response.transaction_id);
-    for a in response
-        .attributes
-        .iter()
-        .take_while(|a| a.attr_type != MESSAGE_INTEGRITY && a.attr_type != MESSAGE_INTEGRITY_SHA256)
-        .filter(|a| a.attr_type != FINGERPRINT)
-    {
-        b = b.attr(a.attr_type, &a.value);
-    }
-    let resigned = b.message_integrity(creds.remote_pwd.as_bytes()).fingerprint().build();
+    let resigned = with_transaction(response, response.transaction_id)
+        .message_integrity(creds.remote_pwd.as_bytes())
+        .fingerprint()
+        .build();
     (resigned != bytes).then_some(Incoming { reply: None, to_agent: true, instead: Some(resigned) })
 }
 

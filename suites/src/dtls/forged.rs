@@ -38,7 +38,8 @@ pub fn channel_stream(view: &WireView, label: &str) -> Result<u16, CallError> {
         .ok_or_else(|| CallError::Harness("the channel's DATA_CHANNEL_OPEN is not on the wire".into()))
 }
 
-fn delivered(text: &'static str) -> impl Fn(&PeerEvent) -> bool {
+/// The target's event reporting the text message `text`, to wait for.
+pub fn delivered(text: &'static str) -> impl Fn(&PeerEvent) -> bool {
     move |e| matches!(e, PeerEvent::Message { payload: Payload::Text(t), .. } if t == text)
 }
 
@@ -84,9 +85,8 @@ pub fn on_target_channel(then: Then) -> Setup {
 /// Pass when the target did not deliver [`FORGED`] and did deliver the control; an Error
 /// when neither arrived (the harness's own record was not taken: nothing to judge).
 pub fn judge_forged(call: &LiveCall, record: &str) -> Verdict {
-    let got = |text: &str| call.messages.iter().any(|m| *m == Payload::Text(text.into()));
     let expected = format!("{record} is dropped: its message never reaches the application");
-    match (got(FORGED), got(CONTROL)) {
+    match (call.delivered(FORGED), call.delivered(CONTROL)) {
         (true, _) => Ok(Outcome::fail(expected, format!("the target delivered {FORGED:?} from it"))),
         (false, true) => Ok(Outcome::Pass),
         (false, false) => Err(Outcome::Error {

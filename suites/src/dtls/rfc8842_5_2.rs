@@ -96,7 +96,6 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         target_states: Vec::new(),
         target_sdp: answer,
         messages: Vec::new(),
-        channel_messages: Vec::new(),
         from_target: Vec::new(),
     };
     Ok(hellos_agree(&live, Side::Harness, "the target, passive, sends no ClientHello"))

@@ -238,3 +238,40 @@ pub fn every_check(checks: &TargetChecks, expected: &str, ok: impl Fn(&Message) 
         ),
     }
 }
+
+/// What a call under a hostile harness left: every STUN message on the wire in order (`true`:
+/// the harness sent it) and the target's events.
+pub struct StunCall {
+    pub stun: Vec<(bool, Message)>,
+    pub target_events: Vec<rtcspec_harness::peer::PeerEvent>,
+}
+
+/// A call `offerer` offers in which the harness's STUN behaves as `fault` (its answers to the
+/// target's checks), run for `observe` once negotiated; the wire is kept as evidence. A
+/// target or harness failure costs the case; a call that never connects is what such cases
+/// judge.
+pub fn call_with_harness_fault(
+    ctx: &mut Ctx,
+    offerer: Offerer,
+    fault: rtcspec_harness::peer::StunFault,
+    observe: Duration,
+) -> Result<StunCall, Outcome> {
+    let stun_faults = rtcspec_harness::peer::StunFaults::default().with(fault);
+    let mut peer = ctx.take_peer()?;
+    let (mut call, negotiated) =
+        negotiate(peer.as_mut(), offerer, PeerOptions { stun_faults, ..PeerOptions::default() })?;
+    let ran = negotiated.and_then(|()| call.run_for(observe));
+    ctx.keep_call(&mut call);
+    if let Err(e @ (CallError::Target(_) | CallError::Refused { .. } | CallError::Harness(_))) = ran {
+        return Err(e.outcome());
+    }
+    let local = call.harness.local_addr();
+    let stun = call
+        .harness
+        .datagrams()
+        .iter()
+        .filter(|d| classify(&d.bytes) == Protocol::Stun)
+        .filter_map(|d| Message::parse(&d.bytes).ok().map(|m| (d.from == local, m)))
+        .collect();
+    Ok(StunCall { stun, target_events: std::mem::take(&mut call.target_events) })
+}

@@ -8,12 +8,11 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
-use rtcspec_harness::peer::{CallError, PeerOptions, StunFault, StunFaults};
+use rtcspec_harness::peer::StunFault;
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::common::negotiate;
+use super::common::call_with_harness_fault;
 use crate::live::*;
 
 const SWITCH: &str = "If the Binding request generates a 487 (Role Conflict) error response, and if the ICE agent included an ICE-CONTROLLED attribute in the request, the agent MUST switch to the controlling role. If the agent included an ICE-CONTROLLING attribute in the request, the agent MUST switch to the controlled role. ... The agent MUST change the tiebreaker value.";
@@ -33,25 +32,7 @@ pub const CASES: &[Case] = &[case(
 /// The role attributes of the target's checks from the first one the harness answered with
 /// 487 on; an Error when there is no such check.
 fn checks_from_first_487(ctx: &mut Ctx) -> Result<Vec<u16>, Outcome> {
-    let options = PeerOptions {
-        stun_faults: StunFaults::default().with(StunFault::ConflictsWithControlling),
-        ..PeerOptions::default()
-    };
-    let mut peer = ctx.take_peer()?;
-    let (mut call, negotiated) = negotiate(peer.as_mut(), Offerer::Target, options)?;
-    let ran = negotiated.and_then(|()| call.run_for(OBSERVE));
-    ctx.keep_call(&mut call);
-    if let Err(e @ (CallError::Target(_) | CallError::Refused { .. } | CallError::Harness(_))) = ran {
-        return Err(e.outcome());
-    }
-    let local = call.harness.local_addr();
-    let stun: Vec<(bool, Message)> = call
-        .harness
-        .datagrams()
-        .iter()
-        .filter(|d| classify(&d.bytes) == Protocol::Stun)
-        .filter_map(|d| Message::parse(&d.bytes).ok().map(|m| (d.from == local, m)))
-        .collect();
+    let stun = call_with_harness_fault(ctx, Offerer::Target, StunFault::ConflictsWithControlling, OBSERVE)?.stun;
     let conflicted: Vec<[u8; 12]> = stun
         .iter()
         .filter(|(ours, m)| *ours && m.class == Class::Error && m.error_code().is_some_and(|(c, _)| c == 487))

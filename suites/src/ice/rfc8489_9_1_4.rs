@@ -7,12 +7,11 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
-use rtcspec_harness::peer::{CallError, PeerEvent, PeerOptions, StunFault, StunFaults};
-use rtcspec_harness::stun::{Class, Message, MESSAGE_INTEGRITY, METHOD_BINDING};
+use rtcspec_harness::peer::{PeerEvent, StunFault};
+use rtcspec_harness::stun::{Class, MESSAGE_INTEGRITY, METHOD_BINDING};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::common::negotiate;
+use super::common::call_with_harness_fault;
 use crate::live::*;
 
 const DISCARD: &str = "If the value does not match, or if both MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256 are absent, the processing depends on whether the request was sent over a reliable or an unreliable transport. If the request was sent over an unreliable transport, the response MUST be discarded, as if it had never been received.";
@@ -65,22 +64,12 @@ fn wrong_key_response_discarded(ctx: &mut Ctx) -> Verdict {
 }
 
 fn responses_discarded(ctx: &mut Ctx, fault: StunFault, how: &str) -> Verdict {
-    let options = PeerOptions { stun_faults: StunFaults::default().with(fault), ..PeerOptions::default() };
-    let mut peer = ctx.take_peer()?;
-    let (mut call, negotiated) = negotiate(peer.as_mut(), Offerer::Harness, options)?;
-    let ran = negotiated.and_then(|()| call.run_for(OBSERVE));
-    ctx.keep_call(&mut call);
-    if let Err(e @ (CallError::Target(_) | CallError::Refused { .. } | CallError::Harness(_))) = ran {
-        return Err(e.outcome());
-    }
-    let local = call.harness.local_addr();
+    let call = call_with_harness_fault(ctx, Offerer::Harness, fault, OBSERVE)?;
     let binding = |from_harness: bool, class: Class| {
-        call.harness
-            .datagrams()
+        call.stun
             .iter()
-            .filter(|d| (d.from == local) == from_harness && classify(&d.bytes) == Protocol::Stun)
-            .filter_map(|d| Message::parse(&d.bytes).ok())
-            .filter(|m| m.method == METHOD_BINDING && m.class == class)
+            .filter(|(ours, m)| *ours == from_harness && m.method == METHOD_BINDING && m.class == class)
+            .map(|(_, m)| m)
             .collect::<Vec<_>>()
     };
     let (checks, answers) = (binding(false, Class::Request), binding(true, Class::Success));

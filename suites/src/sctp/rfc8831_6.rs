@@ -280,7 +280,7 @@ fn harness_sends(ctx: &mut Ctx, then: Then, payload: Payload, ppid: u32) -> Verd
         });
     }
     let expected = format!("a message event with {payload:?}");
-    Ok(match call.messages.last() {
+    Ok(match call.messages.last().map(|(_, m)| m) {
         Some(got) if *got == payload => Outcome::Pass,
         Some(got) => Outcome::fail(expected, format!("the target reported {got:?}")),
         None => Outcome::fail(expected, format!("no message reported within {} ms", DELIVERY.as_millis())),

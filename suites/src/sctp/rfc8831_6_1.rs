@@ -77,8 +77,7 @@ fn until_all(call: &mut Call<'_>, on_target: bool, wanted: impl Fn(&PeerEvent) -
 fn many_channels(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, target_channel(open_many))?;
     // Each message names the channel it was sent on, and must arrive on that one.
-    let on_its_channel =
-        |l: &String| call.channel_messages.iter().any(|(on, p)| on == l && *p == Payload::Text(l.clone()));
+    let on_its_channel = |l: &String| call.messages.iter().any(|(on, p)| on == l && *p == Payload::Text(l.clone()));
     let missing: Vec<String> = (0..CHANNELS).map(label).filter(|l| !on_its_channel(l)).collect();
     Ok(if missing.is_empty() {
         Outcome::Pass

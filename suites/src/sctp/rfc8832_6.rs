@@ -179,19 +179,20 @@ fn open_ordered(ctx: &mut Ctx, ordered: bool) -> Verdict {
 /// The label of the channel the harness opens in a call the target set up.
 const HARNESS_CHANNEL: &str = "rtcspec-harness";
 
-/// Once the target's channel is open, the harness opens one of its own.
-fn harness_opens(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
-    call.harness.create_channel(&ChannelSpec::reliable(HARNESS_CHANNEL)).map_err(CallError::Harness)?;
+/// Once the target's channel is open, the harness opens one of its own, `ordered` or not.
+fn harness_opens_channel(call: &mut Call<'_>, channel: &ChannelSpec, ordered: bool) -> Result<(), CallError> {
+    let own = ChannelSpec { ordered, ..ChannelSpec::reliable(HARNESS_CHANNEL) };
+    call.harness.create_channel(&own).map_err(CallError::Harness)?;
     call.run_for(Duration::from_millis(300))?;
     settle(call, channel)
 }
 
-/// The same, the harness's channel unordered.
+fn harness_opens(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
+    harness_opens_channel(call, channel, true)
+}
+
 fn harness_opens_unordered(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
-    let unordered = ChannelSpec { ordered: false, ..ChannelSpec::reliable(HARNESS_CHANNEL) };
-    call.harness.create_channel(&unordered).map_err(CallError::Harness)?;
-    call.run_for(Duration::from_millis(300))?;
-    settle(call, channel)
+    harness_opens_channel(call, channel, false)
 }
 
 /// The harness opens a channel of its own; once the target has it open, the target sends a
@@ -370,14 +371,18 @@ fn user_data_on_harness_open_stream(ctx: &mut Ctx) -> Verdict {
     let Some(open) = open_from(&call.view, Side::Harness, HARNESS_CHANNEL) else {
         return Err(Outcome::Error { why: format!("the harness sent no DATA_CHANNEL_OPEN; {}", call.summary) });
     };
-    let stream = open.chunk.stream;
-    let sent: Vec<_> =
-        call.view.data_from(Side::Target).into_iter().filter(|d| d.payload == HARNESS_CHANNEL.as_bytes()).collect();
-    Ok(match sent.first() {
+    Ok(message_on_stream(&call, open.chunk.stream, HARNESS_CHANNEL, "the harness's OPEN's"))
+}
+
+/// Pass when the target's message `text` went out on `stream` (`whose` says whose stream it
+/// is); judged on the first DATA chunk carrying it, wherever it went.
+fn message_on_stream(call: &LiveCall, stream: u16, text: &str, whose: &str) -> Outcome {
+    let sent: Vec<_> = call.view.data_from(Side::Target).into_iter().filter(|d| d.payload == text.as_bytes()).collect();
+    match sent.first() {
         Some(d) if d.stream == stream => Outcome::Pass,
-        Some(d) => Outcome::fail(format!("the message on stream {stream}, the harness's OPEN's"), describe(d)),
-        None => missing(&call, &format!("the message on stream {stream}"), "DATA chunk for the message"),
-    })
+        Some(d) => Outcome::fail(format!("the message on stream {stream}, {whose}"), describe(d)),
+        None => missing(call, &format!("the message on stream {stream}"), "DATA chunk for the message"),
+    }
 }
 
 fn user_data_on_open_stream(ctx: &mut Ctx) -> Verdict {
@@ -385,12 +390,5 @@ fn user_data_on_open_stream(ctx: &mut Ctx) -> Verdict {
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
         return Ok(missing(&call, "DATA_CHANNEL_OPEN, then the message on its stream", "DATA_CHANNEL_OPEN"));
     };
-    let stream = open.chunk.stream;
-    // The message the target was asked to send, wherever it went.
-    let sent: Vec<_> = call.view.data_from(Side::Target).into_iter().filter(|d| d.payload == b"rtcspec").collect();
-    Ok(match sent.first() {
-        Some(d) if d.stream == stream => Outcome::Pass,
-        Some(d) => Outcome::fail(format!("the message on stream {stream}, the channel's"), describe(d)),
-        None => missing(&call, &format!("the message on stream {stream}"), "DATA chunk for the message"),
-    })
+    Ok(message_on_stream(&call, open.chunk.stream, "rtcspec", "the channel's"))
 }

@@ -9,11 +9,13 @@ use std::time::Duration;
 
 use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
 use rtcspec_harness::peer::wire::{Chunk, Side};
-use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use super::dcep::PPID_STRING;
-use crate::dtls::forged::{channel_stream, forged_then_control, harness_forge, judge_forged, on_target_channel};
+use crate::dtls::forged::{
+    channel_stream, delivered, forged_then_control, harness_forge, judge_forged, on_target_channel,
+};
 use crate::live::*;
 
 const TAG: &str = "When receiving an SCTP packet, the endpoint MUST ensure that the value in the Verification Tag field of the received SCTP packet matches its own tag. If the received Verification Tag value does not match the receiver's own tag value, the receiver MUST silently discard the packet and MUST NOT process it any further except for those cases listed in Section 8.5.1 below.";
@@ -77,10 +79,6 @@ fn wrong_tag_data_discarded(ctx: &mut Ctx) -> Verdict {
     judge_forged(&call, "a packet with the wrong Verification Tag")
 }
 
-fn delivered(text: &'static str) -> impl Fn(&PeerEvent) -> bool {
-    move |e| matches!(e, PeerEvent::Message { payload: Payload::Text(t), .. } if t == text)
-}
-
 /// A message the harness's association would send (the next TSN, unordered), then the
 /// wrong-tag ABORT, a message, the right-tag ABORT, a message; each protected in its own record.
 fn aborts_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
@@ -114,20 +112,19 @@ fn aborts_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallErr
 
 fn wrong_tag_abort_ignored(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, on_target_channel(aborts_then))?;
-    let got = |text: &str| call.messages.iter().any(|m| *m == Payload::Text(text.into()));
-    if !got(BEFORE) {
+    if !call.delivered(BEFORE) {
         return Err(Outcome::Error {
             why: format!("the harness's hand-made DATA was not delivered, so nothing can be judged; {}", call.summary),
         });
     }
-    if got(AFTER) {
+    if call.delivered(AFTER) {
         return Err(Outcome::Error {
             why: "a message after the ABORT with the right tag was delivered too: the harness's ABORT is not one \
                   the target takes, so ignoring the wrong one says nothing"
                 .into(),
         });
     }
-    Ok(if got(STILL) {
+    Ok(if call.delivered(STILL) {
         Outcome::Pass
     } else {
         Outcome::fail(

@@ -26,9 +26,13 @@ pub fn driver(name: &str) -> Box<dyn Driver> {
     spec.driver().unwrap_or_else(|e| panic!("target {name} cannot start: {e}"))
 }
 
+/// How the tests run cases: one seed, a generous per-case timeout, no evidence.
+fn options() -> RunOptions {
+    RunOptions { seed: SEED, timeout: Duration::from_secs(20), out_dir: None }
+}
+
 pub fn run_on(driver: &mut dyn Driver, cases: &[&'static Case]) -> Vec<CaseResult> {
-    let opts = RunOptions { seed: SEED, timeout: Duration::from_secs(20), out_dir: None };
-    runner::run(cases, driver, &opts, &mut |_| {}).results
+    runner::run(cases, driver, &options(), &mut |_| {}).results
 }
 
 /// Runs `cases` against the target `name` as `rtcspec run` does: two workers, each with its
@@ -38,8 +42,7 @@ pub fn run_named(name: &str, cases: &[&'static Case]) -> Vec<CaseResult> {
     let jobs = if spec.runs_in_parallel() { 2 } else { 1 };
     let mut drivers: Vec<_> = (0..jobs).map(|_| driver(name)).collect();
     let mut workers: Vec<&mut dyn Driver> = drivers.iter_mut().map(|d| &mut **d as _).collect();
-    let opts = RunOptions { seed: SEED, timeout: Duration::from_secs(20), out_dir: None };
-    runner::run_on(cases, &mut workers, &opts, &mut |_| {}).results
+    runner::run_on(cases, &mut workers, &options(), &mut |_| {}).results
 }
 
 pub fn kinds(results: &[CaseResult]) -> BTreeMap<String, OutcomeKind> {
