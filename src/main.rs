@@ -129,6 +129,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Per-case timeout in seconds; a case that takes longer is Timeout and the target restarts.
+    /// Cases that wait longer by design (calls on an impaired path) get their own bound plus a
+    /// margin when that is longer.
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     timeout: f64,
     /// How many cases run at once, each worker with its own instance of the target (a shim

@@ -123,6 +123,10 @@ pub struct Case {
     pub covers: &'static [&'static str],
     pub tags: &'static [&'static str],
     pub needs: &'static [Capability],
+    /// How long the case waits on the target by design, when that is longer than a run's
+    /// per-case timeout (a call on an impaired path given time to recover). The runner allows
+    /// this much, plus a margin for setting up and tearing down the call.
+    pub time_bound: Option<std::time::Duration>,
     pub run: fn(&mut Ctx) -> Verdict,
 }
 

@@ -296,13 +296,21 @@ pub fn run_on(
     RunRecord { results, interrupted, duration: started.elapsed() }
 }
 
+/// Beyond a case's own time bound: setting up and tearing down its call, keeping evidence.
+pub const TIME_BOUND_MARGIN: Duration = Duration::from_secs(8);
+
+/// How long a case may run: the run's timeout, or the case's own bound and a margin if longer.
+pub fn case_timeout(case: &Case, timeout: Duration) -> Duration {
+    case.time_bound.map_or(timeout, |bound| timeout.max(bound + TIME_BOUND_MARGIN))
+}
+
 /// One case on one worker's target: unsupported if the target lacks what it needs, else run
 /// in isolation, with evidence kept for outcomes worth explaining.
 fn run_one(case: &'static Case, driver: &mut dyn Driver, capabilities: &[Capability], opts: &RunOptions) -> CaseResult {
     let t0 = Instant::now();
     let missing: Vec<_> = case.needs.iter().filter(|n| !capabilities.contains(n)).map(|n| n.name()).collect();
     let (mut outcome, trace) = if missing.is_empty() {
-        run_isolated(case, driver, case_seed(opts.seed, case.id), opts.timeout)
+        run_isolated(case, driver, case_seed(opts.seed, case.id), case_timeout(case, opts.timeout))
     } else {
         (Outcome::Unsupported { why: format!("target lacks {}", missing.join(", ")) }, Trace::default())
     };
@@ -357,11 +365,22 @@ mod tests {
             covers: &[],
             tags: &[],
             needs,
+            time_bound: None,
             run,
         }
     }
 
+    fn takes_600ms(_: &mut Ctx) -> Verdict {
+        std::thread::sleep(Duration::from_millis(600));
+        Ok(Outcome::Pass)
+    }
+
     static PANICS: Case = case("test.panics", panics, &[Capability::StunCodec]);
+    static SLOW: Case = case("test.slow", takes_600ms, &[Capability::StunCodec]);
+    static SLOW_BY_DESIGN: Case = Case {
+        time_bound: Some(Duration::from_secs(1)),
+        ..case("test.slow-by-design", takes_600ms, &[Capability::StunCodec])
+    };
     static HANGS: Case = case("test.hangs", hangs, &[Capability::StunCodec]);
     static PASSES: Case = case("test.passes", passes, &[Capability::StunCodec]);
     static NEEDS_LIVE: Case = case("test.needs-live", passes, &[Capability::StunLongTerm]);
@@ -379,6 +398,17 @@ mod tests {
         assert_eq!(kinds, [OutcomeKind::Crash, OutcomeKind::Timeout, OutcomeKind::Unsupported, OutcomeKind::Pass]);
         let Outcome::Crash { why } = &record.results[0].outcome else { unreachable!() };
         assert!(why.contains("deliberate panic in a case") && why.contains("runner.rs"), "{why}");
+    }
+
+    #[test]
+    fn a_case_with_its_own_time_bound_outlasts_the_run_timeout() {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let mut driver = ModelDriver { name: "model".into() };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None };
+        let record = run(&[&SLOW, &SLOW_BY_DESIGN], &mut driver, &opts, &mut |_| {});
+        let kinds: Vec<_> = record.results.iter().map(|r| r.kind()).collect();
+        assert_eq!(kinds, [OutcomeKind::Timeout, OutcomeKind::Pass]);
+        assert_eq!(case_timeout(&SLOW_BY_DESIGN, Duration::from_secs(60)), Duration::from_secs(60));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub const fn case(
         covers: &[],
         tags,
         needs: PEER,
+        time_bound: None,
         run,
     }
 }
@@ -65,6 +66,14 @@ pub struct LiveCall {
     pub messages: Vec<(String, Payload)>,
     /// Every datagram the target sent the harness, with its time.
     pub from_target: Vec<rtcspec_harness::net::Datagram>,
+    /// What the impaired path between them was and did, if it was not perfect.
+    pub path: Option<String>,
+    /// Where the harness last sent the target a datagram: the target's end of the pair in
+    /// use.
+    pub target_addr: Option<std::net::SocketAddr>,
+    /// Whether the call came up as its setup asked (the channel open on both sides, or DTLS
+    /// done) within its time.
+    pub up: bool,
 }
 
 impl LiveCall {
@@ -238,7 +247,9 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
     }
     let keylog = ctx.keep_call(&mut call);
     let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
+    let up = connected.is_ok();
     let summary = match connected {
+        Ok(()) if until_connected => "DTLS completed".to_string(),
         Ok(()) => "the data channel opened on both sides".to_string(),
         Err(e) => format!("the call did not complete: {e}"),
     };
@@ -262,5 +273,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
         .collect();
     let local = call.harness.local_addr();
     let from_target = call.harness.datagrams().iter().filter(|d| d.from != local).cloned().collect();
-    Ok(LiveCall { view, summary, target_states, target_sdp, messages, from_target })
+    let path = call.harness.impairment_summary();
+    let target_addr = call.harness.datagrams().iter().rev().find(|d| d.from == local).map(|d| d.to);
+    Ok(LiveCall { view, summary, target_states, target_sdp, messages, from_target, path, target_addr, up })
 }

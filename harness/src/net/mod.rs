@@ -1,5 +1,6 @@
 //! What the harness records of the wire.
 
+pub mod impair;
 pub mod pcapng;
 
 use std::net::SocketAddr;

@@ -276,6 +276,12 @@ impl<'t> Call<'t> {
         .map(|_| ())
     }
 
+    /// Trickles a remote candidate to the target (`peer.candidate`); `""` is the end of
+    /// candidates.
+    pub fn trickle_to_target(&mut self, candidate: &str, mid: &str) -> Result<(), CallError> {
+        self.request("peer.candidate", json!({"candidate": candidate, "mid": mid})).map(|_| ())
+    }
+
     /// Waits until both sides report the data channel `label` open.
     pub fn wait_open(&mut self, label: &str, timeout: Duration) -> Result<(), CallError> {
         let opened = |e: &PeerEvent| matches!(e, PeerEvent::ChannelOpen(c) if c.label == label);

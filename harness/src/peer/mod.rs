@@ -14,8 +14,9 @@ pub mod str0m;
 pub mod stun_faults;
 pub mod wire;
 
+pub use crate::net::impair::Impairment;
 pub use call::{Call, CallError};
 pub use event::{ChannelInfo, Payload, PeerEvent};
-pub use reference::{sdp_attribute, ChannelSpec, Impairment, PeerOptions, ReferencePeer};
+pub use reference::{sdp_attribute, ChannelSpec, Fragility, PeerOptions, ReferencePeer};
 pub use remote::{InProcessPeer, RemotePeer, ShimPeer};
 pub use stun_faults::{StunFault, StunFaults};

@@ -35,6 +35,7 @@ use super::keylog::{KeyLog, KeyLoggingProvider};
 use super::record_faults::{RecordFault, Taken};
 use super::stun_faults::{Credentials, Incoming, StunFaults};
 use crate::capture::demux::{classify, Protocol as Demuxed};
+use crate::net::impair::{Direction, Impairer, Impairment, Released};
 use crate::net::Datagram;
 
 /// Room for the largest UDP datagram.
@@ -87,10 +88,18 @@ pub struct PeerOptions {
     /// A fault for the mutant target (`peer-ignores-ice-lite`): it does not see a remote
     /// `a=ice-lite`.
     pub ignores_remote_lite: bool,
+    /// A fault for the mutant target (`peer-ignores-trickled-candidates`): a remote candidate
+    /// given after the description (trickled) is dropped.
+    pub ignores_trickled_candidates: bool,
+    /// A fault for the mutant target (`peer-media-from-second-port`): its SRTP and SRTCP
+    /// leave from a second socket, not the bundle's (no symmetric RTP).
+    pub media_from_second_port: bool,
     /// An audio track (Opus) besides the data channel, so the call has SRTP: the peer offers
     /// it, or sends it back when it answers an offer with audio.
     pub audio: bool,
-    /// Impairment of what the target sends (the interposer).
+    /// What the path between the harness and the target does to datagrams, both ways (the
+    /// interposer). Dropped datagrams are not in the evidence: it records what each side
+    /// took in.
     pub impairment: Impairment,
     /// A fault for the mutant target (`peer-no-sctp-port`): its descriptions carry no
     /// `a=sctp-port`.
@@ -98,6 +107,8 @@ pub struct PeerOptions {
     /// A fault for the mutant target (`peer-no-dtls-retransmit`): a DTLS handshake datagram
     /// that repeats what it already sent (a retransmitted flight) never leaves.
     pub no_dtls_retransmit: bool,
+    /// A fault for the mutant target (`peer-dtls-...`): its DTLS falls over on a bad path.
+    pub fragility: Option<Fragility>,
     /// The SRTP protection profiles it offers or accepts (RFC 5764 §4.1.2 values); empty:
     /// the webrtc-rs defaults.
     pub srtp_profiles: &'static [u16],
@@ -151,12 +162,39 @@ impl PeerOptions {
     }
 }
 
-/// What the interposer does to the datagrams the target sends before the harness's stack
-/// sees them. Dropped datagrams are not in the evidence: it records what the stack took in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Impairment {
-    /// The target's first DTLS handshake datagram is lost.
-    pub lose_first_dtls: bool,
+/// Ways the mutant's DTLS falls over on a bad path: each ends the connection (as a fatal
+/// error would) where a conforming stack goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fragility {
+    /// Gives the handshake up 2 s after its first DTLS datagram (a short handshake deadline).
+    GivesUpAfter2s,
+    /// A handshake datagram that repeats one already received (a duplicate) is fatal.
+    RepeatFatal,
+    /// A DTLS record older than one already received (reordered) is fatal.
+    LateRecordFatal,
+}
+
+/// The most a DTLS 1.2 record adds to an SCTP packet: a 13-byte header, then a 16-byte IV, a
+/// 20-byte HMAC-SHA1 and up to 16 bytes of padding (CBC suites; AES-GCM adds 24).
+const DTLS_RECORD_OVERHEAD: u32 = 13 + 16 + 20 + 16;
+
+/// How long the `GivesUpAfter2s` fragility lets the handshake take.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(2);
+
+/// What the mutant's fragile DTLS remembers of the wire.
+#[derive(Debug, Default)]
+struct FragileState {
+    first_dtls_sent: Option<Instant>,
+    connected: bool,
+    handshakes_received: Vec<Vec<u64>>,
+    /// The newest record received: epoch and sequence number as one 64-bit number.
+    newest_record: Option<u64>,
+    fallen: bool,
+}
+
+/// Each DTLS 1.2 record's epoch and sequence number, as one 64-bit number, in datagram order.
+fn record_numbers(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    crate::capture::dtls::records(bytes).0.into_iter().filter_map(|r| Some(u64::from(r.epoch) << 48 | r.sequence?))
 }
 
 /// A DTLS datagram's handshake content, as a key that a retransmission repeats: each
@@ -223,6 +261,12 @@ pub struct ReferencePeer {
     srtcp_sent: u64,
     /// The handshake content of the DTLS datagrams sent (for `no_dtls_retransmit`).
     dtls_sent: Vec<Vec<u64>>,
+    /// The impaired path, unless it is perfect.
+    path: Option<Impairer>,
+    /// For the `fragility` faults.
+    fragile: FragileState,
+    /// The second socket of `media_from_second_port`, once bound.
+    media_socket: Option<UdpSocket>,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -249,8 +293,14 @@ impl ReferencePeer {
             .with_srtp_protection_profiles(
                 options.srtp_profiles.iter().map(|p| SrtpProtectionProfile::from(*p)).collect(),
             )
-            .with_dtls_cipher_suites(options.dtls_cipher_suites.iter().map(|s| CipherSuiteId::from(*s)).collect())
-            .build();
+            .with_dtls_cipher_suites(options.dtls_cipher_suites.iter().map(|s| CipherSuiteId::from(*s)).collect());
+        // On a path with an MTU, the harness's own SCTP packets fit it, so only the target's
+        // may not.
+        let settings = match options.impairment.mtu {
+            Some(mtu) => settings.with_sctp_mtu(u32::from(mtu).saturating_sub(DTLS_RECORD_OVERHEAD)),
+            None => settings,
+        }
+        .build();
         let now = Instant::now();
         // The default codecs and interceptors, so a call with audio has RTCP reports.
         let mut media = MediaEngine::default();
@@ -277,12 +327,15 @@ impl ReferencePeer {
             events: VecDeque::new(),
             buffer: vec![0; RECEIVE_BUFFER],
             blocked: Vec::new(),
-            options,
             own_role: None,
             last_check: None,
             audio: None,
             srtcp_sent: 0,
             dtls_sent: Vec::new(),
+            path: (!options.impairment.is_perfect()).then(|| Impairer::new(options.impairment)),
+            fragile: FragileState::default(),
+            media_socket: None,
+            options,
         })
     }
 
@@ -433,6 +486,11 @@ impl ReferencePeer {
         self.local_sdp()
     }
 
+    /// The local description as the connection holds it (before any rewrite by a case).
+    pub fn local_description(&self) -> Option<String> {
+        self.pc.local_description().map(|d| d.sdp)
+    }
+
     /// Applies the remote answer to our offer; `Err` is the reference refusing it.
     pub fn accept(&mut self, answer: &str) -> Result<(), String> {
         let answer = RTCSessionDescription::answer(self.options.as_read(answer, true)).map_err(failed("the answer"))?;
@@ -442,6 +500,9 @@ impl ReferencePeer {
     }
 
     pub fn add_remote_candidate(&mut self, candidate: &str, mid: &str) -> Result<(), String> {
+        if self.options.ignores_trickled_candidates {
+            return Ok(());
+        }
         let init = RTCIceCandidateInit {
             candidate: candidate.to_string(),
             sdp_mid: Some(mid.to_string()),
@@ -513,12 +574,78 @@ impl ReferencePeer {
         fault.take(bytes, &self.datagrams, self.local, &self.keylog.lines())
     }
 
-    fn impair(&mut self, bytes: &[u8]) -> bool {
-        if self.options.impairment.lose_first_dtls && bytes.first() == Some(&22) {
-            self.options.impairment.lose_first_dtls = false;
-            return true;
+    /// Whether the fragile DTLS of the mutant falls over on this datagram from the remote.
+    fn falls_over_on(&mut self, fragility: Fragility, bytes: &[u8]) -> bool {
+        if classify(bytes) != Demuxed::Dtls {
+            return false;
         }
-        false
+        let state = &mut self.fragile;
+        match fragility {
+            Fragility::GivesUpAfter2s => false,
+            Fragility::RepeatFatal => match dtls_flight_key(bytes) {
+                Some(key) if state.handshakes_received.contains(&key) => true,
+                Some(key) => {
+                    state.handshakes_received.push(key);
+                    false
+                }
+                None => false,
+            },
+            Fragility::LateRecordFatal => record_numbers(bytes).any(|n| {
+                let late = state.newest_record.is_some_and(|newest| n < newest);
+                state.newest_record = state.newest_record.max(Some(n));
+                late
+            }),
+        }
+    }
+
+    /// The mutant's fragile DTLS ends the connection, as on a fatal error.
+    fn fall_over(&mut self) {
+        self.fragile.fallen = true;
+        let _ = self.pc.close();
+        self.flush();
+    }
+
+    /// What the impaired path was and did, if there was one.
+    pub fn impairment_summary(&self) -> Option<String> {
+        self.path.as_ref().map(Impairer::summary)
+    }
+
+    /// Sends a datagram to the target through the path, or straight if it is perfect.
+    fn send_to_target(&mut self, to: SocketAddr, message: &[u8]) {
+        match &mut self.path {
+            Some(path) => path.take(Direction::ToTarget, Instant::now(), to, message.to_vec()),
+            None => self.send_now(to, message),
+        }
+    }
+
+    /// A send that fails (the peer's port closed) is what UDP does: the datagram is lost,
+    /// and recorded as sent.
+    fn send_now(&mut self, to: SocketAddr, message: &[u8]) {
+        let _ = self.socket.send_to(message, to);
+        self.record(self.local, to, message);
+    }
+
+    /// The `media_from_second_port` fault: sends from another loopback socket of its own.
+    fn send_from_second_port(&mut self, to: SocketAddr, message: &[u8]) {
+        if self.media_socket.is_none() {
+            self.media_socket = UdpSocket::bind("127.0.0.1:0").ok();
+        }
+        let Some(socket) = &self.media_socket else { return };
+        let _ = socket.send_to(message, to);
+        if let Ok(from) = socket.local_addr() {
+            self.record(from, to, message);
+        }
+    }
+
+    /// Lets out what the path holds that is due: sent to the target, or taken in from it.
+    fn release_due(&mut self) {
+        let Some(path) = &mut self.path else { return };
+        for Released { direction, peer, bytes } in path.due(Instant::now()) {
+            match direction {
+                Direction::ToTarget => self.send_now(peer, &bytes),
+                Direction::FromTarget => self.take_in(peer, bytes),
+            }
+        }
     }
 
     /// Sends what the connection queued and turns its callbacks into events.
@@ -573,11 +700,15 @@ impl ReferencePeer {
                     self.dtls_sent.push(key);
                 }
             }
-            // A send that fails (the peer's port closed) is what UDP does: the datagram is
-            // lost, and recorded as sent.
+            if protocol == Demuxed::Dtls {
+                self.fragile.first_dtls_sent.get_or_insert_with(Instant::now);
+            }
+            if self.options.media_from_second_port && matches!(protocol, Demuxed::Rtp | Demuxed::Rtcp) {
+                self.send_from_second_port(to, &message);
+                continue;
+            }
             for _ in 0..self.options.stun_faults.copies(&message) {
-                let _ = self.socket.send_to(&message, to);
-                self.record(self.local, to, &message);
+                self.send_to_target(to, &message);
             }
         }
         while let Some(event) = self.pc.poll_event() {
@@ -600,7 +731,10 @@ impl ReferencePeer {
     fn translate(&mut self, event: RTCPeerConnectionEvent) {
         let event = match event {
             RTCPeerConnectionEvent::OnIceConnectionStateChangeEvent(s) => PeerEvent::IceState(s.to_string()),
-            RTCPeerConnectionEvent::OnConnectionStateChangeEvent(s) => PeerEvent::ConnectionState(s.to_string()),
+            RTCPeerConnectionEvent::OnConnectionStateChangeEvent(s) => {
+                self.fragile.connected |= s.to_string() == "connected";
+                PeerEvent::ConnectionState(s.to_string())
+            }
             RTCPeerConnectionEvent::OnDataChannel(RTCDataChannelEvent::OnOpen(id)) => {
                 let Some(channel) = self.pc.data_channel(id) else { return };
                 let info = ChannelInfo {
@@ -632,6 +766,7 @@ impl ReferencePeer {
     pub fn run_until(&mut self, until: Instant) {
         loop {
             self.flush();
+            self.release_due();
             let now = Instant::now();
             if let Some(due) = self.pc.poll_timeout() {
                 if due <= now {
@@ -639,58 +774,83 @@ impl ReferencePeer {
                     continue;
                 }
             }
+            if self.path.as_ref().and_then(Impairer::next_due).is_some_and(|due| due <= now) {
+                continue;
+            }
+            if self.options.fragility == Some(Fragility::GivesUpAfter2s)
+                && !self.fragile.fallen
+                && !self.fragile.connected
+                && self.fragile.first_dtls_sent.is_some_and(|t| now >= t + GIVE_UP_AFTER)
+            {
+                self.fall_over();
+                continue;
+            }
             if now >= until {
                 return;
             }
-            let due = self.pc.poll_timeout().unwrap_or(until).min(until);
+            let due = [self.pc.poll_timeout(), self.path.as_ref().and_then(Impairer::next_due)]
+                .into_iter()
+                .flatten()
+                .fold(until, Instant::min);
             let wait = due.saturating_duration_since(now).clamp(Duration::from_micros(100), MAX_WAIT);
             let _ = self.socket.set_read_timeout(Some(wait));
             match self.socket.recv_from(&mut self.buffer) {
                 Ok((n, from)) => {
                     let bytes = self.buffer[..n].to_vec();
-                    if self.impair(&bytes) {
-                        continue;
-                    }
-                    self.record(from, self.local, &bytes);
-                    let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
-                        Some(Taken::Instead(other)) => other,
-                        _ => bytes,
-                    };
-                    if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {
-                        let faults = self.options.stun_faults;
-                        let handled = self.with_credentials(|c| faults.incoming(&bytes, from, c));
-                        if let Some(Incoming { reply, to_agent, instead }) = handled {
-                            if let Some(instead) = instead {
-                                bytes = instead;
-                            }
-                            if let Some(reply) = reply {
-                                if self.socket.send_to(&reply, from).is_ok() {
-                                    self.record(self.local, from, &reply);
-                                }
-                            }
-                            if !to_agent {
-                                continue;
-                            }
-                        }
-                    }
-                    let message = TaggedBytesMut {
-                        now: Instant::now(),
-                        transport: TransportContext {
-                            local_addr: self.local,
-                            peer_addr: from,
-                            transport_protocol: TransportProtocol::UDP,
-                            ecn: None,
-                        },
-                        message: BytesMut::from(&bytes[..]),
-                    };
-                    if let Err(e) = self.pc.handle_read(message) {
-                        tracing::debug!("reference peer dropped a datagram from {from}: {e}");
+                    match &mut self.path {
+                        Some(path) => path.take(Direction::FromTarget, Instant::now(), from, bytes),
+                        None => self.take_in(from, bytes),
                     }
                 }
                 Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
                 // On Linux an ICMP port unreachable from an earlier send surfaces here.
                 Err(e) => tracing::debug!("reference peer socket: {e}"),
             }
+        }
+    }
+
+    /// A datagram from the target reaches the harness's stack: recorded, then through the
+    /// mutant's faults, if any, to the connection.
+    fn take_in(&mut self, from: SocketAddr, bytes: Vec<u8>) {
+        self.record(from, self.local, &bytes);
+        if self.fragile.fallen {
+            return;
+        }
+        if self.options.fragility.is_some_and(|f| self.falls_over_on(f, &bytes)) {
+            self.fall_over();
+            return;
+        }
+        let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
+            Some(Taken::Instead(other)) => other,
+            _ => bytes,
+        };
+        if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {
+            let faults = self.options.stun_faults;
+            let handled = self.with_credentials(|c| faults.incoming(&bytes, from, c));
+            if let Some(Incoming { reply, to_agent, instead }) = handled {
+                if let Some(instead) = instead {
+                    bytes = instead;
+                }
+                if let Some(reply) = reply {
+                    self.send_to_target(from, &reply);
+                }
+                if !to_agent {
+                    return;
+                }
+            }
+        }
+        let message = TaggedBytesMut {
+            now: Instant::now(),
+            transport: TransportContext {
+                local_addr: self.local,
+                peer_addr: from,
+                transport_protocol: TransportProtocol::UDP,
+                ecn: None,
+            },
+            message: BytesMut::from(&bytes[..]),
+        };
+        if let Err(e) = self.pc.handle_read(message) {
+            tracing::debug!("reference peer dropped a datagram from {from}: {e}");
         }
     }
 }

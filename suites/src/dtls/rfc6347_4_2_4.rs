@@ -3,32 +3,75 @@
 //! DTLS client (the harness answers `a=setup:passive`), so its ClientHello is the flight it
 //! must retransmit on its own timer.
 //!
+//! In FINISHED, the server that sent the last flight answers the client's repeated last
+//! flight with its own again: the interposer loses the target's first datagram that starts
+//! with a ChangeCipherSpec, the target being DTLS server (the harness answers
+//! `a=setup:active`), and the harness's flight 5 goes out again on its timer. That case is
+//! judged on DTLS completing: which side then starts SCTP is RFC 8841 §9.3's matter.
+//!
+//! The path may also lose 5 % or 20 % of the target's datagrams (seeded; its first DTLS
+//! datagram always among them, so the target has to retransmit). Only the target's: the
+//! harness's own DTLS (webrtc-rs) does not recover from losing a flight whose peer
+//! retransmits first, and the case judges the target. Or the path delays each
+//! datagram by 520 ms, so a round trip (1.04 s) outlasts the 1 s initial timer of §4.2.4.1 and
+//! each side reads retransmitted flights before the answers to its first ones.
+//!
 //! The same section: application data of an epoch whose Finished has not been received is
 //! discarded or buffered. A record naming epoch 2, which never began, is never delivered.
 
-use std::time::Duration;
-
 use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
-use rtcspec_harness::peer::wire::Side;
-use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment, PeerOptions};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment};
+use rtcspec_harness::{Case, Ctx, Verdict};
 
 use super::forged::{forged_then_control, judge_forged, on_target_channel};
+use super::impaired::{comes_up, comes_up_as, impaired_case, TargetRole};
 use crate::live::*;
 
 const RETRANSMIT: &str = "There are three ways to exit the WAITING state: 1. The retransmit timer expires: the implementation transitions to the SENDING state, where it retransmits the flight, resets the retransmit timer, and returns to the WAITING state. 2. The implementation reads a retransmitted flight from the peer: the implementation transitions to the SENDING state, where it retransmits the flight, resets the retransmit timer, and returns to the WAITING state.";
 
+/// One-way delay of the long-delay case: the round trip, 1.04 s, outlasts the 1 s initial timer.
+const LONG_DELAY_MS: u16 = 520;
+
+const LAST_FLIGHT: &str = "In addition, for at least twice the default MSL defined for [TCP], when in the FINISHED state, the node that transmits the last flight (the server in an ordinary handshake or the client in a resumed handshake) MUST respond to a retransmit of the peer's last flight with a retransmit of the last flight.";
+
 const NEW_EPOCH: &str = "Implementations MUST either discard or buffer all application data packets for the new epoch until they have received the Finished message for that epoch.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("dtls.6347.4.2.4.first-flight-lost", "dtls"),
-        "The target's first DTLS handshake datagram is lost: it retransmits, and the call comes up",
-        ("RFC 6347", "4.2.4"),
-        RETRANSMIT,
-        &[],
-        first_flight_lost,
-    ),
+    impaired_case(
+            ("dtls.6347.4.2.4.first-flight-lost", "dtls"),
+            "The target's first DTLS handshake datagram is lost: it retransmits, and the call comes up",
+            ("RFC 6347", "4.2.4"),
+            RETRANSMIT,
+            first_flight_lost,
+        ),
+    impaired_case(
+            ("dtls.6347.4.2.4.last-flight-lost", "dtls"),
+            "The target, DTLS server, loses its ChangeCipherSpec and Finished: it sends them again when the harness repeats its last flight, and DTLS completes",
+            ("RFC 6347", "4.2.4"),
+            LAST_FLIGHT,
+            last_flight_lost,
+        ),
+    impaired_case(
+            ("dtls.6347.4.2.4.loss-5-percent", "dtls"),
+            "With 5 % of the target's datagrams lost (seeded; its first DTLS datagram among them), the call comes up",
+            ("RFC 6347", "4.2.4"),
+            RETRANSMIT,
+            loss_5_percent,
+        ),
+    impaired_case(
+            ("dtls.6347.4.2.4.loss-20-percent", "dtls"),
+            "With 20 % of the target's datagrams lost (seeded; its first DTLS datagram among them), the call comes up",
+            ("RFC 6347", "4.2.4"),
+            RETRANSMIT,
+            loss_20_percent,
+        ),
+    impaired_case(
+            ("dtls.6347.4.2.4.long-delay", "dtls"),
+            "With every datagram delayed 520 ms (a 1.04 s round trip, longer than the initial retransmit timer), the call comes up",
+            ("RFC 6347", "4.2.4"),
+            RETRANSMIT,
+            long_delay,
+        ),
     case(
         ("dtls.6347.4.2.4.unstarted-epoch-record-dropped", "dtls"),
         "A data channel message in a record of epoch 2, which no Finished began, is not delivered",
@@ -48,31 +91,23 @@ fn unstarted_epoch_record_dropped(ctx: &mut Ctx) -> Verdict {
     judge_forged(&call, "a record naming epoch 2 (sealed with the epoch-1 keys)")
 }
 
-/// How long an impaired call has to come up: retransmission timers start at 1 s and double
-/// (RFC 6347 §4.2.4.1), so three losses of one flight cost 7 s; the case's own time bound
-/// leaves room for 6.
-const IMPAIRED_CONNECT: Duration = Duration::from_secs(6);
-
-fn comes_up(ctx: &mut Ctx, impairment: Impairment, what: &str) -> Verdict {
-    let options = PeerOptions { impairment, answer_as_dtls_server: true, ..PeerOptions::default() };
-    let setup = Setup { options, connect: IMPAIRED_CONNECT, ..Setup::new(Offerer::Target) };
-    let call = call_and_read_setup(ctx, setup)?;
-    Ok(if call.view.dtls_complete() && call.summary.starts_with("the data channel opened") {
-        Outcome::Pass
-    } else {
-        Outcome::fail(
-            format!("the call comes up although {what}"),
-            format!(
-                "DTLS complete: {}, the target sent {} ClientHello(s) and {} ServerHello(s); {}",
-                call.view.dtls_complete(),
-                call.view.client_hellos_from(Side::Target),
-                call.view.server_hellos_from(Side::Target),
-                call.summary
-            ),
-        )
-    })
+fn first_flight_lost(ctx: &mut Ctx) -> Verdict {
+    comes_up(ctx, Impairment { lose_first_dtls: true, ..Impairment::default() })
 }
 
-fn first_flight_lost(ctx: &mut Ctx) -> Verdict {
-    comes_up(ctx, Impairment { lose_first_dtls: true }, "its first handshake datagram was lost")
+fn last_flight_lost(ctx: &mut Ctx) -> Verdict {
+    let impairment = Impairment { lose_first_change_cipher_spec: true, ..Impairment::default() };
+    comes_up_as(ctx, impairment, TargetRole::Server)
+}
+
+fn loss_5_percent(ctx: &mut Ctx) -> Verdict {
+    comes_up(ctx, Impairment { lose_first_dtls: true, loss_percent: 5, ..Impairment::default() })
+}
+
+fn loss_20_percent(ctx: &mut Ctx) -> Verdict {
+    comes_up(ctx, Impairment { lose_first_dtls: true, loss_percent: 20, ..Impairment::default() })
+}
+
+fn long_delay(ctx: &mut Ctx) -> Verdict {
+    comes_up(ctx, Impairment { delay_ms: LONG_DELAY_MS, ..Impairment::default() })
 }

@@ -97,6 +97,9 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         target_sdp: answer,
         messages: Vec::new(),
         from_target: Vec::new(),
+        path: None,
+        target_addr: None,
+        up: true,
     };
     Ok(hellos_agree(&live, Side::Harness, "the target, passive, sends no ClientHello"))
 }

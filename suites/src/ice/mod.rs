@@ -9,6 +9,7 @@ pub mod rfc8445_7_2_5_1;
 pub mod rfc8445_7_3;
 pub mod rfc8489_9_1_3;
 pub mod rfc8489_9_1_4;
+pub mod rfc8838;
 
 use rtcspec_harness::Case;
 
@@ -22,6 +23,7 @@ pub fn cases() -> Vec<&'static Case> {
         rfc8489_9_1_3::CASES,
         rfc8489_9_1_4::CASES,
         rfc8445_16_1::CASES,
+        rfc8838::CASES,
     ]
     .into_iter()
     .flatten()

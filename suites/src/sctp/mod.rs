@@ -2,6 +2,7 @@
 //! 9260), judged on live calls with the harness's reference peer. One file per RFC section.
 
 pub mod dcep;
+pub mod rfc8831_5;
 pub mod rfc8831_6;
 pub mod rfc8831_6_1;
 pub mod rfc8832_6;
@@ -19,6 +20,7 @@ use rtcspec_harness::Case;
 /// Every SCTP case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
     [
+        rfc8831_5::CASES,
         rfc8831_6::CASES,
         rfc8831_6_1::CASES,
         rfc8832_6::CASES,

@@ -71,7 +71,7 @@ fn big_then_control(call: &mut Call<'_>, channel: &ChannelSpec, size: usize) -> 
 
 /// The sizes of the user messages the target sent on `stream`: DATA chunks in TSN order
 /// (each once), joined from the one flagged B to the one flagged E (RFC 9260 §3.3.1).
-fn message_sizes(call: &LiveCall, stream: u16) -> Vec<usize> {
+pub fn message_sizes(call: &LiveCall, stream: u16) -> Vec<usize> {
     let mut chunks: Vec<(u32, u8, usize)> = call
         .view
         .sent(Side::Target, SCTP_DATA)

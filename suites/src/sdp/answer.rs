@@ -22,6 +22,7 @@ pub const fn answer_case(
         covers: &[],
         tags: &[],
         needs: ANSWERER,
+        time_bound: None,
         run,
     }
 }

@@ -74,7 +74,17 @@ pub const fn case(
     text: &'static str,
     run: fn(&mut Ctx) -> Verdict,
 ) -> Case {
-    Case { id, suite: "sdp", title, spec: Spec { doc, section, level, text }, covers: &[], tags: &[], needs: SDP, run }
+    Case {
+        id,
+        suite: "sdp",
+        title,
+        spec: Spec { doc, section, level, text },
+        covers: &[],
+        tags: &[],
+        needs: SDP,
+        time_bound: None,
+        run,
+    }
 }
 
 /// The offer with the first occurrence of `from` replaced by `to` (panics only on a typo in

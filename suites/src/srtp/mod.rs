@@ -7,13 +7,21 @@ pub mod rfc3711_3_4;
 pub mod rfc5764_4_2;
 pub mod rfc7714_5_3;
 pub mod rfc8827_6_5;
+pub mod rfc9143_9_1;
 
 use rtcspec_harness::Case;
 
 /// Every SRTP case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
-    [rfc3711_3_3::CASES, rfc3711_3_4::CASES, rfc5764_4_2::CASES, rfc7714_5_3::CASES, rfc8827_6_5::CASES]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        rfc3711_3_3::CASES,
+        rfc3711_3_4::CASES,
+        rfc5764_4_2::CASES,
+        rfc7714_5_3::CASES,
+        rfc8827_6_5::CASES,
+        rfc9143_9_1::CASES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

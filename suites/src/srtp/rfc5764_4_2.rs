@@ -92,7 +92,7 @@ pub const CASES: &[Case] = &[
 
 /// A call with audio from the harness, read after [`AUDIO_FOR`] of it, and the target's SRTCP
 /// (perhaps none).
-fn call_with_audio(ctx: &mut Ctx, then: Then) -> Result<(LiveCall, Vec<Media>), Outcome> {
+pub(super) fn call_with_audio(ctx: &mut Ctx, then: Then) -> Result<(LiveCall, Vec<Media>), Outcome> {
     let options = PeerOptions { audio: true, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;

@@ -25,6 +25,7 @@ pub const fn case(
         covers: &[],
         tags: &[],
         needs,
+        time_bound: None,
         run,
     }
 }

@@ -4,7 +4,7 @@
 //! (`shims/python/aiortc_faults.py`), named in `peer.start`: `mutant@aiortc:FAULT`.
 
 use crate::peer::record_faults::RecordFault;
-use crate::peer::{PeerOptions, StunFault};
+use crate::peer::{Fragility, PeerOptions, StunFault};
 
 pub struct PeerFault {
     pub name: &'static str,
@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 59] = [
+const FAULTS: [PeerFault; 64] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -179,6 +179,31 @@ const FAULTS: [PeerFault; 59] = [
         name: "peer-no-dtls-retransmit",
         description: "in live calls, never retransmits a DTLS handshake flight",
         apply: Effect::Reference(|o| o.no_dtls_retransmit = true),
+    },
+    PeerFault {
+        name: "peer-media-from-second-port",
+        description: "in live calls, sends its SRTP and SRTCP from a second port, not the bundle's",
+        apply: Effect::Reference(|o| o.media_from_second_port = true),
+    },
+    PeerFault {
+        name: "peer-ignores-trickled-candidates",
+        description: "in live calls, drops remote candidates given after the description (trickle ICE)",
+        apply: Effect::Reference(|o| o.ignores_trickled_candidates = true),
+    },
+    PeerFault {
+        name: "peer-dtls-gives-up-at-2s",
+        description: "in live calls, gives the DTLS handshake up (closes) 2 s after its first DTLS datagram",
+        apply: Effect::Reference(|o| o.fragility = Some(Fragility::GivesUpAfter2s)),
+    },
+    PeerFault {
+        name: "peer-dtls-repeat-fatal",
+        description: "in live calls, closes on a DTLS handshake datagram that repeats one it received",
+        apply: Effect::Reference(|o| o.fragility = Some(Fragility::RepeatFatal)),
+    },
+    PeerFault {
+        name: "peer-dtls-late-record-fatal",
+        description: "in live calls, closes on a DTLS record older than one it received (reordered)",
+        apply: Effect::Reference(|o| o.fragility = Some(Fragility::LateRecordFatal)),
     },
     PeerFault {
         name: "peer-srtp-gcm-only",
