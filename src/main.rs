@@ -135,8 +135,8 @@ pub struct RunArgs {
     timeout: f64,
     /// How many cases run at once, each worker with its own instance of the target (a shim
     /// process or an in-process stack). Live calls spend most of their time waiting, so this
-    /// shortens runs of them. Server targets always run one case at a time. Default: the
-    /// number of CPUs, at most 4.
+    /// shortens runs of them. Server targets always run one case at a time. Default: 4 for
+    /// in-process targets (reference, str0m, their mutants), else the number of CPUs, at most 4.
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
     /// Also replay the captures this manifest lists, each into OUT/replay/NAME/, when no

@@ -62,10 +62,16 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-no-sctp-port", &["sctp.8841.10."]),
     (
         "mutant:peer-no-dtls-retransmit",
-        &["dtls.6347.4.2.4.first-flight", "dtls.6347.4.2.4.last-flight", "dtls.6347.4.2.4.loss-"],
+        &[
+            "dtls.6347.4.2.4.first-flight",
+            "dtls.6347.4.2.4.last-flight",
+            "dtls.6347.4.2.4.client-",
+            "dtls.6347.4.2.4.loss-",
+        ],
     ),
     ("mutant:peer-ignores-trickled-candidates", &["ice.8838.8."]),
     ("mutant:peer-media-from-second-port", &["srtp.9143.9.1."]),
+    ("mutant:peer-srtp-roc-stuck", &["srtp.3711.3.3.1."]),
     ("mutant:peer-dtls-gives-up-at-2s", &["dtls.6347.4.2.4.long-delay"]),
     ("mutant:peer-dtls-repeat-fatal", &["dtls.6347.4.2.2.every-datagram-duplicated"]),
     ("mutant:peer-dtls-late-record-fatal", &["dtls.6347.4.1.2.6.reordered-records"]),

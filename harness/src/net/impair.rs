@@ -2,9 +2,10 @@
 //! target. Each datagram, in each direction, may be lost, duplicated, held back so later ones
 //! overtake it, delayed, or lost for exceeding the path MTU.
 //!
-//! Reproducible: each direction draws from its own stream of the seed, the same three draws
-//! per datagram whatever the outcome, so the n-th datagram in a direction meets the same fate
-//! on every run with that seed, however the other direction's traffic differs.
+//! Reproducible: each direction and each kind of datagram (STUN, DTLS handshake, other DTLS,
+//! anything else) draws from its own stream of the seed, the same three draws per datagram
+//! whatever the outcome. So the n-th DTLS handshake datagram the target sends meets the same
+//! fate on every run with that seed, however many connectivity checks timing put before it.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -16,14 +17,19 @@ use crate::seed::SeedRng;
 /// overtake it (a lockstep handshake may send nothing more until it is answered).
 pub const REORDER_HOLD: Duration = Duration::from_millis(100);
 
+/// After the path loses a DTLS handshake datagram of the target's, the harness's last
+/// ServerHello flight goes to the target again this much later, as new records: the peer's
+/// retransmission (RFC 6347 §4.2.4's second way out of WAITING) arriving before either side's
+/// 1 s timer.
+/// Without it, whether the harness's timer or the target's fires first would decide the
+/// outcome for a stack that handles only its own timer (webrtc-rs as DTLS client does).
+pub const PEER_REPEATS_AFTER: Duration = Duration::from_millis(300);
+
 /// What the path does. The default is a perfect path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Impairment {
-    /// The target's first DTLS handshake datagram is lost (whatever the seed).
-    pub lose_first_dtls: bool,
-    /// The target's first datagram that starts with a ChangeCipherSpec (its flight with the
-    /// Finished) is lost (whatever the seed).
-    pub lose_first_change_cipher_spec: bool,
+    /// The target's first datagram of this kind is lost (whatever the seed).
+    pub lose_first: Option<FirstLost>,
     /// Chance, in percent, that a datagram from the target is lost. The harness's own are not:
     /// its DTLS (webrtc-rs) does not retransmit a lost flight when the peer's retransmission
     /// arrives first (see targets/FINDINGS.md), and a case must judge only the target's
@@ -43,6 +49,39 @@ pub struct Impairment {
     pub seed: u64,
 }
 
+/// A datagram of the target's that the path loses the first of, to make it retransmit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstLost {
+    /// Its first DTLS handshake datagram (a ClientHello or a ServerHello flight).
+    Dtls,
+    /// Its first datagram that starts with a Certificate message: flight 5, as DTLS client.
+    Certificate,
+    /// Its first datagram that starts with a ChangeCipherSpec: its last flight, as server.
+    ChangeCipherSpec,
+}
+
+impl FirstLost {
+    fn matches(self, bytes: &[u8]) -> bool {
+        match self {
+            FirstLost::Dtls => bytes.first() == Some(&22),
+            // A handshake record of epoch 0 whose message type (after the 13-byte record
+            // header) is certificate (11).
+            FirstLost::Certificate => {
+                bytes.first() == Some(&22) && bytes.get(3..5) == Some(&[0, 0]) && bytes.get(13) == Some(&11)
+            }
+            FirstLost::ChangeCipherSpec => bytes.first() == Some(&20),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            FirstLost::Dtls => "the target's first DTLS datagram lost",
+            FirstLost::Certificate => "the target's first Certificate datagram lost",
+            FirstLost::ChangeCipherSpec => "the target's first ChangeCipherSpec datagram lost",
+        }
+    }
+}
+
 impl Impairment {
     /// Whether the path changes anything (a perfect path needs no interposer queue).
     pub fn is_perfect(&self) -> bool {
@@ -53,11 +92,8 @@ impl Impairment {
 impl fmt::Display for Impairment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = Vec::new();
-        if self.lose_first_dtls {
-            parts.push("the target's first DTLS datagram lost".to_string());
-        }
-        if self.lose_first_change_cipher_spec {
-            parts.push("the target's first ChangeCipherSpec datagram lost".to_string());
+        if let Some(first) = self.lose_first {
+            parts.push(first.describe().to_string());
         }
         if self.loss_percent > 0 {
             parts.push(format!("{} % of the target's datagrams lost", self.loss_percent));
@@ -106,14 +142,16 @@ pub struct PathStats {
     pub held_back: u32,
     /// The largest datagram offered, in bytes.
     pub largest: usize,
+    /// The harness's ServerHello flight sent again after a loss ([`PEER_REPEATS_AFTER`]).
+    pub repeated: u32,
 }
 
 impl fmt::Display for PathStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} datagrams (largest {} bytes): {} lost, {} over the MTU, {} duplicated, {} held back",
-            self.offered, self.largest, self.lost, self.too_big, self.duplicated, self.held_back
+            "{} datagrams (largest {} bytes): {} lost, {} over the MTU, {} duplicated, {} held back, {} repeated",
+            self.offered, self.largest, self.lost, self.too_big, self.duplicated, self.held_back, self.repeated
         )
     }
 }
@@ -124,6 +162,47 @@ pub struct Released {
     pub direction: Direction,
     pub peer: SocketAddr,
     pub bytes: Vec<u8>,
+}
+
+/// How far a repeated flight's record sequence numbers move past the original's: a
+/// retransmission is a new record (RFC 6347 §4.2.2), and a byte-for-byte copy would be a
+/// duplicate the receiver's replay window drops. Well within a 64-record window, so the
+/// sender's own later records are not pushed out of it.
+const RETRANSMISSION_SEQ_STEP: u64 = 16;
+
+/// The same epoch-0 records with sequence numbers [`RETRANSMISSION_SEQ_STEP`] further on
+/// (epoch 0 has no MAC, so this is a valid retransmission). Stops at a truncated record.
+fn as_retransmission(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut at = 0;
+    while let Some(h) = out.get(at..at + 13) {
+        let len = usize::from(u16::from_be_bytes([h[11], h[12]]));
+        if h[3..5] == [0, 0] {
+            let seq = h[5..11].iter().fold(0u64, |n, b| n << 8 | u64::from(*b)) + RETRANSMISSION_SEQ_STEP;
+            out[at + 5..at + 11].copy_from_slice(&seq.to_be_bytes()[2..]);
+        }
+        at += 13 + len;
+    }
+    out
+}
+
+/// Whether a datagram starts with a ServerHello: epoch 0 handshake record, message type 2.
+fn starts_server_flight(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&22) && bytes.get(3..5) == Some(&[0, 0]) && bytes.get(13) == Some(&2)
+}
+
+/// The kinds of datagram that draw from streams of their own.
+const KINDS: usize = 4;
+
+/// Which stream a datagram draws from: STUN, DTLS handshake (ChangeCipherSpec, alert,
+/// handshake records), other DTLS (application data), anything else (SRTP, SRTCP, ...).
+fn kind(bytes: &[u8]) -> usize {
+    match bytes.first() {
+        Some(0..=3) => 0,
+        Some(20..=22) => 1,
+        Some(23..=63) => 2,
+        _ => 3,
+    }
 }
 
 struct Held {
@@ -138,28 +217,31 @@ struct Held {
 /// The path itself: takes datagrams in, lets them out when they are due.
 pub struct Impairer {
     config: Impairment,
-    draws: [SeedRng; 2],
+    /// Per direction, per [`kind`].
+    draws: [[SeedRng; KINDS]; 2],
     stats: [PathStats; 2],
     held: Vec<Held>,
     arrivals: u64,
-    /// The target's first DTLS datagram is yet to be lost.
-    first_dtls_pending: bool,
-    /// The target's first ChangeCipherSpec datagram is yet to be lost.
-    first_ccs_pending: bool,
+    /// The target's first datagram of [`Impairment::lose_first`]'s kind, yet to be lost.
+    first_pending: Option<FirstLost>,
+    /// The harness's last ServerHello flight datagram, and where it went.
+    server_flight: Option<(SocketAddr, Vec<u8>)>,
 }
 
 impl Impairer {
     pub fn new(config: Impairment) -> Impairer {
-        let stream =
-            |direction: u64| SeedRng::new(crate::seed::stable_hash(&[&config.seed.to_be_bytes(), &[direction as u8]]));
+        let stream = |direction: u8, kind: u8| {
+            SeedRng::new(crate::seed::stable_hash(&[&config.seed.to_be_bytes(), &[direction, kind]]))
+        };
+        let streams = |direction: u8| [0, 1, 2, 3].map(|kind| stream(direction, kind));
         Impairer {
             config,
-            draws: [stream(0), stream(1)],
+            draws: [streams(0), streams(1)],
             stats: [PathStats::default(); 2],
             held: Vec::new(),
             arrivals: 0,
-            first_dtls_pending: config.lose_first_dtls,
-            first_ccs_pending: config.lose_first_change_cipher_spec,
+            first_pending: config.lose_first,
+            server_flight: None,
         }
     }
 
@@ -170,27 +252,28 @@ impl Impairer {
     /// A datagram enters the path at `now`.
     pub fn take(&mut self, direction: Direction, now: Instant, peer: SocketAddr, bytes: Vec<u8>) {
         let d = direction.index();
-        let draws = &mut self.draws[d];
+        let draws = &mut self.draws[d][kind(&bytes)];
         let (lose, duplicate, hold) = (draws.below(100), draws.below(100), draws.below(100));
         let stats = &mut self.stats[d];
         stats.offered += 1;
         stats.largest = stats.largest.max(bytes.len());
-        if direction == Direction::FromTarget && self.first_dtls_pending && bytes.first() == Some(&22) {
-            self.first_dtls_pending = false;
-            stats.lost += 1;
-            return;
+        if direction == Direction::ToTarget && starts_server_flight(&bytes) {
+            self.server_flight = Some((peer, bytes.clone()));
         }
-        if direction == Direction::FromTarget && self.first_ccs_pending && bytes.first() == Some(&20) {
-            self.first_ccs_pending = false;
+        let first = direction == Direction::FromTarget && self.first_pending.is_some_and(|f| f.matches(&bytes));
+        let lost = first || (direction == Direction::FromTarget && lose < u64::from(self.config.loss_percent));
+        if first {
+            self.first_pending = None;
+        }
+        if lost {
             stats.lost += 1;
+            if kind(&bytes) == 1 {
+                self.repeat_server_flight(now);
+            }
             return;
         }
         if self.config.mtu.is_some_and(|mtu| bytes.len() > usize::from(mtu)) {
             stats.too_big += 1;
-            return;
-        }
-        if direction == Direction::FromTarget && lose < u64::from(self.config.loss_percent) {
-            stats.lost += 1;
             return;
         }
         let due = now + Duration::from_millis(u64::from(self.config.delay_ms));
@@ -217,6 +300,16 @@ impl Impairer {
                 (h.due, h.order, h.waiting) = (due, self.arrivals, false);
             }
         }
+    }
+
+    /// The harness's last ServerHello flight goes to the target again, [`PEER_REPEATS_AFTER`]
+    /// from `now`.
+    fn repeat_server_flight(&mut self, now: Instant) {
+        let Some((peer, bytes)) = self.server_flight.as_ref().map(|(p, b)| (*p, as_retransmission(b))) else { return };
+        self.stats[Direction::ToTarget.index()].repeated += 1;
+        self.arrivals += 1;
+        let released = Released { direction: Direction::ToTarget, peer, bytes };
+        self.held.push(Held { due: now + PEER_REPEATS_AFTER, waiting: false, order: self.arrivals, released });
     }
 
     /// The datagrams due by `now`, in the order they leave the path.
@@ -287,7 +380,7 @@ mod tests {
         let first = through(lossy, 200, Direction::FromTarget);
         assert_eq!(first, through(lossy, 200, Direction::FromTarget));
         assert_ne!(first.0, through(Impairment { seed: 2, ..lossy }, 200, Direction::FromTarget).0);
-        // The directions draw from separate streams.
+        // The directions draw from separate streams (so do the kinds of datagram).
         assert_ne!(first.0, through(lossy, 200, Direction::ToTarget).0);
     }
 
@@ -328,6 +421,32 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_target_handshake_datagram_brings_the_server_flight_again_as_new_records() {
+        let record = |seq: u8, message: u8| {
+            let mut r = vec![22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, seq, 0, 12];
+            r.extend([message; 12]);
+            r
+        };
+        let mut flight = record(1, 2);
+        flight.extend(record(2, 11));
+        let config = Impairment { lose_first: Some(FirstLost::Certificate), ..Impairment::default() };
+        let mut path = Impairer::new(config);
+        let now = Instant::now();
+        path.take(Direction::ToTarget, now, addr(), flight.clone());
+        assert_eq!(
+            path.due(now),
+            vec![Released { direction: Direction::ToTarget, peer: addr(), bytes: flight.clone() }]
+        );
+        path.take(Direction::FromTarget, now, addr(), record(3, 11));
+        assert!(path.due(now + PEER_REPEATS_AFTER / 2).is_empty());
+        let again = path.due(now + PEER_REPEATS_AFTER);
+        let mut expected = flight.clone();
+        (expected[10], expected[35]) = (1 + 16, 2 + 16);
+        assert_eq!(again, vec![Released { direction: Direction::ToTarget, peer: addr(), bytes: expected }]);
+        assert_eq!(path.stats(Direction::ToTarget).repeated, 1);
+    }
+
+    #[test]
     fn the_mtu_loses_larger_datagrams_and_delay_holds_the_rest() {
         let config = Impairment { mtu: Some(10), delay_ms: 100, seed: 4, ..Impairment::default() };
         let mut path = Impairer::new(config);
@@ -343,7 +462,7 @@ mod tests {
 
     #[test]
     fn only_the_targets_first_dtls_datagram_is_lost() {
-        let config = Impairment { lose_first_dtls: true, ..Impairment::default() };
+        let config = Impairment { lose_first: Some(FirstLost::Dtls), ..Impairment::default() };
         let mut path = Impairer::new(config);
         let now = Instant::now();
         path.take(Direction::ToTarget, now, addr(), vec![22, 1]);
@@ -355,12 +474,26 @@ mod tests {
         assert_eq!(out, vec![vec![22, 1], vec![0, 1], vec![22, 3], vec![20, 4]]);
         assert!(path.summary().contains("first DTLS datagram lost"), "{}", path.summary());
 
-        let config = Impairment { lose_first_change_cipher_spec: true, ..Impairment::default() };
+        let config = Impairment { lose_first: Some(FirstLost::ChangeCipherSpec), ..Impairment::default() };
         let mut path = Impairer::new(config);
         for bytes in [vec![22, 1], vec![20, 2], vec![20, 3]] {
             path.take(Direction::FromTarget, now, addr(), bytes);
         }
         let out: Vec<_> = path.due(now).into_iter().map(|r| r.bytes).collect();
         assert_eq!(out, vec![vec![22, 1], vec![20, 3]]);
+
+        // A ClientHello (type 1) passes; the first Certificate (type 11) of epoch 0 is lost.
+        let record = |message: u8| {
+            let mut r = vec![22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12];
+            r.extend([message; 12]);
+            r
+        };
+        let config = Impairment { lose_first: Some(FirstLost::Certificate), ..Impairment::default() };
+        let mut path = Impairer::new(config);
+        for bytes in [record(1), record(11), record(11)] {
+            path.take(Direction::FromTarget, now, addr(), bytes);
+        }
+        assert_eq!(path.due(now).len(), 2);
+        assert_eq!(path.stats(Direction::FromTarget).lost, 1);
     }
 }

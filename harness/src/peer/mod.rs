@@ -14,7 +14,7 @@ pub mod str0m;
 pub mod stun_faults;
 pub mod wire;
 
-pub use crate::net::impair::Impairment;
+pub use crate::net::impair::{FirstLost, Impairment};
 pub use call::{Call, CallError};
 pub use event::{ChannelInfo, Payload, PeerEvent};
 pub use reference::{sdp_attribute, ChannelSpec, Fragility, PeerOptions, ReferencePeer};

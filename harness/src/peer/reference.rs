@@ -91,6 +91,13 @@ pub struct PeerOptions {
     /// A fault for the mutant target (`peer-ignores-trickled-candidates`): a remote candidate
     /// given after the description (trickled) is dropped.
     pub ignores_trickled_candidates: bool,
+    /// The sequence number of the audio track's first packet (default 1): near 65535 for a
+    /// call whose audio crosses a sequence number wrap.
+    pub audio_first_sequence: Option<u16>,
+    /// A fault for the mutant target (`peer-srtp-roc-stuck`): its rollover counter never
+    /// advances, so every SRTP packet after a sequence number wrap fails authentication (the
+    /// interposer drops them before its stack).
+    pub srtp_roc_stuck: bool,
     /// A fault for the mutant target (`peer-media-from-second-port`): its SRTP and SRTCP
     /// leave from a second socket, not the bundle's (no symmetric RTP).
     pub media_from_second_port: bool,
@@ -267,6 +274,9 @@ pub struct ReferencePeer {
     fragile: FragileState,
     /// The second socket of `media_from_second_port`, once bound.
     media_socket: Option<UdpSocket>,
+    /// For `srtp_roc_stuck`: the highest RTP sequence number taken in, and whether the
+    /// sequence has wrapped since.
+    rtp_seen: Option<(u16, bool)>,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -335,6 +345,7 @@ impl ReferencePeer {
             path: (!options.impairment.is_perfect()).then(|| Impairer::new(options.impairment)),
             fragile: FragileState::default(),
             media_socket: None,
+            rtp_seen: None,
             options,
         })
     }
@@ -430,7 +441,7 @@ impl ReferencePeer {
             }],
         );
         let sender = self.pc.add_track(track).map_err(failed("add_track"))?;
-        self.audio = Some((sender, 1));
+        self.audio = Some((sender, self.options.audio_first_sequence.unwrap_or(1)));
         Ok(())
     }
 
@@ -596,6 +607,17 @@ impl ReferencePeer {
                 late
             }),
         }
+    }
+
+    /// Whether an SRTP packet from the remote comes after its sequence numbers wrapped (for
+    /// `srtp_roc_stuck`): a sequence more than half the space below the highest seen.
+    fn after_wrap(&mut self, bytes: &[u8]) -> bool {
+        let (Demuxed::Rtp, Some(seq)) = (classify(bytes), bytes.get(2..4)) else { return false };
+        let seq = u16::from_be_bytes([seq[0], seq[1]]);
+        let (highest, wrapped) = self.rtp_seen.unwrap_or((seq, false));
+        let wrapped = wrapped || (seq < highest && highest - seq > 0x8000);
+        self.rtp_seen = Some((if wrapped { highest } else { highest.max(seq) }, wrapped));
+        wrapped
     }
 
     /// The mutant's fragile DTLS ends the connection, as on a fatal error.
@@ -818,6 +840,9 @@ impl ReferencePeer {
         }
         if self.options.fragility.is_some_and(|f| self.falls_over_on(f, &bytes)) {
             self.fall_over();
+            return;
+        }
+        if self.options.srtp_roc_stuck && self.after_wrap(&bytes) {
             return;
         }
         let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {

@@ -208,6 +208,19 @@ impl TargetSpec {
         }
     }
 
+    /// Whether the target's instances are stacks linked into this process (the reference,
+    /// str0m, and mutants of them), not processes of their own.
+    pub fn in_process(&self) -> bool {
+        match self.kind {
+            TargetKind::Builtin if self.engine.as_deref() == Some("mutant") => {
+                let base = self.base.as_deref().unwrap_or("reference");
+                load_target(base, &self.dir).map(|b| b.in_process()).unwrap_or(false)
+            }
+            TargetKind::Builtin => true,
+            TargetKind::Shim | TargetKind::Server => false,
+        }
+    }
+
     pub fn driver(&self) -> Result<Box<dyn Driver>, TargetError> {
         Ok(match self.kind {
             TargetKind::Builtin => match self.engine.as_deref() {

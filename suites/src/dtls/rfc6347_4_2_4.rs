@@ -3,6 +3,10 @@
 //! DTLS client (the harness answers `a=setup:passive`), so its ClientHello is the flight it
 //! must retransmit on its own timer.
 //!
+//! As DTLS client, the target loses its Certificate flight (flight 5); the harness's
+//! ServerHello flight comes again 300 ms later, before either side's timer, so the target
+//! reads a retransmitted flight and must send its own again.
+//!
 //! In FINISHED, the server that sent the last flight answers the client's repeated last
 //! flight with its own again: the interposer loses the target's first datagram that starts
 //! with a ChangeCipherSpec, the target being DTLS server (the harness answers
@@ -20,7 +24,7 @@
 //! discarded or buffered. A record naming epoch 2, which never began, is never delivered.
 
 use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
-use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, FirstLost, Impairment};
 use rtcspec_harness::{Case, Ctx, Verdict};
 
 use super::forged::{forged_then_control, judge_forged, on_target_channel};
@@ -51,6 +55,13 @@ pub const CASES: &[Case] = &[
             LAST_FLIGHT,
             last_flight_lost,
         ),
+    impaired_case(
+        ("dtls.6347.4.2.4.client-certificate-flight-lost", "dtls"),
+        "The target, DTLS client, loses its Certificate flight: it sends it again, on its timer or when the harness repeats its flight, and the call comes up",
+        ("RFC 6347", "4.2.4"),
+        RETRANSMIT,
+        client_flight_lost,
+    ),
     impaired_case(
             ("dtls.6347.4.2.4.loss-5-percent", "dtls"),
             "With 5 % of the target's datagrams lost (seeded; its first DTLS datagram among them), the call comes up",
@@ -92,20 +103,24 @@ fn unstarted_epoch_record_dropped(ctx: &mut Ctx) -> Verdict {
 }
 
 fn first_flight_lost(ctx: &mut Ctx) -> Verdict {
-    comes_up(ctx, Impairment { lose_first_dtls: true, ..Impairment::default() })
+    comes_up(ctx, Impairment { lose_first: Some(FirstLost::Dtls), ..Impairment::default() })
 }
 
 fn last_flight_lost(ctx: &mut Ctx) -> Verdict {
-    let impairment = Impairment { lose_first_change_cipher_spec: true, ..Impairment::default() };
+    let impairment = Impairment { lose_first: Some(FirstLost::ChangeCipherSpec), ..Impairment::default() };
     comes_up_as(ctx, impairment, TargetRole::Server)
 }
 
+fn client_flight_lost(ctx: &mut Ctx) -> Verdict {
+    comes_up(ctx, Impairment { lose_first: Some(FirstLost::Certificate), ..Impairment::default() })
+}
+
 fn loss_5_percent(ctx: &mut Ctx) -> Verdict {
-    comes_up(ctx, Impairment { lose_first_dtls: true, loss_percent: 5, ..Impairment::default() })
+    comes_up(ctx, Impairment { lose_first: Some(FirstLost::Dtls), loss_percent: 5, ..Impairment::default() })
 }
 
 fn loss_20_percent(ctx: &mut Ctx) -> Verdict {
-    comes_up(ctx, Impairment { lose_first_dtls: true, loss_percent: 20, ..Impairment::default() })
+    comes_up(ctx, Impairment { lose_first: Some(FirstLost::Dtls), loss_percent: 20, ..Impairment::default() })
 }
 
 fn long_delay(ctx: &mut Ctx) -> Verdict {

@@ -3,6 +3,7 @@
 //! harness sends Opus and reads the target's RTCP reports. One file per RFC section.
 
 pub mod rfc3711_3_3;
+pub mod rfc3711_3_3_1;
 pub mod rfc3711_3_4;
 pub mod rfc5764_4_2;
 pub mod rfc7714_5_3;
@@ -15,6 +16,7 @@ use rtcspec_harness::Case;
 pub fn cases() -> Vec<&'static Case> {
     [
         rfc3711_3_3::CASES,
+        rfc3711_3_3_1::CASES,
         rfc3711_3_4::CASES,
         rfc5764_4_2::CASES,
         rfc7714_5_3::CASES,

@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 64] = [
+const FAULTS: [PeerFault; 65] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -179,6 +179,11 @@ const FAULTS: [PeerFault; 64] = [
         name: "peer-no-dtls-retransmit",
         description: "in live calls, never retransmits a DTLS handshake flight",
         apply: Effect::Reference(|o| o.no_dtls_retransmit = true),
+    },
+    PeerFault {
+        name: "peer-srtp-roc-stuck",
+        description: "in live calls, its SRTP rollover counter never advances: packets after a sequence number wrap fail",
+        apply: Effect::Reference(|o| o.srtp_roc_stuck = true),
     },
     PeerFault {
         name: "peer-media-from-second-port",
