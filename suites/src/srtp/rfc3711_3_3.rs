@@ -6,7 +6,7 @@
 //! number they report.
 
 use rtcspec_harness::capture::demux::{classify, Protocol};
-use rtcspec_harness::peer::wire::{Media, Side, WireView};
+use rtcspec_harness::peer::wire::{Media, ReportBlock, Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
@@ -21,6 +21,11 @@ pub const HARNESS_SSRC: u32 = 0x5254_4353;
 /// last, so a receiver takes them as a gap, not a new sequence.
 const CONTROL_AHEAD: u16 = 1000;
 const FORGED_AHEAD: u16 = 2000;
+/// The report blocks about the harness's audio (its SSRC) in the target's SRTCP, in order.
+pub fn reports_on_harness_audio(view: &WireView) -> impl Iterator<Item = ReportBlock> + '_ {
+    view.srtcp_from(Side::Target).flat_map(Media::report_blocks).filter(|b| b.ssrc == HARNESS_SSRC)
+}
+
 /// Packets of real audio first, so the target has a valid source (RFC 3550 A.1 probation).
 pub const WARM_UP: usize = 5;
 
@@ -151,13 +156,7 @@ pub fn forged_not_counted_with(ctx: &mut Ctx, profiles: &'static [u16], then: Th
             ),
         });
     }
-    let highest = call
-        .view
-        .srtcp_from(Side::Target)
-        .flat_map(Media::report_blocks)
-        .filter(|b| b.ssrc == HARNESS_SSRC)
-        .map(|b| b.highest & 0xffff)
-        .max();
+    let highest = reports_on_harness_audio(&call.view).map(|b| b.highest & 0xffff).max();
     let (control, forged) = (u32::from(control.seq), u32::from(forged.seq));
     let expected =
         format!("reports that count the control (sequence {control}) and never the forged packet ({forged})");

@@ -9,7 +9,7 @@ use rtcspec_harness::peer::wire::{Media, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::rfc3711_3_3::HARNESS_SSRC;
+use super::rfc3711_3_3::reports_on_harness_audio;
 use crate::live::*;
 
 const ROC: &str = "After the packet has been processed and authenticated (when enabled for SRTP packets for the session), the receiver MUST use v to conditionally update its s_l and ROC variables as follows. ... If v=(ROC+1) mod 2^32, then s_l is set to SEQ and ROC is set to v.";
@@ -35,10 +35,15 @@ fn after_wrap(block_highest: u32) -> bool {
     block_highest >= 0x1_0000 + PAST_WRAP || (PAST_WRAP..u32::from(FIRST) / 2).contains(&(block_highest & 0xffff))
 }
 
-/// Sends audio until the target has sent two reports (the first may come before the wrap)
-/// or [`AUDIO_FOR`] passes.
+/// Sends audio past the wrap (twice [`PAST_WRAP`] packets after it), then on until the target
+/// sends a report, which then covers packets after the wrap, or [`AUDIO_FOR`] passes.
 fn audio_across_wrap(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
-    send_audio_until(call, 2)
+    let past_wrap = u32::from(u16::MAX - FIRST) + 1 + 2 * PAST_WRAP;
+    for _ in 0..past_wrap {
+        call.harness.send_audio().map_err(CallError::Harness)?;
+        call.run_for(PACKET_EVERY)?;
+    }
+    until_next_target_rtcp(call, true)
 }
 
 fn rollover_counter_advances(ctx: &mut Ctx) -> Verdict {
@@ -57,13 +62,7 @@ fn rollover_counter_advances(ctx: &mut Ctx) -> Verdict {
             ),
         });
     }
-    let highest: Vec<u32> = call
-        .view
-        .srtcp_from(Side::Target)
-        .flat_map(Media::report_blocks)
-        .filter(|b| b.ssrc == HARNESS_SSRC)
-        .map(|b| b.highest)
-        .collect();
+    let highest: Vec<u32> = reports_on_harness_audio(&call.view).map(|b| b.highest).collect();
     if highest.iter().any(|h| after_wrap(*h)) {
         return Ok(Outcome::Pass);
     }

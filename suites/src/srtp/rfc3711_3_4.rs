@@ -9,7 +9,7 @@ use rtcspec_harness::peer::wire::{Media, Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::rfc3711_3_3::{HARNESS_SSRC, WARM_UP};
+use super::rfc3711_3_3::{reports_on_harness_audio, HARNESS_SSRC, WARM_UP};
 use crate::live::*;
 use crate::sctp::rfc8832_6::settle;
 
@@ -213,12 +213,6 @@ fn reports_after(
     else {
         return Err(Outcome::Error { why: "the harness's valid SR does not decrypt".into() });
     };
-    let seen: Vec<u32> = call
-        .view
-        .srtcp_from(Side::Target)
-        .flat_map(Media::report_blocks)
-        .filter(|b| b.ssrc == HARNESS_SSRC)
-        .map(|b| b.last_sr)
-        .collect();
+    let seen: Vec<u32> = reports_on_harness_audio(&call.view).map(|b| b.last_sr).collect();
     Ok((call, seen, middle(control_ntp)))
 }
