@@ -245,10 +245,6 @@ impl Impairer {
         }
     }
 
-    pub fn config(&self) -> &Impairment {
-        &self.config
-    }
-
     /// A datagram enters the path at `now`.
     pub fn take(&mut self, direction: Direction, now: Instant, peer: SocketAddr, bytes: Vec<u8>) {
         let d = direction.index();

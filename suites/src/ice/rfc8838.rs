@@ -10,7 +10,6 @@
 //! first makes the §8 call as its control (a target that does not take trickled candidates
 //! at all has nothing to show there: an Error).
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use rtcspec_harness::capture::demux::{classify, Protocol};
@@ -121,10 +120,6 @@ fn trickled_call(peer: &mut dyn RemotePeer, end_first: bool, watch: Duration) ->
     Ok((call, Trickled { opened, checks, summary }))
 }
 
-fn to_addr(call: &Call<'_>) -> SocketAddr {
-    call.harness.local_addr()
-}
-
 fn trickled_candidate_checked(ctx: &mut Ctx) -> Verdict {
     let mut peer = ctx.take_peer()?;
     let (mut call, seen) = trickled_call(peer.as_mut(), false, CONNECT)?;
@@ -135,7 +130,7 @@ fn trickled_candidate_checked(ctx: &mut Ctx) -> Verdict {
         Outcome::fail(
             format!(
                 "the target checks the candidate {} trickled {} s after the description, and the call comes up",
-                to_addr(&call),
+                call.harness.local_addr(),
                 TRICKLE_AFTER.as_secs()
             ),
             seen.summary,
@@ -164,7 +159,7 @@ fn candidate_after_end_ignored(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            format!("no check to the candidate {} trickled after end-of-candidates", to_addr(&call)),
+            format!("no check to the candidate {} trickled after end-of-candidates", call.harness.local_addr()),
             format!("{}{}", seen.summary, if seen.opened { "; the call came up on it" } else { "" }),
         )
     })
