@@ -205,6 +205,12 @@ function weriftPeerOps(werift) {
       p.iceConnectionStateChange.subscribe((state) => current() === p && emit("ice_state", { state }));
       p.connectionStateChange.subscribe((state) => current() === p && emit("connection_state", { state }));
       p.onDataChannel.subscribe((ch) => watch(p, ch));
+      // Every RTP packet werift hands a remote track: past SRTP, before any jitter buffer.
+      p.onTrack.subscribe((track) =>
+        track.onReceiveRtp.subscribe(
+          (rtp) => current() === p && emit("rtp", { ssrc: rtp.header.ssrc, seq: rtp.header.sequenceNumber }),
+        ),
+      );
       return {};
     },
     "peer.channel": async (req) => {

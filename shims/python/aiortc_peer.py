@@ -19,12 +19,27 @@ aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
 from aiortc.rtcicetransport import RTCIceGatherer  # noqa: E402
+from aiortc.rtcrtpreceiver import RTCRtpReceiver  # noqa: E402
 from aiortc.sdp import candidate_from_sdp  # noqa: E402
 
 import aiortc_faults  # noqa: E402  (installs the mutant's faults, inactive until named)
 import aiortc_keylog  # noqa: E402  (installs the DTLS key log callback)
 
 RTCIceGatherer.getDefaultIceServers = staticmethod(lambda: [])
+
+_handle_rtp_packet = RTCRtpReceiver._handle_rtp_packet
+
+
+async def _reporting_rtp_packet(self, packet, arrival_time_ms):
+    """Reports each RTP packet aiortc's transport hands a receiver: past SRTP (the transport
+    unprotects and drops before routing), before any jitter buffer."""
+    report = getattr(self, "_rtcspec_report", None)
+    if report is not None and report():
+        emit("rtp", ssrc=packet.ssrc, seq=packet.sequence_number)
+    return await _handle_rtp_packet(self, packet, arrival_time_ms)
+
+
+RTCRtpReceiver._handle_rtp_packet = _reporting_rtp_packet
 
 # Shorter than rtcspec's per-request timeout (5 s), so a stuck call becomes an error answer.
 REQUEST_TIMEOUT = 4.0
@@ -124,6 +139,11 @@ class Peer:
         @pc.on("datachannel")
         def on_datachannel(channel) -> None:
             self._watch(pc, channel)
+
+        @pc.on("track")
+        def on_track(_track) -> None:
+            for transceiver in pc.getTransceivers():
+                transceiver.receiver._rtcspec_report = lambda: self.pc is pc
 
         return {"ok": True}
 

@@ -71,6 +71,9 @@ pub struct LiveCall {
     /// Where the harness last sent the target a datagram: the target's end of the pair in
     /// use.
     pub target_addr: Option<std::net::SocketAddr>,
+    /// The RTP packets the target reported taking in (event `rtp`: SSRC and sequence number),
+    /// in order, a packet let through twice twice.
+    pub rtp_taken: Vec<(u32, u16)>,
     /// Whether the call came up as its setup asked (the channel open on both sides, or DTLS
     /// done) within its time.
     pub up: bool,
@@ -271,9 +274,17 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
             _ => None,
         })
         .collect();
+    let rtp_taken = call
+        .target_events
+        .iter()
+        .filter_map(|e| match e {
+            PeerEvent::Rtp { ssrc, seq } => Some((*ssrc, *seq)),
+            _ => None,
+        })
+        .collect();
     let local = call.harness.local_addr();
     let from_target = call.harness.datagrams().iter().filter(|d| d.from != local).cloned().collect();
     let path = call.harness.impairment_summary();
     let target_addr = call.harness.datagrams().iter().rev().find(|d| d.from == local).map(|d| d.to);
-    Ok(LiveCall { view, summary, target_states, target_sdp, messages, from_target, path, target_addr, up })
+    Ok(LiveCall { view, summary, target_states, target_sdp, messages, rtp_taken, from_target, path, target_addr, up })
 }

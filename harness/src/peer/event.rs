@@ -42,9 +42,26 @@ pub enum PeerEvent {
     IceState(String),
     ConnectionState(String),
     ChannelOpen(ChannelInfo),
-    ChannelClose { label: String, stream: Option<u16> },
-    Message { label: String, stream: Option<u16>, payload: Payload },
-    Candidate { candidate: String, mid: String },
+    ChannelClose {
+        label: String,
+        stream: Option<u16>,
+    },
+    Message {
+        label: String,
+        stream: Option<u16>,
+        payload: Payload,
+    },
+    Candidate {
+        candidate: String,
+        mid: String,
+    },
+    /// An RTP packet the implementation took in: past SRTP (decrypted and authenticated),
+    /// as handed to its receiver. Each packet that arrives twice and is let through twice is
+    /// reported twice: what the SRTP replay cases count.
+    Rtp {
+        ssrc: u32,
+        seq: u16,
+    },
     Error(String),
 }
 
@@ -81,6 +98,13 @@ impl PeerEvent {
                 PeerEvent::Message { label: text(v, "label"), stream: opt_u16(&v["stream"]), payload }
             }
             "candidate" => PeerEvent::Candidate { candidate: text(v, "candidate"), mid: text(v, "mid") },
+            "rtp" => {
+                let field = |key: &str| v[key].as_u64().ok_or(format!("an rtp event needs a numeric \"{key}\""));
+                PeerEvent::Rtp {
+                    ssrc: u32::try_from(field("ssrc")?).map_err(|_| "rtp ssrc over 32 bits")?,
+                    seq: u16::try_from(field("seq")?).map_err(|_| "rtp seq over 16 bits")?,
+                }
+            }
             "error" => PeerEvent::Error(text(v, "error")),
             other => return Err(format!("unknown event {other:?}")),
         })
@@ -105,6 +129,7 @@ impl PeerEvent {
             PeerEvent::Candidate { candidate, mid } => {
                 json!({"event": "candidate", "candidate": candidate, "mid": mid})
             }
+            PeerEvent::Rtp { ssrc, seq } => json!({"event": "rtp", "ssrc": ssrc, "seq": seq}),
             PeerEvent::Error(e) => json!({"event": "error", "error": e}),
         }
     }
@@ -131,6 +156,7 @@ mod tests {
             PeerEvent::Message { label: "a".into(), stream: Some(1), payload: Payload::Text("hi".into()) },
             PeerEvent::Message { label: "a".into(), stream: None, payload: Payload::Binary(vec![0, 255]) },
             PeerEvent::Candidate { candidate: String::new(), mid: "0".into() },
+            PeerEvent::Rtp { ssrc: 0xffff_ffff, seq: 65535 },
             PeerEvent::Error("boom".into()),
         ];
         for e in events {
@@ -144,5 +170,8 @@ mod tests {
             assert!(PeerEvent::from_json(&line).is_err(), "{line}");
         }
         assert!(PeerEvent::from_json(&json!({"event": "message", "hex": "zz"})).is_err());
+        for rtp in [json!({"event": "rtp", "ssrc": 1}), json!({"event": "rtp", "ssrc": 1, "seq": 65536})] {
+            assert!(PeerEvent::from_json(&rtp).is_err(), "{rtp}");
+        }
     }
 }

@@ -98,6 +98,10 @@ pub struct PeerOptions {
     /// advances, so every SRTP packet after a sequence number wrap fails authentication (the
     /// interposer drops them before its stack).
     pub srtp_roc_stuck: bool,
+    /// The SRTP replay window for received packets (RFC 3711 §3.3.2), if not webrtc-rs's
+    /// default (0: no replay list at all, `ReplayProtection::default()` in rtc 0.21): the
+    /// fault `peer-srtp-window-16`, smaller than the 64 the RFC requires.
+    pub srtp_replay_window: Option<usize>,
     /// A fault for the mutant target (`peer-media-from-second-port`): its SRTP and SRTCP
     /// leave from a second socket, not the bundle's (no symmetric RTP).
     pub media_from_second_port: bool,
@@ -306,6 +310,10 @@ impl ReferencePeer {
             .with_dtls_cipher_suites(options.dtls_cipher_suites.iter().map(|s| CipherSuiteId::from(*s)).collect());
         // On a path with an MTU, the harness's own SCTP packets fit it, so only the target's
         // may not.
+        let settings = match options.srtp_replay_window {
+            Some(window) => settings.with_srtp_replay_protection_window(window),
+            None => settings,
+        };
         let settings = match options.impairment.mtu {
             Some(mtu) => settings.with_sctp_mtu(u32::from(mtu).saturating_sub(DTLS_RECORD_OVERHEAD)),
             None => settings,
@@ -737,15 +745,21 @@ impl ReferencePeer {
             self.translate(event);
         }
         while let Some(message) = self.pc.poll_read() {
-            if let RTCMessage::DataChannelMessage(id, m) = message.message {
-                let label = self.channels.get(&id).cloned().unwrap_or_default();
-                let stream = self.pc.data_channel(id).and_then(|c| c.stream_id());
-                let payload = if m.is_string {
-                    Payload::Text(String::from_utf8_lossy(&m.data).into_owned())
-                } else {
-                    Payload::Binary(m.data.to_vec())
-                };
-                self.events.push_back(PeerEvent::Message { label, stream, payload });
+            match message.message {
+                RTCMessage::DataChannelMessage(id, m) => {
+                    let label = self.channels.get(&id).cloned().unwrap_or_default();
+                    let stream = self.pc.data_channel(id).and_then(|c| c.stream_id());
+                    let payload = if m.is_string {
+                        Payload::Text(String::from_utf8_lossy(&m.data).into_owned())
+                    } else {
+                        Payload::Binary(m.data.to_vec())
+                    };
+                    self.events.push_back(PeerEvent::Message { label, stream, payload });
+                }
+                RTCMessage::RtpPacket(_, packet) => self
+                    .events
+                    .push_back(PeerEvent::Rtp { ssrc: packet.header.ssrc, seq: packet.header.sequence_number }),
+                _ => {}
             }
         }
     }

@@ -96,6 +96,7 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         target_states: Vec::new(),
         target_sdp: answer,
         messages: Vec::new(),
+        rtp_taken: Vec::new(),
         from_target: Vec::new(),
         path: None,
         target_addr: None,

@@ -4,6 +4,7 @@
 
 pub mod rfc3711_3_3;
 pub mod rfc3711_3_3_1;
+pub mod rfc3711_3_3_2;
 pub mod rfc3711_3_4;
 pub mod rfc5764_4_2;
 pub mod rfc7714_5_3;
@@ -17,6 +18,7 @@ pub fn cases() -> Vec<&'static Case> {
     [
         rfc3711_3_3::CASES,
         rfc3711_3_3_1::CASES,
+        rfc3711_3_3_2::CASES,
         rfc3711_3_4::CASES,
         rfc5764_4_2::CASES,
         rfc7714_5_3::CASES,

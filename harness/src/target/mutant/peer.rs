@@ -38,7 +38,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 65] = [
+const FAULTS: [PeerFault; 66] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -184,6 +184,11 @@ const FAULTS: [PeerFault; 65] = [
         name: "peer-srtp-roc-stuck",
         description: "in live calls, its SRTP rollover counter never advances: packets after a sequence number wrap fail",
         apply: Effect::Reference(|o| o.srtp_roc_stuck = true),
+    },
+    PeerFault {
+        name: "peer-srtp-window-16",
+        description: "in live calls, its SRTP replay window is 16 packets, not at least 64: a packet 40 late is dropped",
+        apply: Effect::Reference(|o| o.srtp_replay_window = Some(16)),
     },
     PeerFault {
         name: "peer-media-from-second-port",
