@@ -66,6 +66,8 @@ pub struct LiveCall {
     pub messages: Vec<(String, Payload)>,
     /// Every datagram the target sent the harness, with its time.
     pub from_target: Vec<rtcspec_harness::net::Datagram>,
+    /// Every datagram the harness sent the target, as it went on the wire.
+    pub to_target: Vec<rtcspec_harness::net::Datagram>,
     /// What the impaired path between them was and did, if it was not perfect.
     pub path: Option<String>,
     /// Where the harness last sent the target a datagram: the target's end of the pair in
@@ -283,8 +285,20 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
         })
         .collect();
     let local = call.harness.local_addr();
-    let from_target = call.harness.datagrams().iter().filter(|d| d.from != local).cloned().collect();
+    let (to_target, from_target) = call.harness.datagrams().iter().cloned().partition(|d| d.from == local);
     let path = call.harness.impairment_summary();
     let target_addr = call.harness.datagrams().iter().rev().find(|d| d.from == local).map(|d| d.to);
-    Ok(LiveCall { view, summary, target_states, target_sdp, messages, rtp_taken, from_target, path, target_addr, up })
+    Ok(LiveCall {
+        view,
+        summary,
+        target_states,
+        target_sdp,
+        messages,
+        rtp_taken,
+        from_target,
+        to_target,
+        path,
+        target_addr,
+        up,
+    })
 }

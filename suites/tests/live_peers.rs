@@ -73,6 +73,8 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-media-from-second-port", &["srtp.9143.9.1."]),
     ("mutant:peer-srtp-roc-stuck", &["srtp.3711.3.3.1."]),
     ("mutant:peer-srtp-window-16", &["srtp.3711.3.3.2.late-packet"]),
+    ("mutant:peer-dtls-fragments-dropped", &["dtls.6347.4.2.3."]),
+    ("mutant:peer-dtls-fragments-append-only", &["dtls.6347.4.2.3.overlapping"]),
     ("mutant:peer-dtls-gives-up-at-2s", &["dtls.6347.4.2.4.long-delay"]),
     ("mutant:peer-dtls-repeat-fatal", &["dtls.6347.4.2.2.every-datagram-duplicated"]),
     ("mutant:peer-dtls-late-record-fatal", &["dtls.6347.4.1.2.6.reordered-records"]),

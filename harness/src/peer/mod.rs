@@ -5,6 +5,7 @@
 pub mod call;
 pub mod event;
 pub mod forge;
+pub mod fragment;
 pub mod keylog;
 pub mod record_faults;
 pub mod reference;

@@ -8,6 +8,7 @@
 use std::net::SocketAddr;
 
 use super::forge::{RawRecord, RecordForge, APPLICATION_DATA};
+use super::fragment::Reassembly;
 use super::wire::{Side, WireView};
 use crate::net::Datagram;
 
@@ -30,6 +31,9 @@ pub enum RecordFault {
     /// An SRTP or SRTCP packet that does not authenticate with the remote's keys is tried
     /// with the peer's own (sending) keys too.
     SrtpAcceptsReflected,
+    /// Handshake messages are put together as [`Reassembly`] says (RFC 6347 §4.2.3 broken):
+    /// a fragment it cannot use is dropped.
+    Reassembles(Reassembly),
 }
 
 /// What the faulty peer does with a datagram from its remote.
@@ -39,12 +43,20 @@ pub enum Taken {
     AsIs,
     /// These bytes instead (what the broken record layer would have passed on).
     Instead(Vec<u8>),
+    /// Nothing: the broken record layer drops it.
+    Dropped,
 }
 
 impl RecordFault {
     /// `datagram` arrived from the remote; `datagrams` is the peer's whole record so far (the
     /// remote's records in it are what keys the session), `local` its address.
     pub fn take(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+        if let RecordFault::Reassembles(reassembly) = self {
+            // The datagram itself was recorded last; those before it from the remote are what
+            // the buffer holds.
+            let earlier = datagrams.iter().rev().skip(1).rev().filter(|d| d.from != local).map(|d| &d.bytes[..]);
+            return if reassembly.drops(datagram, earlier) { Taken::Dropped } else { Taken::AsIs };
+        }
         if matches!(
             self,
             RecordFault::SrtpChecksTagShort

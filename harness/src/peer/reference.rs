@@ -31,6 +31,7 @@ use rtc::sansio::Protocol;
 use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 
 use super::event::{ChannelInfo, Payload, PeerEvent};
+use super::fragment::{fragmented, Fragmenting};
 use super::keylog::{KeyLog, KeyLoggingProvider};
 use super::record_faults::{RecordFault, Taken};
 use super::stun_faults::{Credentials, Incoming, StunFaults};
@@ -102,6 +103,9 @@ pub struct PeerOptions {
     /// default (0: no replay list at all, `ReplayProtection::default()` in rtc 0.21): the
     /// fault `peer-srtp-window-16`, smaller than the 64 the RFC requires.
     pub srtp_replay_window: Option<usize>,
+    /// The harness's epoch-0 handshake messages go out cut into small fragments, one record
+    /// per datagram (RFC 6347 §4.2.3), overlapping if the step is shorter than the size.
+    pub handshake_fragments: Option<Fragmenting>,
     /// A fault for the mutant target (`peer-media-from-second-port`): its SRTP and SRTCP
     /// leave from a second socket, not the bundle's (no symmetric RTP).
     pub media_from_second_port: bool,
@@ -737,6 +741,14 @@ impl ReferencePeer {
                 self.send_from_second_port(to, &message);
                 continue;
             }
+            if let Some(how) = self.options.handshake_fragments.filter(|_| protocol == Demuxed::Dtls) {
+                if let Some(pieces) = fragmented(&message, how) {
+                    for piece in pieces {
+                        self.send_to_target(to, &piece);
+                    }
+                    continue;
+                }
+            }
             for _ in 0..self.options.stun_faults.copies(&message) {
                 self.send_to_target(to, &message);
             }
@@ -861,6 +873,7 @@ impl ReferencePeer {
         }
         let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
             Some(Taken::Instead(other)) => other,
+            Some(Taken::Dropped) => return,
             _ => bytes,
         };
         if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {

@@ -5,6 +5,7 @@ pub mod forged;
 pub mod impaired;
 pub mod rfc6347_4_1_2_6;
 pub mod rfc6347_4_2_2;
+pub mod rfc6347_4_2_3;
 pub mod rfc6347_4_2_4;
 pub mod rfc8122_5;
 pub mod rfc8827_6_5;
@@ -18,6 +19,7 @@ pub fn cases() -> Vec<&'static Case> {
     [
         rfc6347_4_1_2_6::CASES,
         rfc6347_4_2_2::CASES,
+        rfc6347_4_2_3::CASES,
         rfc6347_4_2_4::CASES,
         rfc8122_5::CASES,
         rfc8842_5_1::CASES,

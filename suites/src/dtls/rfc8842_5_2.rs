@@ -98,6 +98,7 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         messages: Vec::new(),
         rtp_taken: Vec::new(),
         from_target: Vec::new(),
+        to_target: Vec::new(),
         path: None,
         target_addr: None,
         up: true,

@@ -3,6 +3,7 @@
 //! `peer::stun_faults`); the data channel ones into aiortc's SCTP transport by its shim
 //! (`shims/python/aiortc_faults.py`), named in `peer.start`: `mutant@aiortc:FAULT`.
 
+use crate::peer::fragment::Reassembly;
 use crate::peer::record_faults::RecordFault;
 use crate::peer::{Fragility, PeerOptions, StunFault};
 
@@ -38,7 +39,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 66] = [
+const FAULTS: [PeerFault; 68] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -229,6 +230,16 @@ const FAULTS: [PeerFault; 66] = [
         name: "peer-dtls-accepts-any-epoch",
         description: "in live calls, reads application data whatever epoch its record names (epoch 0 as plaintext)",
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::AcceptsAnyEpoch)),
+    },
+    PeerFault {
+        name: "peer-dtls-fragments-dropped",
+        description: "in live calls, takes only whole DTLS handshake messages: a fragment is dropped",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Reassembles(Reassembly::WholeOnly))),
+    },
+    PeerFault {
+        name: "peer-dtls-fragments-append-only",
+        description: "in live calls, appends a DTLS handshake fragment only where the message so far ends: overlapping fragments are dropped",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Reassembles(Reassembly::AppendOnly))),
     },
     PeerFault {
         name: "peer-dtls-short-tag-check",
