@@ -285,6 +285,9 @@ pub struct ReferencePeer {
     /// For `srtp_roc_stuck`: the highest RTP sequence number taken in, and whether the
     /// sequence has wrapped since.
     rtp_seen: Option<(u16, bool)>,
+    /// The remote's Binding requests no longer reach the ICE agent, so none is answered
+    /// ([`ReferencePeer::withhold_consent`]).
+    consent_withheld: bool,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -358,6 +361,7 @@ impl ReferencePeer {
             fragile: FragileState::default(),
             media_socket: None,
             rtp_seen: None,
+            consent_withheld: false,
             options,
         })
     }
@@ -857,11 +861,22 @@ impl ReferencePeer {
         }
     }
 
+    /// From now on the remote's Binding requests (its connectivity and consent checks) are
+    /// recorded and dropped before the ICE agent sees them: the remote gets no more consent
+    /// (RFC 7675), while everything else goes on.
+    pub fn withhold_consent(&mut self) {
+        self.consent_withheld = true;
+    }
+
     /// A datagram from the target reaches the harness's stack: recorded, then through the
     /// mutant's faults, if any, to the connection.
     fn take_in(&mut self, from: SocketAddr, bytes: Vec<u8>) {
         self.record(from, self.local, &bytes);
         if self.fragile.fallen {
+            return;
+        }
+        // A Binding request: class request, method Binding (RFC 8489 §5).
+        if self.consent_withheld && classify(&bytes) == Demuxed::Stun && bytes.starts_with(&[0x00, 0x01]) {
             return;
         }
         if self.options.fragility.is_some_and(|f| self.falls_over_on(f, &bytes)) {

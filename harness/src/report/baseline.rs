@@ -1,6 +1,9 @@
 //! Baselines: the expected outcome per case id for one target. A run matches its baseline
 //! when no case regressed (expected pass, got worse) and none passed unexpectedly (the
 //! baseline is stale and should be rewritten: a fix must be recorded, not silently absorbed).
+//! A case whose outcome for the target varies from run to run, for a reason in the target
+//! (a randomized timer, say), lists every outcome it has, with why (as web-platform-tests'
+//! expectations do): any of them matches.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +20,16 @@ pub struct Baseline {
     pub target: String,
     /// Outcome kind per case id.
     pub expected: BTreeMap<String, OutcomeKind>,
+    /// Cases whose outcome varies from run to run: each outcome the case may have.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub varies: BTreeMap<String, Varies>,
+}
+
+/// The outcomes a case may have for a target, and why it is not always the same one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Varies {
+    pub outcomes: Vec<OutcomeKind>,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -51,7 +64,15 @@ impl Baseline {
             schema: BASELINE_SCHEMA.into(),
             target: report.target.name.clone(),
             expected: report.results.iter().map(|r| (r.id.clone(), r.kind())).collect(),
+            varies: BTreeMap::new(),
         }
+    }
+
+    /// Whether `actual` is what the baseline expects of case `id` (the outcome it records,
+    /// or one of those it lists as varying); `None` for a case it does not know.
+    pub fn allows(&self, id: &str, actual: OutcomeKind) -> Option<bool> {
+        let expected = self.expected.get(id)?;
+        Some(*expected == actual || self.varies.get(id).is_some_and(|v| v.outcomes.contains(&actual)))
     }
 
     pub fn from_json(text: &str) -> Result<Baseline, String> {
@@ -74,7 +95,7 @@ impl Baseline {
                 c.new_cases.push(Difference { id: r.id.clone(), expected: OutcomeKind::Pass, actual });
                 continue;
             };
-            if expected == actual {
+            if self.allows(&r.id, actual) == Some(true) {
                 continue;
             }
             let d = Difference { id: r.id.clone(), expected, actual };
@@ -119,5 +140,25 @@ mod tests {
         let c = base.compare(&extra, "b.json");
         assert_eq!(c.new_cases.len(), 1);
         assert!(!c.matches(), "a new failing case is not absorbed silently");
+    }
+
+    #[test]
+    fn a_varying_case_matches_any_outcome_it_lists_and_no_other() {
+        let report = fixture::report();
+        let mut base = Baseline::from_report(&report);
+        let id = report.results[0].id.clone();
+        let mut other = report.clone();
+        other.results[0].outcome = Outcome::fail("x", "y");
+        assert!(!base.compare(&other, "b.json").matches());
+        base.varies.insert(
+            id.clone(),
+            Varies { outcomes: vec![OutcomeKind::Pass, OutcomeKind::Fail], why: "a random timer".into() },
+        );
+        assert!(base.compare(&report, "b.json").matches());
+        assert!(base.compare(&other, "b.json").matches());
+        other.results[0].outcome = Outcome::Error { why: "z".into() };
+        assert!(!base.compare(&other, "b.json").matches(), "an outcome it does not list is a difference");
+        assert_eq!(Baseline::from_json(&base.to_json()).unwrap(), base);
+        assert_eq!(base.allows("no.such.case", OutcomeKind::Pass), None);
     }
 }
