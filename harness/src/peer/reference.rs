@@ -100,8 +100,9 @@ pub struct PeerOptions {
     /// interposer drops them before its stack).
     pub srtp_roc_stuck: bool,
     /// The SRTP replay window for received packets (RFC 3711 §3.3.2), if not webrtc-rs's
-    /// default (0: no replay list at all, `ReplayProtection::default()` in rtc 0.21): the
-    /// fault `peer-srtp-window-16`, smaller than the 64 the RFC requires.
+    /// default of 64 (rtc 0.21 puts `DEFAULT_SESSION_SRTP_REPLAY_PROTECTION_WINDOW` in when the
+    /// setting is 0, its default): the fault `peer-srtp-window-16`, smaller than the 64 the
+    /// RFC requires.
     pub srtp_replay_window: Option<usize>,
     /// The harness's epoch-0 handshake messages go out cut into small fragments, one record
     /// per datagram (RFC 6347 §4.2.3), overlapping if the step is shorter than the size.
