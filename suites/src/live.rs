@@ -68,6 +68,8 @@ pub struct LiveCall {
     pub from_target: Vec<rtcspec_harness::net::Datagram>,
     /// Every datagram the harness sent the target, as it went on the wire.
     pub to_target: Vec<rtcspec_harness::net::Datagram>,
+    /// The SSLKEYLOGFILE lines that decrypt the call's DTLS.
+    pub keylog: Vec<String>,
     /// What the impaired path between them was and did, if it was not perfect.
     pub path: Option<String>,
     /// Where the harness last sent the target a datagram: the target's end of the pair in
@@ -297,6 +299,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
         rtp_taken,
         from_target,
         to_target,
+        keylog,
         path,
         target_addr,
         up,

@@ -31,6 +31,9 @@ pub enum RecordFault {
     /// An SRTP or SRTCP packet that does not authenticate with the remote's keys is tried
     /// with the peer's own (sending) keys too.
     SrtpAcceptsReflected,
+    /// It answers a HelloRequest after the handshake with a ClientHello: it renegotiates
+    /// (RFC 8827 §6.5 forbids it).
+    Renegotiates,
     /// Handshake messages are put together as [`Reassembly`] says (RFC 6347 §4.2.3 broken):
     /// a fragment it cannot use is dropped.
     Reassembles(Reassembly),
@@ -45,6 +48,25 @@ pub enum Taken {
     Instead(Vec<u8>),
     /// Nothing: the broken record layer drops it.
     Dropped,
+    /// Nothing for its stack; this datagram goes back to the remote instead.
+    Reply(Vec<u8>),
+}
+
+const HANDSHAKE: u8 = 22;
+const HELLO_REQUEST: u8 = 0;
+const CLIENT_HELLO: u8 = 1;
+
+/// A ClientHello that starts a new handshake (message_seq 0, RFC 6347 §4.2.2): DTLS 1.2, a
+/// zero random, no session or cookie, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, no
+/// compression.
+fn renegotiating_client_hello() -> Vec<u8> {
+    let mut body = vec![0xfe, 0xfd];
+    body.extend_from_slice(&[0; 32]);
+    body.extend_from_slice(&[0, 0, 0, 2, 0xc0, 0x2b, 1, 0]);
+    let len = (body.len() as u32).to_be_bytes();
+    let mut message = vec![CLIENT_HELLO, len[1], len[2], len[3], 0, 0, 0, 0, 0, len[1], len[2], len[3]];
+    message.extend(body);
+    message
 }
 
 impl RecordFault {
@@ -90,6 +112,16 @@ impl RecordFault {
                 match fixed {
                     Some(fragment) => Taken::Instead(RawRecord { fragment, ..record }.to_bytes()),
                     None => Taken::AsIs,
+                }
+            }
+            (RecordFault::Renegotiates, HANDSHAKE, 1)
+                if as_remote.open(Side::Target, &record).is_ok_and(|p| p.first() == Some(&HELLO_REQUEST)) =>
+            {
+                // Its own records are `Harness` in its view of its socket.
+                let own = RecordForge::new(&view, keylog, Side::Harness);
+                match own.and_then(|mut own| own.sealed(HANDSHAKE, 1, &renegotiating_client_hello())) {
+                    Ok(hello) => Taken::Reply(hello.to_bytes()),
+                    Err(_) => Taken::AsIs,
                 }
             }
             (RecordFault::AcceptsReflected, APPLICATION_DATA, 1) if as_remote.open(Side::Target, &record).is_err() => {

@@ -890,6 +890,10 @@ impl ReferencePeer {
         let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
             Some(Taken::Instead(other)) => other,
             Some(Taken::Dropped) => return,
+            Some(Taken::Reply(reply)) => {
+                self.send_to_target(from, &reply);
+                return;
+            }
             _ => bytes,
         };
         if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {

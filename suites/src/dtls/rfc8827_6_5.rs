@@ -9,13 +9,23 @@ use rtcspec_harness::peer::wire::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::forged::{forged_then_control, judge_forged, on_target_channel};
+use rtcspec_harness::capture::dtls::records;
+use rtcspec_harness::net::Datagram;
+
+use super::forged::{forged_then_control, harness_forge, judge_forged, on_target_channel};
 use crate::live::*;
 
 const SUITE: &str = "All implementations MUST support DTLS 1.2 with the TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 cipher suite and the P-256 curve [FIPS186].";
 const ECDHE_ECDSA_AES_128_GCM_SHA256: u16 = 0xc02b;
 
 const SECURED: &str = "All data channels MUST be secured via DTLS.";
+
+const NO_RENEGOTIATION: &str = "Implementations MUST NOT implement DTLS renegotiation and MUST reject it with a \"no_renegotiation\" alert if offered.";
+const HANDSHAKE: u8 = 22;
+const HELLO_REQUEST: u8 = 0;
+const CLIENT_HELLO: u8 = 1;
+/// How long the target has to answer the HelloRequest, if it does.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_millis(1500);
 
 pub const CASES: &[Case] = &[
     case(
@@ -50,7 +60,66 @@ pub const CASES: &[Case] = &[
         SECURITY,
         reflected_record_dropped,
     ),
+    case(
+        ("dtls.8827.6.5.renegotiation-not-carried-out", "dtls"),
+        "After the handshake the harness, DTLS server, sends a HelloRequest: the target starts no new handshake (no ClientHello)",
+        ("RFC 8827", "6.5"),
+        NO_RENEGOTIATION,
+        SECURITY,
+        renegotiation_not_carried_out,
+    ),
 ];
+
+/// The harness asks for a new handshake: a HelloRequest (message_seq 0, as the first message
+/// of a rehandshake, RFC 6347 §4.2.2) in an epoch-1 handshake record.
+fn hello_request_then(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    let (mut forge, _, to) = harness_forge(call)?;
+    let hello_request = [HELLO_REQUEST, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let record = forge.sealed(HANDSHAKE, 1, &hello_request).map_err(CallError::Harness)?;
+    call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
+    call.run_for(ANSWER_WITHIN)
+}
+
+/// The handshake messages in `side`'s epoch-1 records of `datagrams`, by type, decrypted.
+fn protected_handshakes(call: &LiveCall, datagrams: &[&Datagram], side: Side) -> Result<Vec<u8>, Outcome> {
+    let mut forge = RecordForge::new(&call.view, &call.keylog, side)
+        .map_err(|why| Outcome::Error { why: format!("no keys to read the target's records: {why}") })?;
+    let mut types = Vec::new();
+    for d in datagrams {
+        for r in records(&d.bytes).0.iter().filter(|r| r.content_type == HANDSHAKE && r.epoch >= 1) {
+            let raw = RawRecord {
+                content_type: r.content_type,
+                version: r.version,
+                epoch: r.epoch,
+                sequence: r.sequence.unwrap_or(0),
+                fragment: r.body.to_vec(),
+            };
+            if let Ok(plain) = forge.open(side, &raw) {
+                types.extend(plain.first());
+            }
+        }
+    }
+    Ok(types)
+}
+
+fn renegotiation_not_carried_out(ctx: &mut Ctx) -> Verdict {
+    let call = call_and_read_setup(ctx, on_target_channel(hello_request_then))?;
+    // The HelloRequest: the harness's last epoch-1 handshake record.
+    let asked =
+        call.to_target.iter().rev().find(|d| d.bytes.first() == Some(&HANDSHAKE) && d.bytes.get(3..5) == Some(&[0, 1]));
+    let (true, Some(asked)) = (call.up, asked) else {
+        return Err(Outcome::Error { why: format!("the call did not come up to the HelloRequest; {}", call.summary) });
+    };
+    let after: Vec<&Datagram> = call.from_target.iter().filter(|d| d.at_us > asked.at_us).collect();
+    let answers = protected_handshakes(&call, &after, Side::Target)?;
+    if !answers.contains(&CLIENT_HELLO) {
+        return Ok(Outcome::Pass);
+    }
+    Ok(Outcome::fail(
+        "no new handshake: the HelloRequest ignored, or refused with a no_renegotiation alert",
+        format!("the target answered with handshake messages of types {answers:?} in epoch 1, a ClientHello among them: it renegotiates"),
+    ))
+}
 
 fn reflected_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     forged_then_control(call, channel, |forge: &mut RecordForge, sctp: &[u8]| {

@@ -99,6 +99,7 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         rtp_taken: Vec::new(),
         from_target: Vec::new(),
         to_target: Vec::new(),
+        keylog: Vec::new(),
         path: None,
         target_addr: None,
         up: true,

@@ -39,7 +39,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 68] = [
+const FAULTS: [PeerFault; 69] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -240,6 +240,11 @@ const FAULTS: [PeerFault; 68] = [
         name: "peer-dtls-fragments-append-only",
         description: "in live calls, appends a DTLS handshake fragment only where the message so far ends: overlapping fragments are dropped",
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Reassembles(Reassembly::AppendOnly))),
+    },
+    PeerFault {
+        name: "peer-dtls-renegotiates",
+        description: "in live calls, answers a HelloRequest after the handshake with a new ClientHello (renegotiates)",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Renegotiates)),
     },
     PeerFault {
         name: "peer-dtls-short-tag-check",
