@@ -179,8 +179,9 @@ pub fn run(args: &RunArgs) -> u8 {
     let driver = &drivers[0];
     let seed = args.seed.unwrap_or_else(fresh_seed);
     let info = driver.info();
+    let path_seed = args.path_seed.map(|p| format!(", impaired paths from --path-seed {p:#x}")).unwrap_or_default();
     eprintln!(
-        "rtcspec: {} cases against {} ({} {}), {jobs} at a time, seed {seed} (re-run with --seed {seed})",
+        "rtcspec: {} cases against {} ({} {}), {jobs} at a time, seed {seed} (re-run with --seed {seed}){path_seed}",
         cases.len(),
         info.name,
         info.implementation,
@@ -194,7 +195,12 @@ pub fn run(args: &RunArgs) -> u8 {
             "\nrtcspec: interrupted; finishing the current case and writing a partial report (Ctrl-C again to abort)"
         );
     });
-    let opts = RunOptions { seed, timeout: Duration::from_secs_f64(args.timeout), out_dir: Some(args.out.clone()) };
+    let opts = RunOptions {
+        seed,
+        timeout: Duration::from_secs_f64(args.timeout),
+        out_dir: Some(args.out.clone()),
+        path_seed: args.path_seed,
+    };
     let started_at = report::rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     let mut reporter = Reporter::new();
     let capabilities: Vec<String> = driver.capabilities().iter().map(|c| c.name().to_string()).collect();
@@ -207,6 +213,7 @@ pub fn run(args: &RunArgs) -> u8 {
         schema_version: report::SCHEMA_VERSION,
         tool: Tool { name: "rtcspec".into(), version: env!("CARGO_PKG_VERSION").into() },
         seed: seed.to_string(),
+        path_seed: args.path_seed.map(|s| s.to_string()),
         started_at,
         duration_ms: record.duration.as_millis() as u64,
         interrupted: record.interrupted,

@@ -50,6 +50,18 @@ fn bad_usage_exits_2() {
     assert_eq!(rtcspec(&["run", "--format", "pdf"], root()).status.code(), Some(2));
     assert_eq!(rtcspec(&["run", "--case", "zzz.*"], root()).status.code(), Some(2));
     assert_eq!(rtcspec(&["frobnicate"], root()).status.code(), Some(2));
+    assert_eq!(rtcspec(&["run", "--path-seed", "0xzz"], root()).status.code(), Some(2));
+}
+
+#[test]
+fn a_path_seed_is_printed_and_kept_in_the_report() {
+    let out = tempfile::tempdir().unwrap();
+    let args = ["run", "--case", "dtls.6347.4.2.2.every-datagram-duplicated", "--seed", "7", "--path-seed", "0x10"];
+    let o = rtcspec(&[&args[..], &["--format", "json", "--out", out.path().to_str().unwrap()]].concat(), root());
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--path-seed 0x10"), "{}", stderr(&o));
+    let report = std::fs::read_to_string(out.path().join("report.json")).unwrap();
+    assert!(report.contains("\"path_seed\": \"16\""), "{report}");
 }
 
 #[test]

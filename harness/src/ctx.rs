@@ -17,6 +17,8 @@ const CODEC_TARGET: ([u8; 4], u16) = ([127, 0, 0, 1], 3478);
 
 pub struct Ctx {
     pub rng: SeedRng,
+    /// The seed impaired paths use instead of their cases' fixed one (`--path-seed`).
+    pub path_seed: Option<u64>,
     session: Session,
     log: Vec<Datagram>,
     texts: Vec<(String, String)>,
@@ -50,6 +52,7 @@ impl Ctx {
     pub fn new(session: Session, seed: u64) -> Ctx {
         Ctx {
             rng: SeedRng::new(seed),
+            path_seed: None,
             session,
             log: Vec::new(),
             texts: Vec::new(),

@@ -95,6 +95,9 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Where evidence files go (`<dir>/evidence/<case>.pcapng`); `None` keeps none.
     pub out_dir: Option<PathBuf>,
+    /// The seed of every impaired path (`--path-seed`), to explore paths other than the
+    /// fixed one the cases use by default; `None` keeps theirs.
+    pub path_seed: Option<u64>,
 }
 
 /// What the runner tells its caller as it goes (for progress bars and logs).
@@ -139,7 +142,12 @@ fn install_panic_hook() {
 }
 
 /// Runs one case on its own thread so a hang costs only the timeout.
-fn run_isolated(case: &'static Case, driver: &mut dyn Driver, seed: u64, timeout: Duration) -> (Outcome, Trace) {
+fn run_isolated(
+    case: &'static Case,
+    driver: &mut dyn Driver,
+    (seed, path_seed): (u64, Option<u64>),
+    timeout: Duration,
+) -> (Outcome, Trace) {
     let session = match driver.open(seed) {
         Ok(s) => s,
         Err(e) => {
@@ -153,6 +161,7 @@ fn run_isolated(case: &'static Case, driver: &mut dyn Driver, seed: u64, timeout
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new().name(format!("case {}", case.id)).spawn(move || {
         let mut ctx = Ctx::new(session, seed);
+        ctx.path_seed = path_seed;
         let result = panic::catch_unwind(AssertUnwindSafe(|| (case.run)(&mut ctx)));
         let outcome = match result {
             Ok(Ok(o)) | Ok(Err(o)) => o,
@@ -310,7 +319,7 @@ fn run_one(case: &'static Case, driver: &mut dyn Driver, capabilities: &[Capabil
     let t0 = Instant::now();
     let missing: Vec<_> = case.needs.iter().filter(|n| !capabilities.contains(n)).map(|n| n.name()).collect();
     let (mut outcome, trace) = if missing.is_empty() {
-        run_isolated(case, driver, case_seed(opts.seed, case.id), case_timeout(case, opts.timeout))
+        run_isolated(case, driver, (case_seed(opts.seed, case.id), opts.path_seed), case_timeout(case, opts.timeout))
     } else {
         (Outcome::Unsupported { why: format!("target lacks {}", missing.join(", ")) }, Trace::default())
     };
@@ -391,7 +400,7 @@ mod tests {
     fn panics_and_hangs_cost_one_case_and_the_run_goes_on() {
         let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let mut driver = ModelDriver { name: "model".into() };
-        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None, path_seed: None };
         let cases = [&PANICS, &HANGS, &NEEDS_LIVE, &PASSES];
         let record = run(&cases, &mut driver, &opts, &mut |_| {});
         let kinds: Vec<_> = record.results.iter().map(|r| r.kind()).collect();
@@ -404,7 +413,7 @@ mod tests {
     fn a_case_with_its_own_time_bound_outlasts_the_run_timeout() {
         let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let mut driver = ModelDriver { name: "model".into() };
-        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None, path_seed: None };
         let record = run(&[&SLOW, &SLOW_BY_DESIGN], &mut driver, &opts, &mut |_| {});
         let kinds: Vec<_> = record.results.iter().map(|r| r.kind()).collect();
         assert_eq!(kinds, [OutcomeKind::Timeout, OutcomeKind::Pass]);
@@ -416,7 +425,7 @@ mod tests {
         let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         INTERRUPTED.store(true, Ordering::SeqCst);
         let mut driver = ModelDriver { name: "model".into() };
-        let opts = RunOptions { seed: 1, timeout: Duration::from_secs(1), out_dir: None };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_secs(1), out_dir: None, path_seed: None };
         let record = run(&[&PASSES], &mut driver, &opts, &mut |_| {});
         INTERRUPTED.store(false, Ordering::SeqCst);
         assert!(record.interrupted && record.results.is_empty());
@@ -426,7 +435,7 @@ mod tests {
     fn several_workers_report_in_selection_order() {
         let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let (mut a, mut b) = (ModelDriver { name: "model".into() }, ModelDriver { name: "model".into() });
-        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_millis(300), out_dir: None, path_seed: None };
         let cases = [&HANGS, &PASSES, &PANICS, &NEEDS_LIVE, &PASSES];
         let mut finished = Vec::new();
         let record = run_on(&cases, &mut [&mut a, &mut b], &opts, &mut |p| {

@@ -13,7 +13,7 @@ fn stun_suite(c: &mut Criterion) {
     for target in ["reference", "str0m", "model"] {
         let spec = load_target(target, std::path::Path::new("targets")).unwrap();
         let mut driver = spec.driver().unwrap();
-        let opts = RunOptions { seed: 1, timeout: Duration::from_secs(10), out_dir: None };
+        let opts = RunOptions { seed: 1, timeout: Duration::from_secs(10), out_dir: None, path_seed: None };
         group.bench_function(target, |b| b.iter(|| runner::run(&cases, driver.as_mut(), &opts, &mut |_| {})));
     }
     group.finish();

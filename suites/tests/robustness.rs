@@ -15,7 +15,7 @@ fn run_bad(mode: &str, expected: OutcomeKind) {
     let mut driver = spec.driver().unwrap();
     let cases: Vec<_> =
         rtcspec_suites::all_cases().into_iter().filter(|c| c.id.starts_with("stun.8489.5.")).take(3).collect();
-    let opts = RunOptions { seed: 1, timeout: Duration::from_secs(8), out_dir: None };
+    let opts = RunOptions { seed: 1, timeout: Duration::from_secs(8), out_dir: None, path_seed: None };
     let t0 = Instant::now();
     let results = runner::run(&cases, driver.as_mut(), &opts, &mut |_| {}).results;
     assert_eq!(results.len(), cases.len(), "the run went on after the first bad case");

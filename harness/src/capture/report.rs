@@ -96,6 +96,7 @@ pub fn build(
         schema_version: report::SCHEMA_VERSION,
         tool: Tool { name: "rtcspec".into(), version: env!("CARGO_PKG_VERSION").into() },
         seed: "0".into(),
+        path_seed: None,
         started_at,
         duration_ms,
         interrupted: false,

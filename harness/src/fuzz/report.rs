@@ -145,6 +145,7 @@ pub fn build(record: &RunRecord, read: &dyn Fn(&str) -> String) -> Report {
         schema_version: report::SCHEMA_VERSION,
         tool: Tool { name: "rtcspec".into(), version: env!("CARGO_PKG_VERSION").into() },
         seed: record.seed.to_string(),
+        path_seed: None,
         started_at: report::rfc3339(record.started_unix),
         duration_ms: record.duration_ms,
         interrupted: false,

@@ -27,10 +27,11 @@ pub fn render(report: &Report) -> String {
         .map(|k| format!("{} {}", s.count(*k), outcome_label(*k).to_lowercase()))
         .collect();
     out.push_str(&format!(
-        "**{} cases**: {}. Seed `{}`, {} ms{}.\n\n",
+        "**{} cases**: {}. Seed `{}`{}, {} ms{}.\n\n",
         s.total,
         counts.join(", "),
         report.seed,
+        report.path_seed.as_ref().map(|p| format!(", path seed `{p}`")).unwrap_or_default(),
         report.duration_ms,
         if report.interrupted { ", **interrupted**" } else { "" }
     ));

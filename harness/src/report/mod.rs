@@ -55,6 +55,9 @@ pub struct Report {
     pub tool: Tool,
     /// Decimal string: a u64 does not survive a JavaScript JSON parser as a number.
     pub seed: String,
+    /// The seed of the impaired paths, when the run chose one (`--path-seed`); decimal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_seed: Option<String>,
     pub started_at: String,
     pub duration_ms: u64,
     pub interrupted: bool,
@@ -236,6 +239,7 @@ pub(crate) mod fixture {
             schema_version: SCHEMA_VERSION,
             tool: Tool { name: "rtcspec".into(), version: "0.1.0".into() },
             seed: "42".into(),
+            path_seed: None,
             started_at: rfc3339(1_795_000_000),
             duration_ms: 1234,
             interrupted: false,

@@ -59,7 +59,7 @@ pub fn impaired_call(
     role: TargetRole,
     then: Option<Then>,
 ) -> Result<LiveCall, Outcome> {
-    let impairment = Impairment { seed: PATH_SEED, ..impairment };
+    let impairment = Impairment { seed: ctx.path_seed.unwrap_or(PATH_SEED), ..impairment };
     let answer_as_dtls_server = role == TargetRole::Client;
     let options = PeerOptions { impairment, answer_as_dtls_server, ..PeerOptions::default() };
     let until_connected = role == TargetRole::Server;

@@ -28,7 +28,7 @@ pub fn driver(name: &str) -> Box<dyn Driver> {
 
 /// How the tests run cases: one seed, a generous per-case timeout, no evidence.
 fn options() -> RunOptions {
-    RunOptions { seed: SEED, timeout: Duration::from_secs(20), out_dir: None }
+    RunOptions { seed: SEED, timeout: Duration::from_secs(20), out_dir: None, path_seed: None }
 }
 
 pub fn run_on(driver: &mut dyn Driver, cases: &[&'static Case]) -> Vec<CaseResult> {
