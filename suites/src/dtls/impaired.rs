@@ -59,9 +59,19 @@ pub fn impaired_call(
     role: TargetRole,
     then: Option<Then>,
 ) -> Result<LiveCall, Outcome> {
+    impaired_call_with(ctx, (impairment, PeerOptions::default()), role, then)
+}
+
+/// The same, the harness otherwise set up as `options` say.
+pub fn impaired_call_with(
+    ctx: &mut Ctx,
+    (impairment, options): (Impairment, PeerOptions),
+    role: TargetRole,
+    then: Option<Then>,
+) -> Result<LiveCall, Outcome> {
     let impairment = Impairment { seed: ctx.path_seed.unwrap_or(PATH_SEED), ..impairment };
     let answer_as_dtls_server = role == TargetRole::Client;
-    let options = PeerOptions { impairment, answer_as_dtls_server, ..PeerOptions::default() };
+    let options = PeerOptions { impairment, answer_as_dtls_server, ..options };
     let until_connected = role == TargetRole::Server;
     let setup = Setup { options, then, until_connected, connect: IMPAIRED_CONNECT, ..Setup::new(Offerer::Target) };
     let call = call_and_read_setup(ctx, setup)?;

@@ -3,6 +3,7 @@
 
 pub mod forged;
 pub mod impaired;
+pub mod rfc6347_4_1_1_1;
 pub mod rfc6347_4_1_2_6;
 pub mod rfc6347_4_2_2;
 pub mod rfc6347_4_2_3;
@@ -17,6 +18,7 @@ use rtcspec_harness::Case;
 /// Every DTLS case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
     [
+        rfc6347_4_1_1_1::CASES,
         rfc6347_4_1_2_6::CASES,
         rfc6347_4_2_2::CASES,
         rfc6347_4_2_3::CASES,
