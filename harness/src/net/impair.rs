@@ -64,11 +64,7 @@ impl FirstLost {
     fn matches(self, bytes: &[u8]) -> bool {
         match self {
             FirstLost::Dtls => bytes.first() == Some(&22),
-            // A handshake record of epoch 0 whose message type (after the 13-byte record
-            // header) is certificate (11).
-            FirstLost::Certificate => {
-                bytes.first() == Some(&22) && bytes.get(3..5) == Some(&[0, 0]) && bytes.get(13) == Some(&11)
-            }
+            FirstLost::Certificate => starts_with_handshake(bytes, CERTIFICATE),
             FirstLost::ChangeCipherSpec => bytes.first() == Some(&20),
         }
     }
@@ -186,9 +182,13 @@ fn as_retransmission(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Whether a datagram starts with a ServerHello: epoch 0 handshake record, message type 2.
-fn starts_server_flight(bytes: &[u8]) -> bool {
-    bytes.first() == Some(&22) && bytes.get(3..5) == Some(&[0, 0]) && bytes.get(13) == Some(&2)
+const SERVER_HELLO: u8 = 2;
+const CERTIFICATE: u8 = 11;
+
+/// Whether a datagram starts with an epoch-0 handshake record whose first message (after the
+/// 13-byte record header) is of type `msg_type`.
+fn starts_with_handshake(bytes: &[u8], msg_type: u8) -> bool {
+    bytes.first() == Some(&22) && bytes.get(3..5) == Some(&[0, 0]) && bytes.get(13) == Some(&msg_type)
 }
 
 /// The kinds of datagram that draw from streams of their own.
@@ -253,7 +253,7 @@ impl Impairer {
         let stats = &mut self.stats[d];
         stats.offered += 1;
         stats.largest = stats.largest.max(bytes.len());
-        if direction == Direction::ToTarget && starts_server_flight(&bytes) {
+        if direction == Direction::ToTarget && starts_with_handshake(&bytes, SERVER_HELLO) {
             self.server_flight = Some((peer, bytes.clone()));
         }
         let first = direction == Direction::FromTarget && self.first_pending.is_some_and(|f| f.matches(&bytes));

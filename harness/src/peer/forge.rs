@@ -10,6 +10,7 @@ use crate::capture::dtls_decrypt::RecordDecryptor;
 /// DTLS 1.2 on the wire (RFC 6347 §4.1).
 pub const DTLS_1_2: u16 = 0xfefd;
 pub const APPLICATION_DATA: u8 = 23;
+pub const HANDSHAKE: u8 = 22;
 /// The record header: type, version, epoch, sequence number (48 bits), length.
 pub const RECORD_HEADER: usize = 13;
 /// AES-GCM's explicit nonce before the ciphertext (RFC 5288 §3).
@@ -35,6 +36,18 @@ impl RawRecord {
         out.extend_from_slice(&(self.fragment.len() as u16).to_be_bytes());
         out.extend_from_slice(&self.fragment);
         out
+    }
+
+    /// A record as the capture reader read it; `None` for a DTLS 1.3 unified header, whose
+    /// sequence number is encrypted.
+    pub fn from_capture(record: &crate::capture::dtls::Record<'_>) -> Option<RawRecord> {
+        Some(RawRecord {
+            content_type: record.content_type,
+            version: record.version,
+            epoch: record.epoch,
+            sequence: record.sequence?,
+            fragment: record.body.to_vec(),
+        })
     }
 
     /// A datagram that is exactly one DTLS 1.2 record; `None` for anything else.

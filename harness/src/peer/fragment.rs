@@ -4,9 +4,8 @@
 //! on retransmission does); and the faults of a target that cannot put them together again.
 
 use crate::capture::dtls::records;
-use crate::peer::forge::RawRecord;
+use crate::peer::forge::{RawRecord, HANDSHAKE};
 
-const HANDSHAKE: u8 = 22;
 /// A handshake message's header in DTLS: type, length (24 bits), message_seq, fragment_offset
 /// (24 bits), fragment_length (24 bits).
 const HANDSHAKE_HEADER: usize = 12;
@@ -48,6 +47,7 @@ impl Fragment {
         Some((fragment, body))
     }
 
+    /// The fragment's header, its fragment_length that of `body`, then `body`.
     fn to_bytes(self, body: &[u8]) -> Vec<u8> {
         let mut out = vec![self.msg_type];
         out.extend_from_slice(&self.length.to_be_bytes()[1..]);
@@ -68,18 +68,30 @@ impl Fragment {
     }
 }
 
+/// A whole (unfragmented) handshake message: its header, then `body`.
+pub fn whole_message(msg_type: u8, message_seq: u16, body: &[u8]) -> Vec<u8> {
+    let length = body.len() as u32;
+    Fragment { msg_type, message_seq, length, offset: 0, fragment_length: length }.to_bytes(body)
+}
+
+/// The handshake fragments one after another in a handshake record's body, each with its
+/// bytes; a truncated one ends them.
+fn fragments_in(mut rest: &[u8]) -> impl Iterator<Item = (Fragment, &[u8])> {
+    std::iter::from_fn(move || {
+        let (f, body) = Fragment::parse(rest)?;
+        rest = &rest[HANDSHAKE_HEADER + body.len()..];
+        Some((f, body))
+    })
+}
+
 /// The handshake fragments of the epoch-0 records in a datagram.
 pub fn handshake_fragments(datagram: &[u8]) -> Vec<Fragment> {
     let (records, _) = records(datagram);
-    let mut out = Vec::new();
-    for r in records.iter().filter(|r| r.content_type == HANDSHAKE && r.epoch == 0) {
-        let mut rest = r.body;
-        while let Some((f, body)) = Fragment::parse(rest) {
-            out.push(f);
-            rest = &rest[HANDSHAKE_HEADER + body.len()..];
-        }
-    }
-    out
+    records
+        .iter()
+        .filter(|r| r.content_type == HANDSHAKE && r.epoch == 0)
+        .flat_map(|r| fragments_in(r.body).map(|(f, _)| f))
+        .collect()
 }
 
 /// The datagrams that carry `datagram` cut as `how` says: each epoch-0 handshake message in
@@ -108,9 +120,7 @@ pub fn fragmented(datagram: &[u8], how: Fragmenting) -> Option<Vec<Vec<u8>>> {
             out.push(record(number, r.body.to_vec()));
             continue;
         }
-        let mut rest = r.body;
-        while let Some((f, body)) = Fragment::parse(rest) {
-            rest = &rest[HANDSHAKE_HEADER + body.len()..];
+        for (f, body) in fragments_in(r.body) {
             let mut start = 0;
             loop {
                 let end = (start + how.size).min(body.len());

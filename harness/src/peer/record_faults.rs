@@ -7,8 +7,8 @@
 
 use std::net::SocketAddr;
 
-use super::forge::{RawRecord, RecordForge, APPLICATION_DATA};
-use super::fragment::Reassembly;
+use super::forge::{RawRecord, RecordForge, APPLICATION_DATA, HANDSHAKE};
+use super::fragment::{whole_message, Reassembly};
 use super::wire::{Side, WireView};
 use crate::net::Datagram;
 
@@ -52,7 +52,6 @@ pub enum Taken {
     Reply(Vec<u8>),
 }
 
-const HANDSHAKE: u8 = 22;
 const HELLO_REQUEST: u8 = 0;
 const CLIENT_HELLO: u8 = 1;
 
@@ -63,10 +62,7 @@ fn renegotiating_client_hello() -> Vec<u8> {
     let mut body = vec![0xfe, 0xfd];
     body.extend_from_slice(&[0; 32]);
     body.extend_from_slice(&[0, 0, 0, 2, 0xc0, 0x2b, 1, 0]);
-    let len = (body.len() as u32).to_be_bytes();
-    let mut message = vec![CLIENT_HELLO, len[1], len[2], len[3], 0, 0, 0, 0, 0, len[1], len[2], len[3]];
-    message.extend(body);
-    message
+    whole_message(CLIENT_HELLO, 0, &body)
 }
 
 impl RecordFault {
@@ -76,7 +72,8 @@ impl RecordFault {
         if let RecordFault::Reassembles(reassembly) = self {
             // The datagram itself was recorded last; those before it from the remote are what
             // the buffer holds.
-            let earlier = datagrams.iter().rev().skip(1).rev().filter(|d| d.from != local).map(|d| &d.bytes[..]);
+            let earlier = datagrams[..datagrams.len().saturating_sub(1)].iter().filter(|d| d.from != local);
+            let earlier = earlier.map(|d| &d.bytes[..]);
             return if reassembly.drops(datagram, earlier) { Taken::Dropped } else { Taken::AsIs };
         }
         if matches!(

@@ -4,7 +4,8 @@
 //! a message in a record DTLS did not protect (plaintext, or a broken tag) must not reach the
 //! application.
 
-use rtcspec_harness::peer::forge::{with_broken_tag, RawRecord, RecordForge, APPLICATION_DATA};
+use rtcspec_harness::peer::forge::{with_broken_tag, RawRecord, RecordForge, APPLICATION_DATA, HANDSHAKE};
+use rtcspec_harness::peer::fragment::whole_message;
 use rtcspec_harness::peer::wire::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
@@ -21,7 +22,6 @@ const ECDHE_ECDSA_AES_128_GCM_SHA256: u16 = 0xc02b;
 const SECURED: &str = "All data channels MUST be secured via DTLS.";
 
 const NO_RENEGOTIATION: &str = "Implementations MUST NOT implement DTLS renegotiation and MUST reject it with a \"no_renegotiation\" alert if offered.";
-const HANDSHAKE: u8 = 22;
 const HELLO_REQUEST: u8 = 0;
 const CLIENT_HELLO: u8 = 1;
 /// How long the target has to answer the HelloRequest, if it does.
@@ -74,8 +74,7 @@ pub const CASES: &[Case] = &[
 /// of a rehandshake, RFC 6347 §4.2.2) in an epoch-1 handshake record.
 fn hello_request_then(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
     let (mut forge, _, to) = harness_forge(call)?;
-    let hello_request = [HELLO_REQUEST, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-    let record = forge.sealed(HANDSHAKE, 1, &hello_request).map_err(CallError::Harness)?;
+    let record = forge.sealed(HANDSHAKE, 1, &whole_message(HELLO_REQUEST, 0, &[])).map_err(CallError::Harness)?;
     call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
     call.run_for(ANSWER_WITHIN)
 }
@@ -86,14 +85,8 @@ fn protected_handshakes(call: &LiveCall, datagrams: &[&Datagram], side: Side) ->
         .map_err(|why| Outcome::Error { why: format!("no keys to read the target's records: {why}") })?;
     let mut types = Vec::new();
     for d in datagrams {
-        for r in records(&d.bytes).0.iter().filter(|r| r.content_type == HANDSHAKE && r.epoch >= 1) {
-            let raw = RawRecord {
-                content_type: r.content_type,
-                version: r.version,
-                epoch: r.epoch,
-                sequence: r.sequence.unwrap_or(0),
-                fragment: r.body.to_vec(),
-            };
+        let protected = records(&d.bytes).0.into_iter().filter(|r| r.content_type == HANDSHAKE && r.epoch >= 1);
+        for raw in protected.filter_map(|r| RawRecord::from_capture(&r)) {
             if let Ok(plain) = forge.open(side, &raw) {
                 types.extend(plain.first());
             }
