@@ -74,6 +74,7 @@ const MUTANTS: &[(&str, &[&str])] = &[
     ("mutant:peer-srtp-roc-stuck", &["srtp.3711.3.3.1."]),
     ("mutant:peer-srtp-window-16", &["srtp.3711.3.3.2.late-packet"]),
     ("mutant:peer-dtls-renegotiates", &["dtls.8827.6.5.renegotiation"]),
+    ("mutant:peer-dtls-ignores-close-notify", &["dtls.5246.7.2.1."]),
     ("mutant:peer-dtls-fragments-dropped", &["dtls.6347.4.2.3."]),
     ("mutant:peer-dtls-fragments-append-only", &["dtls.6347.4.2.3.overlapping"]),
     ("mutant:peer-dtls-gives-up-at-2s", &["dtls.6347.4.2.4.long-delay"]),

@@ -9,6 +9,7 @@ use crate::capture::dtls_decrypt::RecordDecryptor;
 
 /// DTLS 1.2 on the wire (RFC 6347 §4.1).
 pub const DTLS_1_2: u16 = 0xfefd;
+pub const ALERT: u8 = 21;
 pub const APPLICATION_DATA: u8 = 23;
 pub const HANDSHAKE: u8 = 22;
 /// The record header: type, version, epoch, sequence number (48 bits), length.

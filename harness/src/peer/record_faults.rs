@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 
-use super::forge::{RawRecord, RecordForge, APPLICATION_DATA, HANDSHAKE};
+use super::forge::{RawRecord, RecordForge, ALERT, APPLICATION_DATA, HANDSHAKE};
 use super::fragment::{whole_message, Reassembly};
 use super::wire::{Side, WireView};
 use crate::net::Datagram;
@@ -34,6 +34,9 @@ pub enum RecordFault {
     /// It answers a HelloRequest after the handshake with a ClientHello: it renegotiates
     /// (RFC 8827 §6.5 forbids it).
     Renegotiates,
+    /// An alert record after the handshake (epoch 1) is dropped: a close_notify is neither
+    /// answered nor acted on (RFC 5246 §7.2.1 broken).
+    IgnoresAlerts,
     /// Handshake messages are put together as [`Reassembly`] says (RFC 6347 §4.2.3 broken):
     /// a fragment it cannot use is dropped.
     Reassembles(Reassembly),
@@ -93,6 +96,7 @@ impl RecordFault {
         // The remote is `Target` in the peer's own view of its socket.
         let Ok(mut as_remote) = RecordForge::new(&view, keylog, Side::Target) else { return Taken::AsIs };
         match (self, record.content_type, record.epoch) {
+            (RecordFault::IgnoresAlerts, ALERT, epoch) if epoch >= 1 => Taken::Dropped,
             (RecordFault::AcceptsAnyEpoch, APPLICATION_DATA, epoch) if epoch != 1 => {
                 let plain =
                     if epoch == 0 { Ok(record.fragment.clone()) } else { as_remote.open(Side::Target, &record) };

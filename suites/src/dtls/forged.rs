@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use rtcspec_harness::capture::dtls::records;
+use rtcspec_harness::net::Datagram;
 use rtcspec_harness::peer::forge::{RawRecord, RecordForge};
 use rtcspec_harness::peer::wire::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
@@ -97,4 +99,23 @@ pub fn judge_forged(call: &LiveCall, record: &str) -> Verdict {
             ),
         }),
     }
+}
+
+/// The plaintexts of `side`'s epoch-1 records of `content_type` in `datagrams`, opened with
+/// the call's keys; a record that does not authenticate is left out.
+pub fn protected_records(
+    call: &LiveCall,
+    datagrams: &[&Datagram],
+    side: Side,
+    content_type: u8,
+) -> Result<Vec<Vec<u8>>, Outcome> {
+    let mut forge = RecordForge::new(&call.view, &call.keylog, side)
+        .map_err(|why| Outcome::Error { why: format!("no keys to read the {side:?} side's records: {why}") })?;
+    let mut plaintexts = Vec::new();
+    for d in datagrams {
+        let protected = records(&d.bytes).0.into_iter().filter(|r| r.content_type == content_type && r.epoch >= 1);
+        plaintexts
+            .extend(protected.filter_map(|r| RawRecord::from_capture(&r)).filter_map(|r| forge.open(side, &r).ok()));
+    }
+    Ok(plaintexts)
 }

@@ -3,8 +3,10 @@
 
 pub mod forged;
 pub mod impaired;
+pub mod rfc5246_7_2_1;
 pub mod rfc6347_4_1_1_1;
 pub mod rfc6347_4_1_2_6;
+pub mod rfc6347_4_1_2_7;
 pub mod rfc6347_4_2_2;
 pub mod rfc6347_4_2_3;
 pub mod rfc6347_4_2_4;
@@ -18,8 +20,10 @@ use rtcspec_harness::Case;
 /// Every DTLS case, in a stable order (by RFC section).
 pub fn cases() -> Vec<&'static Case> {
     [
+        rfc5246_7_2_1::CASES,
         rfc6347_4_1_1_1::CASES,
         rfc6347_4_1_2_6::CASES,
+        rfc6347_4_1_2_7::CASES,
         rfc6347_4_2_2::CASES,
         rfc6347_4_2_3::CASES,
         rfc6347_4_2_4::CASES,

@@ -10,10 +10,9 @@ use rtcspec_harness::peer::wire::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use rtcspec_harness::capture::dtls::records;
 use rtcspec_harness::net::Datagram;
 
-use super::forged::{forged_then_control, harness_forge, judge_forged, on_target_channel};
+use super::forged::{forged_then_control, harness_forge, judge_forged, on_target_channel, protected_records};
 use crate::live::*;
 
 const SUITE: &str = "All implementations MUST support DTLS 1.2 with the TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 cipher suite and the P-256 curve [FIPS186].";
@@ -79,22 +78,6 @@ fn hello_request_then(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallEr
     call.run_for(ANSWER_WITHIN)
 }
 
-/// The handshake messages in `side`'s epoch-1 records of `datagrams`, by type, decrypted.
-fn protected_handshakes(call: &LiveCall, datagrams: &[&Datagram], side: Side) -> Result<Vec<u8>, Outcome> {
-    let mut forge = RecordForge::new(&call.view, &call.keylog, side)
-        .map_err(|why| Outcome::Error { why: format!("no keys to read the target's records: {why}") })?;
-    let mut types = Vec::new();
-    for d in datagrams {
-        let protected = records(&d.bytes).0.into_iter().filter(|r| r.content_type == HANDSHAKE && r.epoch >= 1);
-        for raw in protected.filter_map(|r| RawRecord::from_capture(&r)) {
-            if let Ok(plain) = forge.open(side, &raw) {
-                types.extend(plain.first());
-            }
-        }
-    }
-    Ok(types)
-}
-
 fn renegotiation_not_carried_out(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, on_target_channel(hello_request_then))?;
     // The HelloRequest: the harness's last epoch-1 handshake record.
@@ -104,7 +87,8 @@ fn renegotiation_not_carried_out(ctx: &mut Ctx) -> Verdict {
         return Err(Outcome::Error { why: format!("the call did not come up to the HelloRequest; {}", call.summary) });
     };
     let after: Vec<&Datagram> = call.from_target.iter().filter(|d| d.at_us > asked.at_us).collect();
-    let answers = protected_handshakes(&call, &after, Side::Target)?;
+    let answers: Vec<u8> =
+        protected_records(&call, &after, Side::Target, HANDSHAKE)?.iter().filter_map(|m| m.first().copied()).collect();
     if !answers.contains(&CLIENT_HELLO) {
         return Ok(Outcome::Pass);
     }

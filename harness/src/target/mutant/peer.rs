@@ -39,7 +39,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 69] = [
+const FAULTS: [PeerFault; 70] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -245,6 +245,11 @@ const FAULTS: [PeerFault; 69] = [
         name: "peer-dtls-renegotiates",
         description: "in live calls, answers a HelloRequest after the handshake with a new ClientHello (renegotiates)",
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Renegotiates)),
+    },
+    PeerFault {
+        name: "peer-dtls-ignores-close-notify",
+        description: "in live calls, drops DTLS alert records after the handshake: a close_notify is neither answered nor acted on",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::IgnoresAlerts)),
     },
     PeerFault {
         name: "peer-dtls-short-tag-check",
