@@ -187,6 +187,33 @@ pub fn until_next_target_rtcp(call: &mut Call<'_>, with_audio: bool) -> Result<(
 
 /// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
 /// refuses or fails costs the case as an Error (or Crash/Timeout).
+/// Why the call cannot come up any more, if it cannot: the target reported the state
+/// `failed` or `closed`, sent a DTLS alert, or both sides sent a ClientHello (both took the
+/// client role). The waits for the channel stop there.
+fn gave_up(call: &Call<'_>) -> Option<String> {
+    let local = call.harness.local_addr();
+    let state = call.target_events.iter().find_map(|e| match e {
+        PeerEvent::ConnectionState(s) if s == "failed" || s == "closed" => Some(s.clone()),
+        _ => None,
+    });
+    if let Some(state) = state {
+        return Some(format!("it reported the connection state {state}"));
+    }
+    let datagrams = call.harness.datagrams();
+    if let Some(alert) = datagrams.iter().find(|d| d.from != local && d.bytes.first() == Some(&21)) {
+        // An epoch-0 alert is plaintext: its level and description say why.
+        let what = match (alert.bytes.get(3..5), alert.bytes.get(13..15)) {
+            (Some([0, 0]), Some([level, description])) => format!(" (level {level}, description {description})"),
+            _ => " (encrypted)".to_string(),
+        };
+        return Some(format!("it sent a DTLS alert{what}"));
+    }
+    let client_hello =
+        |d: &&rtcspec_harness::net::Datagram| d.bytes.first() == Some(&22) && d.bytes.get(13) == Some(&1);
+    let (ours, theirs): (Vec<_>, Vec<_>) = datagrams.iter().filter(client_hello).partition(|d| d.from == local);
+    (!ours.is_empty() && !theirs.is_empty()).then(|| "both sides sent a DTLS ClientHello".to_string())
+}
+
 pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outcome> {
     let Setup { offerer, channel, rewrite, options, then, until_connected, connect } = setup;
     let mut peer = ctx.take_peer()?;
@@ -196,20 +223,6 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
     let negotiated = match offerer {
         Offerer::Target => call.negotiate_target_offering(&channel),
         Offerer::Harness => call.negotiate_harness_offering(&channel),
-    };
-    // Wait for the channel, but not past the target giving up on the call: a failed or
-    // closed state, or a DTLS alert record (first byte 21) on the wire.
-    // Both sides sending a ClientHello (both took the client role) is a call that cannot
-    // come up either.
-    let gave_up = |call: &Call<'_>| {
-        let local = call.harness.local_addr();
-        let client_hello =
-            |d: &&rtcspec_harness::net::Datagram| d.bytes.first() == Some(&22) && d.bytes.get(13) == Some(&1);
-        let (ours, theirs): (Vec<_>, Vec<_>) =
-            call.harness.datagrams().iter().filter(client_hello).partition(|d| d.from == local);
-        call.target_events.iter().any(|e| matches!(e, PeerEvent::ConnectionState(s) if s == "failed" || s == "closed"))
-            || call.harness.datagrams().iter().any(|d| d.from != local && d.bytes.first() == Some(&21))
-            || (!ours.is_empty() && !theirs.is_empty())
     };
     let opened = |e: &PeerEvent| matches!(e, PeerEvent::ChannelOpen(c) if c.label == channel.label);
     // DTLS done, as the harness's own connection reports it (a target may report its state
@@ -223,8 +236,8 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
         if !until_connected && call.target_events.iter().any(opened) {
             break call.wait_open(&channel.label, deadline.saturating_duration_since(std::time::Instant::now()));
         }
-        if gave_up(&call) {
-            break Err(CallError::Timeout("a call the target gave up on".into()));
+        if let Some(why) = gave_up(&call) {
+            break Err(CallError::Timeout(format!("a call the target gave up on ({why})")));
         }
         if std::time::Instant::now() >= deadline {
             break Err(CallError::Timeout("the target to report the data channel open".into()));
@@ -249,7 +262,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
     }
     // A call that did not come up is what some cases judge: give it time to show how (SCTP
     // INIT retransmissions, alerts), unless the target already gave up.
-    if connected.is_err() && !gave_up(&call) {
+    if connected.is_err() && gave_up(&call).is_none() {
         call.run_for(AFTER_DTLS).map_err(CallError::outcome)?;
     }
     let keylog = ctx.keep_call(&mut call);

@@ -50,14 +50,29 @@ pub fn kinds(results: &[CaseResult]) -> BTreeMap<String, OutcomeKind> {
 }
 
 /// Fails with a readable table when results differ from `targets/<name>.expected.json`.
+///
+/// A case that came out Error or Timeout where the baseline expects a verdict runs once more,
+/// alone, on a fresh instance of the target, and the second outcome is the one compared; the
+/// first is printed. Those two outcomes say the case could not judge the target (a shim's
+/// call that a loaded machine kept from coming up), not what the target does. A verdict is
+/// never run again.
 pub fn assert_matches_baseline(name: &str, results: &[CaseResult]) {
     let path = targets_dir().join(format!("{name}.expected.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let baseline = Baseline::from_json(&text).unwrap();
     let mut diffs = Vec::new();
-    for r in results {
-        let expected = baseline.expected.get(&r.id).copied();
+    for first in results {
+        let mut r = first.clone();
+        let unjudged = matches!(r.kind(), OutcomeKind::Error | OutcomeKind::Timeout);
+        if unjudged && baseline.allows(&r.id, r.kind()) != Some(true) {
+            eprintln!("{name}: {} came out {:?} ({}); running it again", r.id, r.kind(), r.outcome.summary());
+            let case = rtcspec_suites::all_cases().into_iter().find(|c| c.id == r.id);
+            if let Some(again) = case.and_then(|c| run_on(driver(name).as_mut(), &[c]).pop()) {
+                r = again;
+            }
+        }
         if baseline.allows(&r.id, r.kind()) != Some(true) {
+            let expected = baseline.expected.get(&r.id).copied();
             diffs.push(format!("  {}: baseline {:?}, now {:?} ({})", r.id, expected, r.kind(), r.outcome.summary()));
         }
     }
