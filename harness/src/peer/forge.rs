@@ -116,6 +116,17 @@ impl RecordForge {
         plaintext: &[u8],
     ) -> Result<RawRecord, String> {
         let sequence = self.take_sequence();
+        self.seal(writer, content_type, epoch, sequence, plaintext)
+    }
+
+    fn seal(
+        &mut self,
+        writer: Side,
+        content_type: u8,
+        epoch: u16,
+        sequence: u64,
+        plaintext: &[u8],
+    ) -> Result<RawRecord, String> {
         // The explicit nonce only has to be unique per key: the epoch and sequence number are.
         let mut nonce = [0u8; EXPLICIT_NONCE];
         nonce[..2].copy_from_slice(&epoch.to_be_bytes());
@@ -123,6 +134,12 @@ impl RecordForge {
         let fragment =
             self.protection.seal(writer.direction(), content_type, DTLS_1_2, epoch, sequence, &nonce, plaintext)?;
         Ok(RawRecord { content_type, version: DTLS_1_2, epoch, sequence, fragment })
+    }
+
+    /// `plaintext` protected in `record`'s place: its type, epoch and sequence number, so a
+    /// receiver takes it as that record (what a fault's record layer passes on instead).
+    pub fn resealed(&mut self, record: &RawRecord, plaintext: &[u8]) -> Result<RawRecord, String> {
+        self.seal(self.side, record.content_type, record.epoch, record.sequence, plaintext)
     }
 
     /// `plaintext` unprotected, in epoch 0, as before the handshake.

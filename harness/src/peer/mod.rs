@@ -10,6 +10,7 @@ pub mod keylog;
 pub mod record_faults;
 pub mod reference;
 pub mod remote;
+pub mod sctp_rewrite;
 pub mod serve;
 pub mod str0m;
 pub mod stun_faults;

@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 
 use super::forge::{RawRecord, RecordForge, ALERT, APPLICATION_DATA, HANDSHAKE};
 use super::fragment::{whole_message, Reassembly};
+use super::sctp_rewrite;
 use super::wire::{Side, WireView};
 use crate::net::Datagram;
 
@@ -37,6 +38,21 @@ pub enum RecordFault {
     /// An alert record after the handshake (epoch 1) is dropped: a close_notify is neither
     /// answered nor acted on (RFC 5246 §7.2.1 broken).
     IgnoresAlerts,
+    /// An epoch-1 alert that does not authenticate is read by its first two bytes, as
+    /// plaintext (as werift 0.24.4 does): a record made with no key can close the connection.
+    ReadsAlertsUnauthenticated,
+    /// Every SCTP chunk of an unknown type is skipped, whatever its high bits ask (RFC 9260
+    /// §3.2 broken for 00 and 01, which stop the packet).
+    SkipsUnknownChunks,
+    /// A DATA_CHANNEL_OPEN whose Label Length runs past the message is read with the label cut
+    /// at its end, and so acknowledged (RFC 8832 §6 broken).
+    ClampsOpenLabel,
+    /// Its own DATA_CHANNEL_OPEN gives the label's length in characters, not bytes of UTF-8
+    /// (RFC 8832 §5.1 broken for a non-ASCII label).
+    LabelLengthInCharacters,
+    /// It never sends an SCTP INIT: it waits for the remote's (RFC 8841 §9.3 broken, as str0m
+    /// 0.25 does as DTLS server).
+    SendsNoInit,
     /// Handshake messages are put together as [`Reassembly`] says (RFC 6347 §4.2.3 broken):
     /// a fragment it cannot use is dropped.
     Reassembles(Reassembly),
@@ -97,6 +113,24 @@ impl RecordFault {
         let Ok(mut as_remote) = RecordForge::new(&view, keylog, Side::Target) else { return Taken::AsIs };
         match (self, record.content_type, record.epoch) {
             (RecordFault::IgnoresAlerts, ALERT, epoch) if epoch >= 1 => Taken::Dropped,
+            (RecordFault::SkipsUnknownChunks | RecordFault::ClampsOpenLabel, APPLICATION_DATA, 1) => {
+                let rewrite = match self {
+                    RecordFault::SkipsUnknownChunks => sctp_rewrite::without_unknown_chunks,
+                    _ => sctp_rewrite::with_open_label_clamped,
+                };
+                let rewritten = as_remote.open(Side::Target, &record).ok().and_then(|packet| rewrite(&packet));
+                match rewritten.map(|packet| as_remote.resealed(&record, &packet)) {
+                    Some(Ok(resealed)) => Taken::Instead(resealed.to_bytes()),
+                    _ => Taken::AsIs,
+                }
+            }
+            (RecordFault::ReadsAlertsUnauthenticated, ALERT, 1) if as_remote.open(Side::Target, &record).is_err() => {
+                let plain = record.fragment.get(..2).ok_or_else(|| "a record shorter than an alert".to_string());
+                match plain.and_then(|alert| as_remote.resealed(&record, alert)) {
+                    Ok(resealed) => Taken::Instead(resealed.to_bytes()),
+                    Err(_) => Taken::AsIs,
+                }
+            }
             (RecordFault::AcceptsAnyEpoch, APPLICATION_DATA, epoch) if epoch != 1 => {
                 let plain =
                     if epoch == 0 { Ok(record.fragment.clone()) } else { as_remote.open(Side::Target, &record) };
@@ -132,6 +166,29 @@ impl RecordFault {
                     Err(_) => Taken::AsIs,
                 }
             }
+            _ => Taken::AsIs,
+        }
+    }
+
+    /// `datagram` is about to go to the remote: what the faulty peer sends. `datagrams` is the
+    /// peer's whole record so far, without this one.
+    pub fn give(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+        if !matches!(self, RecordFault::LabelLengthInCharacters | RecordFault::SendsNoInit) {
+            return Taken::AsIs;
+        }
+        let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };
+        if (record.content_type, record.epoch) != (APPLICATION_DATA, 1) {
+            return Taken::AsIs;
+        }
+        let view = WireView::read(datagrams, local, keylog);
+        // Its own records are `Harness` in its view of its socket.
+        let Ok(mut own) = RecordForge::new(&view, keylog, Side::Harness) else { return Taken::AsIs };
+        let Ok(packet) = own.open(Side::Harness, &record) else { return Taken::AsIs };
+        if self == RecordFault::SendsNoInit {
+            return if sctp_rewrite::starts_with_init(&packet) { Taken::Dropped } else { Taken::AsIs };
+        }
+        match sctp_rewrite::with_open_label_in_characters(&packet).map(|p| own.resealed(&record, &p)) {
+            Some(Ok(instead)) => Taken::Instead(instead.to_bytes()),
             _ => Taken::AsIs,
         }
     }

@@ -104,6 +104,9 @@ pub struct PeerOptions {
     /// setting is 0, its default): the fault `peer-srtp-window-16`, smaller than the 64 the
     /// RFC requires.
     pub srtp_replay_window: Option<usize>,
+    /// A fault for the mutant target (`peer-srtp-no-replay-list`): it keeps no SRTP replay
+    /// list, so a copy of an RTP packet it took in is taken in again (RFC 3711 §3.3.2).
+    pub srtp_no_replay_list: bool,
     /// The harness's epoch-0 handshake messages go out cut into small fragments, one record
     /// per datagram (RFC 6347 §4.2.3), overlapping if the step is shorter than the size.
     pub handshake_fragments: Option<Fragmenting>,
@@ -731,6 +734,13 @@ impl ReferencePeer {
                     message[at] ^= 0x01;
                 }
             }
+            if let Some(fault) = self.options.record_fault.filter(|_| protocol == Demuxed::Dtls) {
+                match fault.give(&message, &self.datagrams, self.local, &self.keylog.lines()) {
+                    Taken::Instead(instead) => message = instead,
+                    Taken::Dropped => continue,
+                    _ => {}
+                }
+            }
             if self.options.no_dtls_retransmit {
                 if let Some(key) = dtls_flight_key(&message) {
                     if self.dtls_sent.contains(&key) {
@@ -883,6 +893,18 @@ impl ReferencePeer {
         if self.options.fragility.is_some_and(|f| self.falls_over_on(f, &bytes)) {
             self.fall_over();
             return;
+        }
+        if self.options.srtp_no_replay_list && classify(&bytes) == Demuxed::Rtp {
+            let earlier = &self.datagrams[..self.datagrams.len().saturating_sub(1)];
+            if earlier.iter().any(|d| d.from == from && d.bytes == bytes) {
+                // It authenticated the first time; with no replay list it is taken again.
+                if let (Some(seq), Some(ssrc)) = (bytes.get(2..4), bytes.get(8..12)) {
+                    let seq = u16::from_be_bytes([seq[0], seq[1]]);
+                    let ssrc = u32::from_be_bytes([ssrc[0], ssrc[1], ssrc[2], ssrc[3]]);
+                    self.events.push_back(PeerEvent::Rtp { ssrc, seq });
+                }
+                return;
+            }
         }
         if self.options.srtp_roc_stuck && self.after_wrap(&bytes) {
             return;

@@ -109,8 +109,10 @@ pub fn protected_records(
     side: Side,
     content_type: u8,
 ) -> Result<Vec<Vec<u8>>, Outcome> {
-    let mut forge = RecordForge::new(&call.view, &call.keylog, side)
-        .map_err(|why| Outcome::Error { why: format!("no keys to read the {side:?} side's records: {why}") })?;
+    let mut forge = RecordForge::new(&call.view, &call.keylog, side).map_err(|why| {
+        let whose = if side == Side::Target { "the target's" } else { "the harness's" };
+        Outcome::Error { why: format!("no keys to read {whose} records: {why}") }
+    })?;
     let mut plaintexts = Vec::new();
     for d in datagrams {
         let protected = records(&d.bytes).0.into_iter().filter(|r| r.content_type == content_type && r.epoch >= 1);

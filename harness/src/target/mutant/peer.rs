@@ -39,7 +39,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 70] = [
+const FAULTS: [PeerFault; 76] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -187,6 +187,11 @@ const FAULTS: [PeerFault; 70] = [
         apply: Effect::Reference(|o| o.srtp_roc_stuck = true),
     },
     PeerFault {
+        name: "peer-srtp-no-replay-list",
+        description: "in live calls, keeps no SRTP replay list: a copy of an RTP packet it took in is taken in again",
+        apply: Effect::Reference(|o| o.srtp_no_replay_list = true),
+    },
+    PeerFault {
         name: "peer-srtp-window-16",
         description: "in live calls, its SRTP replay window is 16 packets, not at least 64: a packet 40 late is dropped",
         apply: Effect::Reference(|o| o.srtp_replay_window = Some(16)),
@@ -250,6 +255,31 @@ const FAULTS: [PeerFault; 70] = [
         name: "peer-dtls-ignores-close-notify",
         description: "in live calls, drops DTLS alert records after the handshake: a close_notify is neither answered nor acted on",
         apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::IgnoresAlerts)),
+    },
+    PeerFault {
+        name: "peer-dtls-reads-alerts-unauthenticated",
+        description: "in live calls, reads a DTLS alert record that does not authenticate by its first two bytes, as plaintext",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::ReadsAlertsUnauthenticated)),
+    },
+    PeerFault {
+        name: "peer-sctp-skips-unknown-chunks",
+        description: "in live calls, skips every SCTP chunk of a type it does not know, also those whose high bits (00, 01) stop the packet",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SkipsUnknownChunks)),
+    },
+    PeerFault {
+        name: "peer-dcep-clamps-label",
+        description: "in live calls, reads a DATA_CHANNEL_OPEN whose Label Length runs past the message with the label cut at its end, and acknowledges it",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::ClampsOpenLabel)),
+    },
+    PeerFault {
+        name: "peer-dcep-label-length-in-characters",
+        description: "in live calls, gives the label's length in its DATA_CHANNEL_OPEN in characters, not bytes of UTF-8",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::LabelLengthInCharacters)),
+    },
+    PeerFault {
+        name: "peer-sctp-sends-no-init",
+        description: "in live calls, never sends an SCTP INIT: it waits for the remote's",
+        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SendsNoInit)),
     },
     PeerFault {
         name: "peer-dtls-short-tag-check",
