@@ -155,7 +155,12 @@ pub const PACKET_EVERY: Duration = Duration::from_millis(20);
 /// Once the call is up, the harness sends audio for [`AUDIO_FOR`], or until the target has
 /// sent `reports_wanted` RTCP packets.
 pub fn send_audio_until(call: &mut Call<'_>, reports_wanted: usize) -> Result<(), CallError> {
-    let until = std::time::Instant::now() + AUDIO_FOR;
+    send_audio_within(call, reports_wanted, AUDIO_FOR)
+}
+
+/// The same, for at most `within`.
+pub fn send_audio_within(call: &mut Call<'_>, reports_wanted: usize, within: Duration) -> Result<(), CallError> {
+    let until = std::time::Instant::now() + within;
     let local = call.harness.local_addr();
     let reports = |call: &Call<'_>| {
         call.harness.datagrams().iter().filter(|d| d.from != local && classify(&d.bytes) == Protocol::Rtcp).count()
