@@ -6,12 +6,15 @@ use std::time::Duration;
 
 use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::case::{Capability, Level, Spec};
+use rtcspec_harness::peer::forge::{ALERT, HANDSHAKE, RECORD_HEADER};
 use rtcspec_harness::peer::wire::WireView;
 use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{Call, ChannelSpec, Payload, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 pub const PEER: &[Capability] = &[Capability::Peer];
+
+const CLIENT_HELLO: u8 = 1;
 
 pub const SECURITY: &[&str] = &["security"];
 
@@ -190,8 +193,6 @@ pub fn until_next_target_rtcp(call: &mut Call<'_>, with_audio: bool) -> Result<(
     Ok(())
 }
 
-/// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
-/// refuses or fails costs the case as an Error (or Crash/Timeout).
 /// Why the call cannot come up any more, if it cannot: the target reported the state
 /// `failed` or `closed`, sent a DTLS alert, or both sides sent a ClientHello (both took the
 /// client role). The waits for the channel stop there.
@@ -205,20 +206,23 @@ fn gave_up(call: &Call<'_>) -> Option<String> {
         return Some(format!("it reported the connection state {state}"));
     }
     let datagrams = call.harness.datagrams();
-    if let Some(alert) = datagrams.iter().find(|d| d.from != local && d.bytes.first() == Some(&21)) {
+    if let Some(alert) = datagrams.iter().find(|d| d.from != local && d.bytes.first() == Some(&ALERT)) {
         // An epoch-0 alert is plaintext: its level and description say why.
-        let what = match (alert.bytes.get(3..5), alert.bytes.get(13..15)) {
+        let what = match (alert.bytes.get(3..5), alert.bytes.get(RECORD_HEADER..RECORD_HEADER + 2)) {
             (Some([0, 0]), Some([level, description])) => format!(" (level {level}, description {description})"),
             _ => " (encrypted)".to_string(),
         };
         return Some(format!("it sent a DTLS alert{what}"));
     }
-    let client_hello =
-        |d: &&rtcspec_harness::net::Datagram| d.bytes.first() == Some(&22) && d.bytes.get(13) == Some(&1);
+    let client_hello = |d: &&rtcspec_harness::net::Datagram| {
+        d.bytes.first() == Some(&HANDSHAKE) && d.bytes.get(RECORD_HEADER) == Some(&CLIENT_HELLO)
+    };
     let (ours, theirs): (Vec<_>, Vec<_>) = datagrams.iter().filter(client_hello).partition(|d| d.from == local);
     (!ours.is_empty() && !theirs.is_empty()).then(|| "both sides sent a DTLS ClientHello".to_string())
 }
 
+/// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
+/// refuses or fails costs the case as an Error (or Crash/Timeout).
 pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outcome> {
     let Setup { offerer, channel, rewrite, options, then, until_connected, connect } = setup;
     let mut peer = ctx.take_peer()?;

@@ -170,10 +170,16 @@ impl RecordFault {
         }
     }
 
+    /// Whether the fault changes what the peer sends ([`RecordFault::give`]), not only what it
+    /// takes in.
+    pub fn acts_on_own_records(self) -> bool {
+        matches!(self, RecordFault::LabelLengthInCharacters | RecordFault::SendsNoInit)
+    }
+
     /// `datagram` is about to go to the remote: what the faulty peer sends. `datagrams` is the
     /// peer's whole record so far, without this one.
     pub fn give(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
-        if !matches!(self, RecordFault::LabelLengthInCharacters | RecordFault::SendsNoInit) {
+        if !self.acts_on_own_records() {
             return Taken::AsIs;
         }
         let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };

@@ -734,7 +734,9 @@ impl ReferencePeer {
                     message[at] ^= 0x01;
                 }
             }
-            if let Some(fault) = self.options.record_fault.filter(|_| protocol == Demuxed::Dtls) {
+            // The key log is read only for a fault that rewrites the peer's own records.
+            let own_fault = self.options.record_fault.filter(|f| f.acts_on_own_records());
+            if let Some(fault) = own_fault.filter(|_| protocol == Demuxed::Dtls) {
                 match fault.give(&message, &self.datagrams, self.local, &self.keylog.lines()) {
                     Taken::Instead(instead) => message = instead,
                     Taken::Dropped => continue,

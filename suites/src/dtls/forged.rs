@@ -121,3 +121,9 @@ pub fn protected_records(
     }
     Ok(plaintexts)
 }
+
+/// Whether `datagram` starts with an epoch-1 record of `content_type`: one sent protected,
+/// after the handshake (its type and epoch are in the clear).
+pub fn starts_epoch_1_record(datagram: &Datagram, content_type: u8) -> bool {
+    datagram.bytes.first() == Some(&content_type) && datagram.bytes.get(3..5) == Some(&[0, 1])
+}

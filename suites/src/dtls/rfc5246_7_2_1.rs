@@ -18,7 +18,9 @@ use rtcspec_harness::peer::wire::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::forged::{channel_stream, delivered, harness_forge, on_target_channel, protected_records};
+use super::forged::{
+    channel_stream, delivered, harness_forge, on_target_channel, protected_records, starts_epoch_1_record,
+};
 use crate::live::*;
 use crate::sctp::dcep::PPID_STRING;
 
@@ -105,7 +107,7 @@ pub(super) fn call_after_alert(ctx: &mut Ctx, then: Then) -> Result<(LiveCall, u
     let call = call_and_read_setup(ctx, on_target_channel(then))?;
     // The harness's alert: the first epoch-1 alert it sent (its own stack sends none before
     // the target closes).
-    let sent = call.to_target.iter().find(|d| d.bytes.first() == Some(&ALERT) && d.bytes.get(3..5) == Some(&[0, 1]));
+    let sent = call.to_target.iter().find(|d| starts_epoch_1_record(d, ALERT));
     let (true, Some(sent)) = (call.up, sent.map(|d| d.at_us)) else {
         return Err(Outcome::Error { why: format!("the call did not come up to the alert; {}", call.summary) });
     };

@@ -12,7 +12,9 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use rtcspec_harness::net::Datagram;
 
-use super::forged::{forged_then_control, harness_forge, judge_forged, on_target_channel, protected_records};
+use super::forged::{
+    forged_then_control, harness_forge, judge_forged, on_target_channel, protected_records, starts_epoch_1_record,
+};
 use crate::live::*;
 
 const SUITE: &str = "All implementations MUST support DTLS 1.2 with the TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 cipher suite and the P-256 curve [FIPS186].";
@@ -81,8 +83,7 @@ fn hello_request_then(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallEr
 fn renegotiation_not_carried_out(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, on_target_channel(hello_request_then))?;
     // The HelloRequest: the harness's last epoch-1 handshake record.
-    let asked =
-        call.to_target.iter().rev().find(|d| d.bytes.first() == Some(&HANDSHAKE) && d.bytes.get(3..5) == Some(&[0, 1]));
+    let asked = call.to_target.iter().rev().find(|d| starts_epoch_1_record(d, HANDSHAKE));
     let (true, Some(asked)) = (call.up, asked) else {
         return Err(Outcome::Error { why: format!("the call did not come up to the HelloRequest; {}", call.summary) });
     };
