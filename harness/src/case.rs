@@ -75,10 +75,13 @@ pub enum Capability {
     SdpAnswerer,
     /// Takes live calls: the peer operations of the shim protocol (ICE, DTLS, SCTP on the wire).
     Peer,
+    /// Reports each RTP packet it takes in past SRTP (the peer event `rtp`), so cases can
+    /// count what got through (SRTP replay protection).
+    RtpEvents,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 10] = [
+    pub const ALL: [Capability; 11] = [
         Capability::StunCodec,
         Capability::StunCheck,
         Capability::StunEncode,
@@ -89,6 +92,7 @@ impl Capability {
         Capability::SdpCodec,
         Capability::SdpAnswerer,
         Capability::Peer,
+        Capability::RtpEvents,
     ];
 
     pub fn name(self) -> &'static str {
@@ -103,6 +107,7 @@ impl Capability {
             Capability::SdpCodec => "sdp-codec",
             Capability::SdpAnswerer => "sdp-answerer",
             Capability::Peer => "peer",
+            Capability::RtpEvents => "rtp-events",
         }
     }
 

@@ -23,6 +23,7 @@ pub struct Ctx {
     log: Vec<Datagram>,
     texts: Vec<(String, String)>,
     keylog: Vec<String>,
+    calls: Vec<crate::peer::CallRecord>,
     started: Instant,
 }
 
@@ -35,6 +36,8 @@ pub struct Trace {
     pub texts: Vec<(String, String)>,
     /// SSLKEYLOGFILE lines that decrypt the datagrams (live calls).
     pub keylog: Vec<String>,
+    /// What each live call negotiated (DTLS versions), in order.
+    pub calls: Vec<crate::peer::CallRecord>,
 }
 
 /// Maps a target's failure to answer onto the case outcome it costs.
@@ -57,6 +60,7 @@ impl Ctx {
             log: Vec::new(),
             texts: Vec::new(),
             keylog: Vec::new(),
+            calls: Vec::new(),
             started: Instant::now(),
         }
     }
@@ -67,7 +71,7 @@ impl Ctx {
     }
 
     pub fn into_trace(self) -> Trace {
-        Trace { datagrams: self.log, texts: self.texts, keylog: self.keylog }
+        Trace { datagrams: self.log, texts: self.texts, keylog: self.keylog, calls: self.calls }
     }
 
     /// The target's peer for a live call. It is taken out of the session, so a case can hold
@@ -76,11 +80,17 @@ impl Ctx {
         self.session.peer.take().ok_or_else(|| Outcome::Unsupported { why: "target takes no live calls".into() })
     }
 
+    /// Puts the peer back after a call, so the case can make another on the same target.
+    pub fn return_peer(&mut self, peer: Box<dyn crate::peer::RemotePeer>) {
+        self.session.peer = Some(peer);
+    }
+
     /// Keeps a call's wire as the case's evidence: every datagram, the descriptions and the
     /// key log that decrypts them. Returns the call's key log (asking the target for its
     /// lines is a request, so it is made once, here).
     pub fn keep_call(&mut self, call: &mut crate::peer::Call<'_>) -> Vec<String> {
         self.log.extend(call.harness.datagrams().iter().cloned());
+        self.calls.push(crate::peer::CallRecord::of(call.harness.datagrams(), call.harness.local_addr()));
         for (label, sdp) in [("offer", &call.offer), ("answer", &call.answer)] {
             if let Some(sdp) = sdp {
                 self.texts.push((label.to_string(), sdp.clone()));

@@ -82,6 +82,9 @@ pub struct CaseResult {
     pub duration_ms: u64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<PathBuf>,
+    /// The live calls the case made, with the DTLS versions each negotiated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<crate::peer::CallRecord>,
 }
 
 impl CaseResult {
@@ -343,6 +346,7 @@ fn run_one(case: &'static Case, driver: &mut dyn Driver, capabilities: &[Capabil
         outcome,
         duration_ms: t0.elapsed().as_millis() as u64,
         evidence,
+        calls: trace.calls,
     }
 }
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// rtcspec shim for Node SDP stacks: `node rtcspec_shim.js sdp-transform|werift`.
+// rtcspec shim for Node stacks: `node rtcspec_shim.js sdp-transform|werift|libwebrtc|chromium|firefox`.
 //
 // Speaks the stdio JSON-lines protocol of ../PROTOCOL.md: one request per line on stdin,
 // exactly one response line per request on stdout, in order; logs go to stderr only.
 // All SDP work is the library's own (sdp-transform parse/write; werift's SessionDescription
 // and RTCPeerConnection); this file only carries text in and out, so rtcspec judges the
-// library and not the shim.
+// library and not the shim. libwebrtc (@roamhq/wrtc) and the browsers (browser.js) take
+// calls through the W3C RTCPeerConnection API (w3c_peer.js).
 "use strict";
 
+const childProcess = require("child_process");
 const path = require("path");
 const readline = require("readline");
+const { w3cPeerOps } = require("./w3c_peer.js");
 
 // Responses go to the real stdout only: libraries that log with console.* must not corrupt
 // the protocol stream, so console output is sent to stderr before any library loads.
@@ -81,7 +84,7 @@ function weriftStack() {
       ),
     ]);
   return {
-    capabilities: ["sdp-codec", "sdp-answerer", "peer"],
+    capabilities: ["sdp-codec", "sdp-answerer", "peer", "rtp-events"],
     ops: {
       ...weriftPeerOps(werift),
       "sdp.round_trip": async (req) => {
@@ -128,6 +131,26 @@ function logWeriftKeys(sink) {
   };
 }
 
+// Faults the werift shim can put in, for the mutant target over it (`mutant@werift:NAME`):
+// each is off until a peer.start names it. werift is a DTLS 1.2 client that, like every 1.2
+// client, never looks for the TLS 1.3 downgrade sentinel; claiming 1.3 in its ClientHello
+// makes it a 1.3 client that ignores the sentinel, the defect RFC 8446 §4.1.3 guards against.
+const weriftFaults = new Set();
+const WERIFT_FAULTS = ["dtls-offers-1.3-ignores-sentinel"];
+// supported_versions (43): DTLS 1.3 (0xfefc), DTLS 1.2 (0xfefd).
+const OFFERS_DTLS_1_3 = { type: 43, data: Buffer.from([4, 0xfe, 0xfc, 0xfe, 0xfd]) };
+
+function installWeriftFaults() {
+  const { Flight1 } = load("werift/lib/dtls/src/flight/client/flight1.js");
+  const exec = Flight1.prototype.exec;
+  // The extension goes into the ClientHello before werift serializes it, so it is in
+  // werift's own transcript too (its Finished stays valid).
+  Flight1.prototype.exec = function (extensions) {
+    const more = weriftFaults.has("dtls-offers-1.3-ignores-sentinel") ? [OFFERS_DTLS_1_3] : [];
+    return exec.call(this, [...extensions, ...more]);
+  };
+}
+
 function optionalInt(req, key) {
   const v = req[key];
   if (v === undefined || v === null) return undefined;
@@ -140,6 +163,7 @@ function optionalInt(req, key) {
 function weriftPeerOps(werift) {
   const keyLines = [];
   logWeriftKeys(keyLines);
+  installWeriftFaults();
   let pc = null;
   let channels = new Map();
   let keylogFrom = 0;
@@ -184,10 +208,14 @@ function weriftPeerOps(werift) {
   };
   return {
     "peer.start": async (req) => {
-      // Faults are for the mutant target over a shim that knows some (shims/PROTOCOL.md).
-      if (Array.isArray(req.faults) && req.faults.length > 0) {
-        throw new Rejected(`this shim puts in no faults (asked for ${req.faults.join(", ")})`);
+      // Faults are for the mutant target over a shim (shims/PROTOCOL.md).
+      const faults = Array.isArray(req.faults) ? req.faults : [];
+      const unknown = faults.filter((f) => !WERIFT_FAULTS.includes(f));
+      if (unknown.length > 0) {
+        throw new Rejected(`this shim knows no fault ${unknown.join(", ")} (it knows ${WERIFT_FAULTS.join(", ")})`);
       }
+      weriftFaults.clear();
+      faults.forEach((f) => weriftFaults.add(f));
       // The previous connection closes in the background: werift can take seconds to
       // shut one down, and the new call should not wait for it.
       const old = pc;
@@ -282,7 +310,62 @@ function weriftPeerOps(werift) {
   };
 }
 
-const STACKS = { "sdp-transform": sdpTransformStack, werift: weriftStack };
+// libwebrtc as an npm addon: the W3C API in Node. It has no per-packet RTP hook (its
+// receivers are decoded audio sinks), so it reports no `rtp` events.
+function libwebrtcStack() {
+  const wrtc = load("@roamhq/wrtc");
+  return {
+    capabilities: ["peer", "sdp-answerer"],
+    version: () => versionOf("@roamhq/wrtc"),
+    ops: w3cPeerOps({ RTCPeerConnection: wrtc.RTCPeerConnection, emit }),
+  };
+}
+
+// The browser's own version line ("Chromium 156.0.8078.129 built on Debian ...").
+function browserVersion(executable) {
+  try {
+    const line = childProcess.execFileSync(executable, ["--version"], { timeout: 10000, stdio: ["ignore", "pipe", "ignore"] });
+    const m = /(\d+(\.\d+)+)/.exec(line.toString());
+    return m ? m[1] : line.toString().trim();
+  } catch (e) {
+    return "unknown";
+  }
+}
+
+function browserStack(kind) {
+  return () => {
+    const { browserPeer, BROWSERS } = require("./browser.js");
+    const executable = BROWSERS[kind].executable;
+    const browser = browserPeer(kind, load, emit);
+    onExit.push(browser.close);
+    // rtp: both browsers' encoded transforms give each audio packet's sequence number.
+    return {
+      capabilities: ["peer", "rtp-events", "sdp-answerer"],
+      // The first call may wait for the browser to start (targets/*.toml give rtcspec's
+      // own request timeout room for it).
+      timeouts: { "peer.start": 25000 },
+      // Generous, as a page's work competes with the browser's own on a loaded machine.
+      defaultTimeout: 10000,
+      // A browser that does not answer in time is hung: the shim ends without answering,
+      // so rtcspec records a crash and starts a fresh shim and browser for the next case.
+      exitWhenHung: true,
+      version: () => browserVersion(executable),
+      ready: browser.ready,
+      ops: browser.ops,
+    };
+  };
+}
+
+const STACKS = {
+  "sdp-transform": sdpTransformStack,
+  werift: weriftStack,
+  libwebrtc: libwebrtcStack,
+  chromium: browserStack("chromium"),
+  firefox: browserStack("firefox"),
+};
+
+// What to close before the shim exits (a browser).
+const onExit = [];
 
 function send(response) {
   protocolOut.write(JSON.stringify(response) + "\n");
@@ -306,7 +389,16 @@ async function handle(stack, name, line) {
   const id = req.id === undefined ? null : req.id;
   if (req.op === "shutdown") return [{ id, ok: true }, true];
   if (req.op === "hello") {
-    return [{ id, ok: true, implementation: name, version: versionOf(name), capabilities: stack.capabilities }, false];
+    // A browser is started before the shim says hello, so no case's time goes on it.
+    if (stack.ready) {
+      try {
+        await stack.ready();
+      } catch (e) {
+        return [{ id, ok: false, error: `${name} did not start: ${e && e.message}` }, false];
+      }
+    }
+    const version = stack.version ? stack.version() : versionOf(name);
+    return [{ id, ok: true, implementation: name, version, capabilities: stack.capabilities }, false];
   }
   const op = typeof req.op === "string" ? stack.ops[req.op] : undefined;
   if (!op) return [{ id, ok: false, unsupported: true, error: `unknown op ${JSON.stringify(req.op)}` }, false];
@@ -314,11 +406,21 @@ async function handle(stack, name, line) {
     // Bounded, so one stuck operation answers an error instead of wedging every request
     // after it (rtcspec's own per-request timeout is longer).
     let timer;
+    const bound = (stack.timeouts && stack.timeouts[req.op]) || stack.defaultTimeout || ANSWER_TIMEOUT_MS;
     const expired = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${req.op} did not finish within ${ANSWER_TIMEOUT_MS} ms`)), ANSWER_TIMEOUT_MS);
+      timer = setTimeout(() => {
+        if (stack.exitWhenHung) {
+          process.stderr.write(`${req.op} did not finish within ${bound} ms: the ${name} stack is hung, the shim ends\n`);
+          process.exit(75);
+        }
+        reject(new Error(`${req.op} did not finish within ${bound} ms`));
+      }, bound);
     });
     try {
-      return [{ id, ok: true, ...(await Promise.race([op(req), expired])) }, false];
+      const fields = await Promise.race([op(req), expired]);
+      // The W3C stacks give a refusal as a value (it must cross out of a browser page).
+      if (fields && typeof fields.rejected === "string") return [{ id, ok: false, error: fields.rejected }, false];
+      return [{ id, ok: true, ...fields }, false];
     } finally {
       clearTimeout(timer);
     }
@@ -335,22 +437,25 @@ async function main() {
     return 2;
   }
   const stack = STACKS[name]();
-  process.stderr.write(`${name} ${versionOf(name)} shim started (node ${process.version})\n`);
+  process.stderr.write(`${name} shim started (node ${process.version})\n`);
   // Requests are answered strictly one at a time, in order.
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     const [response, exit] = await handle(stack, name, line);
+    if (exit) await Promise.all(onExit.map((close) => close().catch(() => {})));
     send(response);
     if (exit) break;
   }
+  await Promise.all(onExit.map((close) => close().catch(() => {})));
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`shim failed: ${e && e.stack}\n`);
+    // The message last: rtcspec quotes a dead shim's last lines.
+    process.stderr.write(`${e && e.stack}\nshim failed: ${e && e.message}\n`);
     process.exit(1);
   },
 );

@@ -18,7 +18,7 @@ from aiortc_peer import Peer  # before aiortc: it keeps aiortc on loopback
 from aiortc import RTCPeerConnection, RTCSessionDescription  # noqa: E402
 from aiortc import sdp as aiortc_sdp  # noqa: E402
 
-CAPABILITIES = ["sdp-codec", "sdp-answerer", "peer"]
+CAPABILITIES = ["sdp-codec", "sdp-answerer", "peer", "rtp-events"]
 
 # Shorter than rtcspec's per-request timeout, so a stuck peer connection becomes an error
 # answer rather than a hang.

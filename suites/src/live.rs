@@ -84,6 +84,11 @@ pub struct LiveCall {
     /// Whether the call came up as its setup asked (the channel open on both sides, or DTLS
     /// done) within its time.
     pub up: bool,
+    /// The labels of the data channels the target reported closed, in order.
+    pub target_closed: Vec<String>,
+    /// The target refused the signaling (the harness's offer or answer): which request, and
+    /// its message.
+    pub refused: Option<(String, String)>,
 }
 
 impl LiveCall {
@@ -224,10 +229,21 @@ fn gave_up(call: &Call<'_>) -> Option<String> {
 /// A call as `setup` says, read as for [`call_and_read`]. A `then` step that the target
 /// refuses or fails costs the case as an Error (or Crash/Timeout).
 pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outcome> {
-    let Setup { offerer, channel, rewrite, options, then, until_connected, connect } = setup;
     let mut peer = ctx.take_peer()?;
+    let read = call_and_read_on(ctx, peer.as_mut(), setup);
+    // Back in the session, so a case can make another call (a control) on the same target.
+    ctx.return_peer(peer);
+    read
+}
+
+fn call_and_read_on(
+    ctx: &mut Ctx,
+    peer: &mut dyn rtcspec_harness::peer::RemotePeer,
+    setup: Setup,
+) -> Result<LiveCall, Outcome> {
+    let Setup { offerer, channel, rewrite, options, then, until_connected, connect } = setup;
     let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
-    let mut call = Call::start_with(peer.as_mut(), role, options).map_err(CallError::outcome)?;
+    let mut call = Call::start_with(peer, role, options).map_err(CallError::outcome)?;
     call.rewrite_harness_sdp = rewrite;
     let negotiated = match offerer {
         Offerer::Target => call.negotiate_target_offering(&channel),
@@ -277,6 +293,10 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
     let keylog = ctx.keep_call(&mut call);
     let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
     let up = connected.is_ok();
+    let refused = match &connected {
+        Err(CallError::Refused { op, error }) => Some((op.clone(), error.clone())),
+        _ => None,
+    };
     let summary = match connected {
         Ok(()) if until_connected => "DTLS completed".to_string(),
         Ok(()) => "the data channel opened on both sides".to_string(),
@@ -308,6 +328,14 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
             _ => None,
         })
         .collect();
+    let target_closed = call
+        .target_events
+        .iter()
+        .filter_map(|e| match e {
+            PeerEvent::ChannelClose { label, .. } => Some(label.clone()),
+            _ => None,
+        })
+        .collect();
     let local = call.harness.local_addr();
     let (to_target, from_target) = call.harness.datagrams().iter().cloned().partition(|d| d.from == local);
     let path = call.harness.impairment_summary();
@@ -325,5 +353,7 @@ pub fn call_and_read_setup(ctx: &mut Ctx, setup: Setup) -> Result<LiveCall, Outc
         path,
         target_addr,
         up,
+        target_closed,
+        refused,
     })
 }

@@ -1,5 +1,8 @@
 //! Live targets the tests start themselves: coturn on loopback, aioice and aiortc through the
-//! Python shims, sdp-transform and werift through the Node shim. A missing peer fails the test with the command that installs it; nothing skips.
+//! Python shims, sdp-transform and werift through the Node shim, and libwebrtc, Chromium and
+//! Firefox through the Node shim in network namespaces of their own (a smoke selection; the
+//! full suites run in `cargo xtask matrix`). A missing peer fails the test with the command
+//! that installs it; nothing skips.
 
 mod common;
 
@@ -73,6 +76,45 @@ fn node_shims_match_their_baselines() {
     assert!(installed.is_dir(), "{} is missing: run `cargo xtask setup`", installed.display());
     for target in ["sdp-transform", "werift"] {
         let results = run_named(target, &rtcspec_suites::all_cases());
+        assert_matches_baseline(target, &results);
+    }
+}
+
+/// The live cases CI runs against the browsers and libwebrtc: a few of each suite, among them
+/// cases where these targets' verdicts differ, so a change in any shows. Their full suites run
+/// in `cargo xtask matrix`, which regenerates reports/examples/.
+const SMOKE: &[&str] = &[
+    "ice.8445.7.3.wrong-password-rejected",
+    "ice.8445.7.1.2.controlling-nominates",
+    "ice.8489.9.role-after-integrity-ignored",
+    "ice.8838.14.candidate-after-end-ignored",
+    "dtls.8842.5.1.fingerprint-mismatch-torn-down-answerer",
+    "dtls.6347.4.2.4.first-flight-lost",
+    "dtls.5246.7.2.1.close-notify-answered",
+    "dtls.8446.4.1.3.downgrade-sentinel-aborts",
+    "srtp.3711.3.3.bad-tag-discarded",
+    "srtp.3711.3.3.2.replayed-packets-discarded",
+    "srtp.5764.4.2.harness-srtp-received",
+    "sctp.8831.6.6.string-ppid-51",
+    "sctp.8832.6.ack-of-unordered-channel-ordered",
+    "sctp.9260.6.8.bad-crc32c-discarded",
+];
+
+#[test]
+fn browsers_and_libwebrtc_match_their_baselines_on_a_smoke_selection() {
+    require("node", "run `cargo xtask setup` (apt-get install nodejs npm)");
+    let installed = root().join("target/shim-node/node_modules/puppeteer-core");
+    assert!(installed.is_dir(), "{} is missing: run `cargo xtask setup`", installed.display());
+    require("/usr/bin/chromium", "run `cargo xtask setup` (apt-get install chromium)");
+    require("/usr/bin/firefox-esr", "run `cargo xtask setup` (apt-get install firefox-esr)");
+    let all = rtcspec_suites::all_cases();
+    let cases: Vec<_> = all.iter().copied().filter(|c| SMOKE.contains(&c.id)).collect();
+    assert_eq!(cases.len(), SMOKE.len(), "a smoke case id names no case");
+    for suite in ["ice", "dtls", "srtp", "sctp"] {
+        assert!(cases.iter().any(|c| c.suite == suite), "no {suite} case in the smoke selection");
+    }
+    for target in ["libwebrtc", "chromium", "firefox"] {
+        let results = run_named(target, &cases);
         assert_matches_baseline(target, &results);
     }
 }

@@ -1,8 +1,10 @@
 //! Project tasks: `cargo xtask setup` installs what the tests need (idempotently), and
 //! `cargo xtask test` runs setup and then the whole test suite. CI runs `cargo xtask test`.
-//! `cargo xtask fuzz` is the overnight fuzzing run (see fuzz/README.md).
+//! `cargo xtask fuzz` is the overnight fuzzing run (see fuzz/README.md); `cargo xtask matrix`
+//! runs every suite against the seven stacks and regenerates `reports/examples/`.
 
 mod fuzz;
+mod matrix;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -28,16 +30,26 @@ fn have(program: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Debian packages the tests use: coturn (live TURN server), tshark (evidence decoding),
-/// Node and npm (the Node shim).
+/// Debian packages the tests use, by a program each installs: coturn (live TURN server),
+/// tshark (evidence decoding), Node and npm (the Node shim), Chromium and Firefox ESR (live
+/// targets, driven by the Node shim's puppeteer-core), and iproute2 and util-linux (`ip`,
+/// `unshare`: the network namespaces the browsers and libwebrtc run in).
+const APT_PACKAGES: [(&str, &str); 8] = [
+    ("turnserver", "coturn"),
+    ("tshark", "tshark"),
+    ("node", "nodejs"),
+    ("npm", "npm"),
+    ("chromium", "chromium"),
+    ("firefox-esr", "firefox-esr"),
+    ("ip", "iproute2"),
+    ("unshare", "util-linux"),
+];
+
 fn apt_packages() -> Result<(), String> {
-    let missing: Vec<&str> = [("turnserver", "coturn"), ("tshark", "tshark"), ("node", "nodejs"), ("npm", "npm")]
-        .into_iter()
-        .filter(|(bin, _)| !have(bin))
-        .map(|(_, pkg)| pkg)
-        .collect();
+    let missing: Vec<&str> = APT_PACKAGES.into_iter().filter(|(bin, _)| !have(bin)).map(|(_, pkg)| pkg).collect();
     if missing.is_empty() {
-        eprintln!("xtask: coturn, tshark, node and npm are installed");
+        let all: Vec<&str> = APT_PACKAGES.iter().map(|(_, pkg)| *pkg).collect();
+        eprintln!("xtask: {} are installed", all.join(", "));
         return Ok(());
     }
     if !have("apt-get") {
@@ -107,8 +119,13 @@ fn main() -> ExitCode {
                 .current_dir(&root))
         }),
         "fuzz" => fuzz::fuzz(&root, &std::env::args().skip(2).collect::<Vec<_>>()),
+        "matrix" => setup(&root).and_then(|_| matrix::matrix(&root, &std::env::args().skip(2).collect::<Vec<_>>())),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|fuzz>\n  setup  install coturn, tshark, node, the Python shim venv and the Node shim packages (idempotent)\n  test   setup, then cargo test --workspace --release --no-fail-fast\n  fuzz   {}", fuzz::USAGE);
+            eprintln!(
+                "usage: cargo xtask <setup|test|fuzz|matrix>\n  setup   install coturn, tshark, node, chromium, firefox-esr, the Python shim venv and the Node shim packages (idempotent)\n  test    setup, then cargo test --workspace --release --no-fail-fast\n  fuzz    {}\n  matrix  {}",
+                fuzz::USAGE,
+                matrix::USAGE
+            );
             return ExitCode::from(2);
         }
     };

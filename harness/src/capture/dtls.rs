@@ -252,6 +252,9 @@ pub fn version_name(v: u16) -> String {
         0xFEFF => "DTLS 1.0".into(),
         0xFEFD => "DTLS 1.2".into(),
         DTLS_1_3 => "DTLS 1.3".into(),
+        // A TLS code point in a DTLS supported_versions (NSS adds TLS 1.2's for compatibility).
+        0x0303 => "TLS 1.2 (0x0303)".into(),
+        0x0304 => "TLS 1.3 (0x0304)".into(),
         other => format!("{other:#06x}"),
     }
 }

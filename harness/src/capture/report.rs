@@ -45,6 +45,7 @@ fn case_result(
         outcome,
         duration_ms: 0,
         evidence,
+        calls: Vec::new(),
     }
 }
 

@@ -88,6 +88,95 @@ pub fn keying(
     })
 }
 
+/// The SRTCP E flag (RFC 3711 §3.4): the top bit of the word before the tag.
+const E_FLAG: u8 = 0x80;
+/// The SRTCP authentication key's label in the key derivation (RFC 3711 §4.3.1).
+const LABEL_SRTCP_AUTH: u8 = 0x04;
+/// HMAC-SHA1's key length for SRTP (RFC 3711 §4.2.1, n_a = 160 bits).
+const AUTH_KEY_LEN: usize = 20;
+/// SRTCP's tag with the HMAC-SHA1 profiles: 80 bits for every one of them (RFC 5764 §4.1.2:
+/// even SRTP_AES128_CM_HMAC_SHA1_32 keeps an 80-bit SRTCP tag).
+const SRTCP_HMAC_TAG_LEN: usize = 10;
+
+/// A receiving SRTP/SRTCP context: webrtc-rs's (`rtc-srtp`), with one gap closed. For the
+/// AES-CM profiles rtc-srtp 0.21 takes an SRTCP packet whose E flag is clear (not encrypted,
+/// RFC 3711 §3.4) without checking its authentication tag at all, although §3.4 makes
+/// authentication mandatory for SRTCP whether or not it is encrypted. Such a packet is checked
+/// here first, with the SRTCP authentication key derived as RFC 3711 §4.3.1 says.
+pub struct SrtpReceiver {
+    context: Context,
+    /// The SRTCP authentication key, for the HMAC-SHA1 profiles.
+    srtcp_auth_key: Option<Vec<u8>>,
+}
+
+impl SrtpReceiver {
+    pub fn new(profile_id: u16, key: &[u8], salt: &[u8]) -> Result<SrtpReceiver, String> {
+        let p = profile(profile_id).ok_or("an SRTP profile this reader does not know")?;
+        let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
+        let context =
+            Context::new(key, salt, p, None, None, provider.crypto()).map_err(|e| format!("SRTP context: {e}"))?;
+        let srtcp_auth_key = match p {
+            ProtectionProfile::Aes128CmHmacSha1_80 | ProtectionProfile::Aes128CmHmacSha1_32 => {
+                Some(aes_cm_derive(provider.crypto(), LABEL_SRTCP_AUTH, key, salt, AUTH_KEY_LEN)?)
+            }
+            _ => None,
+        };
+        Ok(SrtpReceiver { context, srtcp_auth_key })
+    }
+
+    pub fn decrypt_rtp(&mut self, packet: &[u8]) -> Result<Vec<u8>, String> {
+        self.context.decrypt_rtp(packet).map(|p| p.to_vec()).map_err(|e| e.to_string())
+    }
+
+    pub fn decrypt_rtcp(&mut self, packet: &[u8]) -> Result<Vec<u8>, String> {
+        if let Some(key) = &self.srtcp_auth_key {
+            let tag_at =
+                packet.len().checked_sub(SRTCP_HMAC_TAG_LEN).filter(|at| *at >= 12).ok_or("SRTCP too short")?;
+            if packet[tag_at - 4] & E_FLAG == 0 {
+                let mut mac = <Hmac<sha1::Sha1> as hmac::digest::KeyInit>::new_from_slice(key)
+                    .map_err(|e| format!("SRTCP authentication key: {e}"))?;
+                mac.update(&packet[..tag_at]);
+                if mac.finalize().into_bytes()[..SRTCP_HMAC_TAG_LEN] != packet[tag_at..] {
+                    return Err(
+                        "SRTCP authentication failed (E flag clear: not encrypted, but its tag is wrong)".into()
+                    );
+                }
+            }
+        }
+        self.context.decrypt_rtcp(packet).map(|p| p.to_vec()).map_err(|e| e.to_string())
+    }
+}
+
+/// The AES-CM key derivation of RFC 3711 §4.3.1 and §4.3.3 with a key derivation rate of 0
+/// (RFC 5764 §4.2): AES in counter mode over (label at byte 7) XOR master salt.
+fn aes_cm_derive(
+    crypto: &dyn rtc_crypto::RTCCrypto,
+    label: u8,
+    master_key: &[u8],
+    master_salt: &[u8],
+    len: usize,
+) -> Result<Vec<u8>, String> {
+    if master_key.len() != 16 || master_salt.len() > 14 {
+        return Err(format!("AES-128 key derivation needs a 16-byte key, got {}", master_key.len()));
+    }
+    let mut out = Vec::with_capacity(len + 16);
+    for counter in 0u16.. {
+        if out.len() >= len {
+            break;
+        }
+        let mut block = [0u8; 16];
+        block[..master_salt.len()].copy_from_slice(master_salt);
+        block[7] ^= label;
+        block[14..].copy_from_slice(&counter.to_be_bytes());
+        crypto
+            .block_encrypt(rtc_crypto::BlockCipherAlgorithm::Aes128, master_key, &mut block)
+            .map_err(|e| format!("AES: {e}"))?;
+        out.extend_from_slice(&block);
+    }
+    out.truncate(len);
+    Ok(out)
+}
+
 /// What decryption found on one flow.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SrtpSummary {
@@ -103,7 +192,7 @@ pub struct SrtpSummary {
 #[derive(Default)]
 pub struct SrtpFlow {
     /// Indexed by `Direction::index()`; `None` until keyed.
-    contexts: [Option<Context>; 2],
+    contexts: [Option<SrtpReceiver>; 2],
     keyed: bool,
     pub summary: SrtpSummary,
 }
@@ -115,13 +204,10 @@ impl SrtpFlow {
 
     /// Sets up both directions; `client` is the direction the DTLS client sends in.
     pub fn key(&mut self, k: &Keying, client: Direction) -> Result<(), String> {
-        let p = profile(k.profile).ok_or("unknown SRTP profile")?;
-        let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
-        let context = |key: &[u8], salt: &[u8]| {
-            Context::new(key, salt, p, None, None, provider.crypto()).map_err(|e| format!("SRTP context: {e}"))
-        };
-        let (from_client, from_server) =
-            (context(&k.client_key, &k.client_salt)?, context(&k.server_key, &k.server_salt)?);
+        let (from_client, from_server) = (
+            SrtpReceiver::new(k.profile, &k.client_key, &k.client_salt)?,
+            SrtpReceiver::new(k.profile, &k.server_key, &k.server_salt)?,
+        );
         self.contexts[client.index()] = Some(from_client);
         self.contexts[client.reverse().index()] = Some(from_server);
         self.keyed = true;
@@ -158,6 +244,57 @@ impl SrtpFlow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stun::unhex;
+
+    #[test]
+    fn key_derivation_matches_rfc_3711_b3() {
+        let provider = rtc_crypto::default_provider().unwrap();
+        let key = unhex("E1F97A0D3E018BE0D64FA32C06DE4139").unwrap();
+        let salt = unhex("0EC675AD498AFEEBB6960B3AABE6").unwrap();
+        let derive = |label, len| crate::stun::hex(&aes_cm_derive(provider.crypto(), label, &key, &salt, len).unwrap());
+        assert_eq!(derive(0x00, 16), "c61e7a93744f39ee10734afe3ff7a087");
+        assert_eq!(derive(0x02, 14), "30cbbc08863d8c85d49db34a9ae1");
+        assert_eq!(derive(0x01, 20), "cebe321f6ff7716b6fd4ab49af256a156d38baa4");
+    }
+
+    /// An SR with SDES, as the SRTP suite's forged reports are.
+    fn sender_report() -> Vec<u8> {
+        let mut p = vec![0x80, 200, 0, 6];
+        for word in [0x5254_4353u32, 1, 2, 0, 0, 0] {
+            p.extend_from_slice(&word.to_be_bytes());
+        }
+        p.extend_from_slice(&[0x81, 202, 0, 3, 0x52, 0x54, 0x43, 0x53, 1, 3, b'a', b'b', b'c', 0, 0, 0]);
+        p
+    }
+
+    #[test]
+    fn unencrypted_srtcp_must_still_authenticate() {
+        let (key, salt) = (vec![7u8; 16], vec![9u8; 14]);
+        let provider = rtc_crypto::default_provider().unwrap();
+        let mut sender =
+            Context::new(&key, &salt, ProtectionProfile::Aes128CmHmacSha1_80, None, None, provider.crypto()).unwrap();
+        let mut receiver = SrtpReceiver::new(0x0001, &key, &salt).unwrap();
+        let sealed = sender.encrypt_rtcp(&sender_report()).unwrap().to_vec();
+        assert_eq!(receiver.decrypt_rtcp(&sealed).unwrap(), sender_report());
+
+        // A plain SR with an E-flag-clear index and a made-up tag: rtc-srtp alone takes it.
+        let mut forged = sender_report();
+        forged.extend_from_slice(&[0, 0, 0, 2]);
+        forged.extend_from_slice(&[0xAB; 10]);
+        let mut bare =
+            Context::new(&key, &salt, ProtectionProfile::Aes128CmHmacSha1_80, None, None, provider.crypto()).unwrap();
+        assert!(bare.decrypt_rtcp(&forged).is_ok(), "rtc-srtp checks E-clear SRTCP now: drop the workaround");
+        assert!(receiver.decrypt_rtcp(&forged).is_err());
+
+        // The same packet with the tag RFC 3711 §4.2 gives it is authentic.
+        let auth = aes_cm_derive(provider.crypto(), LABEL_SRTCP_AUTH, &key, &salt, AUTH_KEY_LEN).unwrap();
+        let mut mac = <Hmac<sha1::Sha1> as hmac::digest::KeyInit>::new_from_slice(&auth).unwrap();
+        mac.update(&forged[..forged.len() - 10]);
+        let tag = mac.finalize().into_bytes();
+        let at = forged.len() - 10;
+        forged[at..].copy_from_slice(&tag[..10]);
+        assert_eq!(receiver.decrypt_rtcp(&forged).unwrap(), sender_report());
+    }
 
     #[test]
     fn prf_matches_the_tls12_test_vector() {

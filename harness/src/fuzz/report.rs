@@ -137,6 +137,7 @@ pub fn build(record: &RunRecord, read: &dyn Fn(&str) -> String) -> Report {
             outcome,
             duration_ms: t.seconds * 1000,
             evidence,
+            calls: Vec::new(),
         });
         summary.targets.push(run);
     }

@@ -1,6 +1,7 @@
 //! What the harness records of the wire.
 
 pub mod impair;
+pub mod namespace;
 pub mod pcapng;
 
 use std::net::SocketAddr;

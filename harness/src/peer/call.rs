@@ -12,6 +12,47 @@ use super::reference::{ChannelSpec, PeerOptions, ReferencePeer};
 use super::remote::RemotePeer;
 use crate::target::TargetError;
 
+/// What a report keeps of each live call a case made: who was the DTLS client, the DTLS
+/// versions its ClientHello offered and the one the ServerHello chose. The harness speaks
+/// DTLS 1.2 only, so a target that offers 1.3 shows here what it settled for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CallRecord {
+    /// "harness" or "target"; absent when no ClientHello was seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dtls_client: Option<String>,
+    /// The versions the ClientHello offered, as it listed them ("DTLS 1.3", "DTLS 1.2").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dtls_offered: Vec<String>,
+    /// The version the ServerHello chose; absent when none was seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dtls_version: Option<String>,
+}
+
+impl CallRecord {
+    /// Read off the datagrams of the harness's socket at `harness`.
+    pub fn of(datagrams: &[crate::net::Datagram], harness: std::net::SocketAddr) -> CallRecord {
+        use crate::capture::dtls::version_name;
+        let view = super::wire::WireView::read(datagrams, harness, &[]);
+        CallRecord {
+            dtls_client: view.dtls_client.map(|side| match side {
+                super::wire::Side::Harness => "harness".to_string(),
+                super::wire::Side::Target => "target".to_string(),
+            }),
+            dtls_offered: view.offered_versions().iter().map(|v| version_name(*v)).collect(),
+            dtls_version: view.negotiated_version().map(version_name),
+        }
+    }
+
+    /// "DTLS 1.2 (the target, DTLS client, offered DTLS 1.3, DTLS 1.2)", for reports.
+    pub fn describe(&self) -> String {
+        let version = self.dtls_version.clone().unwrap_or_else(|| "no ServerHello".into());
+        match &self.dtls_client {
+            Some(client) => format!("{version} (the {client}, DTLS client, offered {})", self.dtls_offered.join(", ")),
+            None => version,
+        }
+    }
+}
+
 /// Why a call did not come up, in words a report can quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
@@ -82,7 +123,8 @@ impl<'t> Call<'t> {
         target_role: &str,
         options: PeerOptions,
     ) -> Result<Call<'t>, CallError> {
-        let harness = ReferencePeer::with_options(options).map_err(CallError::Harness)?;
+        let network = target.network().map_err(CallError::Harness)?;
+        let harness = ReferencePeer::on(&network, options).map_err(CallError::Harness)?;
         let mut call = Call {
             harness,
             target,

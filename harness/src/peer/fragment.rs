@@ -76,12 +76,58 @@ pub fn whole_message(msg_type: u8, message_seq: u16, body: &[u8]) -> Vec<u8> {
 
 /// The handshake fragments one after another in a handshake record's body, each with its
 /// bytes; a truncated one ends them.
-fn fragments_in(mut rest: &[u8]) -> impl Iterator<Item = (Fragment, &[u8])> {
+pub fn fragments_in(mut rest: &[u8]) -> impl Iterator<Item = (Fragment, &[u8])> {
     std::iter::from_fn(move || {
         let (f, body) = Fragment::parse(rest)?;
         rest = &rest[HANDSHAKE_HEADER + body.len()..];
         Some((f, body))
     })
+}
+
+/// The largest handshake message put back together (a ClientHello with a post-quantum key
+/// share is about 1.5 KB; a certificate chain a few KB).
+const MAX_REASSEMBLED: u32 = 65_536;
+
+/// A message being put together: its bytes, and which of them arrived.
+type Partial = (Vec<u8>, Vec<bool>);
+
+/// Puts handshake messages cut into fragments back together, per sender and message_seq
+/// (RFC 6347 §4.2.3), as a receiver would; retransmitted and overlapping fragments are fine.
+#[derive(Debug, Default)]
+pub struct Reassembler {
+    /// (sender, message_seq, type) -> the message's bytes and which of them arrived.
+    partial: std::collections::HashMap<(usize, u16, u8), Partial>,
+    /// Messages already given out whole, so a retransmission is not given twice.
+    done: std::collections::HashSet<(usize, u16, u8)>,
+}
+
+impl Reassembler {
+    /// Takes one fragment from `sender`; the whole message body once its last byte arrived
+    /// (once per message), `None` until then or for a message too long or inconsistent.
+    pub fn add(&mut self, sender: usize, fragment: Fragment, bytes: &[u8]) -> Option<Vec<u8>> {
+        let key = (sender, fragment.message_seq, fragment.msg_type);
+        if self.done.contains(&key) || fragment.length > MAX_REASSEMBLED || fragment.end() > fragment.length {
+            return None;
+        }
+        if !fragment.is_partial() {
+            self.done.insert(key);
+            self.partial.remove(&key);
+            return Some(bytes.to_vec());
+        }
+        let length = fragment.length as usize;
+        let (message, have) = self.partial.entry(key).or_insert_with(|| (vec![0; length], vec![false; length]));
+        if message.len() != length {
+            return None;
+        }
+        let range = fragment.offset as usize..fragment.end() as usize;
+        message[range.clone()].copy_from_slice(bytes);
+        have[range].iter_mut().for_each(|b| *b = true);
+        if have.iter().all(|b| *b) {
+            self.done.insert(key);
+            return self.partial.remove(&key).map(|(m, _)| m);
+        }
+        None
+    }
 }
 
 /// The handshake fragments of the epoch-0 records in a datagram.
@@ -180,6 +226,31 @@ impl Reassembly {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reassembly_gives_a_message_once_when_every_byte_came() {
+        let body: Vec<u8> = (0..=255).cycle().take(1500).collect();
+        let piece = |offset: u32, len: u32| {
+            let f = Fragment { msg_type: 1, message_seq: 0, length: 1500, offset, fragment_length: len };
+            (f, &body[offset as usize..(offset + len) as usize])
+        };
+        let mut r = Reassembler::default();
+        // Out of order and overlapping, one of them twice.
+        for (f, b) in [piece(1000, 500), piece(0, 600), piece(0, 600)] {
+            assert_eq!(r.add(1, f, b), None);
+        }
+        let (f, b) = piece(500, 600);
+        assert_eq!(r.add(1, f, b).as_deref(), Some(&body[..]));
+        assert_eq!(r.add(1, f, b), None, "a retransmission is not given again");
+        // Another sender's message of the same number is its own.
+        let whole = Fragment { msg_type: 1, message_seq: 0, length: 3, offset: 0, fragment_length: 3 };
+        assert_eq!(r.add(0, whole, b"abc").as_deref(), Some(&b"abc"[..]));
+        // A fragment past its message's end, or a message too long, gives nothing.
+        let past = Fragment { msg_type: 2, message_seq: 1, length: 4, offset: 2, fragment_length: 4 };
+        assert_eq!(r.add(0, past, b"abcd"), None);
+        let huge = Fragment { msg_type: 2, message_seq: 2, length: 1 << 23, offset: 0, fragment_length: 2 };
+        assert_eq!(r.add(0, huge, b"ab"), None);
+    }
 
     /// A datagram of two epoch-0 records: a 100-byte handshake message (type 11) and a
     /// ChangeCipherSpec; then an epoch-1 record.

@@ -45,13 +45,49 @@ impl KeyLog {
 
 /// A crypto provider that logs DTLS 1.2 master secrets into a [`KeyLog`].
 pub struct KeyLoggingProvider {
-    inner: Arc<dyn RTCCryptoProvider>,
     crypto: KeyLoggingCrypto,
+    random: SentinelRandom,
 }
 
 impl KeyLoggingProvider {
     pub fn new(inner: Arc<dyn RTCCryptoProvider>, log: KeyLog) -> KeyLoggingProvider {
-        KeyLoggingProvider { crypto: KeyLoggingCrypto { inner: inner.clone(), log }, inner }
+        KeyLoggingProvider {
+            crypto: KeyLoggingCrypto { inner: inner.clone(), log },
+            random: SentinelRandom { inner, sentinel: false },
+        }
+    }
+
+    /// Every hello random this stack makes ends in the TLS 1.3 downgrade sentinel for a
+    /// DTLS 1.2 ServerHello (RFC 8446 §4.1.3, kept for DTLS by RFC 9147 §5.3): as a DTLS
+    /// server it then says "I am a 1.3 server negotiating 1.2 with you". The random goes into
+    /// its own handshake transcript, so Finished still verifies; only a client that checks the
+    /// sentinel stops.
+    pub fn with_downgrade_sentinel(mut self) -> KeyLoggingProvider {
+        self.random.sentinel = true;
+        self
+    }
+}
+
+/// The last 8 bytes of a ServerHello.random from a TLS 1.3 server negotiating TLS 1.2.
+pub const DOWNGRADE_SENTINEL_TLS12: [u8; 8] = *b"DOWNGRD\x01";
+
+/// The random bytes of a hello random: 28 after the 4-byte time (RFC 5246 §7.4.1.2), filled
+/// in one call by rtc-dtls (`HandshakeRandom::populate`). No other fill of the provider's
+/// random is this long (cookies are 20 bytes, SCTP and ICE draw theirs elsewhere).
+const HELLO_RANDOM_BYTES: usize = 28;
+
+struct SentinelRandom {
+    inner: Arc<dyn RTCCryptoProvider>,
+    sentinel: bool,
+}
+
+impl RTCRandom for SentinelRandom {
+    fn fill(&self, output: &mut [u8]) -> Result<(), CryptoError> {
+        self.inner.random().fill(output)?;
+        if self.sentinel && output.len() == HELLO_RANDOM_BYTES {
+            output[HELLO_RANDOM_BYTES - 8..].copy_from_slice(&DOWNGRADE_SENTINEL_TLS12);
+        }
+        Ok(())
     }
 }
 
@@ -63,7 +99,7 @@ impl RTCCryptoProvider for KeyLoggingProvider {
         &self.crypto
     }
     fn random(&self) -> &dyn RTCRandom {
-        self.inner.random()
+        &self.random
     }
 }
 
@@ -147,5 +183,25 @@ impl Mac for KeyLoggingMac {
     }
     fn verify(&mut self, input: &[&[u8]], expected: &[u8]) -> Result<(), CryptoError> {
         self.inner.verify(input, expected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sentinel_ends_hello_randoms_only() {
+        let inner = rtc_crypto::default_provider().unwrap();
+        let armed = KeyLoggingProvider::new(inner.clone(), KeyLog::default()).with_downgrade_sentinel();
+        let plain = KeyLoggingProvider::new(inner, KeyLog::default());
+        let mut random = [0u8; HELLO_RANDOM_BYTES];
+        armed.random().fill(&mut random).unwrap();
+        assert_eq!(random[20..], DOWNGRADE_SENTINEL_TLS12);
+        plain.random().fill(&mut random).unwrap();
+        assert_ne!(random[20..], DOWNGRADE_SENTINEL_TLS12);
+        let mut cookie = [0u8; 20];
+        armed.random().fill(&mut cookie).unwrap();
+        assert_ne!(cookie[12..], DOWNGRADE_SENTINEL_TLS12);
     }
 }

@@ -17,7 +17,7 @@ pub mod stun_faults;
 pub mod wire;
 
 pub use crate::net::impair::{FirstLost, Impairment};
-pub use call::{Call, CallError};
+pub use call::{Call, CallError, CallRecord};
 pub use event::{ChannelInfo, Payload, PeerEvent};
 pub use reference::{sdp_attribute, ChannelSpec, Fragility, PeerOptions, ReferencePeer};
 pub use remote::{InProcessPeer, RemotePeer, ShimPeer};

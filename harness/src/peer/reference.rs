@@ -37,6 +37,7 @@ use super::record_faults::{RecordFault, Taken};
 use super::stun_faults::{Credentials, Incoming, StunFaults};
 use crate::capture::demux::{classify, Protocol as Demuxed};
 use crate::net::impair::{Direction, Impairer, Impairment, Released};
+use crate::net::namespace::Network;
 use crate::net::Datagram;
 
 /// Room for the largest UDP datagram.
@@ -153,6 +154,9 @@ pub struct PeerOptions {
     /// A fault for the mutant target (`peer-first-fingerprint-only`): of several
     /// fingerprints only the first is kept.
     pub first_fingerprint_only: bool,
+    /// Its hello randoms end in the TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3): as the
+    /// DTLS server it claims to be a 1.3 server negotiating 1.2.
+    pub downgrade_sentinel: bool,
 }
 
 impl PeerOptions {
@@ -292,6 +296,8 @@ pub struct ReferencePeer {
     /// The remote's Binding requests no longer reach the ICE agent, so none is answered
     /// ([`ReferencePeer::withhold_consent`]).
     consent_withheld: bool,
+    /// Where its socket lives, and so where it may send.
+    network: Network,
 }
 
 fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
@@ -305,13 +311,21 @@ impl ReferencePeer {
     }
 
     pub fn with_options(options: PeerOptions) -> Result<ReferencePeer, String> {
-        let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("cannot bind a loopback UDP socket: {e}"))?;
-        let local = socket.local_addr().map_err(|e| format!("loopback socket address: {e}"))?;
+        ReferencePeer::on(&Network::Loopback, options)
+    }
+
+    /// A new peer connection on a fresh socket in `network`: loopback, or the namespace a
+    /// target runs in.
+    pub fn on(network: &Network, options: PeerOptions) -> Result<ReferencePeer, String> {
+        let socket = network.bind_udp()?;
+        let local = socket.local_addr().map_err(|e| format!("socket address: {e}"))?;
         let keylog = KeyLog::default();
         let inner = rtc_crypto::default_provider().map_err(|e| format!("webrtc-rs crypto provider: {e}"))?;
         let role = if options.answer_as_dtls_server { RTCDtlsRole::Server } else { RTCDtlsRole::Client };
+        let provider = KeyLoggingProvider::new(inner, keylog.clone());
+        let provider = if options.downgrade_sentinel { provider.with_downgrade_sentinel() } else { provider };
         let settings = SettingEngineBuilder::new()
-            .with_crypto_provider(Arc::new(KeyLoggingProvider::new(inner, keylog.clone())))
+            .with_crypto_provider(Arc::new(provider))
             .with_answering_dtls_role(role)
             .with_disable_certificate_fingerprint_verification(options.skip_fingerprint_check)
             .with_lite(options.ice_lite)
@@ -366,6 +380,7 @@ impl ReferencePeer {
             media_socket: None,
             rtp_seen: None,
             consent_withheld: false,
+            network: network.clone(),
             options,
         })
     }
@@ -574,10 +589,10 @@ impl ReferencePeer {
     }
 
     /// Sends `bytes` from the harness's socket as they are (a crafted or hostile datagram),
-    /// to loopback only, and records it.
+    /// to loopback (or the target's namespace) only, and records it.
     pub fn inject(&mut self, to: SocketAddr, bytes: &[u8]) -> Result<(), String> {
-        if !to.ip().is_loopback() {
-            return Err(format!("{to} is not a loopback address: rtcspec sends to loopback only"));
+        if !self.network.allows(to) {
+            return Err(format!("{to} is outside {}: rtcspec sends nowhere else", self.network.describe()));
         }
         self.socket.send_to(bytes, to).map_err(|e| format!("send to {to}: {e}"))?;
         self.record(self.local, to, bytes);
@@ -694,12 +709,13 @@ impl ReferencePeer {
     fn flush(&mut self) {
         while let Some(out) = self.pc.poll_write() {
             let to = out.transport.peer_addr;
-            // rtcspec sends to loopback only, whatever candidates the target offers (a
-            // stack may advertise every interface it has).
-            if !to.ip().is_loopback() {
+            // rtcspec sends to loopback (or into the target's namespace) only, whatever
+            // candidates the target offers (a stack may advertise every interface it has).
+            if !self.network.allows(to) {
                 if !self.blocked.contains(&to) {
                     self.blocked.push(to);
-                    let why = format!("not sent to {to}: the target offered a candidate outside loopback");
+                    let why =
+                        format!("not sent to {to}: the target offered a candidate outside {}", self.network.describe());
                     self.events.push_back(PeerEvent::Error(why));
                 }
                 continue;

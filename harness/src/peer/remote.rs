@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::event::PeerEvent;
 use super::reference::PeerOptions;
 use super::serve::{PeerStack, ReferenceStack, Server, SLICE};
+use crate::net::namespace::Network;
 use crate::target::shim::{ShimHandle, ShimProcess};
 use crate::target::spec::TargetSpec;
 use crate::target::TargetError;
@@ -21,6 +22,11 @@ pub trait RemotePeer: Send {
     fn call(&mut self, request: Value) -> Result<Value, TargetError>;
     /// The next event, waiting at most `timeout`; `Ok(None)` when none came.
     fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError>;
+    /// Where the harness's side of a call with this peer must live: the host's loopback, or
+    /// the network namespace the target runs in.
+    fn network(&mut self) -> Result<Network, String> {
+        Ok(Network::Loopback)
+    }
 }
 
 /// A shim process speaking the peer operations (shared with the driver, which restarts the
@@ -42,6 +48,10 @@ impl ShimPeer {
 impl RemotePeer for ShimPeer {
     fn call(&mut self, request: Value) -> Result<Value, TargetError> {
         self.process.lock().call(request)
+    }
+
+    fn network(&mut self) -> Result<Network, String> {
+        self.process.lock().network()
     }
 
     fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError> {
@@ -78,6 +88,10 @@ impl RemotePeer for WithFaults {
 
     fn next_event(&mut self, timeout: Duration) -> Result<Option<PeerEvent>, TargetError> {
         self.inner.next_event(timeout)
+    }
+
+    fn network(&mut self) -> Result<Network, String> {
+        self.inner.network()
     }
 }
 

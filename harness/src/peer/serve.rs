@@ -173,7 +173,9 @@ impl<S: PeerStack> Server<S> {
         match op {
             "hello" => {
                 let (implementation, version) = self.stack.hello();
-                return Ok(json!({"implementation": implementation, "version": version, "capabilities": ["peer"]}));
+                return Ok(
+                    json!({"implementation": implementation, "version": version, "capabilities": ["peer", "rtp-events"]}),
+                );
             }
             "shutdown" => return Ok(json!({})),
             "peer.start" => {

@@ -9,15 +9,15 @@ use crate::capture::dtls::{parse_hello, records};
 use crate::capture::dtls_decrypt::RecordDecryptor;
 use crate::capture::flow::Direction;
 use crate::capture::keylog::KeyLog;
+use crate::capture::srtp::SrtpReceiver;
 use crate::net::Datagram;
+use crate::peer::fragment::{fragments_in, Reassembler};
 
 const ALERT: u8 = 21;
 const HANDSHAKE: u8 = 22;
 const APPLICATION_DATA: u8 = 23;
 const CLIENT_HELLO: u8 = 1;
 const SERVER_HELLO: u8 = 2;
-/// DTLS handshake header: type, length (3), message_seq (2), fragment offset (3) and length (3).
-const HANDSHAKE_HEADER: usize = 12;
 
 /// Who sent a datagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +155,9 @@ pub struct WireView {
     sctp_headers: [Option<[u8; 12]>; 2],
     /// The highest epoch-1 record sequence number each side used.
     last_sequence: [Option<u64>; 2],
+    /// The DTLS versions the ClientHello offered, and the one the ServerHello chose.
+    offered_versions: Vec<u16>,
+    negotiated_version: Option<u16>,
 }
 
 fn secrets_of(keylog: &[String]) -> KeyLog {
@@ -179,9 +182,9 @@ fn protection(
     RecordDecryptor::new(secret, client_random, server_random, suite, client.direction())
 }
 
-/// The SRTP context of `sender`'s packets (RFC 5764 §4.2: the client's write key for the
-/// client's, the server's for the server's), from the DTLS session's exporter.
-fn srtp_context(
+/// The SRTP master key and salt of `sender`'s packets (RFC 5764 §4.2: the client's write key
+/// for the client's, the server's for the server's), from the DTLS session's exporter.
+fn srtp_master(
     secrets: &KeyLog,
     client_random: &[u8],
     server_random: &[u8],
@@ -189,17 +192,14 @@ fn srtp_context(
     profile_id: u16,
     client: Side,
     sender: Side,
-) -> Result<rtc_srtp::context::Context, String> {
-    let profile = crate::capture::srtp::profile(profile_id).ok_or("an SRTP profile this reader does not know")?;
+) -> Result<(Vec<u8>, Vec<u8>), String> {
     let secret = secrets
         .secrets(client_random)
         .and_then(|s| s.master_secret.clone())
         .ok_or("the key log has no master secret for this session")?;
     let k = crate::capture::srtp::keying(&secret, client_random, server_random, suite, profile_id)
-        .ok_or("no SRTP keying material from the exporter")?;
-    let (key, salt) = if sender == client { (&k.client_key, &k.client_salt) } else { (&k.server_key, &k.server_salt) };
-    let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
-    rtc_srtp::context::Context::new(key, salt, profile, None, None, provider.crypto()).map_err(|e| e.to_string())
+        .ok_or("no SRTP keying material from the exporter (an SRTP profile this reader does not know)")?;
+    Ok(if sender == client { (k.client_key, k.client_salt) } else { (k.server_key, k.server_salt) })
 }
 
 /// One SRTP or SRTCP packet as it went out.
@@ -265,6 +265,7 @@ impl WireView {
         let mut view = WireView::default();
         let mut decryptor: Option<RecordDecryptor> = None;
         let mut srtp: Option<SrtpKeys> = None;
+        let mut hellos = Reassembler::default();
         for (index, d) in datagrams.iter().enumerate() {
             let side = if d.from == harness { Side::Harness } else { Side::Target };
             if matches!(classify(&d.bytes), Protocol::Rtp | Protocol::Rtcp) {
@@ -281,26 +282,21 @@ impl WireView {
             }
             for r in records(&d.bytes).0 {
                 match (r.content_type, r.epoch) {
-                    (HANDSHAKE, 0) if r.body.len() > HANDSHAKE_HEADER => {
-                        let body = &r.body[HANDSHAKE_HEADER..];
-                        match r.body[0] {
-                            CLIENT_HELLO => {
-                                view.client_hellos[side.direction().index()] += 1;
-                                if let Some(h) = parse_hello(body, true) {
-                                    view.client_random = Some(h.random);
-                                    view.dtls_client = Some(side);
-                                    view.srtp_offered = h.srtp_profiles.map(|p| (side, p));
+                    (HANDSHAKE, 0) => {
+                        for (fragment, bytes) in fragments_in(r.body) {
+                            // A message cut into fragments counts once, by its first.
+                            if fragment.offset == 0 {
+                                match fragment.msg_type {
+                                    CLIENT_HELLO => view.client_hellos[side.direction().index()] += 1,
+                                    SERVER_HELLO => view.server_hellos[side.direction().index()] += 1,
+                                    _ => {}
                                 }
                             }
-                            SERVER_HELLO => {
-                                view.server_hellos[side.direction().index()] += 1;
-                                let hello = parse_hello(body, false);
-                                view.cipher_suite = hello.as_ref().and_then(|h| h.cipher_suites.first().copied());
-                                view.srtp_selected =
-                                    hello.as_ref().and_then(|h| h.srtp_profiles.clone()).map(|p| (side, p));
-                                view.server_random = hello.map(|h| h.random);
+                            if matches!(fragment.msg_type, CLIENT_HELLO | SERVER_HELLO) {
+                                if let Some(body) = hellos.add(side.direction().index(), fragment, bytes) {
+                                    view.hello(side, fragment.msg_type, &body);
+                                }
                             }
-                            _ => {}
                         }
                     }
                     (ALERT, 0) => view.alerts[side.direction().index()] += 1,
@@ -348,6 +344,42 @@ impl WireView {
         view
     }
 
+    /// Takes a whole ClientHello or ServerHello `side` sent.
+    fn hello(&mut self, side: Side, msg_type: u8, body: &[u8]) {
+        if msg_type == CLIENT_HELLO {
+            if let Some(h) = parse_hello(body, true) {
+                // Without supported_versions, the legacy version is the highest offered.
+                self.offered_versions =
+                    if h.supported_versions.is_empty() { vec![h.version] } else { h.supported_versions };
+                self.client_random = Some(h.random);
+                self.dtls_client = Some(side);
+                self.srtp_offered = h.srtp_profiles.map(|p| (side, p));
+            }
+            return;
+        }
+        let hello = parse_hello(body, false);
+        self.cipher_suite = hello.as_ref().and_then(|h| h.cipher_suites.first().copied());
+        self.srtp_selected = hello.as_ref().and_then(|h| h.srtp_profiles.clone()).map(|p| (side, p));
+        self.negotiated_version = hello.as_ref().map(|h| h.supported_versions.first().copied().unwrap_or(h.version));
+        self.server_random = hello.map(|h| h.random);
+    }
+
+    /// The DTLS versions the client offered (its ClientHello's supported_versions, or its
+    /// legacy version without that extension), highest first as sent.
+    pub fn offered_versions(&self) -> &[u16] {
+        &self.offered_versions
+    }
+
+    /// The ServerHello's random, once a whole ServerHello was read.
+    pub fn server_random(&self) -> Option<&[u8]> {
+        self.server_random.as_deref()
+    }
+
+    /// The DTLS version the ServerHello chose.
+    pub fn negotiated_version(&self) -> Option<u16> {
+        self.negotiated_version
+    }
+
     /// The SRTCP packets `from` sent.
     pub fn srtcp_from(&self, from: Side) -> impl Iterator<Item = &Media> {
         self.media.iter().filter(move |m| m.from == from && m.rtcp)
@@ -364,10 +396,17 @@ impl WireView {
         protection(secrets, cr, sr, self.cipher_suite.unwrap_or_default(), client)
     }
 
-    fn srtp_context_with(&self, secrets: &KeyLog, sender: Side) -> Result<rtc_srtp::context::Context, String> {
+    /// The SRTP profile and `sender`'s master key and salt.
+    fn srtp_master_with(&self, secrets: &KeyLog, sender: Side) -> Result<(u16, Vec<u8>, Vec<u8>), String> {
         let (cr, sr, client) = self.hellos().ok_or("no ClientHello and ServerHello on the wire")?;
         let profile = self.srtp_profile().ok_or("no SRTP profile selected")?;
-        srtp_context(secrets, cr, sr, self.cipher_suite.unwrap_or_default(), profile, client, sender)
+        let (key, salt) = srtp_master(secrets, cr, sr, self.cipher_suite.unwrap_or_default(), profile, client, sender)?;
+        Ok((profile, key, salt))
+    }
+
+    fn srtp_receiver_with(&self, secrets: &KeyLog, sender: Side) -> Result<SrtpReceiver, String> {
+        let (profile, key, salt) = self.srtp_master_with(secrets, sender)?;
+        SrtpReceiver::new(profile, &key, &salt)
     }
 
     /// The SRTP protection profile the ServerHello selected.
@@ -381,9 +420,13 @@ impl WireView {
         self.protection_with(&secrets_of(keylog))
     }
 
-    /// A fresh SRTP context for `sender`'s packets in this call (no replay or rollover state).
+    /// A fresh SRTP context for `sender`'s packets in this call (no replay or rollover state),
+    /// to protect packets as `sender` would.
     pub fn srtp_context(&self, keylog: &[String], sender: Side) -> Result<rtc_srtp::context::Context, String> {
-        self.srtp_context_with(&secrets_of(keylog), sender)
+        let (profile_id, key, salt) = self.srtp_master_with(&secrets_of(keylog), sender)?;
+        let profile = crate::capture::srtp::profile(profile_id).ok_or("an SRTP profile this reader does not know")?;
+        let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
+        rtc_srtp::context::Context::new(&key, &salt, profile, None, None, provider.crypto()).map_err(|e| e.to_string())
     }
 
     /// The common header (source and destination port, verification tag, checksum) of the
@@ -463,7 +506,7 @@ impl WireView {
 /// The SRTP contexts of a call, one per direction, keyed from the key log and the hellos.
 struct SrtpKeys {
     /// Indexed by `Direction::index()` of the sender.
-    contexts: [Option<rtc_srtp::context::Context>; 2],
+    contexts: [Option<SrtpReceiver>; 2],
     /// Bytes of authentication tag after the SRTCP index (0 for AEAD, where it is inside).
     tag_after_index: usize,
 }
@@ -471,12 +514,12 @@ struct SrtpKeys {
 impl SrtpKeys {
     /// The contexts of the session `view` has read the hellos of.
     fn new(view: &WireView, secrets: &KeyLog) -> SrtpKeys {
+        // SRTCP keeps an 80-bit tag with both HMAC-SHA1 profiles (RFC 5764 §4.1.2).
         let tag_after_index = match view.srtp_profile() {
-            Some(0x0002) => 4,
-            Some(0x0001) | None => 10,
+            Some(0x0001 | 0x0002) | None => 10,
             Some(_) => 0,
         };
-        let context = |side| view.srtp_context_with(secrets, side).ok();
+        let context = |side| view.srtp_receiver_with(secrets, side).ok();
         SrtpKeys { contexts: [context(Side::Harness), context(Side::Target)], tag_after_index }
     }
 
@@ -495,7 +538,7 @@ impl SrtpKeys {
         let mut plain = None;
         let authenticated = self.contexts[from.direction().index()].as_mut().map(|c| {
             if rtcp {
-                c.decrypt_rtcp(bytes).map(|p| plain = Some(p.to_vec())).is_ok()
+                c.decrypt_rtcp(bytes).map(|p| plain = Some(p)).is_ok()
             } else {
                 c.decrypt_rtp(bytes).is_ok()
             }

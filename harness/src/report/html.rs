@@ -81,11 +81,14 @@ pub fn render(report: &Report) -> String {
 
     let mut rows = String::new();
     for r in &report.results {
-        let why = match &r.outcome {
+        let mut why = match &r.outcome {
             Outcome::Pass => String::new(),
             Outcome::Fail { expected, actual, .. } => format!("expected: {expected}\nactual:   {actual}"),
             other => other.summary(),
         };
+        for call in &r.calls {
+            why.push_str(&format!("{}call: {}", if why.is_empty() { "" } else { "\n" }, call.describe()));
+        }
         let evidence: String = r
             .evidence
             .iter()
@@ -144,7 +147,7 @@ pub fn render(report: &Report) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>rtcspec: {name}</title><style>{STYLE}</style></head><body>\n\
          <h1>rtcspec: {name}</h1>\n<div class=\"meta\">{implementation} {version} · {total} cases · seed <code>{seed}</code> · \
-         started {started} · {ms} ms{interrupted}</div>\n{baseline}{capture}\
+         started {started} · {ms} ms{interrupted}{dtls}</div>\n{baseline}{capture}\
          <div class=\"filters\">{f_outcome}{f_suite}{f_tag}<div>showing <span id=\"shown\">{total}</span></div></div>\n\
          <table><thead><tr><th>Outcome</th><th>Case</th><th>Requirement</th><th>Details</th></tr></thead><tbody>\n{rows}</tbody></table>\n\
          <script>{SCRIPT}</script></body></html>\n",
@@ -156,6 +159,7 @@ pub fn render(report: &Report) -> String {
         started = text(&report.started_at),
         ms = report.duration_ms,
         interrupted = if report.interrupted { " · <b>interrupted</b>" } else { "" },
+        dtls = report.dtls_summary().map(|d| format!("<br>{}", text(&d))).unwrap_or_default(),
         f_outcome = checkboxes("outcome", "Outcome", &kinds, true),
         f_suite = checkboxes("suite", "Protocol", &as_pairs(&suites), true),
         f_tag = checkboxes("tag", "Tag (any)", &as_pairs(&tags), false),

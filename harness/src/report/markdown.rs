@@ -35,6 +35,9 @@ pub fn render(report: &Report) -> String {
         report.duration_ms,
         if report.interrupted { ", **interrupted**" } else { "" }
     ));
+    if let Some(dtls) = report.dtls_summary() {
+        out.push_str(&format!("Live calls: {dtls}.\n\n"));
+    }
     if let Some(b) = &report.baseline {
         out.push_str(&format!(
             "Baseline: {} ({} regressions, {} unexpected passes, {} new).\n\n",

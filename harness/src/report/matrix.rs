@@ -38,6 +38,8 @@ pub struct Matrix {
     /// "target (implementation version)" per column.
     columns: Vec<String>,
     rows: Vec<Row>,
+    /// Per column: the DTLS versions its live calls negotiated (`Report::dtls_summary`).
+    dtls: Vec<String>,
 }
 
 /// `to` relative to the folder `from` (both made absolute from the current directory).
@@ -96,7 +98,8 @@ impl Matrix {
             }
         }
         let rows = order.into_iter().filter_map(|id| rows.remove(&id)).collect();
-        Matrix { columns, rows }
+        let dtls = inputs.iter().map(|i| i.report.dtls_summary().unwrap_or_else(|| "no live calls".into())).collect();
+        Matrix { columns, rows, dtls }
     }
 
     /// Cases where the implementations do not all agree (ignoring Unsupported).
@@ -125,6 +128,11 @@ impl Matrix {
             out.push_str(&format!(" {} ({pass}/{ran} pass) |", c.replace('|', "\\|")));
         }
         out.push_str(&format!("\n|---|---|{}\n", "---|".repeat(self.columns.len())));
+        out.push_str("| DTLS versions | what the live calls negotiated |");
+        for d in &self.dtls {
+            out.push_str(&format!(" {} |", d.replace('|', "\\|")));
+        }
+        out.push('\n');
         for row in &self.rows {
             let security = if row.security { " (security)" } else { "" };
             out.push_str(&format!("| `{}`{security} | [{}]({}) |", row.id, row.cite, row.url));
@@ -161,7 +169,11 @@ impl Matrix {
             s
         };
         let options: String = suites.iter().map(|s| format!("<option>{}</option>", text(s))).collect();
-        let mut body = String::new();
+        let mut body = String::from("<tr><td>DTLS versions</td><td>what the live calls negotiated</td>");
+        for d in &self.dtls {
+            body.push_str(&format!("<td class=\"t\">{}</td>", text(d)));
+        }
+        body.push_str("</tr>\n");
         for row in &self.rows {
             let security = if row.security { " <span class=\"sec\">security</span>" } else { "" };
             body.push_str(&format!(

@@ -95,6 +95,38 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
+    /// What the run's live calls negotiated: "DTLS 1.2 in 150 calls; as DTLS client the
+    /// target offered DTLS 1.3, DTLS 1.2". `None` for a run without live calls.
+    pub fn dtls_summary(&self) -> Option<String> {
+        let calls: Vec<&crate::peer::CallRecord> = self.results.iter().flat_map(|r| &r.calls).collect();
+        if calls.is_empty() {
+            return None;
+        }
+        let mut versions: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut unfinished = 0;
+        for c in &calls {
+            match c.dtls_version.as_deref() {
+                Some(v) => *versions.entry(v).or_default() += 1,
+                None => unfinished += 1,
+            }
+        }
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let mut parts: Vec<String> =
+            versions.iter().rev().map(|(v, n)| format!("{v} in {n} call{}", plural(*n))).collect();
+        if unfinished > 0 {
+            // ICE cases judge STUN and end before DTLS; some calls are refused or cut short.
+            parts.push(format!("{unfinished} call{} ended before any ServerHello", plural(unfinished)));
+        }
+        let mut offered: Vec<&Vec<String>> =
+            calls.iter().filter(|c| c.dtls_client.as_deref() == Some("target")).map(|c| &c.dtls_offered).collect();
+        offered.sort();
+        offered.dedup();
+        for o in offered {
+            parts.push(format!("as DTLS client the target offered {}", o.join(", ")));
+        }
+        Some(parts.join("; "))
+    }
+
     /// Exit code per DESIGN.md: with a baseline, its verdict; without, any failing outcome.
     pub fn exit_code(&self) -> i32 {
         match &self.baseline {
@@ -213,6 +245,7 @@ pub(crate) mod fixture {
             outcome,
             duration_ms: 0,
             evidence,
+            calls: Vec::new(),
         }
     }
 
@@ -279,6 +312,34 @@ mod tests {
         assert!(Report::from_json("{\"schema\":\"x\"}").unwrap_err().contains("not an rtcspec report"));
         assert!(Report::from_json("[").unwrap_err().contains("not JSON"));
         insta::assert_snapshot!("json", r.to_json());
+    }
+
+    #[test]
+    fn the_dtls_versions_of_the_calls_are_summed_up_and_rendered() {
+        use crate::peer::CallRecord;
+        let mut r = fixture::report();
+        assert_eq!(r.dtls_summary(), None, "no live calls, nothing to say");
+        let offered = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let by_target = CallRecord {
+            dtls_client: Some("target".into()),
+            dtls_offered: offered(&["DTLS 1.3", "DTLS 1.2"]),
+            dtls_version: Some("DTLS 1.2".into()),
+        };
+        let by_harness = CallRecord {
+            dtls_client: Some("harness".into()),
+            dtls_offered: offered(&["DTLS 1.2"]),
+            dtls_version: Some("DTLS 1.2".into()),
+        };
+        r.results[0].calls = vec![by_target.clone(), by_harness, CallRecord::default()];
+        r.results[1].calls = vec![by_target.clone()];
+        let summary = r.dtls_summary().unwrap();
+        assert_eq!(
+            summary,
+            "DTLS 1.2 in 3 calls; 1 call ended before any ServerHello; as DTLS client the target offered DTLS 1.3, DTLS 1.2"
+        );
+        assert_eq!(by_target.describe(), "DTLS 1.2 (the target, DTLS client, offered DTLS 1.3, DTLS 1.2)");
+        assert!(html::render(&r).contains(&summary) && markdown::render(&r).contains(&summary));
+        assert_eq!(Report::from_json(&r.to_json()).unwrap(), r, "calls survive the JSON");
     }
 
     #[test]

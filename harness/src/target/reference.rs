@@ -288,7 +288,7 @@ impl Driver for ReferenceDriver {
 
     fn capabilities(&self) -> Vec<Capability> {
         let mut all = ICE_AGENT_WITH_CODEC.to_vec();
-        all.push(Capability::Peer);
+        all.extend([Capability::Peer, Capability::RtpEvents]);
         all
     }
 

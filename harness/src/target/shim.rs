@@ -19,16 +19,37 @@ use super::{
     TargetInfo,
 };
 use crate::case::Capability;
+use crate::net::namespace::{can_create, Namespace, NamespacePlan, Network};
 use crate::seed::SeedRng;
 use crate::stun::{hex, unhex, Decoded, EncodeModel};
 
-/// How long one request may take before the shim counts as hung.
+/// Where a shim process runs: on the host, or in a namespace of its own, opened once.
+enum NetworkOf {
+    Loopback,
+    Namespace { plan: NamespacePlan, opened: Option<Arc<Namespace>> },
+}
+
+/// Numbers the shim processes' scratch folders within this process.
+static SCRATCH_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many of a shim's last stderr lines a crash report quotes.
+const LAST_WORDS: usize = 6;
+
+/// How long one request may take before the shim counts as hung, unless its target file
+/// says otherwise (`request_timeout_ms`).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub(crate) struct ShimProcess {
     child: Child,
+    /// Where the harness's side of a call with this process lives.
+    network: NetworkOf,
+    /// The last lines the shim wrote to stderr, quoted when it dies.
+    last_words: Arc<Mutex<VecDeque<String>>>,
+    /// Its TMPDIR, removed once it is gone.
+    scratch: std::path::PathBuf,
     stdin: ChildStdin,
     lines: Receiver<String>,
+    request_timeout: Duration,
     next_id: u64,
     /// Event lines of the peer operations that arrived while waiting for an answer.
     events: VecDeque<Value>,
@@ -38,8 +59,34 @@ impl ShimProcess {
     pub(crate) fn spawn(spec: &TargetSpec) -> Result<ShimProcess, TargetError> {
         let command = spec.command.as_deref().unwrap_or_default();
         let program = spec.resolve_path(&command[0]);
-        let mut child = Command::new(&program)
-            .args(&command[1..])
+        let plan = match &spec.namespace {
+            Some(ns) => {
+                let plan = ns.plan().map_err(TargetError::Environment)?;
+                can_create().map_err(|why| TargetError::Environment(format!("target {}: {why}", spec.name)))?;
+                Some(plan)
+            }
+            None => None,
+        };
+        let mut launcher = match &plan {
+            Some(plan) => plan.command(&program, &command[1..]),
+            None => {
+                let mut c = Command::new(&program);
+                c.args(&command[1..]);
+                c
+            }
+        };
+        // A temporary folder of its own (browser profiles are tens of MB), removed when the
+        // process is gone, however it ended.
+        let scratch = std::env::temp_dir().join(format!(
+            "rtcspec-shim-{}-{}-{}",
+            spec.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
+            std::process::id(),
+            SCRATCH_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&scratch)
+            .map_err(|e| TargetError::Environment(format!("cannot make {}: {e}", scratch.display())))?;
+        let mut child = launcher
+            .env("TMPDIR", &scratch)
             .current_dir(&spec.dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -47,12 +94,19 @@ impl ShimProcess {
             .spawn()
             .map_err(|e| {
                 let hint = spec.install_hint.as_deref().unwrap_or("install it, or fix `command` in the target file");
+                let what = if plan.is_some() { "unshare (util-linux) or " } else { "" };
                 TargetError::Environment(format!(
-                    "cannot start shim {:?} for target {}: {e}. To install it: {hint}",
+                    "cannot start {what}shim {:?} for target {}: {e}. To install it: {hint}",
                     program.display(),
                     spec.name
                 ))
             })?;
+        // The namespace is opened at the first call, once the shim has answered: `unshare`
+        // may not have made it yet when spawn returns.
+        let network = match plan {
+            Some(plan) => NetworkOf::Namespace { plan, opened: None },
+            None => NetworkOf::Loopback,
+        };
         let stdin = child.stdin.take().ok_or_else(|| TargetError::Environment("shim stdin not piped".into()))?;
         let stdout = child.stdout.take().ok_or_else(|| TargetError::Environment("shim stdout not piped".into()))?;
         let (tx, lines) = mpsc::channel();
@@ -66,21 +120,61 @@ impl ShimProcess {
                 }
             }
         });
+        let last_words = Arc::new(Mutex::new(VecDeque::new()));
         if let Some(stderr) = child.stderr.take() {
             let name = spec.name.clone();
+            let last_words = last_words.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                     tracing::debug!(target: "rtcspec::shim", "[{name}] {line}");
+                    let mut kept = last_words.lock().unwrap_or_else(|p| p.into_inner());
+                    if kept.len() == LAST_WORDS {
+                        kept.pop_front();
+                    }
+                    kept.push_back(line);
                 }
             });
         }
-        Ok(ShimProcess { child, stdin, lines, next_id: 1, events: VecDeque::new() })
+        let request_timeout = spec.request_timeout_ms.map_or(REQUEST_TIMEOUT, Duration::from_millis);
+        Ok(ShimProcess {
+            child,
+            network,
+            last_words,
+            scratch,
+            stdin,
+            lines,
+            request_timeout,
+            next_id: 1,
+            events: VecDeque::new(),
+        })
+    }
+
+    /// Where the harness's side of a call with this process lives.
+    pub(crate) fn network(&mut self) -> Result<Network, String> {
+        match &mut self.network {
+            NetworkOf::Loopback => Ok(Network::Loopback),
+            NetworkOf::Namespace { opened: Some(ns), .. } => Ok(Network::Namespace(ns.clone())),
+            NetworkOf::Namespace { plan, opened } => {
+                let ns = Namespace::of_process(self.child.id(), plan.host())
+                    .map_err(|e| format!("the shim's network namespace: {e}"))?;
+                let ns = Arc::new(ns);
+                *opened = Some(ns.clone());
+                Ok(Network::Namespace(ns))
+            }
+        }
     }
 
     fn exit_status(&mut self) -> String {
-        match self.child.try_wait() {
+        let status = match self.child.try_wait() {
             Ok(Some(status)) => format!("shim exited ({status})"),
             _ => "shim closed its stdout".to_string(),
+        };
+        let words = self.last_words.lock().unwrap_or_else(|p| p.into_inner());
+        match words.back() {
+            Some(_) => {
+                format!("{status}; its last words on stderr: {}", words.iter().cloned().collect::<Vec<_>>().join(" | "))
+            }
+            None => status,
         }
     }
 
@@ -123,11 +217,11 @@ impl ShimProcess {
         if writeln!(self.stdin, "{line}").and_then(|_| self.stdin.flush()).is_err() {
             return Err(TargetError::Crashed(self.exit_status()));
         }
-        let deadline = Instant::now() + REQUEST_TIMEOUT;
+        let deadline = Instant::now() + self.request_timeout;
         let (value, reply) = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.next_line(left)? {
-                None => return Err(TargetError::Timeout(REQUEST_TIMEOUT.as_millis() as u64)),
+                None => return Err(TargetError::Timeout(self.request_timeout.as_millis() as u64)),
                 Some((value, _)) if value.get("event").is_some() => self.events.push_back(value),
                 Some(answer) => break answer,
             }
@@ -144,6 +238,15 @@ impl ShimProcess {
     fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // What the shim started dies with it a moment later (its PID namespace, for a
+        // browser), and may write a last file meanwhile: try again for up to half a second.
+        for _ in 0..10 {
+            let _ = std::fs::remove_dir_all(&self.scratch);
+            if !self.scratch.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 

@@ -27,6 +27,7 @@ use super::shim::ShimDriver;
 use super::str0m::Str0mDriver;
 use super::{Driver, LongTermCredentials, TargetError, BUILTIN_TARGETS};
 use crate::case::Capability;
+use crate::net::namespace::NamespacePlan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -75,15 +76,38 @@ pub struct TargetSpec {
     /// How long to wait for an answer before concluding "no answer" (live targets).
     #[serde(default)]
     pub reply_wait_ms: Option<u64>,
+    /// shim: how long one request may take before the shim counts as hung (default 5000; a
+    /// browser's first call may wait for the browser to start).
+    #[serde(default)]
+    pub request_timeout_ms: Option<u64>,
     #[serde(default)]
     pub capabilities: Option<Vec<String>>,
     #[serde(default)]
     pub credentials: Option<LongTermCredentials>,
+    /// shim: run it in a network and PID namespace of its own (see `net::namespace`), for
+    /// stacks that do no ICE on loopback or should not see the host's network (browsers).
+    #[serde(default)]
+    pub namespace: Option<NamespaceSpec>,
     /// Directory of the TOML file (resolution base for relative paths).
     #[serde(skip)]
     pub dir: PathBuf,
     #[serde(skip)]
     pub source: Option<PathBuf>,
+}
+
+/// `[namespace]`: `address = "10.77.0.1/24"` puts that address on a veth interface inside
+/// (for stacks that gather no candidates on loopback); without it there is loopback only.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamespaceSpec {
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+impl NamespaceSpec {
+    pub fn plan(&self) -> Result<NamespacePlan, String> {
+        NamespacePlan::parse(self.address.as_deref())
+    }
 }
 
 /// Why a target could not be found or read. Every variant is a usage error (exit 2).
@@ -137,14 +161,19 @@ impl TargetSpec {
             addr: None,
             ready_timeout_ms: None,
             reply_wait_ms: None,
+            request_timeout_ms: None,
             capabilities: None,
             credentials: None,
+            namespace: None,
             dir: dir.to_path_buf(),
             source: None,
         }
     }
 
     fn validate(&self) -> Result<(), String> {
+        if self.namespace.is_some() && self.kind != TargetKind::Shim {
+            return Err("[namespace] is for kind = \"shim\" targets (their shim process runs inside it)".into());
+        }
         match self.kind {
             TargetKind::Builtin => match self.engine.as_deref() {
                 Some("reference" | "str0m" | "model") => Ok(()),
@@ -155,7 +184,7 @@ impl TargetSpec {
                 None => Err("kind = \"builtin\" needs engine = \"reference\" | \"str0m\" | \"mutant\"".into()),
             },
             TargetKind::Shim => match &self.command {
-                Some(c) if !c.is_empty() => Ok(()),
+                Some(c) if !c.is_empty() => self.namespace.as_ref().map_or(Ok(()), |n| n.plan().map(|_| ())),
                 _ => Err("kind = \"shim\" needs command = [\"program\", \"args\"...]".into()),
             },
             TargetKind::Server => {

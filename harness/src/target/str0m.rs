@@ -184,6 +184,7 @@ impl Driver for Str0mDriver {
             Capability::SdpCodec,
             Capability::SdpAnswerer,
             Capability::Peer,
+            Capability::RtpEvents,
         ]
     }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rtcspec_harness::capture::dtls::records;
 use rtcspec_harness::net::Datagram;
-use rtcspec_harness::peer::forge::{RawRecord, RecordForge};
+use rtcspec_harness::peer::forge::{RawRecord, RecordForge, APPLICATION_DATA};
 use rtcspec_harness::peer::wire::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
 use rtcspec_harness::{Outcome, Verdict};
@@ -29,6 +29,16 @@ pub fn harness_forge(call: &Call<'_>) -> Result<(RecordForge, WireView, std::net
     let forge = RecordForge::new(&view, &keylog, Side::Harness).map_err(CallError::Harness)?;
     let to = call.target_addr().ok_or_else(|| CallError::Harness("the target has sent nothing".into()))?;
     Ok((forge, view, to))
+}
+
+/// Seals `sctp` in an epoch-1 record with a forge made now, and sends it to the target. The
+/// forge numbers the record after every record the harness sent so far, its own stack's and
+/// those it injected: a record numbered before some of them would be a replay to a target
+/// with a replay window (Firefox's NSS drops it), whatever it does with the packet inside.
+pub fn inject_sealed(call: &mut Call<'_>, sctp: &[u8]) -> Result<(), CallError> {
+    let (mut forge, _, to) = harness_forge(call)?;
+    let record = forge.sealed(APPLICATION_DATA, 1, sctp).map_err(CallError::Harness)?;
+    call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)
 }
 
 /// The stream of the channel `label`, whichever side opened it.
@@ -70,9 +80,7 @@ pub fn first_then_control(
     call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
     let _ = call.wait_target("the first message", DELIVERY, delivered(first));
     let control = forge.sctp_data(tsn, stream, None, PPID_STRING, CONTROL.as_bytes()).map_err(CallError::Harness)?;
-    let record =
-        forge.sealed(rtcspec_harness::peer::forge::APPLICATION_DATA, 1, &control).map_err(CallError::Harness)?;
-    call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
+    inject_sealed(call, &control)?;
     let _ = call.wait_target("the control message", DELIVERY, delivered(CONTROL));
     Ok(())
 }

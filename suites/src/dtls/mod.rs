@@ -11,6 +11,7 @@ pub mod rfc6347_4_2_2;
 pub mod rfc6347_4_2_3;
 pub mod rfc6347_4_2_4;
 pub mod rfc8122_5;
+pub mod rfc8446_4_1_3;
 pub mod rfc8827_6_5;
 pub mod rfc8842_5_1;
 pub mod rfc8842_5_2;
@@ -28,6 +29,7 @@ pub fn cases() -> Vec<&'static Case> {
         rfc6347_4_2_3::CASES,
         rfc6347_4_2_4::CASES,
         rfc8122_5::CASES,
+        rfc8446_4_1_3::CASES,
         rfc8842_5_1::CASES,
         rfc8842_5_2::CASES,
         rfc8827_6_5::CASES,

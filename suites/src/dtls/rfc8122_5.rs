@@ -52,7 +52,15 @@ fn second_fingerprint_matches(ctx: &mut Ctx) -> Verdict {
 /// Pass when the target completes DTLS with the harness's (correctly fingerprinted)
 /// certificate and sends application data, without an alert or a failed state.
 fn comes_up(ctx: &mut Ctx, rewrite: fn(&str) -> String, what: &str) -> Verdict {
-    let LiveCall { view, summary, target_states, .. } = call_and_read_with(ctx, Offerer::Target, Some(rewrite))?;
+    let LiveCall { view, summary, target_states, refused, .. } =
+        call_and_read_with(ctx, Offerer::Target, Some(rewrite))?;
+    // Refusing a description RFC 8122 allows is not coming up with it.
+    if let Some((op, error)) = refused {
+        return Ok(Outcome::fail(
+            format!("the call comes up with {what}: DTLS completes and the target sends data"),
+            format!("the target refused the harness's description ({op}): {error}"),
+        ));
+    }
     let gave_up = target_states.iter().any(|s| s == "failed" || s == "closed");
     if view.dtls_complete()
         && view.application_data_from(Side::Target) > 0

@@ -103,6 +103,8 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         path: None,
         target_addr: None,
         up: true,
+        target_closed: Vec::new(),
+        refused: None,
     };
     Ok(hellos_agree(&live, Side::Harness, "the target, passive, sends no ClientHello"))
 }

@@ -7,13 +7,12 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::forge::APPLICATION_DATA;
 use rtcspec_harness::peer::wire::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use super::dcep::{target_channel, DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_DCEP};
-use crate::dtls::forged::harness_forge;
+use crate::dtls::forged::{harness_forge, inject_sealed};
 use crate::live::*;
 
 const REFUSED: &str = "If the DATA_CHANNEL_OPEN message doesn't satisfy the conditions above, the receiver MUST close the corresponding data channel using the procedure described in [RFC8831] and MUST NOT send a DATA_CHANNEL_ACK message in response to the received message. This might occur if, for example, a DATA_CHANNEL_OPEN message is received on an already used stream, there are problems with parameters within the DATA_CHANNEL_OPEN message, the odd/even rule is violated, or the DATA_CHANNEL_OPEN message itself is not well formed.";
@@ -69,13 +68,12 @@ type Open = (u16, u16, Vec<u8>);
 /// Sends the OPENs `opens` makes of the harness's parity as the harness's association would,
 /// one per (stream, SSN, message), each in its own record, and waits [`ANSWER`] after each.
 fn send_opens(call: &mut Call<'_>, opens: fn(u16) -> Vec<Open>) -> Result<(), CallError> {
-    let (mut forge, view, to) = harness_forge(call)?;
+    let (forge, view, _) = harness_forge(call)?;
     let own = harness_parity(&view).ok_or_else(|| CallError::Harness("no DTLS client on the wire".into()))?;
     let mut tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
     for (stream, ssn, message) in opens(own) {
         let packet = forge.sctp_data(tsn, stream, Some(ssn), PPID_DCEP, &message).map_err(CallError::Harness)?;
-        let record = forge.sealed(APPLICATION_DATA, 1, &packet).map_err(CallError::Harness)?;
-        call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
+        inject_sealed(call, &packet)?;
         tsn = tsn.wrapping_add(1);
         call.run_for(ANSWER)?;
     }

@@ -14,7 +14,7 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use super::dcep::PPID_STRING;
 use crate::dtls::forged::{
-    channel_stream, delivered, forged_then_control, harness_forge, judge_forged, on_target_channel,
+    channel_stream, delivered, forged_then_control, harness_forge, inject_sealed, judge_forged, on_target_channel,
 };
 use crate::live::*;
 
@@ -82,31 +82,28 @@ fn wrong_tag_data_discarded(ctx: &mut Ctx) -> Verdict {
 /// A message the harness's association would send (the next TSN, unordered), then the
 /// wrong-tag ABORT, a message, the right-tag ABORT, a message; each protected in its own record.
 fn aborts_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
-    let (mut forge, view, to) = harness_forge(call)?;
+    let (forge, view, _) = harness_forge(call)?;
     let stream = channel_stream(&view, &channel.label)?;
     let tsn = forge.next_tsn().ok_or_else(|| CallError::Harness("no DATA chunk of the harness was read".into()))?;
     let tag = forge.verification_tag().ok_or_else(|| CallError::Harness("no SCTP packet of the harness".into()))?;
-    let send = |call: &mut Call<'_>, forge: &mut RecordForge, packet: Vec<u8>| -> Result<(), CallError> {
-        let record = forge.sealed(APPLICATION_DATA, 1, &packet).map_err(CallError::Harness)?;
-        call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)
-    };
+
     let message = |forge: &RecordForge, n: u32, text: &str| {
         forge.sctp_data(tsn.wrapping_add(n), stream, None, PPID_STRING, text.as_bytes()).map_err(CallError::Harness)
     };
     let packet = message(&forge, 0, BEFORE)?;
-    send(call, &mut forge, packet)?;
+    inject_sealed(call, &packet)?;
     let _ = call.wait_target("the first message", WAIT, delivered(BEFORE));
     let packet = forge.sctp_packet(WRONG, &ABORT).map_err(CallError::Harness)?;
-    send(call, &mut forge, packet)?;
+    inject_sealed(call, &packet)?;
     call.run_for(WAIT / 4)?;
     let packet = message(&forge, 1, STILL)?;
-    send(call, &mut forge, packet)?;
+    inject_sealed(call, &packet)?;
     let _ = call.wait_target("the second message", WAIT, delivered(STILL));
     let packet = forge.sctp_packet(tag, &ABORT).map_err(CallError::Harness)?;
-    send(call, &mut forge, packet)?;
+    inject_sealed(call, &packet)?;
     call.run_for(WAIT / 4)?;
     let packet = message(&forge, 2, AFTER)?;
-    send(call, &mut forge, packet)?;
+    inject_sealed(call, &packet)?;
     call.run_for(WAIT)
 }
 
@@ -154,7 +151,7 @@ const ANSWER: Duration = Duration::from_millis(300);
 /// in a valid packet (the control), each in its own validly protected record, giving the
 /// target [`ANSWER`] after each.
 pub fn spoiled_then_control(call: &mut Call<'_>, chunk: &[u8], spoil: Spoil) -> Result<(), CallError> {
-    let (mut forge, _, to) = harness_forge(call)?;
+    let (forge, _, _) = harness_forge(call)?;
     let tag = forge.verification_tag().ok_or_else(|| CallError::Harness("no SCTP packet of the harness".into()))?;
     let mut spoiled = match spoil {
         Spoil::WrongTag => forge.sctp_packet(WRONG, chunk),
@@ -166,8 +163,7 @@ pub fn spoiled_then_control(call: &mut Call<'_>, chunk: &[u8], spoil: Spoil) -> 
     }
     let control = forge.sctp_packet(tag, chunk).map_err(CallError::Harness)?;
     for packet in [spoiled, control] {
-        let record = forge.sealed(APPLICATION_DATA, 1, &packet).map_err(CallError::Harness)?;
-        call.harness.inject(to, &record.to_bytes()).map_err(CallError::Harness)?;
+        inject_sealed(call, &packet)?;
         call.run_for(ANSWER)?;
     }
     Ok(())

@@ -16,7 +16,7 @@
 use std::time::Duration;
 
 use rtcspec_harness::capture::demux::{classify, Protocol};
-use rtcspec_harness::case::{Level, Spec};
+use rtcspec_harness::case::{Capability, Level, Spec};
 use rtcspec_harness::peer::wire::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
@@ -28,10 +28,15 @@ const REPLAY_PROTECTION: &str = "It is RECOMMENDED to use replay protection, bot
 
 const WINDOW_SIZE: &str = "Packet indices which lag behind the packet index in the context by more than SRTP-WINDOW-SIZE can be assumed to have been received, where SRTP-WINDOW-SIZE is a receiver-side, implementation-dependent parameter and MUST be at least 64, but which MAY be set to a higher value.";
 
+/// What these cases count needs the target to report each RTP packet it takes in: a target
+/// that cannot (a browser's API shows decoded audio only) is Unsupported, not judged.
+const PEER_WITH_RTP_EVENTS: &[Capability] = &[Capability::Peer, Capability::RtpEvents];
+
 /// A replay case: RECOMMENDED, so a failure is NonStrict.
 const fn replay_case(id: &'static str, title: &'static str, run: fn(&mut Ctx) -> Verdict) -> Case {
     Case {
         spec: Spec { doc: "RFC 3711", section: "3.3.2", level: Level::Should, text: REPLAY_PROTECTION },
+        needs: PEER_WITH_RTP_EVENTS,
         ..case((id, "srtp"), title, ("RFC 3711", "3.3.2"), REPLAY_PROTECTION, SECURITY, run)
     }
 }
@@ -47,14 +52,17 @@ pub const CASES: &[Case] = &[
         "An SRTP packet the target took in arrives again after the sequence moved 1000 ahead, behind any replay window: it is not taken in twice",
         replay_behind_window_discarded,
     ),
-    case(
-        ("srtp.3711.3.3.2.late-packet-in-window-taken", "srtp"),
-        "A valid SRTP packet that never came before arrives 63 behind the highest: the target takes it in (its replay window is at least 64)",
-        ("RFC 3711", "3.3.2"),
-        WINDOW_SIZE,
-        &[],
-        late_packet_in_window_taken,
-    ),
+    Case {
+        needs: PEER_WITH_RTP_EVENTS,
+        ..case(
+            ("srtp.3711.3.3.2.late-packet-in-window-taken", "srtp"),
+            "A valid SRTP packet that never came before arrives 63 behind the highest: the target takes it in (its replay window is at least 64)",
+            ("RFC 3711", "3.3.2"),
+            WINDOW_SIZE,
+            &[],
+            late_packet_in_window_taken,
+        )
+    },
 ];
 
 /// Audio packets before anything is replayed, so the target has a source and a window.

@@ -30,6 +30,11 @@ fn a_second_later((seconds, fraction): (u32, u32)) -> (u32, u32) {
     (seconds.wrapping_add(1), fraction)
 }
 
+const UNENCRYPTED: &str = "SRTCP decryption is performed as in Section 4, but only if the E flag is equal to 1. ... In case the E-flag is 0, the payload is simply left unmodified. ... Message authentication for RTCP is REQUIRED, as it is the control protocol (e.g., it has a BYE packet) for RTP.";
+
+/// The one SRTP profile the unencrypted case offers: its SRTCP tag is 80 bits after the index.
+const AES_CM_128_HMAC_SHA1_80: &[u16] = &[0x0001];
+
 pub const CASES: &[Case] = &[
     case(
         ("srtp.3711.3.4.bad-tag-srtcp-discarded", "srtp"),
@@ -38,6 +43,14 @@ pub const CASES: &[Case] = &[
         DISCARD,
         SECURITY,
         bad_tag_srtcp_discarded,
+    ),
+    case(
+        ("srtp.3711.3.4.unencrypted-bad-tag-srtcp-discarded", "srtp"),
+        "An SRTCP Sender Report marked unencrypted (E flag 0) whose tag does not verify is discarded: unencrypted SRTCP is still authenticated",
+        ("RFC 3711", "3.4"),
+        UNENCRYPTED,
+        SECURITY,
+        unencrypted_bad_tag_discarded,
     ),
     case(
         ("srtp.3711.3.4.plain-rtcp-discarded", "srtp"),
@@ -60,6 +73,9 @@ pub enum Spoil {
     Reflected,
     /// Not sent: the harness sends the valid SR only.
     Withheld,
+    /// Sent in the clear as SRTCP that says so (E flag 0, the next index) with a tag that
+    /// is not its HMAC: a receiver that reads the E flag and skips authentication takes it.
+    UnencryptedBadTag,
 }
 
 fn middle((seconds, fraction): (u32, u32)) -> u32 {
@@ -111,6 +127,12 @@ fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec, spoil: Spoil) -> Re
                 srtcp_protected(&view, &keylog, Side::Target, &reports[1..]).map_err(CallError::Harness)?.swap_remove(0)
         }
         Spoil::Withheld => forged.clear(),
+        Spoil::UnencryptedBadTag => {
+            // The control went out with SRTCP index 1 (a fresh context), so 2 is new.
+            forged = reports[1].clone();
+            forged.extend_from_slice(&2u32.to_be_bytes());
+            forged.extend_from_slice(&[0xa5; 10]);
+        }
     }
     call.harness.inject(to, &control).map_err(CallError::Harness)?;
     if !forged.is_empty() {
@@ -131,6 +153,15 @@ fn bad_tag_srtcp_discarded(ctx: &mut Ctx) -> Verdict {
         ctx,
         |call, channel| forge_reports(call, channel, Spoil::BrokenTag),
         "the SR with the broken tag",
+    )
+}
+
+fn unencrypted_bad_tag_discarded(ctx: &mut Ctx) -> Verdict {
+    forged_sr_not_named_with(
+        ctx,
+        AES_CM_128_HMAC_SHA1_80,
+        |call, channel| forge_reports(call, channel, Spoil::UnencryptedBadTag),
+        "the SR marked unencrypted with a wrong tag",
     )
 }
 

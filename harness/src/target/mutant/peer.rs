@@ -39,7 +39,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 76] = [
+const FAULTS: [PeerFault; 77] = [
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -348,6 +348,10 @@ const FAULTS: [PeerFault; 76] = [
         "in live calls, sends messages of any size, whatever a=max-message-size says"
     ),
     shim!("sctp-skips-crc32c", "in live calls, takes in SCTP packets whatever their CRC32c"),
+    shim!(
+        "dtls-offers-1.3-ignores-sentinel",
+        "in live calls, offers DTLS 1.3 in its ClientHello and completes a DTLS 1.2 handshake whose ServerHello.random carries the downgrade sentinel (werift's shim)"
+    ),
     shim!("sctp-ignores-verification-tag", "in live calls, takes in SCTP packets whatever their Verification Tag"),
 ];
 
