@@ -56,6 +56,13 @@ pub fn profile(id: u16) -> Option<ProtectionProfile> {
     })
 }
 
+/// rtc-srtp's context for the profile `profile_id` with this master key and salt.
+pub fn context(profile_id: u16, key: &[u8], salt: &[u8]) -> Result<Context, String> {
+    let p = profile(profile_id).ok_or("an SRTP profile this reader does not know")?;
+    let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
+    Context::new(key, salt, p, None, None, provider.crypto()).map_err(|e| format!("SRTP context: {e}"))
+}
+
 /// The SRTP master keys and salts of one DTLS session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keying {
@@ -111,17 +118,14 @@ pub struct SrtpReceiver {
 
 impl SrtpReceiver {
     pub fn new(profile_id: u16, key: &[u8], salt: &[u8]) -> Result<SrtpReceiver, String> {
-        let p = profile(profile_id).ok_or("an SRTP profile this reader does not know")?;
-        let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
-        let context =
-            Context::new(key, salt, p, None, None, provider.crypto()).map_err(|e| format!("SRTP context: {e}"))?;
-        let srtcp_auth_key = match p {
-            ProtectionProfile::Aes128CmHmacSha1_80 | ProtectionProfile::Aes128CmHmacSha1_32 => {
+        let srtcp_auth_key = match profile(profile_id) {
+            Some(ProtectionProfile::Aes128CmHmacSha1_80 | ProtectionProfile::Aes128CmHmacSha1_32) => {
+                let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
                 Some(aes_cm_derive(provider.crypto(), LABEL_SRTCP_AUTH, key, salt, AUTH_KEY_LEN)?)
             }
             _ => None,
         };
-        Ok(SrtpReceiver { context, srtcp_auth_key })
+        Ok(SrtpReceiver { context: context(profile_id, key, salt)?, srtcp_auth_key })
     }
 
     pub fn decrypt_rtp(&mut self, packet: &[u8]) -> Result<Vec<u8>, String> {

@@ -424,9 +424,7 @@ impl WireView {
     /// to protect packets as `sender` would.
     pub fn srtp_context(&self, keylog: &[String], sender: Side) -> Result<rtc_srtp::context::Context, String> {
         let (profile_id, key, salt) = self.srtp_master_with(&secrets_of(keylog), sender)?;
-        let profile = crate::capture::srtp::profile(profile_id).ok_or("an SRTP profile this reader does not know")?;
-        let provider = rtc_crypto::default_provider().map_err(|e| e.to_string())?;
-        rtc_srtp::context::Context::new(&key, &salt, profile, None, None, provider.crypto()).map_err(|e| e.to_string())
+        crate::capture::srtp::context(profile_id, &key, &salt)
     }
 
     /// The common header (source and destination port, verification tag, checksum) of the

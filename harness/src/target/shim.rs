@@ -93,6 +93,7 @@ impl ShimProcess {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| {
+                let _ = std::fs::remove_dir_all(&scratch);
                 let hint = spec.install_hint.as_deref().unwrap_or("install it, or fix `command` in the target file");
                 let what = if plan.is_some() { "unshare (util-linux) or " } else { "" };
                 TargetError::Environment(format!(

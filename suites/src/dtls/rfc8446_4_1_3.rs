@@ -16,8 +16,8 @@
 
 use rtcspec_harness::capture::dtls::{records, version_name};
 use rtcspec_harness::net::Datagram;
-use rtcspec_harness::peer::forge::{ALERT, HANDSHAKE};
-use rtcspec_harness::peer::fragment::fragments_in;
+use rtcspec_harness::peer::forge::ALERT;
+use rtcspec_harness::peer::fragment::handshake_fragments;
 use rtcspec_harness::peer::keylog::DOWNGRADE_SENTINEL_TLS12;
 use rtcspec_harness::peer::wire::Side;
 use rtcspec_harness::peer::PeerOptions;
@@ -55,21 +55,15 @@ struct After {
 }
 
 fn after_server_hello(call: &LiveCall) -> Option<After> {
-    let has_server_hello = |d: &&Datagram| {
-        records(&d.bytes).0.iter().any(|r| {
-            r.content_type == HANDSHAKE && r.epoch == 0 && fragments_in(r.body).any(|(f, _)| f.msg_type == SERVER_HELLO)
-        })
-    };
-    let sent = call.to_target.iter().find(has_server_hello)?.at_us;
+    let carries = |d: &Datagram, msg_type: u8| handshake_fragments(&d.bytes).iter().any(|f| f.msg_type == msg_type);
+    let sent = call.to_target.iter().find(|d| carries(d, SERVER_HELLO))?.at_us;
     let mut after = After::default();
     for d in call.from_target.iter().filter(|d| d.at_us >= sent) {
+        after.went_on |= carries(d, CLIENT_KEY_EXCHANGE);
         for r in records(&d.bytes).0 {
             match (r.content_type, r.epoch) {
                 (_, epoch) if epoch > 0 => after.went_on = true,
                 (CHANGE_CIPHER_SPEC, _) => after.went_on = true,
-                (HANDSHAKE, _) if fragments_in(r.body).any(|(f, _)| f.msg_type == CLIENT_KEY_EXCHANGE) => {
-                    after.went_on = true
-                }
                 (ALERT, _) => after.alerts.extend(r.body.get(..2).map(|a| [a[0], a[1]])),
                 _ => {}
             }
