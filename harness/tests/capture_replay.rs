@@ -437,7 +437,7 @@ fn dcep(kind: u8) -> impl Fn(&[u8]) -> bool {
 }
 
 fn fix_crc(p: &mut [u8]) {
-    let c = rtcspec_harness::capture::sctp::checksum(p).unwrap();
+    let c = rtcspec_wire::sctp::checksum(p).unwrap();
     p[8..12].copy_from_slice(&c.to_le_bytes());
 }
 

@@ -161,7 +161,7 @@ fn known_crashes_in_dependencies_still_happen() {
                 "sctp" => {
                     // As the target does: the CRC32c made right first.
                     let mut p = input.clone();
-                    if let Some(c) = rtcspec_harness::capture::sctp::checksum(&p) {
+                    if let Some(c) = rtcspec_wire::sctp::checksum(&p) {
                         p[8..12].copy_from_slice(&c.to_le_bytes());
                     }
                     let _ = rtc::sctp::fuzzing::packet_unmarshal(&p);

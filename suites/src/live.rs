@@ -4,17 +4,16 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::case::{Capability, Level, Spec};
-use rtcspec_harness::peer::forge::{ALERT, HANDSHAKE, RECORD_HEADER};
-use rtcspec_harness::peer::wire::WireView;
+use rtcspec_harness::peer::view::WireView;
 use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{Call, ChannelSpec, Payload, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
+use rtcspec_wire::dtls::handshake::CLIENT_HELLO;
+use rtcspec_wire::dtls::{ALERT, HANDSHAKE, RECORD_HEADER};
 
 pub const PEER: &[Capability] = &[Capability::Peer];
-
-const CLIENT_HELLO: u8 = 1;
 
 pub const SECURITY: &[&str] = &["security"];
 

@@ -14,225 +14,19 @@ use super::dtls_decrypt::RecordDecryptor;
 use super::fasthash::{FastMap, FxHasher};
 use super::flow::Direction;
 use super::sdp_info::SessionInfo;
-
-const CHANGE_CIPHER_SPEC: u8 = 20;
-const ALERT: u8 = 21;
-const HANDSHAKE: u8 = 22;
-const APPLICATION_DATA: u8 = 23;
-
-const CLIENT_HELLO: u8 = 1;
-const SERVER_HELLO: u8 = 2;
-const HELLO_VERIFY_REQUEST: u8 = 3;
-const CERTIFICATE: u8 = 11;
-
-const EXT_USE_SRTP: u16 = 14;
-const EXT_SUPPORTED_VERSIONS: u16 = 43;
-const DTLS_1_3: u16 = 0xFEFC;
+use rtcspec_wire::dtls::handshake::{
+    self, fragments_in, parse_certificates, parse_hello, Hello, CERTIFICATE, CLIENT_HELLO, HELLO_VERIFY_REQUEST,
+    SERVER_HELLO,
+};
+use rtcspec_wire::dtls::{
+    cipher_suite_name, profile_name, records, version_name, Record, RecordError, ALERT, APPLICATION_DATA,
+    CHANGE_CIPHER_SPEC, DTLS_1_3, HANDSHAKE,
+};
 
 /// (epoch, sequence) pairs remembered per sender to spot reuse.
 const RECORD_WINDOW: usize = 4096;
 /// Largest handshake message reassembled (certificate chains are a few KiB).
 const MAX_HANDSHAKE: usize = 65_536;
-
-/// One record's header fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record<'a> {
-    pub content_type: u8,
-    pub version: u16,
-    pub epoch: u16,
-    /// `None` in a DTLS 1.3 unified header (sequence numbers are encrypted there).
-    pub sequence: Option<u64>,
-    pub body: &'a [u8],
-}
-
-/// Why a datagram's records could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RecordError {
-    /// The first record is malformed.
-    Malformed(String),
-    /// Valid records followed by bytes that are no record (RFC 5764 §4.1).
-    Trailing { records: usize, bytes: usize, first: u8 },
-    /// A DTLS 1.3 record with a connection ID: its length cannot be known without the handshake.
-    ConnectionId,
-}
-
-fn be(b: &[u8]) -> u64 {
-    b.iter().fold(0, |v, x| (v << 8) | u64::from(*x))
-}
-
-/// Splits a datagram into records.
-pub fn records(d: &[u8]) -> (Vec<Record<'_>>, Option<RecordError>) {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < d.len() {
-        let rest = &d[at..];
-        let bad = |why: String, out: &Vec<Record<'_>>| {
-            if out.is_empty() {
-                RecordError::Malformed(why)
-            } else {
-                RecordError::Trailing { records: out.len(), bytes: rest.len(), first: rest[0] }
-            }
-        };
-        match rest[0] {
-            0x20..=0x3F => {
-                // Unified header: 0 0 1 C S L E E.
-                let flags = rest[0];
-                if flags & 0x10 != 0 {
-                    return (out, Some(RecordError::ConnectionId));
-                }
-                let seq_len = if flags & 0x08 != 0 { 2 } else { 1 };
-                let mut header = 1 + seq_len;
-                let len = if flags & 0x04 != 0 {
-                    let Some(l) = rest.get(header..header + 2) else {
-                        return (out.clone(), Some(bad("DTLS 1.3 header cut short".into(), &out)));
-                    };
-                    header += 2;
-                    usize::from(u16::from_be_bytes([l[0], l[1]]))
-                } else {
-                    rest.len().saturating_sub(header)
-                };
-                let Some(body) = rest.get(header..header + len) else {
-                    return (
-                        out.clone(),
-                        Some(bad(format!("DTLS 1.3 record length {len} runs past the datagram"), &out)),
-                    );
-                };
-                out.push(Record {
-                    content_type: APPLICATION_DATA,
-                    version: DTLS_1_3,
-                    epoch: u16::from(flags & 0x03),
-                    sequence: None,
-                    body,
-                });
-                at += header + len;
-            }
-            20..=26 => {
-                let Some(h) = rest.get(..13) else {
-                    return (
-                        out.clone(),
-                        Some(bad(format!("{} bytes, shorter than a 13-byte record header", rest.len()), &out)),
-                    );
-                };
-                let version = u16::from_be_bytes([h[1], h[2]]);
-                if !matches!(version, 0xFEFF | 0xFEFD) {
-                    return (
-                        out.clone(),
-                        Some(bad(format!("record version {version:#06x} is not DTLS (0xfeff, 0xfefd)"), &out)),
-                    );
-                }
-                let len = usize::from(u16::from_be_bytes([h[11], h[12]]));
-                let Some(body) = rest.get(13..13 + len) else {
-                    return (
-                        out.clone(),
-                        Some(bad(
-                            format!("record length {len} runs past the datagram ({} bytes left)", rest.len() - 13),
-                            &out,
-                        )),
-                    );
-                };
-                out.push(Record {
-                    content_type: h[0],
-                    version,
-                    epoch: u16::from_be_bytes([h[3], h[4]]),
-                    sequence: Some(be(&h[5..11])),
-                    body,
-                });
-                at += 13 + len;
-            }
-            other => {
-                let why = format!("first byte {other} starts no DTLS record");
-                return (out.clone(), Some(bad(why, &out)));
-            }
-        }
-    }
-    (out, None)
-}
-
-/// What a ClientHello or ServerHello said.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Hello {
-    pub version: u16,
-    pub random: Vec<u8>,
-    pub cipher_suites: Vec<u16>,
-    /// `None` without the use_srtp extension.
-    pub srtp_profiles: Option<Vec<u16>>,
-    pub mki: Vec<u8>,
-    pub supported_versions: Vec<u16>,
-}
-
-struct Cursor<'a>(&'a [u8]);
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (a, b) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = b;
-        Some(a)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-    fn u16(&mut self) -> Option<u16> {
-        self.take(2).map(|b| u16::from_be_bytes([b[0], b[1]]))
-    }
-    fn vec8(&mut self) -> Option<&'a [u8]> {
-        let n = usize::from(self.u8()?);
-        self.take(n)
-    }
-    fn vec16(&mut self) -> Option<&'a [u8]> {
-        let n = usize::from(self.u16()?);
-        self.take(n)
-    }
-}
-
-fn u16s(b: &[u8]) -> Vec<u16> {
-    b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect()
-}
-
-/// Parses a ClientHello (`client`) or ServerHello body; `None` if it is malformed.
-pub fn parse_hello(body: &[u8], client: bool) -> Option<Hello> {
-    let mut c = Cursor(body);
-    let mut h = Hello { version: c.u16()?, random: c.take(32)?.to_vec(), ..Hello::default() };
-    c.vec8()?; // session id
-    if client {
-        c.vec8()?; // cookie
-        h.cipher_suites = u16s(c.vec16()?);
-        c.vec8()?; // compression methods
-    } else {
-        h.cipher_suites = vec![c.u16()?];
-        c.u8()?;
-    }
-    if c.0.is_empty() {
-        return Some(h);
-    }
-    let mut ext = Cursor(c.vec16()?);
-    while !ext.0.is_empty() {
-        let kind = ext.u16()?;
-        let mut data = Cursor(ext.vec16()?);
-        match kind {
-            EXT_USE_SRTP => {
-                h.srtp_profiles = Some(u16s(data.vec16()?));
-                h.mki = data.vec8()?.to_vec();
-            }
-            EXT_SUPPORTED_VERSIONS if client => h.supported_versions = u16s(data.vec8()?),
-            EXT_SUPPORTED_VERSIONS => h.supported_versions = vec![data.u16()?],
-            _ => {}
-        }
-    }
-    Some(h)
-}
-
-/// The DER certificates of a (DTLS 1.2) Certificate message.
-pub fn parse_certificates(body: &[u8]) -> Option<Vec<&[u8]>> {
-    let mut c = Cursor(body);
-    let total = be(c.take(3)?) as usize;
-    let mut list = Cursor(c.take(total)?);
-    let mut out = Vec::new();
-    while !list.0.is_empty() {
-        let n = be(list.take(3)?) as usize;
-        out.push(list.take(n)?);
-    }
-    Some(out)
-}
 
 /// The certificate's digest under an SDP hash function name, if rtcspec knows the function.
 pub fn digest(hash: &str, der: &[u8]) -> Option<Vec<u8>> {
@@ -245,50 +39,6 @@ pub fn digest(hash: &str, der: &[u8]) -> Option<Vec<u8>> {
         "md5" => md5::Md5::digest(der).to_vec(),
         _ => return None,
     })
-}
-
-pub fn version_name(v: u16) -> String {
-    match v {
-        0xFEFF => "DTLS 1.0".into(),
-        0xFEFD => "DTLS 1.2".into(),
-        DTLS_1_3 => "DTLS 1.3".into(),
-        // A TLS code point in a DTLS supported_versions (NSS adds TLS 1.2's for compatibility).
-        0x0303 => "TLS 1.2 (0x0303)".into(),
-        0x0304 => "TLS 1.3 (0x0304)".into(),
-        other => format!("{other:#06x}"),
-    }
-}
-
-pub fn cipher_suite_name(c: u16) -> String {
-    let name = match c {
-        0xC02B => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-        0xC02C => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-        0xC02F => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        0xC030 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-        0xCCA8 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-        0xCCA9 => "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-        0xC009 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-        0xC00A => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-        0xC013 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-        0xC014 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-        0x1301 => "TLS_AES_128_GCM_SHA256",
-        0x1302 => "TLS_AES_256_GCM_SHA384",
-        0x1303 => "TLS_CHACHA20_POLY1305_SHA256",
-        _ => return format!("{c:#06x}"),
-    };
-    format!("{name} ({c:#06x})")
-}
-
-pub fn profile_name(p: u16) -> String {
-    match p {
-        0x0001 => "SRTP_AES128_CM_HMAC_SHA1_80".into(),
-        0x0002 => "SRTP_AES128_CM_HMAC_SHA1_32".into(),
-        0x0005 => "SRTP_NULL_HMAC_SHA1_80".into(),
-        0x0006 => "SRTP_NULL_HMAC_SHA1_32".into(),
-        0x0007 => "SRTP_AEAD_AES_128_GCM".into(),
-        0x0008 => "SRTP_AEAD_AES_256_GCM".into(),
-        other => format!("{other:#06x}"),
-    }
 }
 
 /// What the DTLS traffic of one flow amounted to.
@@ -461,12 +211,8 @@ impl DtlsFlow {
         session: &SessionInfo,
         tallies: &mut Tallies,
     ) {
-        let mut c = Cursor(r.body);
-        while c.0.len() >= 12 {
-            let Some(h) = c.take(12) else { return };
-            let (kind, length, message_seq) = (h[0], be(&h[1..4]) as usize, u16::from_be_bytes([h[4], h[5]]));
-            let (offset, fragment_len) = (be(&h[6..9]) as usize, be(&h[9..12]) as usize);
-            let Some(fragment) = c.take(fragment_len) else { return };
+        for (f, fragment) in fragments_in(r.body) {
+            let (kind, length, message_seq, offset) = (f.msg_type, f.length as usize, f.message_seq, f.offset as usize);
             if kind == CLIENT_HELLO {
                 self.client = Some(direction);
                 self.last_client_hello_record = r.sequence;
@@ -503,7 +249,7 @@ impl DtlsFlow {
             }
             let Some(whole) = self.partial.remove(&key) else { continue };
             self.done.insert(key);
-            *self.summary.handshake_messages.entry(handshake_name(kind)).or_default() += 1;
+            *self.summary.handshake_messages.entry(handshake::name(kind)).or_default() += 1;
             self.message(kind, &whole.data, direction, number, session, tallies);
         }
     }
@@ -686,77 +432,4 @@ fn record_digest(r: &Record<'_>) -> u64 {
     let n = r.body.len();
     (r.content_type, n, &r.body[..n.min(16)], &r.body[n.saturating_sub(16)..]).hash(&mut h);
     h.finish()
-}
-
-fn handshake_name(kind: u8) -> String {
-    match kind {
-        0 => "hello_request".into(),
-        CLIENT_HELLO => "client_hello".into(),
-        SERVER_HELLO => "server_hello".into(),
-        HELLO_VERIFY_REQUEST => "hello_verify_request".into(),
-        CERTIFICATE => "certificate".into(),
-        12 => "server_key_exchange".into(),
-        13 => "certificate_request".into(),
-        14 => "server_hello_done".into(),
-        15 => "certificate_verify".into(),
-        16 => "client_key_exchange".into(),
-        20 => "finished".into(),
-        other => format!("type_{other}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record(content_type: u8, epoch: u16, seq: u64, body: &[u8]) -> Vec<u8> {
-        let mut r = vec![content_type, 0xFE, 0xFD];
-        r.extend_from_slice(&epoch.to_be_bytes());
-        r.extend_from_slice(&seq.to_be_bytes()[2..]);
-        r.extend_from_slice(&(body.len() as u16).to_be_bytes());
-        r.extend_from_slice(body);
-        r
-    }
-
-    #[test]
-    fn records_are_split_and_trailing_bytes_reported() {
-        let mut d = record(22, 0, 1, &[1, 2, 3]);
-        d.extend(record(20, 0, 2, &[1]));
-        let (rs, err) = records(&d);
-        assert_eq!((rs.len(), err), (2, None));
-        assert_eq!(rs[1].sequence, Some(2));
-        d.extend_from_slice(&[0x80, 0x60, 0, 1]);
-        let (rs, err) = records(&d);
-        assert_eq!(rs.len(), 2);
-        assert_eq!(err, Some(RecordError::Trailing { records: 2, bytes: 4, first: 0x80 }));
-        assert!(matches!(records(&[22, 0xFE, 0xFD, 0, 0]).1, Some(RecordError::Malformed(_))));
-        assert!(matches!(records(&record(22, 0, 0, &[0; 4])[..15]).1, Some(RecordError::Malformed(_))));
-    }
-
-    #[test]
-    fn unified_headers_are_counted_with_their_epoch_bits() {
-        // 001 C=0 S=1 L=1 EE=3: 16-bit sequence, 16-bit length.
-        let d = [0x2F, 0xAA, 0xBB, 0x00, 0x02, 9, 9];
-        let (rs, err) = records(&d);
-        assert_eq!(err, None);
-        assert_eq!((rs[0].epoch, rs[0].sequence, rs[0].body), (3, None, &[9u8, 9][..]));
-        assert_eq!(records(&[0x3F, 0, 0, 0]).1, Some(RecordError::ConnectionId));
-    }
-
-    #[test]
-    fn hellos_parse_use_srtp_and_versions() {
-        let mut ch = vec![0xFE, 0xFD];
-        ch.extend_from_slice(&[7; 32]);
-        ch.extend_from_slice(&[0, 0, 0, 2, 0xC0, 0x2B, 1, 0]);
-        let mut ext = Vec::new();
-        ext.extend_from_slice(&[0, 14, 0, 7, 0, 4, 0, 7, 0, 1, 0]);
-        ext.extend_from_slice(&[0, 43, 0, 5, 4, 0xFE, 0xFC, 0xFE, 0xFD]);
-        ch.extend_from_slice(&(ext.len() as u16).to_be_bytes());
-        ch.extend_from_slice(&ext);
-        let h = parse_hello(&ch, true).unwrap();
-        assert_eq!(h.cipher_suites, vec![0xC02B]);
-        assert_eq!(h.srtp_profiles, Some(vec![7, 1]));
-        assert_eq!(h.supported_versions, vec![0xFEFC, 0xFEFD]);
-        assert_eq!(parse_hello(&ch[..40], true), None);
-    }
 }

@@ -37,7 +37,7 @@ impl RecordDecryptor {
         let (key_len, sha384) = gcm_suite(cipher_suite).ok_or_else(|| {
             format!(
                 "cipher suite {} is not decrypted (AES-GCM suites are)",
-                super::dtls::cipher_suite_name(cipher_suite)
+                rtcspec_wire::dtls::cipher_suite_name(cipher_suite)
             )
         })?;
         let seed = [server_random, client_random].concat();

@@ -56,15 +56,15 @@ impl Seeds {
     pub fn add(&mut self, format: &'static str, bytes: &[u8]) {
         match format {
             "dtls" => {
-                for r in super::dtls::records(bytes).0 {
-                    if r.content_type == 22 && r.epoch == 0 && r.sequence.is_some() {
+                for r in rtcspec_wire::dtls::records(bytes).0 {
+                    if r.content_type == rtcspec_wire::dtls::HANDSHAKE && r.epoch == 0 && r.sequence.is_some() {
                         self.add_one("dtls-handshake", r.body);
                     }
                 }
             }
             "sctp" => {
-                for m in super::sctp::dcep_messages(bytes) {
-                    self.add_one("dcep", m);
+                for m in rtcspec_wire::dcep::messages(bytes) {
+                    self.add_one("dcep", &m);
                 }
             }
             "rtp" | "rtcp" => {

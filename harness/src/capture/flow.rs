@@ -8,7 +8,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::checks::Tallies;
-use super::demux::Protocol;
 use super::dtls::DtlsFlow;
 use super::fasthash::FastMap;
 use super::rtp::RtpFlow;
@@ -16,6 +15,7 @@ use super::sctp::SctpFlow;
 use super::srtp::SrtpFlow;
 use super::stun_flow::StunFlow;
 use super::turn::Peer;
+use rtcspec_wire::demux::Protocol;
 
 /// More distinct flows than this are counted, not tracked.
 pub const MAX_FLOWS: usize = 65_536;

@@ -5,7 +5,6 @@
 //! bounded), not on the size of the capture.
 
 pub mod checks;
-pub mod demux;
 pub mod dtls;
 pub mod dtls_decrypt;
 pub mod extract;

@@ -9,7 +9,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckId, Tallies, MAX_EXAMPLES};
-use super::demux::{classify, Protocol};
 use super::dtls::DtlsSummary;
 use super::file::{CaptureError, CaptureReader, Frame, Item};
 use super::flow::{Flow, FlowKey, Flows, Transport};
@@ -23,6 +22,7 @@ use super::srtp::{self, SrtpSummary};
 use super::stun_flow::StunSummary;
 use super::transport::{tcp, udp, TcpStreams};
 use super::turn::{self, Channels, Peer};
+use rtcspec_wire::demux::{classify, Protocol};
 
 /// Warnings kept word for word; more are counted.
 const MAX_WARNINGS: usize = 200;
@@ -302,7 +302,7 @@ impl Replay {
                 flow.dtls.key_records(&self.options.keylog);
                 for sctp in flow.dtls.take_application_data() {
                     if let Some(seeds) = &mut self.seeds {
-                        if super::sctp::looks_like_sctp(&sctp) {
+                        if rtcspec_wire::sctp::looks_like_sctp(&sctp) {
                             seeds.add("sctp", &sctp);
                         }
                     }
@@ -333,7 +333,7 @@ impl Replay {
                 }
                 flow.srtp.packet(d, rtcp, direction, number, &mut flow.tallies);
             }
-            Protocol::TurnChannel => match turn::channel_data(d) {
+            Protocol::TurnChannel => match rtcspec_wire::turn::channel_data(d) {
                 Ok((channel, data)) => {
                     flow.tallies.get(CheckId::TurnChannelData).pass();
                     inner = Some((self.channels.peer(key.a, key.b, channel), std::borrow::Cow::Borrowed(data)));

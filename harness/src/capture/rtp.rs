@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::fasthash::FastMap;
+use rtcspec_wire::rtp::{rtcp_sender_ssrc, RtpHeader};
 
 use serde::{Deserialize, Serialize};
 
@@ -47,12 +48,11 @@ pub struct RtpFlow {
 
 impl RtpFlow {
     pub fn rtp(&mut self, d: &[u8]) {
-        let Some(h) = d.get(..12) else {
+        let Some(h) = RtpHeader::parse(d) else {
             self.short += 1;
             return;
         };
-        let seq = u16::from_be_bytes([h[2], h[3]]);
-        let ssrc = u32::from_be_bytes([h[8], h[9], h[10], h[11]]);
+        let (seq, ssrc) = (h.sequence, h.ssrc);
         if !self.rtp.contains_key(&ssrc) && self.rtp.len() >= MAX_STREAMS {
             self.untracked_streams += 1;
             return;
@@ -62,7 +62,7 @@ impl RtpFlow {
             last_sequence: seq.wrapping_sub(1),
             ..RtpStream::default()
         });
-        let pt = h[1] & 0x7F;
+        let pt = h.payload_type;
         if !stream.payload_types.contains(&pt) && stream.payload_types.len() < 16 {
             stream.payload_types.push(pt);
         }
@@ -83,11 +83,10 @@ impl RtpFlow {
     }
 
     pub fn rtcp(&mut self, d: &[u8]) {
-        let Some(h) = d.get(..8) else {
+        let Some(ssrc) = rtcp_sender_ssrc(d) else {
             self.short += 1;
             return;
         };
-        let ssrc = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
         if !self.rtcp.contains_key(&ssrc) && self.rtcp.len() >= MAX_STREAMS {
             self.untracked_streams += 1;
             return;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckId, Tallies};
 use super::flow::Direction;
+use rtcspec_wire::srtp::{srtcp_trailer, SRTCP_HMAC_TAG_LEN};
 
 const EXPORTER_LABEL: &[u8] = b"EXTRACTOR-dtls_srtp";
 
@@ -95,15 +96,10 @@ pub fn keying(
     })
 }
 
-/// The SRTCP E flag (RFC 3711 §3.4): the top bit of the word before the tag.
-const E_FLAG: u8 = 0x80;
 /// The SRTCP authentication key's label in the key derivation (RFC 3711 §4.3.1).
 const LABEL_SRTCP_AUTH: u8 = 0x04;
 /// HMAC-SHA1's key length for SRTP (RFC 3711 §4.2.1, n_a = 160 bits).
 const AUTH_KEY_LEN: usize = 20;
-/// SRTCP's tag with the HMAC-SHA1 profiles: 80 bits for every one of them (RFC 5764 §4.1.2:
-/// even SRTP_AES128_CM_HMAC_SHA1_32 keeps an 80-bit SRTCP tag).
-const SRTCP_HMAC_TAG_LEN: usize = 10;
 
 /// A receiving SRTP/SRTCP context: webrtc-rs's (`rtc-srtp`), with one gap closed. For the
 /// AES-CM profiles rtc-srtp 0.21 takes an SRTCP packet whose E flag is clear (not encrypted,
@@ -134,9 +130,10 @@ impl SrtpReceiver {
 
     pub fn decrypt_rtcp(&mut self, packet: &[u8]) -> Result<Vec<u8>, String> {
         if let Some(key) = &self.srtcp_auth_key {
-            let tag_at =
-                packet.len().checked_sub(SRTCP_HMAC_TAG_LEN).filter(|at| *at >= 12).ok_or("SRTCP too short")?;
-            if packet[tag_at - 4] & E_FLAG == 0 {
+            // SRTCP keeps an 80-bit tag with every HMAC-SHA1 profile (RFC 5764 §4.1.2).
+            let (encrypted, _) = srtcp_trailer(packet, SRTCP_HMAC_TAG_LEN).ok_or("SRTCP too short")?;
+            let tag_at = packet.len() - SRTCP_HMAC_TAG_LEN;
+            if !encrypted {
                 let mut mac = <Hmac<sha1::Sha1> as hmac::digest::KeyInit>::new_from_slice(key)
                     .map_err(|e| format!("SRTCP authentication key: {e}"))?;
                 mac.update(&packet[..tag_at]);

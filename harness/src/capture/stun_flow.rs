@@ -12,11 +12,11 @@ use super::flow::Direction;
 use super::sdp_info::SessionInfo;
 use crate::stun::{
     long_term_key, Class, Message, MESSAGE_INTEGRITY, MESSAGE_INTEGRITY_SHA256, METHOD_BINDING, NONCE, REALM, USERNAME,
+    USE_CANDIDATE,
 };
 
 /// Open transactions remembered per flow (the oldest is forgotten past this).
 const MAX_OPEN: usize = 1024;
-const USE_CANDIDATE: u16 = 0x0025;
 
 struct Open {
     number: u64,

@@ -3,7 +3,7 @@
 //! tests take exactly these out of the comparison, so they keep looking for new ones;
 //! anything else is a disagreement and aborts with a readable diff.
 
-use crate::stun::{Decoded, Message, ERROR_CODE, XOR_MAPPED_ADDRESS};
+use crate::stun::{Decoded, Message, ERROR_CODE, XOR_MAPPED_ADDRESS, XOR_MAPPED_ADDRESS_DRAFT};
 
 /// One known divergence, for documentation and reports.
 pub struct Divergence {
@@ -124,7 +124,7 @@ pub fn without_known_stun_divergences(bytes: &[u8], decoded: &Decoded) -> Decode
         d.fields.error_code = None;
     }
     let Some(m) = message else { return d };
-    if m.has(RESERVATION_TOKEN) {
+    if m.has(rtcspec_wire::turn::RESERVATION_TOKEN) {
         d.fields.software = None;
     }
     // A value whose length does not fit its family (8 bytes for IPv4, 20 for IPv6).
@@ -169,11 +169,6 @@ fn clear_field(d: &mut Decoded, attr_type: u16) {
         _ => {}
     }
 }
-
-/// XOR-MAPPED-ADDRESS's code point in draft-ietf-behave-rfc3489bis-02 (rtc-stun reads it).
-const XOR_MAPPED_ADDRESS_DRAFT: u16 = 0x8020;
-/// RFC 8656 §18: what str0m mistakes for SOFTWARE.
-const RESERVATION_TOKEN: u16 = 0x0022;
 
 /// A crash in a dependency, found by fuzzing, that the targets step around so they keep
 /// fuzzing the rest (each has a test that shows it still happens: `fuzz_corpora.rs`).

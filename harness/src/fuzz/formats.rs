@@ -100,7 +100,7 @@ pub fn demux(data: &[u8]) {
         rest = &rest[2 + len..];
     }
     for d in &datagrams {
-        let _ = crate::capture::demux::classify(&d.bytes);
+        let _ = rtcspec_wire::demux::classify(&d.bytes);
     }
     pcap(&crate::net::pcapng::encode(&datagrams, 0));
 }
@@ -112,7 +112,7 @@ pub fn keylog(data: &[u8]) {
 }
 
 pub fn dtls_record(data: &[u8]) {
-    let _ = crate::capture::dtls::records(data);
+    let _ = rtcspec_wire::dtls::records(data);
     let mut flow = crate::capture::dtls::DtlsFlow::default();
     let mut tallies = Tallies::default();
     let session = SessionInfo::default();
@@ -135,9 +135,9 @@ pub fn dtls_record(data: &[u8]) {
 pub fn dtls_handshake(data: &[u8]) {
     if let (Some(&kind), Some(body)) = (data.first(), data.get(12..)) {
         match kind {
-            1 => drop(crate::capture::dtls::parse_hello(body, true)),
-            2 => drop(crate::capture::dtls::parse_hello(body, false)),
-            11 => drop(crate::capture::dtls::parse_certificates(body)),
+            1 => drop(rtcspec_wire::dtls::handshake::parse_hello(body, true)),
+            2 => drop(rtcspec_wire::dtls::handshake::parse_hello(body, false)),
+            11 => drop(rtcspec_wire::dtls::handshake::parse_certificates(body)),
             _ => {}
         }
     }
@@ -224,7 +224,7 @@ pub fn srtp_unprotect(data: &[u8]) {
 /// The packet with its CRC32c made right, so readers get past the checksum.
 fn with_valid_crc32c(data: &[u8]) -> Vec<u8> {
     let mut b = data.to_vec();
-    if let Some(c) = crate::capture::sctp::checksum(&b) {
+    if let Some(c) = rtcspec_wire::sctp::checksum(&b) {
         b[8..12].copy_from_slice(&c.to_le_bytes());
     }
     b
@@ -264,7 +264,7 @@ pub fn dcep(data: &[u8]) {
 }
 
 pub fn turn_channel_data(data: &[u8]) {
-    let _ = crate::capture::turn::channel_data(data);
+    let _ = rtcspec_wire::turn::channel_data(data);
     let _ = rtc::turn::proto::chandata::ChannelData::is_channel_data(data);
     let mut c = rtc::turn::proto::chandata::ChannelData { raw: data.to_vec(), ..Default::default() };
     let _ = c.decode();

@@ -9,13 +9,12 @@ use std::time::{Duration, Instant};
 use arbitrary::{Arbitrary, Unstructured};
 use bytes::BytesMut;
 
-use crate::stun::{Builder, Class, METHOD_BINDING, USERNAME};
+use crate::stun::{Builder, Class, METHOD_BINDING, USERNAME, USE_CANDIDATE};
 use crate::target::in_process::InProcessAgent;
 use crate::target::reference::ReferenceResponder;
 
 /// Steps per input: enough for a handshake with retransmissions, small enough to stay fast.
 const MAX_STEPS: usize = 64;
-const USE_CANDIDATE: u16 = 0x0025;
 
 #[derive(Debug, Arbitrary)]
 enum IceStep {

@@ -12,6 +12,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::seed::SeedRng;
+use rtcspec_wire::dtls::handshake::{CERTIFICATE, SERVER_HELLO};
+use rtcspec_wire::dtls::HANDSHAKE;
 
 /// The longest a datagram chosen for reordering waits for the next one in its direction to
 /// overtake it (a lockstep handshake may send nothing more until it is answered).
@@ -193,13 +195,10 @@ fn as_retransmission(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-const SERVER_HELLO: u8 = 2;
-const CERTIFICATE: u8 = 11;
-
 /// Whether a datagram starts with an epoch-0 handshake record whose first message (after the
 /// 13-byte record header) is of type `msg_type`.
 fn starts_with_handshake(bytes: &[u8], msg_type: u8) -> bool {
-    bytes.first() == Some(&22) && bytes.get(3..5) == Some(&[0, 0]) && bytes.get(13) == Some(&msg_type)
+    bytes.first() == Some(&HANDSHAKE) && bytes.get(3..5) == Some(&[0, 0]) && bytes.get(13) == Some(&msg_type)
 }
 
 /// The kinds of datagram that draw from streams of their own.

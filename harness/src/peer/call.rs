@@ -31,12 +31,12 @@ pub struct CallRecord {
 impl CallRecord {
     /// Read off the datagrams of the harness's socket at `harness`.
     pub fn of(datagrams: &[crate::net::Datagram], harness: std::net::SocketAddr) -> CallRecord {
-        use crate::capture::dtls::version_name;
-        let view = super::wire::WireView::read(datagrams, harness, &[]);
+        use rtcspec_wire::dtls::version_name;
+        let view = super::view::WireView::read(datagrams, harness, &[]);
         CallRecord {
             dtls_client: view.dtls_client.map(|side| match side {
-                super::wire::Side::Harness => "harness".to_string(),
-                super::wire::Side::Target => "target".to_string(),
+                super::view::Side::Harness => "harness".to_string(),
+                super::view::Side::Target => "target".to_string(),
             }),
             dtls_offered: view.offered_versions().iter().map(|v| version_name(*v)).collect(),
             dtls_version: view.negotiated_version().map(version_name),

@@ -4,71 +4,10 @@
 //! the target's association would take. The
 //! fault peers use the same keys to take such records in as a broken stack would.
 
-use super::wire::{Side, WireView};
+use super::view::{Side, WireView};
 use crate::capture::dtls_decrypt::RecordDecryptor;
-
-/// DTLS 1.2 on the wire (RFC 6347 §4.1).
-pub const DTLS_1_2: u16 = 0xfefd;
-pub const ALERT: u8 = 21;
-pub const APPLICATION_DATA: u8 = 23;
-pub const HANDSHAKE: u8 = 22;
-/// The record header: type, version, epoch, sequence number (48 bits), length.
-pub const RECORD_HEADER: usize = 13;
-/// AES-GCM's explicit nonce before the ciphertext (RFC 5288 §3).
-const EXPLICIT_NONCE: usize = 8;
-
-/// One DTLS record: header fields and the fragment as it is on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawRecord {
-    pub content_type: u8,
-    pub version: u16,
-    pub epoch: u16,
-    pub sequence: u64,
-    pub fragment: Vec<u8>,
-}
-
-impl RawRecord {
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(RECORD_HEADER + self.fragment.len());
-        out.push(self.content_type);
-        out.extend_from_slice(&self.version.to_be_bytes());
-        out.extend_from_slice(&self.epoch.to_be_bytes());
-        out.extend_from_slice(&self.sequence.to_be_bytes()[2..]);
-        out.extend_from_slice(&(self.fragment.len() as u16).to_be_bytes());
-        out.extend_from_slice(&self.fragment);
-        out
-    }
-
-    /// A record as the capture reader read it; `None` for a DTLS 1.3 unified header, whose
-    /// sequence number is encrypted.
-    pub fn from_capture(record: &crate::capture::dtls::Record<'_>) -> Option<RawRecord> {
-        Some(RawRecord {
-            content_type: record.content_type,
-            version: record.version,
-            epoch: record.epoch,
-            sequence: record.sequence?,
-            fragment: record.body.to_vec(),
-        })
-    }
-
-    /// A datagram that is exactly one DTLS 1.2 record; `None` for anything else.
-    pub fn parse_single(datagram: &[u8]) -> Option<RawRecord> {
-        let h = datagram.get(..RECORD_HEADER)?;
-        let len = usize::from(u16::from_be_bytes([h[11], h[12]]));
-        if datagram.len() != RECORD_HEADER + len {
-            return None;
-        }
-        let mut sequence = [0u8; 8];
-        sequence[2..].copy_from_slice(&h[5..11]);
-        Some(RawRecord {
-            content_type: h[0],
-            version: u16::from_be_bytes([h[1], h[2]]),
-            epoch: u16::from_be_bytes([h[3], h[4]]),
-            sequence: u64::from_be_bytes(sequence),
-            fragment: datagram[RECORD_HEADER..].to_vec(),
-        })
-    }
-}
+use rtcspec_wire::dtls::{RawRecord, DTLS_1_2, EXPLICIT_NONCE};
+use rtcspec_wire::sctp;
 
 /// Makes records as one side of a call would protect them.
 pub struct RecordForge {
@@ -168,22 +107,14 @@ impl RecordForge {
 
     /// The verification tag of `side`'s SCTP packets (the peer's Initiate Tag).
     pub fn verification_tag(&self) -> Option<u32> {
-        self.sctp_header.map(|h| u32::from_be_bytes([h[4], h[5], h[6], h[7]]))
+        self.sctp_header.and_then(|h| sctp::verification_tag(&h))
     }
 
     /// An SCTP packet with `side`'s ports, `verification_tag`, and `chunks` (whole chunks,
     /// each padded); the CRC32c over it all (RFC 9260 §3, §6.8).
     pub fn sctp_packet(&self, verification_tag: u32, chunks: &[u8]) -> Result<Vec<u8>, String> {
         let header = self.sctp_header.ok_or("no SCTP packet of this side was read")?;
-        let mut p = header[..4].to_vec();
-        p.extend_from_slice(&verification_tag.to_be_bytes());
-        p.extend_from_slice(&[0; 4]);
-        p.extend_from_slice(chunks);
-        p.resize(p.len().div_ceil(4) * 4, 0);
-        // RFC 9260 Appendix A: the CRC32c's bytes go out least significant first.
-        let crc = crate::capture::sctp::checksum(&p).unwrap_or_default();
-        p[8..12].copy_from_slice(&crc.to_le_bytes());
-        Ok(p)
+        Ok(sctp::packet([header[0], header[1], header[2], header[3]], verification_tag, chunks))
     }
 
     /// An SCTP packet as `side`'s association would send it: its last packet's ports and
@@ -199,14 +130,7 @@ impl RecordForge {
         payload: &[u8],
     ) -> Result<Vec<u8>, String> {
         let tag = self.verification_tag().ok_or("no SCTP packet of this side was read")?;
-        // DATA: type 0, flags (U)|B|E, length; TSN, stream, SSN, PPID.
-        let mut chunk = vec![0, if ssn.is_some() { 0x03 } else { 0x07 }];
-        chunk.extend_from_slice(&((16 + payload.len()) as u16).to_be_bytes());
-        chunk.extend_from_slice(&tsn.to_be_bytes());
-        chunk.extend_from_slice(&stream.to_be_bytes());
-        chunk.extend_from_slice(&ssn.unwrap_or(0).to_be_bytes());
-        chunk.extend_from_slice(&ppid.to_be_bytes());
-        chunk.extend_from_slice(payload);
+        let chunk = sctp::data_chunk(tsn, stream, ssn, ppid, payload);
         self.sctp_packet(tag, &chunk)
     }
 }
@@ -238,22 +162,6 @@ pub fn with_broken_tag(mut record: RawRecord) -> RawRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_record_goes_to_bytes_and_back() {
-        let r = RawRecord {
-            content_type: 23,
-            version: DTLS_1_2,
-            epoch: 1,
-            sequence: 0x0102_0304_0506,
-            fragment: vec![9; 5],
-        };
-        let bytes = r.to_bytes();
-        assert_eq!(bytes[..RECORD_HEADER], [23, 0xfe, 0xfd, 0, 1, 1, 2, 3, 4, 5, 6, 0, 5]);
-        assert_eq!(RawRecord::parse_single(&bytes), Some(r));
-        assert_eq!(RawRecord::parse_single(&bytes[..bytes.len() - 1]), None);
-        assert_eq!(RawRecord::parse_single(&[23, 0xfe]), None);
-    }
 
     #[test]
     fn a_broken_tag_changes_only_the_last_byte() {

@@ -3,12 +3,8 @@
 //! path with a small MTU does (overlapping, if asked, as a sender that shrinks its fragments
 //! on retransmission does); and the faults of a target that cannot put them together again.
 
-use crate::capture::dtls::records;
-use crate::peer::forge::{RawRecord, HANDSHAKE};
-
-/// A handshake message's header in DTLS: type, length (24 bits), message_seq, fragment_offset
-/// (24 bits), fragment_length (24 bits).
-const HANDSHAKE_HEADER: usize = 12;
+use rtcspec_wire::dtls::handshake::{fragments_in, handshake_fragments, Fragment};
+use rtcspec_wire::dtls::{records, RawRecord, Record, HANDSHAKE};
 /// Record sequence numbers of epoch 0 are spread by this factor, so the fragments of one
 /// record take the numbers after it and every record stays ahead of those before it.
 const SPREAD: u64 = 256;
@@ -19,69 +15,6 @@ const SPREAD: u64 = 256;
 pub struct Fragmenting {
     pub size: usize,
     pub step: usize,
-}
-
-/// One handshake message fragment as a record carries it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fragment {
-    pub msg_type: u8,
-    pub message_seq: u16,
-    /// The whole message's length.
-    pub length: u32,
-    pub offset: u32,
-    pub fragment_length: u32,
-}
-
-impl Fragment {
-    fn parse(bytes: &[u8]) -> Option<(Fragment, &[u8])> {
-        let h = bytes.get(..HANDSHAKE_HEADER)?;
-        let u24 = |at: usize| u32::from_be_bytes([0, h[at], h[at + 1], h[at + 2]]);
-        let fragment = Fragment {
-            msg_type: h[0],
-            length: u24(1),
-            message_seq: u16::from_be_bytes([h[4], h[5]]),
-            offset: u24(6),
-            fragment_length: u24(9),
-        };
-        let body = bytes.get(HANDSHAKE_HEADER..HANDSHAKE_HEADER + fragment.fragment_length as usize)?;
-        Some((fragment, body))
-    }
-
-    /// The fragment's header, its fragment_length that of `body`, then `body`.
-    fn to_bytes(self, body: &[u8]) -> Vec<u8> {
-        let mut out = vec![self.msg_type];
-        out.extend_from_slice(&self.length.to_be_bytes()[1..]);
-        out.extend_from_slice(&self.message_seq.to_be_bytes());
-        out.extend_from_slice(&self.offset.to_be_bytes()[1..]);
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
-        out.extend_from_slice(body);
-        out
-    }
-
-    /// Whether this is part of a message, not all of it.
-    pub fn is_partial(&self) -> bool {
-        self.offset != 0 || self.fragment_length != self.length
-    }
-
-    pub fn end(&self) -> u32 {
-        self.offset + self.fragment_length
-    }
-}
-
-/// A whole (unfragmented) handshake message: its header, then `body`.
-pub fn whole_message(msg_type: u8, message_seq: u16, body: &[u8]) -> Vec<u8> {
-    let length = body.len() as u32;
-    Fragment { msg_type, message_seq, length, offset: 0, fragment_length: length }.to_bytes(body)
-}
-
-/// The handshake fragments one after another in a handshake record's body, each with its
-/// bytes; a truncated one ends them.
-pub fn fragments_in(mut rest: &[u8]) -> impl Iterator<Item = (Fragment, &[u8])> {
-    std::iter::from_fn(move || {
-        let (f, body) = Fragment::parse(rest)?;
-        rest = &rest[HANDSHAKE_HEADER + body.len()..];
-        Some((f, body))
-    })
 }
 
 /// The largest handshake message put back together (a ClientHello with a post-quantum key
@@ -130,23 +63,13 @@ impl Reassembler {
     }
 }
 
-/// The handshake fragments of the epoch-0 records in a datagram.
-pub fn handshake_fragments(datagram: &[u8]) -> Vec<Fragment> {
-    let (records, _) = records(datagram);
-    records
-        .iter()
-        .filter(|r| r.content_type == HANDSHAKE && r.epoch == 0)
-        .flat_map(|r| fragments_in(r.body).map(|(f, _)| f))
-        .collect()
-}
-
 /// The datagrams that carry `datagram` cut as `how` says: each epoch-0 handshake message in
 /// fragments, one record per datagram, numbered after the original record's number times
 /// [`SPREAD`]; other epoch-0 records renumbered alike, later epochs as they were. `None` for
 /// a datagram with no epoch-0 handshake record (it goes as it is).
 pub fn fragmented(datagram: &[u8], how: Fragmenting) -> Option<Vec<Vec<u8>>> {
     let (records, error) = records(datagram);
-    let handshake = |r: &&crate::capture::dtls::Record<'_>| r.content_type == HANDSHAKE && r.epoch == 0;
+    let handshake = |r: &&Record<'_>| r.content_type == HANDSHAKE && r.epoch == 0;
     if error.is_some() || !records.iter().any(|r| handshake(&r)) || how.size == 0 || how.step == 0 {
         return None;
     }
@@ -226,6 +149,7 @@ impl Reassembly {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rtcspec_wire::dtls::handshake::HANDSHAKE_HEADER;
 
     #[test]
     fn reassembly_gives_a_message_once_when_every_byte_came() {

@@ -14,7 +14,7 @@ pub mod sctp_rewrite;
 pub mod serve;
 pub mod str0m;
 pub mod stun_faults;
-pub mod wire;
+pub mod view;
 
 pub use crate::net::impair::{FirstLost, Impairment};
 pub use call::{Call, CallError, CallRecord};

@@ -7,11 +7,13 @@
 
 use std::net::SocketAddr;
 
-use super::forge::{RawRecord, RecordForge, ALERT, APPLICATION_DATA, HANDSHAKE};
-use super::fragment::{whole_message, Reassembly};
+use super::forge::RecordForge;
+use super::fragment::Reassembly;
 use super::sctp_rewrite;
-use super::wire::{Side, WireView};
+use super::view::{Side, WireView};
 use crate::net::Datagram;
+use rtcspec_wire::dtls::handshake::{whole_message, CLIENT_HELLO, HELLO_REQUEST};
+use rtcspec_wire::dtls::{RawRecord, ALERT, APPLICATION_DATA, HANDSHAKE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordFault {
@@ -70,9 +72,6 @@ pub enum Taken {
     /// Nothing for its stack; this datagram goes back to the remote instead.
     Reply(Vec<u8>),
 }
-
-const HELLO_REQUEST: u8 = 0;
-const CLIENT_HELLO: u8 = 1;
 
 /// A ClientHello that starts a new handshake (message_seq 0, RFC 6347 §4.2.2): DTLS 1.2, a
 /// zero random, no session or cookie, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, no
@@ -203,7 +202,7 @@ impl RecordFault {
     /// last byte of its tag set to whatever authenticates, or protected as the remote would
     /// have (plain, or reflected: first opened with the peer's own keys).
     fn take_srtp(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
-        use crate::capture::demux::{classify, Protocol};
+        use rtcspec_wire::demux::{classify, Protocol};
         use RecordFault::*;
         let rtcp = match (classify(datagram), self) {
             (Protocol::Rtp, SrtpChecksTagShort | SrtpAcceptsPlain | SrtpAcceptsReflected) => false,

@@ -35,10 +35,10 @@ use super::fragment::{fragmented, Fragmenting};
 use super::keylog::{KeyLog, KeyLoggingProvider};
 use super::record_faults::{RecordFault, Taken};
 use super::stun_faults::{Credentials, Incoming, StunFaults};
-use crate::capture::demux::{classify, Protocol as Demuxed};
 use crate::net::impair::{Direction, Impairer, Impairment, Released};
 use crate::net::namespace::Network;
 use crate::net::Datagram;
+use rtcspec_wire::demux::{classify, Protocol as Demuxed};
 
 /// Room for the largest UDP datagram.
 const RECEIVE_BUFFER: usize = 65_536;
@@ -199,7 +199,7 @@ pub enum Fragility {
 
 /// The most a DTLS 1.2 record adds to an SCTP packet: a 13-byte header, then a 16-byte IV, a
 /// 20-byte HMAC-SHA1 and up to 16 bytes of padding (CBC suites; AES-GCM adds 24).
-const DTLS_RECORD_OVERHEAD: u32 = 13 + 16 + 20 + 16;
+const DTLS_RECORD_OVERHEAD: u32 = rtcspec_wire::dtls::RECORD_HEADER as u32 + 16 + 20 + 16;
 
 /// How long the `GivesUpAfter2s` fragility lets the handshake take.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(2);
@@ -217,7 +217,7 @@ struct FragileState {
 
 /// Each DTLS 1.2 record's epoch and sequence number, as one 64-bit number, in datagram order.
 fn record_numbers(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    crate::capture::dtls::records(bytes).0.into_iter().filter_map(|r| Some(u64::from(r.epoch) << 48 | r.sequence?))
+    rtcspec_wire::dtls::records(bytes).0.into_iter().filter_map(|r| Some(u64::from(r.epoch) << 48 | r.sequence?))
 }
 
 /// A DTLS datagram's handshake content, as a key that a retransmission repeats: each

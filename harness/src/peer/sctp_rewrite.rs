@@ -3,46 +3,12 @@
 //! came. Each returns `None` when it would change nothing, or when the packet's chunks do not
 //! tile it (nothing a fault should guess at).
 
-use crate::capture::sctp::checksum;
-
-/// The common header: ports, verification tag, checksum (RFC 9260 §3.1).
-const COMMON_HEADER: usize = 12;
-const DATA: u8 = 0;
-const INIT: u8 = 1;
-/// DATA chunk header: type, flags, length, TSN, stream, SSN, PPID (RFC 9260 §3.3.1).
-const DATA_HEADER: usize = 16;
-const PPID_DCEP: u32 = 50;
-const DATA_CHANNEL_OPEN: u8 = 0x03;
-/// DATA_CHANNEL_OPEN before its label: type, channel type, priority, reliability parameter,
-/// label length, protocol length (RFC 8832 §5.1).
-const OPEN_HEADER: usize = 12;
+use rtcspec_wire::dcep::{Open, DATA_CHANNEL_OPEN, OPEN_HEADER, PPID_DCEP};
+use rtcspec_wire::sctp::{chunk_bounds as chunks, with_checksum, COMMON_HEADER, DATA, DATA_HEADER, INIT};
 
 /// Chunk types the reference's association (rtc-sctp 0.21) parses; any other fails its parse
 /// of the whole packet.
 const KNOWN_CHUNKS: [u8; 15] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 130, 192];
-
-/// Each chunk of `packet`: where it starts and where it ends, padding included.
-fn chunks(packet: &[u8]) -> Option<Vec<(usize, usize)>> {
-    let mut at = COMMON_HEADER;
-    let mut out = Vec::new();
-    while at < packet.len() {
-        let length = usize::from(u16::from_be_bytes([*packet.get(at + 2)?, *packet.get(at + 3)?]));
-        if length < 4 || at + length > packet.len() {
-            return None;
-        }
-        let end = (at + length.div_ceil(4) * 4).min(packet.len());
-        out.push((at, end));
-        at = end;
-    }
-    (packet.len() >= COMMON_HEADER).then_some(out)
-}
-
-/// `packet` with its CRC32c computed again (RFC 9260 §6.8; least significant byte first).
-fn with_checksum(mut packet: Vec<u8>) -> Option<Vec<u8>> {
-    let crc = checksum(&packet)?;
-    packet[8..12].copy_from_slice(&crc.to_le_bytes());
-    Some(packet)
-}
 
 /// `packet` without the chunks whose type the association does not know, whatever their
 /// high bits ask: a receiver that skips every unknown chunk (RFC 9260 §3.2 broken for the
@@ -97,10 +63,9 @@ fn with_label_lengths(packet: &[u8], new_length: impl Fn(&[u8]) -> Option<u16>) 
 }
 
 /// A DATA_CHANNEL_OPEN's Label Length and Protocol Length, and the bytes after its header.
-fn lengths(message: &[u8]) -> (usize, usize, usize) {
-    let label = usize::from(u16::from_be_bytes([message[8], message[9]]));
-    let protocol = usize::from(u16::from_be_bytes([message[10], message[11]]));
-    (label, protocol, message.len() - OPEN_HEADER)
+fn lengths(message: &[u8]) -> Option<(usize, usize, usize)> {
+    let (label, protocol) = Open::lengths(message)?;
+    Some((label, protocol, message.len().checked_sub(OPEN_HEADER)?))
 }
 
 /// `packet` with the Label Length of a DATA_CHANNEL_OPEN that runs past its message cut to
@@ -108,7 +73,7 @@ fn lengths(message: &[u8]) -> (usize, usize, usize) {
 /// (RFC 8832 §6 broken: such an OPEN must be refused).
 pub fn with_open_label_clamped(packet: &[u8]) -> Option<Vec<u8>> {
     with_label_lengths(packet, |message| {
-        let (label, protocol, room) = lengths(message);
+        let (label, protocol, room) = lengths(message)?;
         (label + protocol > room).then(|| room.saturating_sub(protocol) as u16)
     })
 }
@@ -117,7 +82,7 @@ pub fn with_open_label_clamped(packet: &[u8]) -> Option<Vec<u8>> {
 /// not its bytes of UTF-8 (RFC 8832 §5.1 broken for a non-ASCII label).
 pub fn with_open_label_in_characters(packet: &[u8]) -> Option<Vec<u8>> {
     with_label_lengths(packet, |message| {
-        let (label, _, room) = lengths(message);
+        let (label, _, room) = lengths(message)?;
         let text = std::str::from_utf8(message.get(OPEN_HEADER..OPEN_HEADER + label.min(room))?).ok()?;
         let characters = text.chars().count();
         (characters != label).then_some(characters as u16)
@@ -130,26 +95,17 @@ mod tests {
 
     /// A packet with these chunks (each padded) and a valid checksum.
     fn packet(chunks: &[Vec<u8>]) -> Vec<u8> {
-        let mut p = vec![0x13, 0x88, 0x13, 0x88, 0, 0, 0, 1, 0, 0, 0, 0];
-        for c in chunks {
-            p.extend_from_slice(c);
-            p.resize(p.len().div_ceil(4) * 4, 0);
-        }
-        with_checksum(p).unwrap()
+        let padded: Vec<u8> =
+            chunks.iter().flat_map(|c| [&c[..], &[0; 3][..c.len().next_multiple_of(4) - c.len()]].concat()).collect();
+        rtcspec_wire::sctp::packet([0x13, 0x88, 0x13, 0x88], 1, &padded)
     }
 
     fn chunk(kind: u8, value: &[u8]) -> Vec<u8> {
-        let mut c = vec![kind, 0];
-        c.extend_from_slice(&((4 + value.len()) as u16).to_be_bytes());
-        c.extend_from_slice(value);
-        c
+        rtcspec_wire::sctp::chunk(kind, 0, value)
     }
 
     fn data(ppid: u32, payload: &[u8]) -> Vec<u8> {
-        let mut value = vec![0, 0, 0, 7, 0, 1, 0, 0];
-        value.extend_from_slice(&ppid.to_be_bytes());
-        value.extend_from_slice(payload);
-        chunk(DATA, &value)
+        rtcspec_wire::sctp::data_chunk(7, 1, Some(0), ppid, payload)
     }
 
     /// A DATA_CHANNEL_OPEN with `label` and `label_len` as its Label Length, no protocol.

@@ -3,9 +3,8 @@
 
 use std::net::SocketAddr;
 
-use super::message::Builder;
 use super::model::{AttributeSpec, EncodeModel};
-use super::wire::*;
+use super::*;
 use crate::seed::SeedRng;
 
 const TEXT_ALPHABET: &[char] = &['a', 'Z', '0', ':', '+', '/', ' ', 'é', 'マ'];

@@ -1,11 +1,8 @@
-//! rtcspec's own STUN toolkit: wire constants, a strict reader, a writer that can also
-//! write broken messages, and the neutral model codec targets report through.
+//! STUN in the engine: the decode model targets answer in, and message generators. The codec
+//! itself is `rtcspec_wire::stun`, re-exported here so STUN cases read it in one place.
 
 pub mod generate;
-pub mod message;
 pub mod model;
-pub mod wire;
 
-pub use message::{long_term_key, Builder, Message, ParseError, RawAttribute};
 pub use model::{AttributeSpec, Decoded, DecodedAttribute, EncodeModel, ErrorCodeField, Fields};
-pub use wire::*;
+pub use rtcspec_wire::stun::*;

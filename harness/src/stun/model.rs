@@ -6,8 +6,7 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{Builder, Message};
-use super::wire::*;
+use super::*;
 
 mod hex_txid {
     use serde::{Deserialize, Deserializer, Serializer};

@@ -30,11 +30,12 @@ use super::in_process::{Endpoint, InProcessAgent};
 use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, ICE_AGENT_WITH_CODEC};
 use crate::case::Capability;
 use crate::stun::{
-    split_message_type, wire, AttributeSpec, Class, Decoded, DecodedAttribute, EncodeModel, ErrorCodeField, Fields,
+    split_message_type, AttributeSpec, Class, Decoded, DecodedAttribute, EncodeModel, ErrorCodeField, Fields,
 };
 
 use rtc_ice as ice;
 use rtc_stun as stun;
+use rtcspec_wire::stun as wire;
 
 pub const VERSION: &str = "0.21 (rtc-stun, rtc-ice)";
 

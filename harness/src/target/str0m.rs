@@ -16,7 +16,8 @@ use str0m::Candidate;
 use super::in_process::{Endpoint, InProcessAgent};
 use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo};
 use crate::case::Capability;
-use crate::stun::{wire, Class, Decoded, EncodeModel, ErrorCodeField, Fields, Message};
+use crate::stun::{Class, Decoded, EncodeModel, ErrorCodeField, Fields, Message};
+use rtcspec_wire::stun as wire;
 
 pub const VERSION: &str = "0.25 (ICE agent: is 0.12)";
 

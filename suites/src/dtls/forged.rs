@@ -5,12 +5,13 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::capture::dtls::records;
 use rtcspec_harness::net::Datagram;
-use rtcspec_harness::peer::forge::{RawRecord, RecordForge, APPLICATION_DATA};
-use rtcspec_harness::peer::wire::{Side, WireView};
+use rtcspec_harness::peer::forge::RecordForge;
+use rtcspec_harness::peer::view::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
 use rtcspec_harness::{Outcome, Verdict};
+use rtcspec_wire::dtls::records;
+use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
 use crate::live::{LiveCall, Setup, Then};
 use crate::sctp::dcep::{open_from, PPID_STRING};
@@ -125,7 +126,7 @@ pub fn protected_records(
     for d in datagrams {
         let protected = records(&d.bytes).0.into_iter().filter(|r| r.content_type == content_type && r.epoch >= 1);
         plaintexts
-            .extend(protected.filter_map(|r| RawRecord::from_capture(&r)).filter_map(|r| forge.open(side, &r).ok()));
+            .extend(protected.filter_map(|r| RawRecord::from_record(&r)).filter_map(|r| forge.open(side, &r).ok()));
     }
     Ok(plaintexts)
 }

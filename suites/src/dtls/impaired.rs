@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Impairment, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 

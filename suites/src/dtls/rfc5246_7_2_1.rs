@@ -13,10 +13,11 @@
 use std::time::Duration;
 
 use rtcspec_harness::net::Datagram;
-use rtcspec_harness::peer::forge::{RawRecord, RecordForge, ALERT, APPLICATION_DATA};
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::forge::RecordForge;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::dtls::{RawRecord, ALERT, APPLICATION_DATA};
 
 use super::forged::{
     channel_stream, delivered, harness_forge, on_target_channel, protected_records, starts_epoch_1_record,

@@ -6,9 +6,10 @@
 //! connection. Discarding is a SHOULD, so a failure is reported NonStrict.
 
 use rtcspec_harness::case::{Level, Spec};
-use rtcspec_harness::peer::forge::{RawRecord, RecordForge, ALERT};
+use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::dtls::{RawRecord, ALERT};
 
 use super::rfc5246_7_2_1::{alert_then_message, call_after_alert, AFTER, ANSWER_WITHIN, CLOSE_NOTIFY};
 use crate::live::*;

@@ -9,11 +9,12 @@
 //! second case each fragment starts 40 bytes after the one before, so 24 bytes of every
 //! fragment come again in the next. The target, DTLS client, must complete the handshake.
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
-use rtcspec_harness::peer::fragment::{handshake_fragments, Fragmenting};
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::fragment::Fragmenting;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
+use rtcspec_wire::dtls::handshake::handshake_fragments;
 
 use crate::live::*;
 

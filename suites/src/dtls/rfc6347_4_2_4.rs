@@ -23,9 +23,10 @@
 //! The same section: application data of an epoch whose Finished has not been received is
 //! discarded or buffered. A record naming epoch 2, which never began, is never delivered.
 
-use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
+use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, FirstLost, Impairment};
 use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_wire::dtls::APPLICATION_DATA;
 
 use super::forged::{forged_then_control, judge_forged, on_target_channel};
 use super::impaired::{comes_up, comes_up_as, impaired_case, TargetRole};

@@ -4,7 +4,7 @@
 //! The target offers; the harness answers with a description rewritten as each case says,
 //! and the certificate is the harness's own, so the call must come up.
 
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use crate::live::*;

@@ -14,25 +14,20 @@
 //! Only a client that offered DTLS 1.3 is held to this (a TLS 1.2 client need only check the
 //! TLS 1.1 sentinel): for the others the case is Unsupported.
 
-use rtcspec_harness::capture::dtls::{records, version_name};
 use rtcspec_harness::net::Datagram;
-use rtcspec_harness::peer::forge::ALERT;
-use rtcspec_harness::peer::fragment::handshake_fragments;
 use rtcspec_harness::peer::keylog::DOWNGRADE_SENTINEL_TLS12;
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::dtls::handshake::handshake_fragments;
+use rtcspec_wire::dtls::handshake::{CLIENT_KEY_EXCHANGE, SERVER_HELLO};
+use rtcspec_wire::dtls::ALERT;
+use rtcspec_wire::dtls::{records, version_name, CHANGE_CIPHER_SPEC, DTLS_1_3};
 
 use crate::live::*;
 
 const CHECK: &str = "TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values. ... If a match is found, the client MUST abort the handshake with an \"illegal_parameter\" alert.";
 
-/// The supported_versions value of DTLS 1.3 (RFC 9147 §5.3).
-const DTLS_1_3: u16 = 0xfefc;
-/// ChangeCipherSpec's record type.
-const CHANGE_CIPHER_SPEC: u8 = 20;
-const SERVER_HELLO: u8 = 2;
-const CLIENT_KEY_EXCHANGE: u8 = 16;
 /// fatal(2), illegal_parameter(47) (RFC 8446 §6).
 const ILLEGAL_PARAMETER: [u8; 2] = [2, 47];
 

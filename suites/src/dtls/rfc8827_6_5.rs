@@ -4,11 +4,14 @@
 //! a message in a record DTLS did not protect (plaintext, or a broken tag) must not reach the
 //! application.
 
-use rtcspec_harness::peer::forge::{with_broken_tag, RawRecord, RecordForge, APPLICATION_DATA, HANDSHAKE};
-use rtcspec_harness::peer::fragment::whole_message;
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::forge::{with_broken_tag, RecordForge};
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::dtls::handshake::{whole_message, CLIENT_HELLO, HELLO_REQUEST};
+use rtcspec_wire::dtls::{
+    RawRecord, APPLICATION_DATA, HANDSHAKE, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 as ECDHE_ECDSA_AES_128_GCM_SHA256,
+};
 
 use rtcspec_harness::net::Datagram;
 
@@ -18,13 +21,10 @@ use super::forged::{
 use crate::live::*;
 
 const SUITE: &str = "All implementations MUST support DTLS 1.2 with the TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 cipher suite and the P-256 curve [FIPS186].";
-const ECDHE_ECDSA_AES_128_GCM_SHA256: u16 = 0xc02b;
 
 const SECURED: &str = "All data channels MUST be secured via DTLS.";
 
 const NO_RENEGOTIATION: &str = "Implementations MUST NOT implement DTLS renegotiation and MUST reject it with a \"no_renegotiation\" alert if offered.";
-const HELLO_REQUEST: u8 = 0;
-const CLIENT_HELLO: u8 = 1;
 /// How long the target has to answer the HelloRequest, if it does.
 const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_millis(1500);
 

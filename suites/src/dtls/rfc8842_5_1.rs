@@ -4,7 +4,7 @@
 //! association: no application data may flow, and the target must show it tore it down (an
 //! alert, or its connection state failed or closed).
 
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use crate::live::*;

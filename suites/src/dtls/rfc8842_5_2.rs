@@ -3,8 +3,8 @@
 //! role. Who sent the ClientHello is read from the wire.
 
 use rtcspec_harness::peer::sdp_attribute;
-use rtcspec_harness::peer::wire::Side;
-use rtcspec_harness::peer::wire::WireView;
+use rtcspec_harness::peer::view::Side;
+use rtcspec_harness::peer::view::WireView;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 

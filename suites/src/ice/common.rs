@@ -5,11 +5,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{sdp_attribute, Call, ChannelSpec, PeerOptions};
 use rtcspec_harness::stun::{Builder, Class, Message, METHOD_BINDING, USERNAME};
 use rtcspec_harness::{Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
 
 use crate::live::Offerer;
 

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerOptions};
 use rtcspec_harness::stun::{Class, Message, METHOD_BINDING};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
 
 use crate::live::*;
 

@@ -12,9 +12,9 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent, PeerOptions, RemotePeer};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
 
 use crate::live::*;
 

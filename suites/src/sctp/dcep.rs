@@ -1,21 +1,15 @@
 //! What the data channel cases read off the decrypted wire: DCEP messages (RFC 8832 §5)
 //! and the user messages of a channel.
 
-use rtcspec_harness::peer::wire::{Data, Side, WireView};
+use rtcspec_harness::peer::view::{Data, Side, WireView};
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::Outcome;
 
 use crate::live::{LiveCall, Offerer, Setup, Then};
 
-/// The Data Channel Establishment Protocol's PPID (RFC 8832 §8.1).
-pub const PPID_DCEP: u32 = 50;
-pub const PPID_STRING: u32 = 51;
-pub const PPID_BINARY: u32 = 53;
-pub const PPID_STRING_EMPTY: u32 = 56;
-pub const PPID_BINARY_EMPTY: u32 = 57;
-
-pub const DATA_CHANNEL_ACK: u8 = 0x02;
-pub const DATA_CHANNEL_OPEN: u8 = 0x03;
+pub use rtcspec_wire::dcep::{
+    DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_BINARY, PPID_BINARY_EMPTY, PPID_DCEP, PPID_STRING, PPID_STRING_EMPTY,
+};
 
 /// A DATA_CHANNEL_OPEN message (RFC 8832 §5.1) and the chunk it came in.
 #[derive(Debug, Clone)]
@@ -31,20 +25,13 @@ impl Open {
     /// Reads a DATA chunk's user data as DATA_CHANNEL_OPEN, whatever its PPID (a case may be
     /// judging the PPID).
     pub fn read(chunk: &Data) -> Option<Open> {
-        let p = &chunk.payload;
-        if p.len() < 12 || p[0] != DATA_CHANNEL_OPEN {
-            return None;
-        }
-        let label_len = usize::from(u16::from_be_bytes([p[8], p[9]]));
-        let protocol_len = usize::from(u16::from_be_bytes([p[10], p[11]]));
-        let label = p.get(12..12 + label_len)?;
-        let protocol = p.get(12 + label_len..12 + label_len + protocol_len)?;
+        let open = rtcspec_wire::dcep::Open::parse(&chunk.payload)?;
         Some(Open {
             chunk: chunk.clone(),
-            channel_type: p[1],
-            reliability: u32::from_be_bytes([p[4], p[5], p[6], p[7]]),
-            label: String::from_utf8_lossy(label).into_owned(),
-            protocol: String::from_utf8_lossy(protocol).into_owned(),
+            channel_type: open.channel_type,
+            reliability: open.reliability,
+            label: open.label,
+            protocol: open.protocol,
         })
     }
 }

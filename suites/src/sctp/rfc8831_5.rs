@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use rtcspec_harness::case::{Level, Spec};
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment, Payload, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 

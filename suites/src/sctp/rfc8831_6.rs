@@ -6,9 +6,12 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::wire::{Side, SCTP_FORWARD_TSN, SCTP_INIT, SCTP_INIT_ACK, SCTP_RECONFIG};
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::sctp::{
+    FORWARD_TSN, FORWARD_TSN_SUPPORTED, INIT, INIT_ACK, OUTGOING_RESET_REQUEST, RE_CONFIG, SUPPORTED_EXTENSIONS,
+};
 
 use super::dcep::*;
 use super::rfc8832_6::settle;
@@ -18,12 +21,6 @@ const EXTENSIONS: &str = "The stream reconfiguration extension defined in [RFC65
 const PPIDS: &str = "The SCTP Payload Protocol Identifiers (PPIDs) are used to signal the interpretation of the \"payload data\". The following PPIDs MUST be used (see Section 8): WebRTC String: to identify a non-empty JavaScript string encoded in UTF-8. WebRTC String Empty: to identify an empty JavaScript string encoded in UTF-8. WebRTC Binary: to identify non-empty JavaScript binary data. WebRTC Binary Empty: to identify empty JavaScript binary data. ... if an empty message has to be sent, the appropriate PPID (WebRTC String Empty or WebRTC Binary Empty) is used, and the SCTP user message of one zero byte is sent.";
 const EMPTY_RECEIVED: &str = "SCTP does not support the sending of empty user messages. Therefore, if an empty message has to be sent, the appropriate PPID (WebRTC String Empty or WebRTC Binary Empty) is used, and the SCTP user message of one zero byte is sent. When receiving an SCTP user message with one of these PPIDs, the receiver MUST ignore the SCTP user message and process it as an empty message.";
 const CLOSING: &str = "Closing of a data channel MUST be signaled by resetting the corresponding outgoing streams [RFC6525]. This means that if one side decides to close the data channel, it resets the corresponding outgoing stream. When the peer sees that an incoming stream was reset, it also resets its corresponding outgoing stream.";
-
-/// Supported Extensions (RFC 5061 §4.2.7), Forward-TSN-Supported (RFC 3758 §3.1) and the
-/// Outgoing SSN Reset Request (RFC 6525 §4.1) parameters.
-const SUPPORTED_EXTENSIONS: u16 = 0x8008;
-const FORWARD_TSN_SUPPORTED: u16 = 0xC000;
-const OUTGOING_RESET_REQUEST: u16 = 13;
 
 pub const CASES: &[Case] = &[
     case(
@@ -110,8 +107,7 @@ pub const CASES: &[Case] = &[
 
 /// The parameters of the target's INIT and INIT ACK chunks.
 fn init_params(call: &LiveCall) -> Result<Vec<(u16, Vec<u8>)>, Outcome> {
-    let inits: Vec<_> =
-        call.view.sent(Side::Target, SCTP_INIT).chain(call.view.sent(Side::Target, SCTP_INIT_ACK)).collect();
+    let inits: Vec<_> = call.view.sent(Side::Target, INIT).chain(call.view.sent(Side::Target, INIT_ACK)).collect();
     if inits.is_empty() {
         return Err(Outcome::Error {
             why: format!("the target sent no INIT or INIT ACK: nothing to judge; {}", call.summary),
@@ -128,7 +124,7 @@ fn signals_stream_reset(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, target_channel(settle))?;
     let params = init_params(&call)?;
     let listed = extensions(&params);
-    Ok(if listed.contains(&SCTP_RECONFIG) {
+    Ok(if listed.contains(&RE_CONFIG) {
         Outcome::Pass
     } else {
         Outcome::fail(
@@ -144,7 +140,7 @@ fn signals_stream_reset(ctx: &mut Ctx) -> Verdict {
 fn signals_partial_reliability(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, target_channel(settle))?;
     let params = init_params(&call)?;
-    Ok(if params.iter().any(|(t, _)| *t == FORWARD_TSN_SUPPORTED) || extensions(&params).contains(&SCTP_FORWARD_TSN) {
+    Ok(if params.iter().any(|(t, _)| *t == FORWARD_TSN_SUPPORTED) || extensions(&params).contains(&FORWARD_TSN) {
         Outcome::Pass
     } else {
         Outcome::fail(
@@ -202,7 +198,7 @@ fn closed(e: &rtcspec_harness::peer::PeerEvent) -> bool {
 
 /// Whether `from` sent an Outgoing SSN Reset Request naming `stream`.
 fn reset_request_for(call: &LiveCall, from: Side, stream: u16) -> bool {
-    call.view.sent(from, SCTP_RECONFIG).flat_map(|c| c.params()).any(|(t, v)| {
+    call.view.sent(from, RE_CONFIG).flat_map(|c| c.params()).any(|(t, v)| {
         t == OUTGOING_RESET_REQUEST
             && v.get(12..).is_some_and(|ids| ids.chunks_exact(2).any(|id| id == stream.to_be_bytes()))
     })
@@ -228,7 +224,7 @@ fn close_resets_stream(ctx: &mut Ctx) -> Verdict {
             format!("a RE-CONFIG with an Outgoing SSN Reset Request for stream {stream}"),
             format!(
                 "{} RE-CONFIG chunk(s) from the target, none resetting stream {stream}",
-                call.view.sent(Side::Target, SCTP_RECONFIG).count()
+                call.view.sent(Side::Target, RE_CONFIG).count()
             ),
         )
     })
@@ -256,7 +252,7 @@ fn reset_answered_with_reset(ctx: &mut Ctx) -> Verdict {
             format!("the target resets its outgoing stream {stream} too (Outgoing SSN Reset Request)"),
             format!(
                 "{} RE-CONFIG chunk(s) from the target, none resetting stream {stream}",
-                call.view.sent(Side::Target, SCTP_RECONFIG).count()
+                call.view.sent(Side::Target, RE_CONFIG).count()
             ),
         )
     })

@@ -9,7 +9,7 @@ use std::time::Duration;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 
 use super::dcep::{open_from, target_channel};
 use crate::live::*;

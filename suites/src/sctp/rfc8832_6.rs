@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
@@ -151,7 +151,7 @@ pub fn settle(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
     call.run_for(Duration::from_millis(200))
 }
 
-fn dcep_ok(d: &rtcspec_harness::peer::wire::Data) -> bool {
+fn dcep_ok(d: &rtcspec_harness::peer::view::Data) -> bool {
     d.ppid == PPID_DCEP && !d.unordered
 }
 

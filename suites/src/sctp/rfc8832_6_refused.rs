@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::wire::{Side, WireView};
+use rtcspec_harness::peer::view::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 

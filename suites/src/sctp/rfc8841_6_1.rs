@@ -4,9 +4,10 @@
 //! message as the control. A target may refuse the big message or send nothing; what it
 //! must not do is put it on the wire.
 
-use rtcspec_harness::peer::wire::{Side, SCTP_DATA, SCTP_RECONFIG};
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::sctp::{DATA, RE_CONFIG};
 
 use super::dcep::{missing, open_from, target_channel};
 use super::rfc8832_6::settle;
@@ -84,7 +85,7 @@ fn closed_by_target(events: &[PeerEvent], label: &str) -> bool {
 pub fn message_sizes(call: &LiveCall, stream: u16) -> Vec<usize> {
     let mut chunks: Vec<(u32, u8, usize)> = call
         .view
-        .sent(Side::Target, SCTP_DATA)
+        .sent(Side::Target, DATA)
         .filter_map(|c| c.data().filter(|d| d.stream == stream).map(|d| (d.tsn, c.flags, d.payload.len())))
         .collect();
     chunks.sort_by_key(|(tsn, ..)| *tsn);
@@ -114,8 +115,8 @@ fn limit_honoured(ctx: &mut Ctx, then: Then, rewrite: fn(&str) -> String, limit:
     // A target that closed the channel rather than send the message (it reported the channel
     // closed, or reset its stream on the wire) kept the limit as well: the association was
     // up, so a message it sent would show.
-    let closed = call.target_closed.iter().any(|l| l == "rtcspec")
-        || call.view.sent(Side::Target, SCTP_RECONFIG).next().is_some();
+    let closed =
+        call.target_closed.iter().any(|l| l == "rtcspec") || call.view.sent(Side::Target, RE_CONFIG).next().is_some();
     if !control_sent && !closed {
         return Ok(missing(&call, &expected, "DATA chunk for the control message"));
     }

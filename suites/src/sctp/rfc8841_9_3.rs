@@ -2,8 +2,9 @@
 //! they have. A stack that waits for the other side's INIT in one role cannot establish a
 //! data channel with another stack that waits in the same situation.
 
-use rtcspec_harness::peer::wire::{Side, SCTP_INIT, SCTP_INIT_ACK};
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::sctp::{INIT, INIT_ACK};
 
 use crate::live::*;
 
@@ -56,12 +57,12 @@ fn target_sends_init(ctx: &mut Ctx, offerer: Offerer) -> Verdict {
             return Err(Outcome::Error { why: format!("the call's DTLS records could not be decrypted: {why}") });
         }
     }
-    let inits = view.sent(Side::Target, SCTP_INIT).count();
+    let inits = view.sent(Side::Target, INIT).count();
     if inits > 0 {
         return Ok(Outcome::Pass);
     }
-    let harness_inits = view.sent(Side::Harness, SCTP_INIT).count();
-    let acks = view.sent(Side::Target, SCTP_INIT_ACK).count();
+    let harness_inits = view.sent(Side::Harness, INIT).count();
+    let acks = view.sent(Side::Target, INIT_ACK).count();
     Ok(Outcome::fail(
         "the target sends an SCTP INIT once DTLS is up (both endpoints initiate)",
         format!(

@@ -7,9 +7,10 @@
 //! took. The table states the actions without a BCP 14 keyword; they are the protocol's
 //! definition of these bits, so the cases hold them as MUST.
 
-use rtcspec_harness::peer::forge::{RawRecord, RecordForge, APPLICATION_DATA};
+use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
 use crate::dtls::forged::{first_then_control, judge_forged, on_target_channel, CONTROL, FORGED};
 use crate::live::*;

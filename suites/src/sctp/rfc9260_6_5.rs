@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use rtcspec_harness::peer::wire::{Data, Side};
+use rtcspec_harness::peer::view::{Data, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
@@ -102,7 +102,7 @@ mod tests {
     use super::*;
 
     fn chunk(tsn: u32, ssn: u16, unordered: bool) -> Data {
-        Data { tsn, stream: 1, ssn, ppid: 51, unordered, payload: vec![1] }
+        Data { tsn, stream: 1, ssn, ppid: 51, unordered, beginning: true, ending: true, payload: vec![1] }
     }
 
     #[test]

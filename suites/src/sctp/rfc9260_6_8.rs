@@ -3,13 +3,15 @@
 //! check. The harness sends a DATA chunk in a validly protected record whose SCTP checksum is
 //! wrong, then the same chunk with the right one as the control.
 
-use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
+use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_wire::dtls::APPLICATION_DATA;
 
-use super::rfc9260_8_5::{heartbeat, judge_answered_control, spoiled_then_control, Spoil, HEARTBEAT, HEARTBEAT_ACK};
+use super::rfc9260_8_5::{heartbeat, judge_answered_control, spoiled_then_control, Spoil};
 use crate::dtls::forged::{forged_then_control, judge_forged, on_target_channel};
 use crate::live::*;
+use rtcspec_wire::sctp::{HEARTBEAT, HEARTBEAT_ACK};
 
 const CHECKSUM: &str = "When an SCTP packet is received, the receiver MUST first check the CRC32c checksum ... Verify that the calculated CRC32c checksum is the same as the received CRC32c checksum. If it is not, the receiver MUST treat the packet as an invalid SCTP packet. The default procedure for handling invalid SCTP packets is to silently discard them.";
 

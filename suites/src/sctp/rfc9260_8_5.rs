@@ -7,10 +7,12 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::forge::{RecordForge, APPLICATION_DATA};
-use rtcspec_harness::peer::wire::{Chunk, Side};
+use rtcspec_harness::peer::forge::RecordForge;
+use rtcspec_harness::peer::view::{Chunk, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::dtls::APPLICATION_DATA;
+use rtcspec_wire::sctp::{self, ABORT, HEARTBEAT, HEARTBEAT_ACK, HEARTBEAT_INFO, OUTGOING_RESET_REQUEST, RE_CONFIG};
 
 use super::dcep::PPID_STRING;
 use crate::dtls::forged::{
@@ -23,8 +25,6 @@ const ABORT_TAG: &str = "The receiver of an ABORT chunk MUST accept the packet i
 
 /// Any tag but the right one.
 const WRONG: u32 = 0x5a5a_5a5a;
-/// An ABORT chunk with no error causes and the T bit clear (RFC 9260 §3.3.7).
-const ABORT: [u8; 4] = [6, 0, 0, 4];
 /// How long the target has to deliver a message, or to act on an ABORT.
 const WAIT: Duration = Duration::from_millis(600);
 
@@ -93,13 +93,13 @@ fn aborts_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallErr
     let packet = message(&forge, 0, BEFORE)?;
     inject_sealed(call, &packet)?;
     let _ = call.wait_target("the first message", WAIT, delivered(BEFORE));
-    let packet = forge.sctp_packet(WRONG, &ABORT).map_err(CallError::Harness)?;
+    let packet = forge.sctp_packet(WRONG, &abort()).map_err(CallError::Harness)?;
     inject_sealed(call, &packet)?;
     call.run_for(WAIT / 4)?;
     let packet = message(&forge, 1, STILL)?;
     inject_sealed(call, &packet)?;
     let _ = call.wait_target("the second message", WAIT, delivered(STILL));
-    let packet = forge.sctp_packet(tag, &ABORT).map_err(CallError::Harness)?;
+    let packet = forge.sctp_packet(tag, &abort()).map_err(CallError::Harness)?;
     inject_sealed(call, &packet)?;
     call.run_for(WAIT / 4)?;
     let packet = message(&forge, 2, AFTER)?;
@@ -140,10 +140,6 @@ pub enum Spoil {
     BadChecksum,
 }
 
-/// Chunk types (RFC 9260 §3.2, RFC 6525 §3.1).
-pub const HEARTBEAT: u8 = 4;
-pub const HEARTBEAT_ACK: u8 = 5;
-const RE_CONFIG: u8 = 130;
 /// How long the target has to answer a chunk (on loopback it takes milliseconds).
 const ANSWER: Duration = Duration::from_millis(300);
 
@@ -201,13 +197,12 @@ pub fn judge_answered_control(call: &LiveCall, kind: u8, answer: u8, what: &str)
 
 /// A HEARTBEAT whose Heartbeat Info names the case (RFC 9260 §3.3.5).
 pub fn heartbeat() -> Vec<u8> {
-    let info = b"rtcspec: is this heartbeat answered?";
-    let mut chunk = vec![HEARTBEAT, 0];
-    chunk.extend_from_slice(&((4 + 4 + info.len()) as u16).to_be_bytes());
-    chunk.extend_from_slice(&1u16.to_be_bytes());
-    chunk.extend_from_slice(&((4 + info.len()) as u16).to_be_bytes());
-    chunk.extend_from_slice(info);
-    chunk
+    sctp::chunk(HEARTBEAT, 0, &sctp::param(HEARTBEAT_INFO, b"rtcspec: is this heartbeat answered?"))
+}
+
+/// An ABORT chunk with no error causes and the T bit clear (RFC 9260 §3.3.7).
+fn abort() -> Vec<u8> {
+    sctp::chunk(ABORT, 0, &[])
 }
 
 fn wrong_tag_heartbeat_then(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
@@ -222,20 +217,17 @@ fn wrong_tag_heartbeat_unanswered(ctx: &mut Ctx) -> Verdict {
 /// A RE-CONFIG with an Outgoing SSN Reset Request for the harness's channel stream
 /// (RFC 6525 §4.1): request number the harness's initial TSN (its first reset, §5.1.1),
 /// response number the target's initial TSN less one, last TSN the harness's last.
-fn reconfig(view: &rtcspec_harness::peer::wire::WireView, stream: u16) -> Option<Vec<u8>> {
+fn reconfig(view: &rtcspec_harness::peer::view::WireView, stream: u16) -> Option<Vec<u8>> {
     let own = view.data_from(Side::Harness);
     let first = own.iter().map(|d| d.tsn).min()?;
     let last = own.iter().map(|d| d.tsn).max()?;
     let theirs = view.data_from(Side::Target).iter().map(|d| d.tsn).min()?;
-    let mut param = vec![0, 13, 0, 18];
+    let mut request = Vec::new();
     for word in [first, theirs.wrapping_sub(1), last] {
-        param.extend_from_slice(&word.to_be_bytes());
+        request.extend_from_slice(&word.to_be_bytes());
     }
-    param.extend_from_slice(&stream.to_be_bytes());
-    let mut chunk = vec![RE_CONFIG, 0];
-    chunk.extend_from_slice(&((4 + param.len()) as u16).to_be_bytes());
-    chunk.extend_from_slice(&param);
-    Some(chunk)
+    request.extend_from_slice(&stream.to_be_bytes());
+    Some(sctp::chunk(RE_CONFIG, 0, &sctp::param(OUTGOING_RESET_REQUEST, &request)))
 }
 
 fn wrong_tag_reconfig_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {

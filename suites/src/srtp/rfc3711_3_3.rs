@@ -5,10 +5,11 @@
 //! receiver reports (RFC 3550 §6.4) show whether it took the packet in: the highest sequence
 //! number they report.
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
-use rtcspec_harness::peer::wire::{Media, ReportBlock, Side, WireView};
+use rtcspec_harness::peer::view::{Media, ReportBlock, Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
+use rtcspec_wire::rtp::{self, RtpHeader};
 
 use crate::live::*;
 
@@ -50,16 +51,6 @@ pub const CASES: &[Case] = &[
     ),
 ];
 
-/// The length of an RTP header: fixed part, CSRCs, extension (RFC 3550 §5.1, §5.3.1).
-fn rtp_header_len(p: &[u8]) -> Option<usize> {
-    let csrcs = 12 + 4 * usize::from(p.first()? & 0x0f);
-    if p[0] & 0x10 == 0 {
-        return Some(csrcs);
-    }
-    let words = p.get(csrcs + 2..csrcs + 4)?;
-    Some(csrcs + 4 + 4 * usize::from(u16::from_be_bytes([words[0], words[1]])))
-}
-
 /// The harness's last SRTP packet's header, with the sequence number `ahead` further and
 /// the timestamp with it, around a one-byte Opus payload; protected with the keys `protect`
 /// (`Side::Harness`: the harness's own, as a valid packet) or not at all.
@@ -73,12 +64,11 @@ pub fn packet_ahead(call: &Call<'_>, ahead: u16, protect: Option<Side>) -> Resul
         .rev()
         .find(|d| d.from == local && classify(&d.bytes) == Protocol::Rtp)
         .ok_or("the harness sent no SRTP")?;
-    let len = rtp_header_len(&last.bytes).filter(|l| *l <= last.bytes.len()).ok_or("a short RTP header")?;
-    let mut plain = last.bytes[..len].to_vec();
-    let seq = u16::from_be_bytes([plain[2], plain[3]]).wrapping_add(ahead);
-    let ts = u32::from_be_bytes([plain[4], plain[5], plain[6], plain[7]]).wrapping_add(960 * u32::from(ahead));
-    plain[2..4].copy_from_slice(&seq.to_be_bytes());
-    plain[4..8].copy_from_slice(&ts.to_be_bytes());
+    let len = rtp::header_len(&last.bytes).ok_or("a short RTP header")?;
+    let header = RtpHeader::parse(&last.bytes).ok_or("a short RTP header")?;
+    let seq = header.sequence.wrapping_add(ahead);
+    let ts = header.timestamp.wrapping_add(960 * u32::from(ahead));
+    let mut plain = RtpHeader::with_sequence_and_timestamp(&last.bytes[..len], seq, ts).ok_or("a short RTP header")?;
     plain.push(0x78);
     let Some(side) = protect else { return Ok(plain) };
     let view = WireView::read(call.harness.datagrams(), local, &keylog);

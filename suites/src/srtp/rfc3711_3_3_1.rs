@@ -5,7 +5,7 @@
 //! authenticate every packet after the wrap. The target's receiver reports (RFC 3550 §6.4.1,
 //! the extended highest sequence number) show whether it took them in.
 
-use rtcspec_harness::peer::wire::{Media, Side};
+use rtcspec_harness::peer::view::{Media, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 

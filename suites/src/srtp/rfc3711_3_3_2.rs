@@ -15,11 +15,12 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::case::{Capability, Level, Spec};
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
+use rtcspec_wire::rtp::RtpHeader;
 
 use super::rfc3711_3_3::{packet_ahead, HARNESS_SSRC};
 use crate::live::*;
@@ -79,7 +80,7 @@ const LATE_BY: u16 = 63;
 const TAKEN_WITHIN: Duration = Duration::from_secs(2);
 
 fn seq_of(packet: &[u8]) -> u16 {
-    u16::from_be_bytes([packet[2], packet[3]])
+    RtpHeader::parse(packet).map_or(0, |h| h.sequence)
 }
 
 /// The harness's own SRTP packets so far, as sent.

@@ -5,7 +5,7 @@
 //! §6.4.1) tells which one it took in.
 
 use rtcspec_harness::peer::forge::srtcp_protected;
-use rtcspec_harness::peer::wire::{Media, Side, WireView};
+use rtcspec_harness::peer::view::{Media, Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
@@ -236,12 +236,7 @@ fn reports_after(
         });
     }
     // The valid SR's timestamp, as the harness sent it (decrypted on the wire).
-    let Some(control_ntp) = own[0]
-        .plain
-        .as_ref()
-        .and_then(|p| p.get(8..16))
-        .map(|t| (u32::from_be_bytes([t[0], t[1], t[2], t[3]]), u32::from_be_bytes([t[4], t[5], t[6], t[7]])))
-    else {
+    let Some(control_ntp) = own[0].plain.as_ref().and_then(|p| rtcspec_wire::rtp::sender_report_ntp(p)) else {
         return Err(Outcome::Error { why: "the harness's valid SR does not decrypt".into() });
     };
     let seen: Vec<u32> = reports_on_harness_audio(&call.view).map(|b| b.last_sr).collect();

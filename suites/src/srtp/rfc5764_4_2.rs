@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::peer::wire::{Media, Side};
+use rtcspec_harness::peer::view::{Media, Side};
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 

@@ -2,14 +2,14 @@
 //! audio and supports only the mandatory SRTP protection profile: the target must offer it
 //! (as DTLS client) or select it (as server).
 
-use rtcspec_harness::peer::wire::Side;
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::srtp::AES128_CM_HMAC_SHA1_80 as SRTP_AES128_CM_HMAC_SHA1_80;
 
 use crate::live::*;
 
 const PROFILE: &str = "The DTLS-SRTP protection profile SRTP_AES128_CM_HMAC_SHA1_80 MUST be supported for SRTP.";
-const SRTP_AES128_CM_HMAC_SHA1_80: u16 = 0x0001;
 
 pub const CASES: &[Case] = &[case(
     ("srtp.8827.6.5.aes128-cm-sha1-80-supported", "srtp"),

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use rtcspec_harness::capture::demux::{classify, Protocol};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_wire::demux::{classify, Protocol};
 
 use super::rfc5764_4_2::call_with_audio;
 use crate::live::*;

@@ -63,7 +63,7 @@ fn tampered(bytes: &[u8], attr_type: u16) -> Vec<u8> {
             out[a.offset + 4] ^= 0x01;
         }
         if let Some(fp) = m.attribute(FINGERPRINT) {
-            let crc = rtcspec_harness::stun::message::fingerprint_over(&out, fp.offset);
+            let crc = rtcspec_harness::stun::fingerprint_over(&out, fp.offset);
             out[fp.offset + 4..fp.offset + 8].copy_from_slice(&crc.to_be_bytes());
         }
     }

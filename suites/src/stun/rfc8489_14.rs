@@ -182,7 +182,7 @@ fn integrity_detects_tampering(ctx: &mut Ctx) -> Verdict {
     let at = m.attribute(PRIORITY).map(|a| a.offset + 4).unwrap_or(HEADER_LEN);
     bytes[at] ^= 0x01;
     let fp = m.attribute(FINGERPRINT).map(|a| a.offset).unwrap_or(bytes.len() - 8);
-    let crc = rtcspec_harness::stun::message::fingerprint_over(&bytes, fp);
+    let crc = rtcspec_harness::stun::fingerprint_over(&bytes, fp);
     bytes[fp + 4..fp + 8].copy_from_slice(&crc.to_be_bytes());
     Ok(check(!ctx.check(&bytes, Check::MessageIntegrity, &key)?, "verification of the altered message fails", || {
         "it succeeded".into()
@@ -312,7 +312,7 @@ fn fingerprint_xor_required(ctx: &mut Ctx) -> Verdict {
         return Err(Outcome::Error { why: "control: a correct FINGERPRINT did not verify".into() });
     }
     let mut bad = good.clone();
-    let crc = rtcspec_harness::stun::message::fingerprint_over(&bad, bad.len() - 8) ^ FINGERPRINT_XOR;
+    let crc = rtcspec_harness::stun::fingerprint_over(&bad, bad.len() - 8) ^ FINGERPRINT_XOR;
     set_fingerprint(&mut bad, crc);
     Ok(check(!ctx.check(&bad, Check::Fingerprint, &[])?, "a FINGERPRINT without the XOR fails", || {
         "it verified".into()

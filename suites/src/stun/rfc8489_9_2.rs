@@ -4,6 +4,7 @@
 use rtcspec_harness::stun::*;
 use rtcspec_harness::target::LongTermCredentials;
 use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_wire::turn::{METHOD_ALLOCATE, REQUESTED_TRANSPORT};
 
 use super::common::*;
 

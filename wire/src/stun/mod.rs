@@ -1,15 +1,21 @@
-//! STUN wire constants and the small encodings every other module shares (RFC 8489 §5, §14).
+//! STUN (RFC 8489 §5, §14): constants, the small encodings (message type, addresses, error
+//! codes), and the message reader and writer in [`message`].
+
+pub mod message;
+
+pub use message::{fingerprint_over, integrity_over, long_term_key, Builder, Message, ParseError, RawAttribute};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use serde::{Deserialize, Serialize};
+
+use crate::turn::{LIFETIME, REQUESTED_TRANSPORT};
 
 pub const HEADER_LEN: usize = 20;
 pub const MAGIC_COOKIE: u32 = 0x2112_A442;
 pub const FINGERPRINT_XOR: u32 = 0x5354_554e;
 
 pub const METHOD_BINDING: u16 = 0x001;
-pub const METHOD_ALLOCATE: u16 = 0x003;
 
 // Attribute types, RFC 8489 §18.3 and RFC 8445 §16.1.
 pub const MAPPED_ADDRESS: u16 = 0x0001;
@@ -23,6 +29,8 @@ pub const MESSAGE_INTEGRITY_SHA256: u16 = 0x001C;
 pub const PASSWORD_ALGORITHM: u16 = 0x001D;
 pub const USERHASH: u16 = 0x001E;
 pub const XOR_MAPPED_ADDRESS: u16 = 0x0020;
+/// XOR-MAPPED-ADDRESS's code point in draft-ietf-behave-rfc3489bis-02 (rtc-stun still reads it).
+pub const XOR_MAPPED_ADDRESS_DRAFT: u16 = 0x8020;
 pub const PRIORITY: u16 = 0x0024;
 pub const USE_CANDIDATE: u16 = 0x0025;
 pub const PASSWORD_ALGORITHMS: u16 = 0x8002;
@@ -32,8 +40,6 @@ pub const ALTERNATE_SERVER: u16 = 0x8023;
 pub const FINGERPRINT: u16 = 0x8028;
 pub const ICE_CONTROLLED: u16 = 0x8029;
 pub const ICE_CONTROLLING: u16 = 0x802A;
-pub const REQUESTED_TRANSPORT: u16 = 0x0019;
-pub const LIFETIME: u16 = 0x000D;
 
 /// A comprehension-required type (0x0000-0x7FFF) that no registry assigns, used to probe
 /// the 420 rule. 0x0030 sits in the IETF-review range, unassigned at the time of writing.

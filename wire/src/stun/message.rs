@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
 
-use super::wire::*;
+use super::*;
 
 /// One attribute as it sits on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]

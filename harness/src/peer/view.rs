@@ -4,20 +4,20 @@
 
 use std::net::SocketAddr;
 
-use crate::capture::demux::{classify, Protocol};
-use crate::capture::dtls::{parse_hello, records};
 use crate::capture::dtls_decrypt::RecordDecryptor;
 use crate::capture::flow::Direction;
 use crate::capture::keylog::KeyLog;
 use crate::capture::srtp::SrtpReceiver;
 use crate::net::Datagram;
-use crate::peer::fragment::{fragments_in, Reassembler};
-
-const ALERT: u8 = 21;
-const HANDSHAKE: u8 = 22;
-const APPLICATION_DATA: u8 = 23;
-const CLIENT_HELLO: u8 = 1;
-const SERVER_HELLO: u8 = 2;
+use crate::peer::fragment::Reassembler;
+use rtcspec_wire::demux::{classify, Protocol};
+use rtcspec_wire::dtls::handshake::{fragments_in, parse_hello, CLIENT_HELLO, SERVER_HELLO};
+use rtcspec_wire::dtls::{records, ALERT, APPLICATION_DATA, HANDSHAKE};
+pub use rtcspec_wire::rtp::ReportBlock;
+use rtcspec_wire::rtp::{rtcp_sender_ssrc, RtpHeader};
+pub use rtcspec_wire::sctp::Data;
+use rtcspec_wire::sctp::{self, RawChunk};
+use rtcspec_wire::srtp::{srtcp_tag_after_index, srtcp_trailer};
 
 /// Who sent a datagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,64 +55,22 @@ pub struct Chunk {
     pub datagram: usize,
 }
 
-pub const SCTP_DATA: u8 = 0;
-pub const SCTP_INIT: u8 = 1;
-pub const SCTP_INIT_ACK: u8 = 2;
-pub const SCTP_COOKIE_ACK: u8 = 11;
-pub const SCTP_RECONFIG: u8 = 130;
-pub const SCTP_FORWARD_TSN: u8 = 192;
-/// DATA's U (unordered) flag (RFC 9260 §3.3.1).
-const UNORDERED: u8 = 0x04;
-/// The fixed part of INIT and INIT ACK before their parameters (RFC 9260 §3.3.2).
-const INIT_FIXED: usize = 16;
-
-/// A DATA chunk's header fields and user data (RFC 9260 §3.3.1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Data {
-    pub tsn: u32,
-    pub stream: u16,
-    pub ssn: u16,
-    pub ppid: u32,
-    pub unordered: bool,
-    pub payload: Vec<u8>,
-}
-
 impl Chunk {
+    fn raw(&self) -> RawChunk<'_> {
+        RawChunk { kind: self.kind, flags: self.flags, value: &self.value }
+    }
+
     /// The DATA fields, for a DATA chunk long enough to hold them.
     pub fn data(&self) -> Option<Data> {
-        let v = &self.value;
-        if self.kind != SCTP_DATA || v.len() < 12 {
+        if self.kind != sctp::DATA {
             return None;
         }
-        Some(Data {
-            tsn: u32::from_be_bytes([v[0], v[1], v[2], v[3]]),
-            stream: u16::from_be_bytes([v[4], v[5]]),
-            ssn: u16::from_be_bytes([v[6], v[7]]),
-            ppid: u32::from_be_bytes([v[8], v[9], v[10], v[11]]),
-            unordered: self.flags & UNORDERED != 0,
-            payload: v[12..].to_vec(),
-        })
+        Data::read(&self.raw())
     }
 
     /// The parameters (type, value) of an INIT, INIT ACK or RE-CONFIG chunk; empty for others.
     pub fn params(&self) -> Vec<(u16, Vec<u8>)> {
-        let start = match self.kind {
-            SCTP_INIT | SCTP_INIT_ACK => INIT_FIXED,
-            SCTP_RECONFIG => 0,
-            _ => return Vec::new(),
-        };
-        let mut params = Vec::new();
-        let mut at = start;
-        while let Some(h) = self.value.get(at..at + 4) {
-            let len = usize::from(u16::from_be_bytes([h[2], h[3]]));
-            let Some(value) = self.value.get(at + 4..at + len.max(4)) else { break };
-            params.push((u16::from_be_bytes([h[0], h[1]]), value.to_vec()));
-            if len < 4 {
-                break;
-            }
-            at += (len + 3) & !3;
-        }
-        params
+        sctp::params(self.kind, &self.value)
     }
 }
 
@@ -220,41 +178,10 @@ pub struct Media {
     pub plain: Option<Vec<u8>>,
 }
 
-/// One report block of an SR or RR (RFC 3550 §6.4.1), the fields a case reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReportBlock {
-    pub ssrc: u32,
-    /// The extended highest sequence number received.
-    pub highest: u32,
-    /// LSR: the middle 32 bits of the NTP timestamp of the last SR received from `ssrc`.
-    pub last_sr: u32,
-}
-
 impl Media {
     /// The report blocks of the decrypted compound RTCP packet.
     pub fn report_blocks(&self) -> Vec<ReportBlock> {
-        let Some(p) = &self.plain else { return Vec::new() };
-        let word = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-        let mut blocks = Vec::new();
-        let mut at = 0;
-        while let Some(h) = p.get(at..at + 4) {
-            let count = usize::from(h[0] & 0x1f);
-            let len = (usize::from(u16::from_be_bytes([h[2], h[3]])) + 1) * 4;
-            // SR (200): header and sender SSRC (8), sender info (20); RR (201): 8.
-            let first = match h[1] {
-                200 => Some(at + 28),
-                201 => Some(at + 8),
-                _ => None,
-            };
-            if let Some(first) = first {
-                for i in 0..count {
-                    let Some(b) = p.get(first + 24 * i..first + 24 * i + 24) else { break };
-                    blocks.push(ReportBlock { ssrc: word(b, 0), highest: word(b, 8), last_sr: word(b, 16) });
-                }
-            }
-            at += len;
-        }
-        blocks
+        self.plain.as_deref().map(rtcspec_wire::rtp::report_blocks).unwrap_or_default()
     }
 }
 
@@ -442,16 +369,8 @@ impl WireView {
         if let Some(header) = p.get(..12).and_then(|h| <[u8; 12]>::try_from(h).ok()) {
             self.sctp_headers[from.direction().index()] = Some(header);
         }
-        // Common header (12 bytes), then chunks: type, flags, length, padded to 4.
-        let mut at = 12;
-        while let Some(h) = p.get(at..at + 4) {
-            let len = usize::from(u16::from_be_bytes([h[2], h[3]]));
-            if len < 4 {
-                break;
-            }
-            let value = p.get(at + 4..at + len).unwrap_or(&p[at + 4..]).to_vec();
-            self.chunks.push(Chunk { from, kind: h[0], flags: h[1], value, datagram });
-            at += (len + 3) & !3;
+        for c in sctp::chunks(p) {
+            self.chunks.push(Chunk { from, kind: c.kind, flags: c.flags, value: c.value.to_vec(), datagram });
         }
     }
 
@@ -487,12 +406,12 @@ impl WireView {
 
     /// Whether the SCTP association came up on the wire (a COOKIE ACK from either side).
     pub fn association_up(&self) -> bool {
-        self.chunks.iter().any(|c| c.kind == SCTP_COOKIE_ACK)
+        self.chunks.iter().any(|c| c.kind == sctp::COOKIE_ACK)
     }
 
     /// The DATA chunks a side sent, read.
     pub fn data_from(&self, from: Side) -> Vec<Data> {
-        self.sent(from, SCTP_DATA).filter_map(Chunk::data).collect()
+        self.sent(from, sctp::DATA).filter_map(Chunk::data).collect()
     }
 
     /// The chunks of one type a side sent.
@@ -512,27 +431,17 @@ struct SrtpKeys {
 impl SrtpKeys {
     /// The contexts of the session `view` has read the hellos of.
     fn new(view: &WireView, secrets: &KeyLog) -> SrtpKeys {
-        // SRTCP keeps an 80-bit tag with both HMAC-SHA1 profiles (RFC 5764 §4.1.2).
-        let tag_after_index = match view.srtp_profile() {
-            Some(0x0001 | 0x0002) | None => 10,
-            Some(_) => 0,
-        };
+        let tag_after_index = srtcp_tag_after_index(view.srtp_profile());
         let context = |side| view.srtp_receiver_with(secrets, side).ok();
         SrtpKeys { contexts: [context(Side::Harness), context(Side::Target)], tag_after_index }
     }
 
     fn check(&mut self, bytes: &[u8], from: Side) -> Media {
         let rtcp = classify(bytes) == Protocol::Rtcp;
-        let ssrc_at = if rtcp { 4 } else { 8 };
-        let ssrc = bytes.get(ssrc_at..ssrc_at + 4).map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-        let (mut e_flag, mut index) = (false, 0);
-        if rtcp {
-            let end = bytes.len().saturating_sub(self.tag_after_index);
-            if let Some(e) = bytes.get(end.saturating_sub(4)..end).filter(|_| end >= 12) {
-                let word = u32::from_be_bytes([e[0], e[1], e[2], e[3]]);
-                (e_flag, index) = (word & 0x8000_0000 != 0, word & 0x7fff_ffff);
-            }
-        }
+        let header = RtpHeader::parse(bytes);
+        let ssrc = if rtcp { rtcp_sender_ssrc(bytes) } else { header.map(|h| h.ssrc) }.unwrap_or(0);
+        let (e_flag, index) =
+            if rtcp { srtcp_trailer(bytes, self.tag_after_index).unwrap_or((false, 0)) } else { (false, 0) };
         let mut plain = None;
         let authenticated = self.contexts[from.direction().index()].as_mut().map(|c| {
             if rtcp {
@@ -541,7 +450,7 @@ impl SrtpKeys {
                 c.decrypt_rtp(bytes).is_ok()
             }
         });
-        let seq = if rtcp { 0 } else { bytes.get(2..4).map_or(0, |b| u16::from_be_bytes([b[0], b[1]])) };
+        let seq = if rtcp { 0 } else { header.map_or(0, |h| h.sequence) };
         Media { from, rtcp, ssrc, seq, authenticated, e_flag, index, plain }
     }
 }
@@ -558,23 +467,23 @@ mod tests {
     fn data_fields_and_flags_are_read() {
         let mut value = vec![0, 0, 0, 7, 0, 3, 0, 1, 0, 0, 0, 51];
         value.extend_from_slice(b"hi");
-        let d = chunk(SCTP_DATA, 0x07, &value).data().unwrap();
+        let d = chunk(sctp::DATA, 0x07, &value).data().unwrap();
         assert_eq!((d.tsn, d.stream, d.ssn, d.ppid, d.unordered), (7, 3, 1, 51, true));
         assert_eq!(d.payload, b"hi");
-        assert!(chunk(SCTP_DATA, 0, &value[..11]).data().is_none());
-        assert!(chunk(SCTP_INIT, 0, &value).data().is_none());
+        assert!(chunk(sctp::DATA, 0, &value[..11]).data().is_none());
+        assert!(chunk(sctp::INIT, 0, &value).data().is_none());
     }
 
     #[test]
     fn params_of_init_and_reconfig_are_read_and_bad_lengths_stop_the_walk() {
-        let mut init = vec![0; INIT_FIXED];
+        let mut init = vec![0; sctp::INIT_FIXED];
         init.extend_from_slice(&[0xC0, 0x00, 0, 4]); // Forward-TSN-Supported
         init.extend_from_slice(&[0x80, 0x08, 0, 6, 130, 192, 0, 0]); // Supported Extensions, padded
-        let params = chunk(SCTP_INIT, 0, &init).params();
+        let params = chunk(sctp::INIT, 0, &init).params();
         assert_eq!(params, vec![(0xC000, vec![]), (0x8008, vec![130, 192])]);
         // A parameter claiming more than the chunk holds ends the list.
         let cut = [0, 13, 0, 200, 1, 2];
-        assert_eq!(chunk(SCTP_RECONFIG, 0, &cut).params(), vec![]);
-        assert!(chunk(SCTP_DATA, 0, &init).params().is_empty());
+        assert_eq!(chunk(sctp::RE_CONFIG, 0, &cut).params(), vec![]);
+        assert!(chunk(sctp::DATA, 0, &init).params().is_empty());
     }
 }
