@@ -7,13 +7,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rtcspec_harness::case::OutcomeKind;
+use rtcspec_harness::driver::mutant::Fault;
+use rtcspec_harness::driver::spec::known_targets;
+use rtcspec_harness::driver::{load_target, Session};
 use rtcspec_harness::report::{self, Baseline, Format, Report, Summary, Tool};
 use rtcspec_harness::requirements::{coverage, Status};
 use rtcspec_harness::runner::{self, Progress, RunOptions, Selection, INTERRUPTED};
 use rtcspec_harness::seed::fresh_seed;
-use rtcspec_harness::target::mutant::Fault;
-use rtcspec_harness::target::spec::known_targets;
-use rtcspec_harness::target::{load_target, Session};
 
 use crate::{DiffArgs, DiffProtocol, LintSdpArgs, ListArgs, RunArgs, SelectArgs, TargetsArgs};
 
@@ -126,7 +126,7 @@ impl Reporter {
 /// waits on timers and the network and costs little CPU, so 4 whatever the CPUs (on 2 cores
 /// the reference gives the same outcomes, case by case, with 1, 2 and 4 workers). Each worker
 /// of a shim target is a process of its own: one per CPU, at most 4.
-fn default_jobs(spec: &rtcspec_harness::target::spec::TargetSpec) -> usize {
+fn default_jobs(spec: &rtcspec_harness::driver::spec::TargetSpec) -> usize {
     const IN_PROCESS: usize = 4;
     if spec.in_process() {
         return IN_PROCESS;
@@ -204,7 +204,7 @@ pub fn run(args: &RunArgs) -> u8 {
     let started_at = report::rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     let mut reporter = Reporter::new();
     let capabilities: Vec<String> = driver.capabilities().iter().map(|c| c.name().to_string()).collect();
-    let mut workers: Vec<&mut dyn rtcspec_harness::target::Driver> =
+    let mut workers: Vec<&mut dyn rtcspec_harness::driver::Driver> =
         drivers.iter_mut().map(|d| &mut **d as _).collect();
     let record = runner::run_on(&cases, &mut workers, &opts, &mut |p| reporter.event(p));
     reporter.finish();
@@ -428,7 +428,7 @@ pub fn baseline_write(report_path: &Path, output: Option<&Path>) -> u8 {
     0
 }
 
-type OpenTargets = (Vec<Box<dyn rtcspec_harness::target::Driver>>, Vec<(String, Session)>);
+type OpenTargets = (Vec<Box<dyn rtcspec_harness::driver::Driver>>, Vec<(String, Session)>);
 
 /// Starts the named targets and opens one session on each; the drivers must outlive the
 /// sessions (a shim's process or a server lives in its driver).
@@ -552,7 +552,7 @@ pub fn diff(args: &DiffArgs) -> u8 {
     );
     let (written, summary): (Result<(), String>, Vec<String>) = match args.protocol {
         DiffProtocol::Stun => {
-            use rtcspec_harness::diff::{markdown, run_diff, DiffOptions};
+            use rtcspec_harness::stun::diff::{markdown, run_diff, DiffOptions};
             let mut codecs: Vec<_> = sessions.into_iter().filter_map(|(n, s)| s.codec.map(|c| (n, c))).collect();
             let captured = match crate::replay::captured("stun", &args.capture) {
                 Ok(c) => c,

@@ -5,10 +5,10 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use crate::case::Outcome;
+use crate::driver::{Auth, DecodeResult, LongTermCredentials, Session, TargetError, Verification};
 use crate::net::Datagram;
 use crate::seed::SeedRng;
 use crate::stun::{Decoded, EncodeModel};
-use crate::target::{Auth, Check, DecodeResult, LongTermCredentials, Session, TargetError};
 
 /// Where codec inputs appear to travel in the evidence capture: harness to the standard
 /// STUN port, so Wireshark dissects them without being told.
@@ -130,7 +130,7 @@ impl Ctx {
         self.rng.transaction_id()
     }
 
-    fn codec(&mut self) -> Result<&mut dyn crate::target::StunCodec, Outcome> {
+    fn codec(&mut self) -> Result<&mut dyn crate::driver::StunCodec, Outcome> {
         match &mut self.session.codec {
             Some(c) => Ok(c.as_mut()),
             None => Err(Outcome::Unsupported { why: "target has no STUN codec".into() }),
@@ -148,7 +148,7 @@ impl Ctx {
         self.decode(bytes)?.map_err(|reason| Outcome::fail(format!("{what} accepted"), format!("rejected: {reason}")))
     }
 
-    pub fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, Outcome> {
+    pub fn check(&mut self, bytes: &[u8], check: Verification, key: &[u8]) -> Result<bool, Outcome> {
         self.record_codec_input(bytes);
         self.codec()?.check(bytes, check, key).map_err(outcome_of)
     }
@@ -181,7 +181,7 @@ impl Ctx {
         Ok(result)
     }
 
-    fn responder(&mut self) -> Result<&mut dyn crate::target::StunResponder, Outcome> {
+    fn responder(&mut self) -> Result<&mut dyn crate::driver::StunResponder, Outcome> {
         match &mut self.session.responder {
             Some(r) => Ok(r.as_mut()),
             None => Err(Outcome::Unsupported { why: "target has no STUN responder".into() }),

@@ -5,7 +5,7 @@
 pub mod capture;
 pub mod case;
 pub mod ctx;
-pub mod diff;
+pub mod driver;
 pub mod fuzz;
 pub mod net;
 pub mod peer;
@@ -15,7 +15,6 @@ pub mod runner;
 pub mod sdp;
 pub mod seed;
 pub mod stun;
-pub mod target;
 
 pub use case::{check, Capability, Case, Level, Outcome, OutcomeKind, Spec, Verdict};
 pub use ctx::Ctx;

@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use crate::case::{Capability, Case, Level, Outcome, OutcomeKind};
 use crate::ctx::{outcome_of, Ctx, Trace};
+use crate::driver::Driver;
 use crate::net::pcapng;
 use crate::seed::case_seed;
-use crate::target::Driver;
 
 /// Set by the Ctrl-C handler; the runner stops before the next case and reports what ran.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -354,7 +354,7 @@ fn run_one(case: &'static Case, driver: &mut dyn Driver, capabilities: &[Capabil
 mod tests {
     use super::*;
     use crate::case::{Capability, Spec, Verdict};
-    use crate::target::model::ModelDriver;
+    use crate::driver::model::ModelDriver;
 
     fn panics(_: &mut Ctx) -> Verdict {
         panic!("deliberate panic in a case")

@@ -209,10 +209,10 @@ fn str0m_reads_0x0022_as_software() {
 fn str0m_reads_an_empty_xor_mapped_address_from_the_next_attribute() {
     // reports/findings/str0m-xor-address-past-attribute.md: XOR-MAPPED-ADDRESS of length 0,
     // followed by attribute 0x0001 of length 0; str0m decodes 0x0001 0000 XOR the cookie.
-    use rtcspec_harness::target::StunCodec;
+    use rtcspec_harness::driver::StunCodec;
     let input = std::fs::read(root().join("corpora/regressions/stun_diff/str0m-xor-mapped-address-past-attribute.bin"))
         .unwrap();
-    let d = rtcspec_harness::target::str0m::Str0mCodec.decode(&input[1..]).unwrap().unwrap();
+    let d = rtcspec_harness::driver::str0m::Str0mCodec.decode(&input[1..]).unwrap().unwrap();
     assert_eq!(
         d.fields.xor_mapped_address,
         Some("33.18.164.66:8466".parse().unwrap()),
@@ -243,9 +243,9 @@ fn rtc_srtp_protects_part_of_the_header_after_an_extension_with_id_15() {
 #[test]
 fn xor_mapped_addresses_that_do_not_fit_their_family_are_still_read() {
     // fuzz::divergences: family 2 with an 8-byte value (rtc-stun), family 1 with 20 (str0m).
-    use rtcspec_harness::target::StunCodec;
+    use rtcspec_harness::driver::StunCodec;
     let ipv6_in_8 = rtcspec_harness::stun::unhex("351100242112a4420001deff27fe24ffff2b74ff0009000400000623002000080002182b0e669d7bf9ff000139000000802800049add2408").unwrap();
-    let mut reference = rtcspec_harness::target::reference::ReferenceCodec::new().unwrap();
+    let mut reference = rtcspec_harness::driver::webrtc_rs::WebrtcRsCodec::new().unwrap();
     let d = reference.decode(&ipv6_in_8).unwrap().unwrap();
     assert_eq!(
         d.fields.xor_mapped_address,
@@ -253,7 +253,7 @@ fn xor_mapped_addresses_that_do_not_fit_their_family_are_still_read() {
         "rtc-stun fixed: drop the divergence"
     );
     let ipv4_in_20 = rtcspec_harness::stun::unhex("3fff00382112a442ffff24ff1dff000020ffffff00090011000003115151393939393939393939395800000080220000f9000000002000140001a1addeeda442ffff24002dba8bbf9f404047").unwrap();
-    let d = rtcspec_harness::target::str0m::Str0mCodec.decode(&ipv4_in_20).unwrap().unwrap();
+    let d = rtcspec_harness::driver::str0m::Str0mCodec.decode(&ipv4_in_20).unwrap().unwrap();
     assert_eq!(
         d.fields.xor_mapped_address,
         Some("255.255.0.0:32959".parse().unwrap()),

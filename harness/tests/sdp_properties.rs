@@ -13,12 +13,12 @@ mod common;
 
 use proptest::prelude::*;
 use rtcspec_harness::case::Level;
+use rtcspec_harness::driver::model_answerer::ModelAnswerer;
+use rtcspec_harness::driver::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
+use rtcspec_harness::driver::{SdpAnswerer, SdpCodec};
 use rtcspec_harness::sdp::diff::{disagreement, kept, View};
 use rtcspec_harness::sdp::generate::{corrupt, Offer};
 use rtcspec_harness::sdp::{lint, Sdp};
-use rtcspec_harness::target::model_answerer::ModelAnswerer;
-use rtcspec_harness::target::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
-use rtcspec_harness::target::{SdpAnswerer, SdpCodec};
 
 fn offers() -> impl Strategy<Value = String> {
     proptest::collection::vec(any::<u8>(), 0..600).prop_map(|bytes| Offer::from_bytes(&bytes).to_sdp())

@@ -12,12 +12,12 @@ use std::net::SocketAddr;
 mod common;
 
 use proptest::prelude::*;
+use rtcspec_harness::driver::model::ModelCodec;
+use rtcspec_harness::driver::str0m::Str0mCodec;
+use rtcspec_harness::driver::webrtc_rs::WebrtcRsCodec;
+use rtcspec_harness::driver::{StunCodec, Verification};
 use rtcspec_harness::fuzz::divergences::{stun_agreement, without_known_stun_divergences};
 use rtcspec_harness::stun::*;
-use rtcspec_harness::target::model::ModelCodec;
-use rtcspec_harness::target::reference::ReferenceCodec;
-use rtcspec_harness::target::str0m::Str0mCodec;
-use rtcspec_harness::target::{Check, StunCodec};
 
 fn text() -> impl Strategy<Value = String> {
     // UTF-8 of varying byte lengths, so every padding length occurs.
@@ -84,15 +84,15 @@ proptest! {
         let bytes = model.to_bytes();
         let own = Message::parse(&bytes).map_err(|e| TestCaseError::fail(format!("own writer produced {e}")))?;
         let expected = Decoded::from_message(&own);
-        let mut reference = ReferenceCodec::new().unwrap();
+        let mut reference = WebrtcRsCodec::new().unwrap();
         let d = reference.decode(&bytes).unwrap().map_err(|e| TestCaseError::fail(format!("reference rejected a valid message: {e}")))?;
         agree("reference", &expected, &d)?;
         let d = ModelCodec.decode(&bytes).unwrap().map_err(TestCaseError::fail)?;
         agree("model", &expected, &d)?;
         if !key.is_empty() {
-            prop_assert!(reference.check(&bytes, Check::MessageIntegrity, &key).unwrap(), "reference MESSAGE-INTEGRITY");
+            prop_assert!(reference.check(&bytes, Verification::MessageIntegrity, &key).unwrap(), "reference MESSAGE-INTEGRITY");
         }
-        prop_assert!(reference.check(&bytes, Check::Fingerprint, &[]).unwrap(), "reference FINGERPRINT");
+        prop_assert!(reference.check(&bytes, Verification::Fingerprint, &[]).unwrap(), "reference FINGERPRINT");
         // str0m insists on usage-level attributes for Binding requests and responses;
         // where it accepts, it must agree.
         if let Ok(Ok(d)) = Str0mCodec.decode(&bytes) {
@@ -102,7 +102,7 @@ proptest! {
 
     #[test]
     fn reference_encoder_matches_the_rfc_model((model, _key) in message()) {
-        let mut reference = ReferenceCodec::new().unwrap();
+        let mut reference = WebrtcRsCodec::new().unwrap();
         let out = reference.encode(&model).unwrap();
         prop_assert_eq!(hex(&out), hex(&model.to_bytes()));
     }
@@ -123,13 +123,13 @@ proptest! {
             bytes.truncate(c.index(bytes.len() + 1));
         }
         bytes.extend_from_slice(&extra);
-        let mut reference = ReferenceCodec::new().unwrap();
+        let mut reference = WebrtcRsCodec::new().unwrap();
         let codecs: [&mut dyn StunCodec; 3] = [&mut reference, &mut Str0mCodec, &mut ModelCodec];
         let mut verdicts = Vec::new();
         for codec in codecs {
             // Err(Unsupported) is str0m declining non-ICE STUN; only panics matter here.
             let d = codec.decode(&bytes).unwrap_or(Err("declined".into()));
-            for check in [Check::MessageIntegrity, Check::Fingerprint] {
+            for check in [Verification::MessageIntegrity, Verification::Fingerprint] {
                 let _ = codec.check(&bytes, check, &key);
             }
             verdicts.push(d);

@@ -13,7 +13,7 @@ from aiortc import rtcsctptransport as sctp
 
 from shim_protocol import Rejected
 
-# The names rtcspec knows (harness/src/target/mutant/peer.rs) and what each does.
+# The names rtcspec knows (harness/src/driver/mutant/peer.rs) and what each does.
 KNOWN = {
     "sctp-dcep-wrong-ppid": "sends DATA_CHANNEL_OPEN and ACK with PPID 51 (WebRTC String), not 50",
     "sctp-dcep-unordered": "sends DATA_CHANNEL_OPEN and ACK unordered",

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use rtcspec_harness::driver::load_target;
 use rtcspec_harness::runner::{self, RunOptions};
-use rtcspec_harness::target::load_target;
 
 fn stun_suite(c: &mut Criterion) {
     let cases = rtcspec_suites::stun::cases();

@@ -82,7 +82,7 @@ pub struct LiveCall {
     pub rtp_taken: Vec<(u32, u16)>,
     /// Whether the call came up as its setup asked (the channel open on both sides, or DTLS
     /// done) within its time.
-    pub up: bool,
+    pub established: bool,
     /// The labels of the data channels the target reported closed, in order.
     pub target_closed: Vec<String>,
     /// The target refused the signaling (the harness's offer or answer): which request, and
@@ -121,7 +121,7 @@ pub fn call_and_read_as(
 }
 
 /// What happens in a call once its channel is open (the target sends, closes, ...).
-pub type Then = fn(&mut Call<'_>, &ChannelSpec) -> Result<(), CallError>;
+pub type OnceEstablished = fn(&mut Call<'_>, &ChannelSpec) -> Result<(), CallError>;
 
 /// How a call is set up: who offers (and creates the channel), the channel, the harness's
 /// options and description rewrite, and what happens once the channel is open.
@@ -130,7 +130,7 @@ pub struct Setup {
     pub channel: ChannelSpec,
     pub rewrite: Option<fn(&str) -> String>,
     pub options: PeerOptions,
-    pub then: Option<Then>,
+    pub then: Option<OnceEstablished>,
     /// The call is up when DTLS is done (the harness's connection state `connected`), not
     /// when the channel is open: for cases about media, whatever the association does.
     pub until_connected: bool,
@@ -291,7 +291,7 @@ fn call_and_read_on(
     }
     let keylog = ctx.keep_call(&mut call);
     let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);
-    let up = connected.is_ok();
+    let established = connected.is_ok();
     let refused = match &connected {
         Err(CallError::Refused { op, error }) => Some((op.clone(), error.clone())),
         _ => None,
@@ -351,7 +351,7 @@ fn call_and_read_on(
         keylog,
         path,
         target_addr,
-        up,
+        established,
         target_closed,
         refused,
     })

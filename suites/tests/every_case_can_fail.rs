@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
 use rtcspec_harness::case::{Capability, OutcomeKind};
-use rtcspec_harness::target::mutant::Fault;
+use rtcspec_harness::driver::mutant::Fault;
 
 fn model_cases() -> Vec<&'static rtcspec_harness::Case> {
     let caps = driver("model").capabilities();

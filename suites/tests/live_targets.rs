@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use rtcspec_harness::case::{Capability, OutcomeKind};
-use rtcspec_harness::target::mutant::Fault;
+use rtcspec_harness::driver::mutant::Fault;
 
 fn require(program: &str, hint: &str) {
     let found = std::process::Command::new("sh")

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rtcspec_harness::case::OutcomeKind;
+use rtcspec_harness::driver::load_target;
 use rtcspec_harness::runner::{self, RunOptions};
-use rtcspec_harness::target::load_target;
 
 fn run_bad(mode: &str, expected: OutcomeKind) {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/bad-{mode}.toml"));

@@ -70,10 +70,10 @@ fn the_linter_reads_every_corpus_file() {
 /// and answers every offer, since the corpus holds no malformed line.
 #[test]
 fn every_in_process_parser_and_answerer_takes_the_corpus() {
-    use rtcspec_harness::target::answerer::{ReferenceAnswerer, Str0mAnswerer};
-    use rtcspec_harness::target::model_answerer::ModelAnswerer;
-    use rtcspec_harness::target::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
-    use rtcspec_harness::target::{SdpAnswerer, SdpCodec};
+    use rtcspec_harness::driver::answerer::{ReferenceAnswerer, Str0mAnswerer};
+    use rtcspec_harness::driver::model_answerer::ModelAnswerer;
+    use rtcspec_harness::driver::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
+    use rtcspec_harness::driver::{SdpAnswerer, SdpCodec};
     use std::panic::{catch_unwind, AssertUnwindSafe};
 
     let dir = corpus_dir();

@@ -6,9 +6,9 @@ use super::checks::CheckId;
 use super::file::CaptureError;
 use super::replay::ReplayResult;
 use crate::case::{Level, Outcome, Spec};
+use crate::driver::TargetInfo;
 use crate::report::{self, Report, Summary, Tool};
 use crate::runner::{CaseResult, Selection};
-use crate::target::TargetInfo;
 
 /// Security-relevant checks carry the `security` tag, as live cases do.
 fn tags(id: CheckId) -> Vec<String> {

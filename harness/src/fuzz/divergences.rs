@@ -146,7 +146,7 @@ pub fn without_known_stun_divergences(bytes: &[u8], decoded: &Decoded) -> Decode
     }
     // Fields whose attributes come only after MESSAGE-INTEGRITY (FINGERPRINT and
     // MESSAGE-INTEGRITY-SHA256 excepted) are the agent's to ignore, not compared here.
-    let trusted = crate::target::model::trusted_prefix(&m);
+    let trusted = crate::driver::model::trusted_prefix(&m);
     for a in &m.attributes {
         if !trusted.has(a.attr_type) {
             clear_field(&mut d, a.attr_type);

@@ -9,11 +9,11 @@ use crate::capture::flow::Direction;
 use crate::capture::keylog::KeyLog;
 use crate::capture::sdp_info::SessionInfo;
 use crate::capture::{CaptureReader, Replay, ReplayOptions};
+use crate::driver::model::ModelCodec;
+use crate::driver::str0m::Str0mCodec;
+use crate::driver::webrtc_rs::WebrtcRsCodec;
+use crate::driver::{SdpCodec, StunCodec, Verification};
 use crate::stun::Message;
-use crate::target::model::ModelCodec;
-use crate::target::reference::ReferenceCodec;
-use crate::target::str0m::Str0mCodec;
-use crate::target::{Check, SdpCodec, StunCodec};
 
 /// Splits `data` into a key (its first byte says how long, at most 64) and the rest.
 pub fn split_key(data: &[u8]) -> (&[u8], &[u8]) {
@@ -21,8 +21,8 @@ pub fn split_key(data: &[u8]) -> (&[u8], &[u8]) {
     rest.split_at(usize::from(n % 65).min(rest.len()))
 }
 
-fn stun_codecs(bytes: &[u8], key: &[u8], checks: &[Check]) {
-    let mut reference = ReferenceCodec::new().expect("the reference codec needs no setup");
+fn stun_codecs(bytes: &[u8], key: &[u8], checks: &[Verification]) {
+    let mut reference = WebrtcRsCodec::new().expect("the reference codec needs no setup");
     let codecs: [&mut dyn StunCodec; 3] = [&mut reference, &mut Str0mCodec, &mut ModelCodec];
     for codec in codecs {
         let _ = codec.decode(bytes);
@@ -47,11 +47,15 @@ pub fn stun_integrity(data: &[u8]) {
         let _ = m.verify_integrity(crate::stun::MESSAGE_INTEGRITY_SHA256, key);
         let _ = m.verify_fingerprint();
     }
-    stun_codecs(bytes, key, &[Check::MessageIntegrity, Check::MessageIntegritySha256, Check::Fingerprint]);
+    stun_codecs(
+        bytes,
+        key,
+        &[Verification::MessageIntegrity, Verification::MessageIntegritySha256, Verification::Fingerprint],
+    );
 }
 
 pub fn sdp(data: &[u8]) {
-    use crate::target::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
+    use crate::driver::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
     let _ = crate::sdp::lint(data);
     let _ = SessionInfo::default().add("fuzz", data);
     let text = String::from_utf8_lossy(data);

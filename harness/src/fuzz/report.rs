@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use super::run_log::{self, FuzzSummary};
 use crate::case::{Level, Outcome};
+use crate::driver::TargetInfo;
 use crate::report::{self, Report, Summary, Tool};
 use crate::runner::{CaseResult, Selection};
-use crate::target::TargetInfo;
 
 /// What `cargo xtask fuzz` records beside the logs (`run.json` in its run folder).
 #[derive(Debug, Clone, Deserialize)]

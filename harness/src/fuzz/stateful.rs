@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use arbitrary::{Arbitrary, Unstructured};
 use bytes::BytesMut;
 
+use crate::driver::in_process::InProcessAgent;
+use crate::driver::webrtc_rs::WebrtcRsResponder;
 use crate::stun::{Builder, Class, METHOD_BINDING, USERNAME, USE_CANDIDATE};
-use crate::target::in_process::InProcessAgent;
-use crate::target::reference::ReferenceResponder;
 
 /// Steps per input: enough for a handshake with retransmissions, small enough to stay fast.
 const MAX_STEPS: usize = 64;
@@ -39,7 +39,7 @@ enum IceStep {
 pub fn ice_agent(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(seed) = u.arbitrary::<u64>() else { return };
-    let Ok(mut agent) = ReferenceResponder::new(seed) else { return };
+    let Ok(mut agent) = WebrtcRsResponder::new(seed) else { return };
     let creds = agent.endpoint().creds.clone();
     // Stop when the input is used up: `arbitrary` would go on producing default steps
     // (64 identical checks for an 8-byte input), which cost time and find nothing.

@@ -7,11 +7,11 @@ use std::net::SocketAddr;
 use arbitrary::{Arbitrary, Unstructured};
 
 use super::divergences::{stun_agreement, without_known_stun_divergences};
+use crate::driver::model::ModelCodec;
+use crate::driver::str0m::Str0mCodec;
+use crate::driver::webrtc_rs::WebrtcRsCodec;
+use crate::driver::{StunCodec, Verification};
 use crate::stun::{AttributeSpec, Class, Decoded, EncodeModel, Message, MESSAGE_INTEGRITY};
-use crate::target::model::ModelCodec;
-use crate::target::reference::ReferenceCodec;
-use crate::target::str0m::Str0mCodec;
-use crate::target::{Check, StunCodec};
 
 /// One attribute of a generated message (the set rtcspec's writer knows, and raw ones).
 #[derive(Debug, Arbitrary)]
@@ -155,10 +155,10 @@ fn mutate(bytes: &mut Vec<u8>, m: &Mutation) {
 
 /// Every decoder's verdict on `bytes`; checks run for the side effect (no panic).
 fn verdicts(bytes: &[u8], key: &[u8]) -> [Option<Result<Decoded, String>>; 3] {
-    let mut reference = ReferenceCodec::new().expect("the reference codec needs no setup");
+    let mut reference = WebrtcRsCodec::new().expect("the reference codec needs no setup");
     let codecs: [&mut dyn StunCodec; 3] = [&mut reference, &mut Str0mCodec, &mut ModelCodec];
     codecs.map(|codec| {
-        for check in [Check::MessageIntegrity, Check::MessageIntegritySha256, Check::Fingerprint] {
+        for check in [Verification::MessageIntegrity, Verification::MessageIntegritySha256, Verification::Fingerprint] {
             let _ = codec.check(bytes, check, key);
         }
         // Err(_) from the codec itself is str0m declining non-ICE STUN: not a verdict.
@@ -201,9 +201,9 @@ pub fn stun(data: &[u8]) {
         .unwrap_or_else(|e| panic!("rtcspec's writer produced an unreadable message: {e}\nmodel: {model:?}"));
     if !key.is_empty() {
         assert_eq!(own.verify_integrity(MESSAGE_INTEGRITY, &key), Some(true), "rtcspec's own MESSAGE-INTEGRITY");
-        let mut reference = ReferenceCodec::new().expect("the reference codec needs no setup");
+        let mut reference = WebrtcRsCodec::new().expect("the reference codec needs no setup");
         assert!(
-            matches!(reference.check(&bytes, Check::MessageIntegrity, &key), Ok(true)),
+            matches!(reference.check(&bytes, Verification::MessageIntegrity, &key), Ok(true)),
             "the reference does not verify a valid MESSAGE-INTEGRITY\ninput: {}",
             crate::stun::hex(&bytes)
         );
@@ -227,11 +227,11 @@ pub fn stun_diff(data: &[u8]) {
 /// targeted corruption of it is flagged at MUST level and rejected by the model.
 pub fn sdp(data: &[u8]) {
     use crate::case::Level;
+    use crate::driver::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
+    use crate::driver::SdpCodec;
     use crate::sdp::diff::{disagreement, kept, View};
     use crate::sdp::generate::{corrupt, Offer};
     use crate::sdp::lint;
-    use crate::target::sdp_codec::{ModelSdp, ReferenceSdp, Str0mSdp};
-    use crate::target::SdpCodec;
 
     fn view(codec: &mut dyn SdpCodec, sdp: &str) -> View {
         match codec.round_trip(sdp) {

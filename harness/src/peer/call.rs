@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::event::PeerEvent;
-use super::reference::{ChannelSpec, PeerOptions, ReferencePeer};
+use super::harness_peer::{ChannelSpec, HarnessPeer, PeerOptions};
 use super::remote::RemotePeer;
-use crate::target::TargetError;
+use crate::driver::TargetError;
 
 /// What a report keeps of each live call a case made: who was the DTLS client, the DTLS
 /// versions its ClientHello offered and the one the ServerHello chose. The harness speaks
@@ -98,7 +98,7 @@ impl From<TargetError> for CallError {
 const SLICE: Duration = Duration::from_millis(2);
 
 pub struct Call<'t> {
-    pub harness: ReferencePeer,
+    pub harness: HarnessPeer,
     target: &'t mut dyn RemotePeer,
     /// Every event each side reported, in order.
     pub harness_events: Vec<PeerEvent>,
@@ -124,7 +124,7 @@ impl<'t> Call<'t> {
         options: PeerOptions,
     ) -> Result<Call<'t>, CallError> {
         let network = target.network().map_err(CallError::Harness)?;
-        let harness = ReferencePeer::on(&network, options).map_err(CallError::Harness)?;
+        let harness = HarnessPeer::on(&network, options).map_err(CallError::Harness)?;
         let mut call = Call {
             harness,
             target,

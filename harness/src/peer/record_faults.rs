@@ -62,11 +62,11 @@ pub enum RecordFault {
 
 /// What the faulty peer does with a datagram from its remote.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Taken {
+pub enum FaultAction {
     /// As it came.
     AsIs,
     /// These bytes instead (what the broken record layer would have passed on).
-    Instead(Vec<u8>),
+    Rewritten(Vec<u8>),
     /// Nothing: the broken record layer drops it.
     Dropped,
     /// Nothing for its stack; this datagram goes back to the remote instead.
@@ -86,13 +86,19 @@ fn renegotiating_client_hello() -> Vec<u8> {
 impl RecordFault {
     /// `datagram` arrived from the remote; `datagrams` is the peer's whole record so far (the
     /// remote's records in it are what keys the session), `local` its address.
-    pub fn take(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+    pub fn on_receive(
+        self,
+        datagram: &[u8],
+        datagrams: &[Datagram],
+        local: SocketAddr,
+        keylog: &[String],
+    ) -> FaultAction {
         if let RecordFault::Reassembles(reassembly) = self {
             // The datagram itself was recorded last; those before it from the remote are what
             // the buffer holds.
             let earlier = datagrams[..datagrams.len().saturating_sub(1)].iter().filter(|d| d.from != local);
             let earlier = earlier.map(|d| &d.bytes[..]);
-            return if reassembly.drops(datagram, earlier) { Taken::Dropped } else { Taken::AsIs };
+            return if reassembly.drops(datagram, earlier) { FaultAction::Dropped } else { FaultAction::AsIs };
         }
         if matches!(
             self,
@@ -101,17 +107,17 @@ impl RecordFault {
                 | RecordFault::SrtcpAcceptsPlain
                 | RecordFault::SrtpAcceptsReflected
         ) {
-            return self.take_srtp(datagram, datagrams, local, keylog);
+            return self.on_receive_srtp(datagram, datagrams, local, keylog);
         }
-        let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };
+        let Some(record) = RawRecord::parse_single(datagram) else { return FaultAction::AsIs };
         let view = WireView::read(datagrams, local, keylog);
         if !view.dtls_complete() {
-            return Taken::AsIs;
+            return FaultAction::AsIs;
         }
         // The remote is `Target` in the peer's own view of its socket.
-        let Ok(mut as_remote) = RecordForge::new(&view, keylog, Side::Target) else { return Taken::AsIs };
+        let Ok(mut as_remote) = RecordForge::new(&view, keylog, Side::Target) else { return FaultAction::AsIs };
         match (self, record.content_type, record.epoch) {
-            (RecordFault::IgnoresAlerts, ALERT, epoch) if epoch >= 1 => Taken::Dropped,
+            (RecordFault::IgnoresAlerts, ALERT, epoch) if epoch >= 1 => FaultAction::Dropped,
             (RecordFault::SkipsUnknownChunks | RecordFault::ClampsOpenLabel, APPLICATION_DATA, 1) => {
                 let rewrite = match self {
                     RecordFault::SkipsUnknownChunks => sctp_rewrite::without_unknown_chunks,
@@ -119,23 +125,23 @@ impl RecordFault {
                 };
                 let rewritten = as_remote.open(Side::Target, &record).ok().and_then(|packet| rewrite(&packet));
                 match rewritten.map(|packet| as_remote.resealed(&record, &packet)) {
-                    Some(Ok(resealed)) => Taken::Instead(resealed.to_bytes()),
-                    _ => Taken::AsIs,
+                    Some(Ok(resealed)) => FaultAction::Rewritten(resealed.to_bytes()),
+                    _ => FaultAction::AsIs,
                 }
             }
             (RecordFault::ReadsAlertsUnauthenticated, ALERT, 1) if as_remote.open(Side::Target, &record).is_err() => {
                 let plain = record.fragment.get(..2).ok_or_else(|| "a record shorter than an alert".to_string());
                 match plain.and_then(|alert| as_remote.resealed(&record, alert)) {
-                    Ok(resealed) => Taken::Instead(resealed.to_bytes()),
-                    Err(_) => Taken::AsIs,
+                    Ok(resealed) => FaultAction::Rewritten(resealed.to_bytes()),
+                    Err(_) => FaultAction::AsIs,
                 }
             }
             (RecordFault::AcceptsAnyEpoch, APPLICATION_DATA, epoch) if epoch != 1 => {
                 let plain =
                     if epoch == 0 { Ok(record.fragment.clone()) } else { as_remote.open(Side::Target, &record) };
                 match plain.and_then(|p| as_remote.sealed(APPLICATION_DATA, 1, &p)) {
-                    Ok(resealed) => Taken::Instead(resealed.to_bytes()),
-                    Err(_) => Taken::AsIs,
+                    Ok(resealed) => FaultAction::Rewritten(resealed.to_bytes()),
+                    Err(_) => FaultAction::AsIs,
                 }
             }
             (RecordFault::ChecksTagShort, APPLICATION_DATA, 1) if as_remote.open(Side::Target, &record).is_err() => {
@@ -144,8 +150,8 @@ impl RecordFault {
                     as_remote.open(Side::Target, &candidate).is_ok()
                 });
                 match fixed {
-                    Some(fragment) => Taken::Instead(RawRecord { fragment, ..record }.to_bytes()),
-                    None => Taken::AsIs,
+                    Some(fragment) => FaultAction::Rewritten(RawRecord { fragment, ..record }.to_bytes()),
+                    None => FaultAction::AsIs,
                 }
             }
             (RecordFault::Renegotiates, HANDSHAKE, 1)
@@ -154,18 +160,18 @@ impl RecordFault {
                 // Its own records are `Harness` in its view of its socket.
                 let own = RecordForge::new(&view, keylog, Side::Harness);
                 match own.and_then(|mut own| own.sealed(HANDSHAKE, 1, &renegotiating_client_hello())) {
-                    Ok(hello) => Taken::Reply(hello.to_bytes()),
-                    Err(_) => Taken::AsIs,
+                    Ok(hello) => FaultAction::Reply(hello.to_bytes()),
+                    Err(_) => FaultAction::AsIs,
                 }
             }
             (RecordFault::AcceptsReflected, APPLICATION_DATA, 1) if as_remote.open(Side::Target, &record).is_err() => {
                 // The peer's own records are `Harness` in its view of its socket.
                 match as_remote.open(Side::Harness, &record).and_then(|p| as_remote.sealed(APPLICATION_DATA, 1, &p)) {
-                    Ok(resealed) => Taken::Instead(resealed.to_bytes()),
-                    Err(_) => Taken::AsIs,
+                    Ok(resealed) => FaultAction::Rewritten(resealed.to_bytes()),
+                    Err(_) => FaultAction::AsIs,
                 }
             }
-            _ => Taken::AsIs,
+            _ => FaultAction::AsIs,
         }
     }
 
@@ -177,37 +183,43 @@ impl RecordFault {
 
     /// `datagram` is about to go to the remote: what the faulty peer sends. `datagrams` is the
     /// peer's whole record so far, without this one.
-    pub fn give(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+    pub fn on_send(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> FaultAction {
         if !self.acts_on_own_records() {
-            return Taken::AsIs;
+            return FaultAction::AsIs;
         }
-        let Some(record) = RawRecord::parse_single(datagram) else { return Taken::AsIs };
+        let Some(record) = RawRecord::parse_single(datagram) else { return FaultAction::AsIs };
         if (record.content_type, record.epoch) != (APPLICATION_DATA, 1) {
-            return Taken::AsIs;
+            return FaultAction::AsIs;
         }
         let view = WireView::read(datagrams, local, keylog);
         // Its own records are `Harness` in its view of its socket.
-        let Ok(mut own) = RecordForge::new(&view, keylog, Side::Harness) else { return Taken::AsIs };
-        let Ok(packet) = own.open(Side::Harness, &record) else { return Taken::AsIs };
+        let Ok(mut own) = RecordForge::new(&view, keylog, Side::Harness) else { return FaultAction::AsIs };
+        let Ok(packet) = own.open(Side::Harness, &record) else { return FaultAction::AsIs };
         if self == RecordFault::SendsNoInit {
-            return if sctp_rewrite::starts_with_init(&packet) { Taken::Dropped } else { Taken::AsIs };
+            return if sctp_rewrite::starts_with_init(&packet) { FaultAction::Dropped } else { FaultAction::AsIs };
         }
         match sctp_rewrite::with_open_label_in_characters(&packet).map(|p| own.resealed(&record, &p)) {
-            Some(Ok(instead)) => Taken::Instead(instead.to_bytes()),
-            _ => Taken::AsIs,
+            Some(Ok(instead)) => FaultAction::Rewritten(instead.to_bytes()),
+            _ => FaultAction::AsIs,
         }
     }
 
     /// An SRTP or SRTCP packet from the remote that does not authenticate: taken with the
     /// last byte of its tag set to whatever authenticates, or protected as the remote would
     /// have (plain, or reflected: first opened with the peer's own keys).
-    fn take_srtp(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> Taken {
+    fn on_receive_srtp(
+        self,
+        datagram: &[u8],
+        datagrams: &[Datagram],
+        local: SocketAddr,
+        keylog: &[String],
+    ) -> FaultAction {
         use rtcspec_wire::demux::{classify, Protocol};
         use RecordFault::*;
         let rtcp = match (classify(datagram), self) {
             (Protocol::Rtp, SrtpChecksTagShort | SrtpAcceptsPlain | SrtpAcceptsReflected) => false,
             (Protocol::Rtcp, SrtpChecksTagShort | SrtcpAcceptsPlain | SrtpAcceptsReflected) => true,
-            _ => return Taken::AsIs,
+            _ => return FaultAction::AsIs,
         };
         // The SRTP keys come from the hellos alone (epoch 0): reading only those keeps this cheap
         // on every packet of a call, where reading the whole wire would decrypt it all again.
@@ -230,7 +242,7 @@ impl RecordFault {
             })
         };
         if authenticates(datagram) {
-            return Taken::AsIs;
+            return FaultAction::AsIs;
         }
         // Protected as the remote would have. An SRTCP index comes from the context, not the
         // packet: past every SRTCP packet the remote sent, so the replay check lets it in.
@@ -249,7 +261,7 @@ impl RecordFault {
                 .and_then(|plain| as_remote(&plain)),
             _ => with_last_byte_that(datagram, authenticates),
         };
-        taken.map_or(Taken::AsIs, Taken::Instead)
+        taken.map_or(FaultAction::AsIs, FaultAction::Rewritten)
     }
 }
 

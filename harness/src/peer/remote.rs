@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::event::PeerEvent;
-use super::reference::PeerOptions;
+use super::harness_peer::PeerOptions;
 use super::serve::{PeerStack, ReferenceStack, Server, SLICE};
+use crate::driver::shim::{ShimHandle, ShimProcess};
+use crate::driver::spec::TargetSpec;
+use crate::driver::TargetError;
 use crate::net::namespace::Network;
-use crate::target::shim::{ShimHandle, ShimProcess};
-use crate::target::spec::TargetSpec;
-use crate::target::TargetError;
 
 pub trait RemotePeer: Send {
     /// One request of the peer operations (`{"op": "peer.offer", ...}`); the answer object,

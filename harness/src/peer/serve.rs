@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::event::{Payload, PeerEvent};
-use super::reference::{ChannelSpec, PeerOptions, ReferencePeer};
+use super::harness_peer::{ChannelSpec, HarnessPeer, PeerOptions};
 use crate::stun::unhex;
 
 /// How long a server runs its connection between looks for a request.
@@ -87,55 +87,55 @@ pub struct ReferenceStack {
 }
 
 impl PeerStack for ReferenceStack {
-    type Connection = ReferencePeer;
+    type Connection = HarnessPeer;
 
     fn hello(&self) -> (&'static str, &'static str) {
         ("webrtc-rs", VERSION)
     }
 
-    fn start(&self, faults: &[String]) -> Result<ReferencePeer, String> {
+    fn start(&self, faults: &[String]) -> Result<HarnessPeer, String> {
         if !faults.is_empty() {
             return Err(
                 "the reference peer takes its faults from the mutant target (mutant:FAULT), not peer.start".into()
             );
         }
-        ReferencePeer::with_options(self.options)
+        HarnessPeer::with_options(self.options)
     }
 }
 
-impl PeerConnection for ReferencePeer {
+impl PeerConnection for HarnessPeer {
     fn create_channel(&mut self, spec: &ChannelSpec) -> Result<(), String> {
-        ReferencePeer::create_channel(self, spec)
+        HarnessPeer::create_channel(self, spec)
     }
     fn offer(&mut self) -> Result<String, String> {
-        ReferencePeer::offer(self)
+        HarnessPeer::offer(self)
     }
     fn answer(&mut self, offer: &str) -> Result<String, String> {
-        ReferencePeer::answer(self, offer)
+        HarnessPeer::answer(self, offer)
     }
     fn accept(&mut self, answer: &str) -> Result<(), String> {
-        ReferencePeer::accept(self, answer)
+        HarnessPeer::accept(self, answer)
     }
     fn add_remote_candidate(&mut self, candidate: &str, mid: &str) -> Result<(), String> {
-        ReferencePeer::add_remote_candidate(self, candidate, mid)
+        HarnessPeer::add_remote_candidate(self, candidate, mid)
     }
     fn send(&mut self, label: &str, payload: &Payload) -> Result<(), String> {
-        ReferencePeer::send(self, label, payload)
+        HarnessPeer::send(self, label, payload)
     }
     fn close_channel(&mut self, label: &str) -> Result<(), String> {
-        ReferencePeer::close_channel(self, label)
+        HarnessPeer::close_channel(self, label)
     }
     fn keylog_lines(&self) -> Option<Vec<String>> {
         Some(self.keylog().lines())
     }
     fn close(&mut self) -> Result<(), String> {
-        ReferencePeer::close(self)
+        HarnessPeer::close(self)
     }
     fn run_until(&mut self, until: Instant) {
-        ReferencePeer::run_until(self, until)
+        HarnessPeer::run_until(self, until)
     }
     fn next_event(&mut self) -> Option<PeerEvent> {
-        ReferencePeer::next_event(self)
+        HarnessPeer::next_event(self)
     }
 }
 

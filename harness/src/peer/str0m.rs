@@ -15,11 +15,11 @@ use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
 use super::event::{ChannelInfo, Payload, PeerEvent};
-use super::reference::ChannelSpec;
+use super::harness_peer::ChannelSpec;
 use super::serve::{PeerConnection, PeerStack};
 
 /// What `hello` reports for str0m.
-pub const VERSION: &str = crate::target::str0m::VERSION;
+pub const VERSION: &str = crate::driver::str0m::VERSION;
 
 /// Datagrams bigger than this are not WebRTC's (RFC 8261 §5 keeps DTLS under the path MTU).
 const RECEIVE_BUFFER: usize = 2048;

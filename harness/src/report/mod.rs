@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::case::OutcomeKind;
+use crate::driver::TargetInfo;
 use crate::runner::{CaseResult, Selection};
-use crate::target::TargetInfo;
 
 pub use baseline::{Baseline, BaselineComparison};
 

@@ -10,8 +10,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::parse::Sdp;
+use crate::driver::SdpCodec;
 use crate::seed::SeedRng;
-use crate::target::SdpCodec;
 
 /// What one parser made of one description.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -274,7 +274,7 @@ pub fn run_diff(parsers: &mut Parsers, seeds: &[Seed], opts: &DiffOptions) -> Di
 /// Markdown for an SDP diff: one section per kind, the minimized description with line
 /// numbers, and what each parser made of it.
 pub fn markdown(r: &DiffReport) -> String {
-    let mut out = crate::diff::markdown_header(
+    let mut out = crate::stun::diff::markdown_header(
         "rtcspec SDP diff",
         &r.targets,
         r.inputs,
@@ -314,9 +314,9 @@ pub fn markdown(r: &DiffReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::mutant::{Fault, MutantDriver};
-    use crate::target::sdp_codec::ModelSdp;
-    use crate::target::Driver;
+    use crate::driver::mutant::{Fault, MutantDriver};
+    use crate::driver::sdp_codec::ModelSdp;
+    use crate::driver::Driver;
 
     const OFFER: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
 m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
@@ -325,7 +325,7 @@ a=setup:actpass\r\na=mid:0\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2\r\n\
 a=candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host\r\n";
 
     fn faulty(fault: &'static str) -> Box<dyn SdpCodec> {
-        let model = Box::new(crate::target::model::ModelDriver { name: "model".into() });
+        let model = Box::new(crate::driver::model::ModelDriver { name: "model".into() });
         MutantDriver::new("mutant", model, vec![Fault::Sdp(fault)]).open(1).unwrap().sdp.unwrap()
     }
 

@@ -1,6 +1,7 @@
 //! STUN in the engine: the decode model targets answer in, and message generators. The codec
 //! itself is `rtcspec_wire::stun`, re-exported here so STUN cases read it in one place.
 
+pub mod diff;
 pub mod generate;
 pub mod model;
 

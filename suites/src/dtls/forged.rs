@@ -13,7 +13,7 @@ use rtcspec_harness::{Outcome, Verdict};
 use rtcspec_wire::dtls::records;
 use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
-use crate::live::{LiveCall, Setup, Then};
+use crate::live::{LiveCall, OnceEstablished, Setup};
 use crate::sctp::dcep::{open_from, PPID_STRING};
 
 /// What the record that must be dropped carries.
@@ -89,7 +89,7 @@ pub fn first_then_control(
 /// A call the target offers, with a channel it opens, `then` once the channel is open. The
 /// harness answers as DTLS server, the one pairing in which every stack here brings its
 /// association up (RFC 8841 §9.3 findings).
-pub fn on_target_channel(then: Then) -> Setup {
+pub fn on_target_channel(then: OnceEstablished) -> Setup {
     crate::sctp::dcep::target_channel(then)
 }
 

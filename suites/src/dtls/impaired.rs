@@ -57,7 +57,7 @@ pub fn impaired_call(
     ctx: &mut Ctx,
     impairment: Impairment,
     role: TargetRole,
-    then: Option<Then>,
+    then: Option<OnceEstablished>,
 ) -> Result<LiveCall, Outcome> {
     impaired_call_with(ctx, (impairment, PeerOptions::default()), role, then)
 }
@@ -67,7 +67,7 @@ pub fn impaired_call_with(
     ctx: &mut Ctx,
     (impairment, options): (Impairment, PeerOptions),
     role: TargetRole,
-    then: Option<Then>,
+    then: Option<OnceEstablished>,
 ) -> Result<LiveCall, Outcome> {
     let impairment = Impairment { seed: ctx.path_seed.unwrap_or(PATH_SEED), ..impairment };
     let answer_as_dtls_server = role == TargetRole::Client;
@@ -75,7 +75,7 @@ pub fn impaired_call_with(
     let until_connected = role == TargetRole::Server;
     let setup = Setup { options, then, until_connected, connect: IMPAIRED_CONNECT, ..Setup::new(Offerer::Target) };
     let call = call_and_read_setup(ctx, setup)?;
-    if call.view.dtls_complete() && call.up {
+    if call.view.dtls_complete() && call.established {
         return Ok(call);
     }
     let up = if until_connected { "DTLS completes" } else { "the call comes up" };

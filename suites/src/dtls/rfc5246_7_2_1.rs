@@ -104,12 +104,12 @@ fn inject_made(
 
 /// The call `then` made, once the harness's alert went out after a message the target took,
 /// with the time the alert went; an Error when it did not get that far (nothing to judge).
-pub(super) fn call_after_alert(ctx: &mut Ctx, then: Then) -> Result<(LiveCall, u64), Outcome> {
+pub(super) fn call_after_alert(ctx: &mut Ctx, then: OnceEstablished) -> Result<(LiveCall, u64), Outcome> {
     let call = call_and_read_setup(ctx, on_target_channel(then))?;
     // The harness's alert: the first epoch-1 alert it sent (its own stack sends none before
     // the target closes).
     let sent = call.to_target.iter().find(|d| starts_epoch_1_record(d, ALERT));
-    let (true, Some(sent)) = (call.up, sent.map(|d| d.at_us)) else {
+    let (true, Some(sent)) = (call.established, sent.map(|d| d.at_us)) else {
         return Err(Outcome::Error { why: format!("the call did not come up to the alert; {}", call.summary) });
     };
     if !call.delivered(BEFORE) {

@@ -76,7 +76,7 @@ fn handshake_completes(ctx: &mut Ctx, how: Fragmenting) -> Verdict {
             ),
         });
     }
-    if call.up && call.view.dtls_complete() {
+    if call.established && call.view.dtls_complete() {
         return Ok(Outcome::Pass);
     }
     Ok(Outcome::fail(

@@ -84,7 +84,7 @@ fn renegotiation_not_carried_out(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, on_target_channel(hello_request_then))?;
     // The HelloRequest: the harness's last epoch-1 handshake record.
     let asked = call.to_target.iter().rev().find(|d| starts_epoch_1_record(d, HANDSHAKE));
-    let (true, Some(asked)) = (call.up, asked) else {
+    let (true, Some(asked)) = (call.established, asked) else {
         return Err(Outcome::Error { why: format!("the call did not come up to the HelloRequest; {}", call.summary) });
     };
     let after: Vec<&Datagram> = call.from_target.iter().filter(|d| d.at_us > asked.at_us).collect();

@@ -102,7 +102,7 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         keylog: Vec::new(),
         path: None,
         target_addr: None,
-        up: true,
+        established: true,
         target_closed: Vec::new(),
         refused: None,
     };

@@ -90,7 +90,7 @@ fn stops_sending_when_consent_expires(ctx: &mut Ctx) -> Verdict {
     let options = PeerOptions { answer_as_dtls_server: true, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(withhold_consent), ..Setup::new(Offerer::Target) };
     let call = call_and_read_setup(ctx, setup)?;
-    if !call.up {
+    if !call.established {
         return Err(Outcome::Error {
             why: format!("the call did not come up, so consent was never withheld; {}", call.summary),
         });
@@ -125,7 +125,7 @@ fn stops_sending_when_consent_expires(ctx: &mut Ctx) -> Verdict {
 type Sent = (u64, [u8; 12]);
 
 /// The target's Binding requests after ICE concluded.
-fn consent_checks(ctx: &mut Ctx, watch: Then) -> Result<(LiveCall, Vec<Sent>), Outcome> {
+fn consent_checks(ctx: &mut Ctx, watch: OnceEstablished) -> Result<(LiveCall, Vec<Sent>), Outcome> {
     let setup = Setup { then: Some(watch), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;
     // The target's first protected DTLS record (its Finished): ICE has selected a pair.

@@ -5,7 +5,7 @@ use rtcspec_harness::peer::view::{Data, Side, WireView};
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::Outcome;
 
-use crate::live::{LiveCall, Offerer, Setup, Then};
+use crate::live::{LiveCall, Offerer, OnceEstablished, Setup};
 
 pub use rtcspec_wire::dcep::{
     DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_BINARY, PPID_BINARY_EMPTY, PPID_DCEP, PPID_STRING, PPID_STRING_EMPTY,
@@ -64,7 +64,7 @@ pub fn describe(d: &Data) -> String {
 /// The call most data channel cases use: the target offers and creates the channel, the
 /// harness answers `a=setup:passive` (the target is the DTLS client). Every stack here
 /// brings an association up this way (RFC 8841 §9.3 is judged by its own cases).
-pub fn target_channel(then: Then) -> Setup {
+pub fn target_channel(then: OnceEstablished) -> Setup {
     let options = PeerOptions { answer_as_dtls_server: true, ..PeerOptions::default() };
     Setup { options, then: Some(then), ..Setup::new(Offerer::Target) }
 }

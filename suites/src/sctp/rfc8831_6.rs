@@ -14,7 +14,7 @@ use rtcspec_wire::sctp::{
 };
 
 use super::dcep::*;
-use super::rfc8832_6::settle;
+use super::rfc8832_6::wait_for_late_chunks;
 use crate::live::*;
 
 const EXTENSIONS: &str = "The stream reconfiguration extension defined in [RFC6525] MUST be supported. It is used for closing channels. The dynamic address reconfiguration extension defined in [RFC5061] MUST be used to signal the support of the stream reset extension defined in [RFC6525]. ... The partial reliability extension defined in [RFC3758] MUST be supported.";
@@ -121,7 +121,7 @@ fn extensions(params: &[(u16, Vec<u8>)]) -> Vec<u8> {
 }
 
 fn signals_stream_reset(ctx: &mut Ctx) -> Verdict {
-    let call = call_and_read_setup(ctx, target_channel(settle))?;
+    let call = call_and_read_setup(ctx, target_channel(wait_for_late_chunks))?;
     let params = init_params(&call)?;
     let listed = extensions(&params);
     Ok(if listed.contains(&RE_CONFIG) {
@@ -138,7 +138,7 @@ fn signals_stream_reset(ctx: &mut Ctx) -> Verdict {
 }
 
 fn signals_partial_reliability(ctx: &mut Ctx) -> Verdict {
-    let call = call_and_read_setup(ctx, target_channel(settle))?;
+    let call = call_and_read_setup(ctx, target_channel(wait_for_late_chunks))?;
     let params = init_params(&call)?;
     Ok(if params.iter().any(|(t, _)| *t == FORWARD_TSN_SUPPORTED) || extensions(&params).contains(&FORWARD_TSN) {
         Outcome::Pass
@@ -152,7 +152,7 @@ fn signals_partial_reliability(ctx: &mut Ctx) -> Verdict {
 
 /// The target sends one message once its channel is open; Pass when its DATA chunk has
 /// `ppid` and exactly `content`.
-fn sends_with_ppid(ctx: &mut Ctx, then: Then, ppid: u32, content: &[u8], what: &str) -> Verdict {
+fn sends_with_ppid(ctx: &mut Ctx, then: OnceEstablished, ppid: u32, content: &[u8], what: &str) -> Verdict {
     let call = call_and_read_setup(ctx, target_channel(then))?;
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
         return Err(Outcome::Error { why: format!("no DATA_CHANNEL_OPEN from the target; {}", call.summary) });
@@ -168,7 +168,7 @@ fn sends_with_ppid(ctx: &mut Ctx, then: Then, ppid: u32, content: &[u8], what: &
 
 fn send(call: &mut Call<'_>, channel: &ChannelSpec, payload: Payload) -> Result<(), CallError> {
     call.target_send(&channel.label, &payload)?;
-    settle(call, channel)
+    wait_for_late_chunks(call, channel)
 }
 
 fn string_ppid(ctx: &mut Ctx) -> Verdict {
@@ -205,7 +205,7 @@ fn reset_request_for(call: &LiveCall, from: Side, stream: u16) -> bool {
 }
 
 fn close_resets_stream(ctx: &mut Ctx) -> Verdict {
-    let then: Then = |call, channel| {
+    let then: OnceEstablished = |call, channel| {
         call.target_close_channel(&channel.label)?;
         // Closed on the target's side once both streams are reset; a moment more for the
         // last chunks to be recorded.
@@ -231,7 +231,7 @@ fn close_resets_stream(ctx: &mut Ctx) -> Verdict {
 }
 
 fn reset_answered_with_reset(ctx: &mut Ctx) -> Verdict {
-    let then: Then = |call, channel| {
+    let then: OnceEstablished = |call, channel| {
         call.harness.close_channel(&channel.label).map_err(CallError::Harness)?;
         // The harness's channel closes when the target's reset answers its own.
         let _ = call.wait_harness("the channel closed", RESET, closed);
@@ -263,7 +263,7 @@ const DELIVERY: Duration = Duration::from_millis(1000);
 
 /// The harness sends `payload` on the target's channel; the target's report of it (if any)
 /// and the harness's DATA chunk for it. Pass when the target reports exactly `payload`.
-fn harness_sends(ctx: &mut Ctx, then: Then, payload: Payload, ppid: u32) -> Verdict {
+fn harness_sends(ctx: &mut Ctx, then: OnceEstablished, payload: Payload, ppid: u32) -> Verdict {
     let call = call_and_read_setup(ctx, target_channel(then))?;
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
         return Err(Outcome::Error { why: format!("no DATA_CHANNEL_OPEN from the target; {}", call.summary) });

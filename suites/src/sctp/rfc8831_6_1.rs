@@ -1,7 +1,7 @@
 //! RFC 8831 §6.1: the SCTP stack under data channels, and its upper layer, support many SCTP
 //! streams at once: each channel is a stream pair. Once the target's own channel is open, the
 //! harness opens [`CHANNELS`] channels of its own at once and sends a message on each; every
-//! one must open on the target and deliver its message on the right channel. Then the other
+//! one must open on the target and deliver its message on the right channel. OnceEstablished the other
 //! way: the target opens as many, each on its own stream, and sends a message on each.
 
 use std::time::Duration;

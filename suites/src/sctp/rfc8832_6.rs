@@ -147,7 +147,7 @@ pub const CASES: &[Case] = &[
 ];
 
 /// The harness's part once a channel is open: nothing more, a little time for late chunks.
-pub fn settle(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+pub fn wait_for_late_chunks(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
     call.run_for(Duration::from_millis(200))
 }
 
@@ -167,7 +167,7 @@ fn unordered_channel_open_ordered(ctx: &mut Ctx) -> Verdict {
 /// 50 either way.
 fn open_ordered(ctx: &mut Ctx, ordered: bool) -> Verdict {
     let channel = ChannelSpec { ordered, ..ChannelSpec::reliable("rtcspec") };
-    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(settle) })?;
+    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(wait_for_late_chunks) })?;
     let expected = "DATA_CHANNEL_OPEN ordered, on PPID 50";
     Ok(match open_from(&call.view, Side::Target, "rtcspec") {
         Some(open) if dcep_ok(&open.chunk) => Outcome::Pass,
@@ -184,7 +184,7 @@ fn harness_opens_channel(call: &mut Call<'_>, channel: &ChannelSpec, ordered: bo
     let own = ChannelSpec { ordered, ..ChannelSpec::reliable(HARNESS_CHANNEL) };
     call.harness.create_channel(&own).map_err(CallError::Harness)?;
     call.run_for(Duration::from_millis(300))?;
-    settle(call, channel)
+    wait_for_late_chunks(call, channel)
 }
 
 fn harness_opens(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
@@ -201,7 +201,7 @@ fn target_sends_on_harness_channel(call: &mut Call<'_>, channel: &ChannelSpec) -
     call.harness.create_channel(&ChannelSpec::reliable(HARNESS_CHANNEL)).map_err(CallError::Harness)?;
     call.wait_open(HARNESS_CHANNEL, CONNECT)?;
     call.target_send(HARNESS_CHANNEL, &Payload::Text(HARNESS_CHANNEL.into()))?;
-    settle(call, channel)
+    wait_for_late_chunks(call, channel)
 }
 
 fn ack_on_open(ctx: &mut Ctx) -> Verdict {
@@ -214,7 +214,7 @@ fn ack_ordered_on_unordered_channel(ctx: &mut Ctx) -> Verdict {
 
 /// The target's DATA_CHANNEL_ACK goes ordered, on PPID 50, on the stream of the OPEN the
 /// harness sent in `opens`.
-fn ack_to(ctx: &mut Ctx, opens: Then) -> Verdict {
+fn ack_to(ctx: &mut Ctx, opens: OnceEstablished) -> Verdict {
     let call = call_and_read_setup(ctx, target_channel(opens))?;
     let Some(open) = open_from(&call.view, Side::Harness, HARNESS_CHANNEL) else {
         return Err(Outcome::Error { why: format!("the harness sent no DATA_CHANNEL_OPEN; {}", call.summary) });
@@ -238,7 +238,8 @@ fn ack_to(ctx: &mut Ctx, opens: Then) -> Verdict {
 fn parity(ctx: &mut Ctx, odd: bool) -> Verdict {
     // The harness answers active (the target is DTLS server) or passive (client).
     let options = PeerOptions { answer_as_dtls_server: !odd, ..PeerOptions::default() };
-    let call = call_and_read_setup(ctx, Setup { options, then: Some(settle), ..Setup::new(Offerer::Target) })?;
+    let call =
+        call_and_read_setup(ctx, Setup { options, then: Some(wait_for_late_chunks), ..Setup::new(Offerer::Target) })?;
     let role = if odd { Side::Harness } else { Side::Target };
     if call.view.dtls_client != Some(role) {
         return Err(Outcome::Error {
@@ -283,7 +284,7 @@ fn open_describes_reliable_unordered(ctx: &mut Ctx) -> Verdict {
 /// say `channel_type` and `reliability`, the label and the protocol.
 fn open_describes(ctx: &mut Ctx, channel: ChannelSpec, channel_type: u8, reliability: u32) -> Verdict {
     let channel = ChannelSpec { protocol: "rtcspec-test".into(), ..channel };
-    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(settle) })?;
+    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(wait_for_late_chunks) })?;
     let expected = format!(
         "channel type {channel_type:#04x}, reliability {reliability}, label \"rtcspec\", protocol \"rtcspec-test\""
     );
@@ -305,7 +306,7 @@ fn open_describes(ctx: &mut Ctx, channel: ChannelSpec, channel_type: u8, reliabi
 /// Once the channel is open on both sides, the target sends one text message.
 pub fn target_sends_text(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     call.target_send(&channel.label, &Payload::Text("rtcspec".into()))?;
-    settle(call, channel)
+    wait_for_late_chunks(call, channel)
 }
 
 fn unordered_channel_sends_unordered(ctx: &mut Ctx) -> Verdict {
@@ -338,7 +339,7 @@ const NON_ASCII_LABEL: &str = "rtcspec-\u{fc}\u{2713}";
 
 fn label_length_in_bytes(ctx: &mut Ctx) -> Verdict {
     let channel = ChannelSpec { protocol: "p".into(), ..ChannelSpec::reliable(NON_ASCII_LABEL) };
-    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(settle) })?;
+    let call = call_and_read_setup(ctx, Setup { channel, ..target_channel(wait_for_late_chunks) })?;
     let expected = format!(
         "label length {} (bytes of UTF-8), the label {NON_ASCII_LABEL:?}, then protocol \"p\"",
         NON_ASCII_LABEL.len()

@@ -10,7 +10,7 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 use rtcspec_wire::sctp::{DATA, RE_CONFIG};
 
 use super::dcep::{missing, open_from, target_channel};
-use super::rfc8832_6::settle;
+use super::rfc8832_6::wait_for_late_chunks;
 use crate::live::*;
 
 const LIMIT: &str = "An SCTP endpoint MUST NOT send a SCTP user message with a message size that is larger than the maximum size indicated by the peer, as it cannot be assumed that the peer would accept such a message. ... If the SDP \"max-message-size\" attribute is not present, the default value is 64K.";
@@ -72,7 +72,7 @@ fn big_then_control(call: &mut Call<'_>, channel: &ChannelSpec, size: usize) -> 
         Err(CallError::Refused { .. }) if closed_by_target(&call.target_events, &channel.label) => {}
         other => other?,
     }
-    settle(call, channel)
+    wait_for_late_chunks(call, channel)
 }
 
 /// Whether the target reported its channel `label` closed.
@@ -103,7 +103,7 @@ pub fn message_sizes(call: &LiveCall, stream: u16) -> Vec<usize> {
     sizes
 }
 
-fn limit_honoured(ctx: &mut Ctx, then: Then, rewrite: fn(&str) -> String, limit: usize) -> Verdict {
+fn limit_honoured(ctx: &mut Ctx, then: OnceEstablished, rewrite: fn(&str) -> String, limit: usize) -> Verdict {
     let call = call_and_read_setup(ctx, Setup { rewrite: Some(rewrite), ..target_channel(then) })?;
     let expected = format!("no user message over {limit} bytes from the target (the control message arrives)");
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {

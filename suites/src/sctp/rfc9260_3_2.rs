@@ -65,7 +65,7 @@ fn after_unknown(forge: &mut RecordForge, packet: &[u8], kind: u8) -> Result<Raw
     forge.sealed(APPLICATION_DATA, 1, &packet)
 }
 
-// One then-step per chunk type: a `Then` is a plain function.
+// One then-step per chunk type: a `OnceEstablished` is a plain function.
 fn after_3f(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     first_then_control(call, channel, FORGED, |f, p| after_unknown(f, p, 0x3f))
 }

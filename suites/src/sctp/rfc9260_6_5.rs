@@ -10,7 +10,7 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use super::dcep::{missing, open_from, target_channel};
-use super::rfc8832_6::settle;
+use super::rfc8832_6::wait_for_late_chunks;
 use crate::live::*;
 
 const TEXT: &str = "The Stream Sequence Number in all the outgoing streams MUST start from 0 when the association is established. The Stream Sequence Number of an outgoing stream MUST be incremented by 1 for each ordered user message sent on that outgoing stream.";
@@ -47,7 +47,7 @@ fn ordered_ssns(data: &[Data], stream: u16) -> Vec<u16> {
 }
 
 fn ssn_starts_at_zero(ctx: &mut Ctx) -> Verdict {
-    let call = call_and_read_setup(ctx, target_channel(settle))?;
+    let call = call_and_read_setup(ctx, target_channel(wait_for_late_chunks))?;
     let expected = "SSN 0 on the first ordered DATA chunk of the channel's stream";
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
         return Ok(missing(&call, expected, "DATA_CHANNEL_OPEN from the target"));
@@ -66,7 +66,7 @@ const AFTER: &str = "after the empty message";
 fn empty_then_text(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     call.target_send(&channel.label, &Payload::Text(String::new()))?;
     call.target_send(&channel.label, &Payload::Text(AFTER.into()))?;
-    settle(call, channel)
+    wait_for_late_chunks(call, channel)
 }
 
 fn ssn_contiguous_after_empty(ctx: &mut Ctx) -> Verdict {

@@ -15,7 +15,7 @@ use crate::live::*;
 
 const DISCARD: &str = "If the result is \"AUTHENTICATION FAILURE\" (see Section 4.2), the packet MUST be discarded from further processing and the event MAY be logged.";
 
-/// The SSRC of the harness's audio (`ReferencePeer::add_audio`).
+/// The SSRC of the harness's audio (`HarnessPeer::add_audio`).
 pub const HARNESS_SSRC: u32 = 0x5254_4353;
 /// Sequence number steps ahead of the harness's last packet: the valid control, then the
 /// packet with the broken tag, each the next in sequence. A receiver's statistics take them
@@ -123,13 +123,13 @@ fn plain_rtp_discarded(ctx: &mut Ctx) -> Verdict {
     forged_not_counted(ctx, |call, _| forge_audio(call, unprotected), "the plain RTP packet")
 }
 
-pub fn forged_not_counted(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
+pub fn forged_not_counted(ctx: &mut Ctx, then: OnceEstablished, what: &str) -> Verdict {
     forged_not_counted_with(ctx, PeerOptions::default().srtp_profiles, then, what)
 }
 
 /// The same, the harness offering only the SRTP protection `profiles`; Unsupported when the
 /// target selects none of them.
-pub fn forged_not_counted_with(ctx: &mut Ctx, profiles: &'static [u16], then: Then, what: &str) -> Verdict {
+pub fn forged_not_counted_with(ctx: &mut Ctx, profiles: &'static [u16], then: OnceEstablished, what: &str) -> Verdict {
     let options = PeerOptions { audio: true, srtp_profiles: profiles, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;

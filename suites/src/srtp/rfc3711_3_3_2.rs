@@ -159,7 +159,7 @@ fn late_in_window(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError>
 
 /// A call with the harness's audio and `then`'s packets; the sequence numbers the harness
 /// sent, in order, and the call.
-fn audio_call(ctx: &mut Ctx, then: Then) -> Result<(Vec<u16>, LiveCall), Outcome> {
+fn audio_call(ctx: &mut Ctx, then: OnceEstablished) -> Result<(Vec<u16>, LiveCall), Outcome> {
     let options = PeerOptions { audio: true, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;

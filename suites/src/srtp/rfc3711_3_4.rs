@@ -11,7 +11,7 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use super::rfc3711_3_3::{reports_on_harness_audio, HARNESS_SSRC, WARM_UP};
 use crate::live::*;
-use crate::sctp::rfc8832_6::settle;
+use crate::sctp::rfc8832_6::wait_for_late_chunks;
 
 const DISCARD: &str = "Secure RTCP follows the definition of Secure RTP. ... If the result is \"AUTHENTICATION FAILURE\" (see Section 4.2), the packet MUST be discarded from further processing and the event MAY be logged.";
 
@@ -141,7 +141,7 @@ fn forge_reports(call: &mut Call<'_>, channel: &ChannelSpec, spoil: Spoil) -> Re
     // Audio on, so the target keeps a report block for the harness's SSRC, until its first
     // report after the two SRs.
     until_next_target_rtcp(call, true)?;
-    settle(call, channel)
+    wait_for_late_chunks(call, channel)
 }
 
 pub fn bad_tag_srtcp_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
@@ -191,12 +191,12 @@ pub fn valid_sr_named(ctx: &mut Ctx) -> Verdict {
 
 /// The harness sends a valid SR and a spoiled one (`then`); Pass when the target's reports
 /// name the valid one as the last SR and never the spoiled one (`what`).
-pub fn forged_sr_not_named(ctx: &mut Ctx, then: Then, what: &str) -> Verdict {
+pub fn forged_sr_not_named(ctx: &mut Ctx, then: OnceEstablished, what: &str) -> Verdict {
     forged_sr_not_named_with(ctx, PeerOptions::default().srtp_profiles, then, what)
 }
 
 /// The same, the harness offering only the SRTP protection `profiles`.
-pub fn forged_sr_not_named_with(ctx: &mut Ctx, profiles: &'static [u16], then: Then, what: &str) -> Verdict {
+pub fn forged_sr_not_named_with(ctx: &mut Ctx, profiles: &'static [u16], then: OnceEstablished, what: &str) -> Verdict {
     let (call, seen, control) = reports_after(ctx, profiles, then, &[Some(true), Some(false)])?;
     // The spoiled SR's timestamp is the valid one's a second later.
     let forged = control.wrapping_add(1 << 16);
@@ -221,7 +221,7 @@ pub fn forged_sr_not_named_with(ctx: &mut Ctx, profiles: &'static [u16], then: T
 fn reports_after(
     ctx: &mut Ctx,
     profiles: &'static [u16],
-    then: Then,
+    then: OnceEstablished,
     checks: &[Option<bool>],
 ) -> Result<(LiveCall, Vec<u32>, u32), Outcome> {
     let options = PeerOptions { audio: true, no_rtcp: true, srtp_profiles: profiles, ..PeerOptions::default() };

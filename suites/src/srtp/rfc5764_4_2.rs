@@ -97,7 +97,7 @@ pub const CASES: &[Case] = &[
 
 /// A call with audio from the harness, read after [`AUDIO_FOR`] of it, and the target's SRTCP
 /// (perhaps none).
-pub(super) fn call_with_audio(ctx: &mut Ctx, then: Then) -> Result<(LiveCall, Vec<Media>), Outcome> {
+pub(super) fn call_with_audio(ctx: &mut Ctx, then: OnceEstablished) -> Result<(LiveCall, Vec<Media>), Outcome> {
     let options = PeerOptions { audio: true, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
     let call = call_and_read_setup(ctx, setup)?;
@@ -117,7 +117,7 @@ pub(super) fn call_with_audio(ctx: &mut Ctx, then: Then) -> Result<(LiveCall, Ve
 }
 
 /// The same, for cases about the target's SRTCP: an Error when there is none to judge.
-fn target_srtcp(ctx: &mut Ctx, then: Then) -> Result<(LiveCall, Vec<Media>), Outcome> {
+fn target_srtcp(ctx: &mut Ctx, then: OnceEstablished) -> Result<(LiveCall, Vec<Media>), Outcome> {
     let (call, srtcp) = call_with_audio(ctx, then)?;
     if srtcp.is_empty() {
         let ms = AUDIO_FOR.as_millis();

@@ -1,8 +1,8 @@
 //! Building blocks shared by the STUN cases: requests the target accepts, controls that
 //! prove the target is listening before silence is taken as a verdict, and judgements.
 
+use rtcspec_harness::driver::Auth;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::target::Auth;
 use rtcspec_harness::{Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
 
 pub const RFC8489: &str = "RFC 8489";

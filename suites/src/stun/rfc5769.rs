@@ -11,8 +11,8 @@
 //! defects were identified.) The corrected vector has length 0x0088 and the HMAC computed
 //! with the MD5 key; USERHASH is printed correctly (SHA-256 of "username:realm").
 
+use rtcspec_harness::driver::Verification;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::target::Check;
 use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Spec, Verdict};
 
 use super::common::*;
@@ -72,17 +72,17 @@ fn tampered(bytes: &[u8], attr_type: u16) -> Vec<u8> {
 
 /// Integrity verifies on the vector and fails once a covered byte changes.
 fn integrity_holds(ctx: &mut Ctx, bytes: &[u8], key: &[u8], covered: u16) -> Result<(), Outcome> {
-    if !ctx.check(bytes, Check::MessageIntegrity, key)? {
+    if !ctx.check(bytes, Verification::MessageIntegrity, key)? {
         return Err(Outcome::fail("MESSAGE-INTEGRITY of the vector verifies", "it did not verify"));
     }
-    if ctx.check(&tampered(bytes, covered), Check::MessageIntegrity, key)? {
+    if ctx.check(&tampered(bytes, covered), Verification::MessageIntegrity, key)? {
         return Err(Outcome::fail("MESSAGE-INTEGRITY fails once a covered byte changes", "it still verified"));
     }
     Ok(())
 }
 
 fn fingerprint_holds(ctx: &mut Ctx, bytes: &[u8]) -> Result<(), Outcome> {
-    if !ctx.check(bytes, Check::Fingerprint, &[])? {
+    if !ctx.check(bytes, Verification::Fingerprint, &[])? {
         return Err(Outcome::fail("FINGERPRINT of the vector verifies", "it did not verify"));
     }
     Ok(())
@@ -163,7 +163,7 @@ fn b1_vector(ctx: &mut Ctx) -> Verdict {
     ctx.decode_accepted(&corrected, "the corrected B.1 request")?;
     let key = long_term_key(LT_USERNAME, LT_REALM, LT_PASSWORD);
     Ok(check(
-        ctx.check(&corrected, Check::MessageIntegritySha256, &key)?,
+        ctx.check(&corrected, Verification::MessageIntegritySha256, &key)?,
         "MESSAGE-INTEGRITY-SHA256 verifies with MD5(username:realm:password)",
         || "it did not verify".into(),
     ))

@@ -3,8 +3,8 @@
 
 use std::net::SocketAddr;
 
+use rtcspec_harness::driver::Verification;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::target::Check;
 use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
 
 use super::common::*;
@@ -164,13 +164,15 @@ fn signed(ctx: &mut Ctx, key: &[u8]) -> Vec<u8> {
 fn integrity_verified(ctx: &mut Ctx) -> Verdict {
     let key = ctx.rng.ice_chars(24).into_bytes();
     let bytes = signed(ctx, &key);
-    if !ctx.check(&bytes, Check::MessageIntegrity, &key)? {
+    if !ctx.check(&bytes, Verification::MessageIntegrity, &key)? {
         return Ok(Outcome::fail("verification with the right key succeeds", "it failed"));
     }
     let wrong = ctx.rng.ice_chars(24).into_bytes();
-    Ok(check(!ctx.check(&bytes, Check::MessageIntegrity, &wrong)?, "verification with a wrong key fails", || {
-        "it succeeded".into()
-    }))
+    Ok(check(
+        !ctx.check(&bytes, Verification::MessageIntegrity, &wrong)?,
+        "verification with a wrong key fails",
+        || "it succeeded".into(),
+    ))
 }
 
 fn integrity_detects_tampering(ctx: &mut Ctx) -> Verdict {
@@ -184,9 +186,11 @@ fn integrity_detects_tampering(ctx: &mut Ctx) -> Verdict {
     let fp = m.attribute(FINGERPRINT).map(|a| a.offset).unwrap_or(bytes.len() - 8);
     let crc = rtcspec_harness::stun::fingerprint_over(&bytes, fp);
     bytes[fp + 4..fp + 8].copy_from_slice(&crc.to_be_bytes());
-    Ok(check(!ctx.check(&bytes, Check::MessageIntegrity, &key)?, "verification of the altered message fails", || {
-        "it succeeded".into()
-    }))
+    Ok(check(
+        !ctx.check(&bytes, Verification::MessageIntegrity, &key)?,
+        "verification of the altered message fails",
+        || "it succeeded".into(),
+    ))
 }
 
 fn integrity_length_adjusted(ctx: &mut Ctx) -> Verdict {
@@ -200,7 +204,7 @@ fn integrity_length_adjusted(ctx: &mut Ctx) -> Verdict {
         .fingerprint()
         .build();
     Ok(check(
-        ctx.check(&bytes, Check::MessageIntegrity, &key)?,
+        ctx.check(&bytes, Verification::MessageIntegrity, &key)?,
         "MESSAGE-INTEGRITY verifies with FINGERPRINT after it",
         || "it did not verify".into(),
     ))
@@ -209,7 +213,7 @@ fn integrity_length_adjusted(ctx: &mut Ctx) -> Verdict {
 fn integrity_short_value(ctx: &mut Ctx) -> Verdict {
     let key = ctx.rng.ice_chars(24).into_bytes();
     let good = signed(ctx, &key);
-    if !ctx.check(&good, Check::MessageIntegrity, &key)? {
+    if !ctx.check(&good, Verification::MessageIntegrity, &key)? {
         return Err(Outcome::Error { why: "control: a correct MESSAGE-INTEGRITY did not verify".into() });
     }
     // The first 16 bytes of the right HMAC, as a 16-byte MESSAGE-INTEGRITY.
@@ -220,9 +224,11 @@ fn integrity_short_value(ctx: &mut Ctx) -> Verdict {
         b = b.attr(a.attr_type, &a.value);
     }
     let bad = b.attr(MESSAGE_INTEGRITY, &mi[..16]).fingerprint().build();
-    Ok(check(!ctx.check(&bad, Check::MessageIntegrity, &key)?, "a 16-byte MESSAGE-INTEGRITY does not verify", || {
-        "it verified".into()
-    }))
+    Ok(check(
+        !ctx.check(&bad, Verification::MessageIntegrity, &key)?,
+        "a 16-byte MESSAGE-INTEGRITY does not verify",
+        || "it verified".into(),
+    ))
 }
 
 fn integrity_encoded(ctx: &mut Ctx) -> Verdict {
@@ -263,24 +269,26 @@ fn sha256_signed(ctx: &mut Ctx, key: &[u8], len: usize) -> Vec<u8> {
 fn sha256_verified(ctx: &mut Ctx) -> Verdict {
     let key = ctx.rng.ice_chars(24).into_bytes();
     let bytes = sha256_signed(ctx, &key, 32);
-    if !ctx.check(&bytes, Check::MessageIntegritySha256, &key)? {
+    if !ctx.check(&bytes, Verification::MessageIntegritySha256, &key)? {
         return Ok(Outcome::fail("verification with the right key succeeds", "it failed"));
     }
     let wrong = ctx.rng.ice_chars(24).into_bytes();
-    Ok(check(!ctx.check(&bytes, Check::MessageIntegritySha256, &wrong)?, "verification with a wrong key fails", || {
-        "it succeeded".into()
-    }))
+    Ok(check(
+        !ctx.check(&bytes, Verification::MessageIntegritySha256, &wrong)?,
+        "verification with a wrong key fails",
+        || "it succeeded".into(),
+    ))
 }
 
 fn sha256_below_16(ctx: &mut Ctx) -> Verdict {
     let key = ctx.rng.ice_chars(24).into_bytes();
     let good = sha256_signed(ctx, &key, 32);
-    if !ctx.check(&good, Check::MessageIntegritySha256, &key)? {
+    if !ctx.check(&good, Verification::MessageIntegritySha256, &key)? {
         return Err(Outcome::Error { why: "control: a full MESSAGE-INTEGRITY-SHA256 did not verify".into() });
     }
     let bad = sha256_signed(ctx, &key, 12);
     Ok(check(
-        !ctx.check(&bad, Check::MessageIntegritySha256, &key)?,
+        !ctx.check(&bad, Verification::MessageIntegritySha256, &key)?,
         "a 12-byte MESSAGE-INTEGRITY-SHA256 does not verify",
         || "it verified".into(),
     ))
@@ -298,23 +306,23 @@ fn set_fingerprint(bytes: &mut [u8], value: u32) {
 
 fn fingerprint_verified(ctx: &mut Ctx) -> Verdict {
     let mut bytes = fingerprinted(ctx);
-    if !ctx.check(&bytes, Check::Fingerprint, &[])? {
+    if !ctx.check(&bytes, Verification::Fingerprint, &[])? {
         return Ok(Outcome::fail("a correct FINGERPRINT verifies", "it failed"));
     }
     let last = bytes.len() - 1;
     bytes[last] ^= 0x01;
-    Ok(check(!ctx.check(&bytes, Check::Fingerprint, &[])?, "a wrong FINGERPRINT fails", || "it verified".into()))
+    Ok(check(!ctx.check(&bytes, Verification::Fingerprint, &[])?, "a wrong FINGERPRINT fails", || "it verified".into()))
 }
 
 fn fingerprint_xor_required(ctx: &mut Ctx) -> Verdict {
     let good = fingerprinted(ctx);
-    if !ctx.check(&good, Check::Fingerprint, &[])? {
+    if !ctx.check(&good, Verification::Fingerprint, &[])? {
         return Err(Outcome::Error { why: "control: a correct FINGERPRINT did not verify".into() });
     }
     let mut bad = good.clone();
     let crc = rtcspec_harness::stun::fingerprint_over(&bad, bad.len() - 8) ^ FINGERPRINT_XOR;
     set_fingerprint(&mut bad, crc);
-    Ok(check(!ctx.check(&bad, Check::Fingerprint, &[])?, "a FINGERPRINT without the XOR fails", || {
+    Ok(check(!ctx.check(&bad, Verification::Fingerprint, &[])?, "a FINGERPRINT without the XOR fails", || {
         "it verified".into()
     }))
 }
@@ -327,13 +335,15 @@ fn fingerprint_not_last(ctx: &mut Ctx) -> Verdict {
         .xor_mapped_address("192.0.2.1:32853".parse().unwrap_or_else(|_| unreachable!()))
         .message_integrity(KEY);
     let good = base.clone().fingerprint().build();
-    if !ctx.check(&good, Check::Fingerprint, &[])? {
+    if !ctx.check(&good, Verification::Fingerprint, &[])? {
         return Err(Outcome::Error { why: "control: a correct FINGERPRINT did not verify".into() });
     }
     let bad = base.fingerprint().text(SOFTWARE, "after").build();
-    Ok(check(!ctx.check(&bad, Check::Fingerprint, &[])?, "a FINGERPRINT that is not last is not accepted", || {
-        "it verified".into()
-    }))
+    Ok(check(
+        !ctx.check(&bad, Verification::Fingerprint, &[])?,
+        "a FINGERPRINT that is not last is not accepted",
+        || "it verified".into(),
+    ))
 }
 
 fn fingerprint_encoded(ctx: &mut Ctx) -> Verdict {

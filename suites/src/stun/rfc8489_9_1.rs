@@ -32,21 +32,21 @@ pub const CASES: &[Case] = &[
 ];
 
 /// Pieces of a check, so each case can leave one out or get one wrong.
-struct Check {
+struct CheckParts {
     txid: [u8; 12],
     username: String,
     key: Vec<u8>,
 }
 
-fn check_parts(ctx: &mut Ctx) -> Result<Check, Outcome> {
+fn check_parts(ctx: &mut Ctx) -> Result<CheckParts, Outcome> {
     let creds = credentials(ctx)?;
     let (Some(username), Some(key)) = (creds.username, creds.key) else {
         return Err(Outcome::Unsupported { why: "responder does not use short-term credentials".into() });
     };
-    Ok(Check { txid: ctx.txid(), username, key })
+    Ok(CheckParts { txid: ctx.txid(), username, key })
 }
 
-fn head(ctx: &mut Ctx, c: &Check, username: Option<&str>) -> Builder {
+fn head(ctx: &mut Ctx, c: &CheckParts, username: Option<&str>) -> Builder {
     let mut b = Builder::new(Class::Request, METHOD_BINDING, c.txid);
     if let Some(u) = username {
         b = b.text(USERNAME, u);
@@ -76,7 +76,7 @@ fn unknown_username_401(ctx: &mut Ctx) -> Verdict {
     Ok(Outcome::Pass)
 }
 
-fn wrong_key_request(ctx: &mut Ctx, c: &Check) -> Vec<u8> {
+fn wrong_key_request(ctx: &mut Ctx, c: &CheckParts) -> Vec<u8> {
     let mut wrong = c.key.clone();
     wrong[0] ^= 0x01;
     head(ctx, c, Some(&c.username.clone())).message_integrity(&wrong).fingerprint().build()
@@ -215,7 +215,7 @@ fn attributes_after_sha256_ignored(ctx: &mut Ctx) -> Verdict {
                 .into(),
         });
     }
-    let c = Check { txid: ctx.txid(), ..c };
+    let c = CheckParts { txid: ctx.txid(), ..c };
     let req = head(ctx, &c, Some(&username))
         .message_integrity_sha256(&c.key, 32)
         .attr(UNASSIGNED_REQUIRED, &[1, 2, 3, 4])

@@ -1,8 +1,8 @@
 //! RFC 8489 §9.2, the long-term credential mechanism, as a TURN server applies it to
 //! Allocate requests (RFC 8656 §7.2 requires it there).
 
+use rtcspec_harness::driver::LongTermCredentials;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::target::LongTermCredentials;
 use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
 use rtcspec_wire::turn::{METHOD_ALLOCATE, REQUESTED_TRANSPORT};
 

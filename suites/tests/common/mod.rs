@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rtcspec_harness::case::{Case, OutcomeKind};
+use rtcspec_harness::driver::{load_target, Driver};
 use rtcspec_harness::report::Baseline;
 use rtcspec_harness::runner::{self, CaseResult, RunOptions};
-use rtcspec_harness::target::{load_target, Driver};
 
 pub const SEED: u64 = 0x005e_ed0f_5707;
 

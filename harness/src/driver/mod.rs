@@ -12,13 +12,13 @@ pub mod in_process;
 pub mod model;
 pub mod model_answerer;
 pub mod mutant;
-pub mod reference;
 pub mod sdp_codec;
 pub mod server;
 pub mod shim;
 pub mod spec;
 pub mod str0m;
 pub mod udp;
+pub mod webrtc_rs;
 
 use std::net::SocketAddr;
 
@@ -47,7 +47,7 @@ pub enum TargetError {
 /// Which verification a codec is asked to perform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Check {
+pub enum Verification {
     MessageIntegrity,
     MessageIntegritySha256,
     Fingerprint,
@@ -59,7 +59,7 @@ pub type DecodeResult = Result<Decoded, String>;
 pub trait StunCodec: Send {
     fn decode(&mut self, bytes: &[u8]) -> Result<DecodeResult, TargetError>;
     /// Verifies one attribute as on receipt; `false` also when it is missing.
-    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError>;
+    fn check(&mut self, bytes: &[u8], check: Verification, key: &[u8]) -> Result<bool, TargetError>;
     fn encode(&mut self, model: &EncodeModel) -> Result<Vec<u8>, TargetError>;
 }
 

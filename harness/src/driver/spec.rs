@@ -21,10 +21,10 @@ use serde::Deserialize;
 
 use super::model::ModelDriver;
 use super::mutant::{Fault, MutantDriver};
-use super::reference::ReferenceDriver;
 use super::server::ServerDriver;
 use super::shim::ShimDriver;
 use super::str0m::Str0mDriver;
+use super::webrtc_rs::WebrtcRsDriver;
 use super::{Driver, LongTermCredentials, TargetError, BUILTIN_TARGETS};
 use crate::case::Capability;
 use crate::net::namespace::NamespacePlan;
@@ -265,7 +265,7 @@ impl TargetSpec {
                         load_target(base_name, &self.dir).map_err(|e| TargetError::Environment(e.to_string()))?;
                     Box::new(MutantDriver::new(&self.name, base.driver()?, faults.map_err(TargetError::Environment)?))
                 }
-                _ => Box::new(ReferenceDriver { name: self.name.clone() }),
+                _ => Box::new(WebrtcRsDriver { name: self.name.clone() }),
             },
             TargetKind::Shim => Box::new(ShimDriver::start(self)?),
             TargetKind::Server => Box::new(ServerDriver::start(self)?),

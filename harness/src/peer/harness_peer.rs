@@ -33,7 +33,7 @@ use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 use super::event::{ChannelInfo, Payload, PeerEvent};
 use super::fragment::{fragmented, Fragmenting};
 use super::keylog::{KeyLog, KeyLoggingProvider};
-use super::record_faults::{RecordFault, Taken};
+use super::record_faults::{FaultAction, RecordFault};
 use super::stun_faults::{Credentials, Incoming, StunFaults};
 use crate::net::impair::{Direction, Impairer, Impairment, Released};
 use crate::net::namespace::Network;
@@ -259,7 +259,7 @@ pub fn sdp_attribute<'a>(sdp: &'a str, name: &str) -> Option<&'a str> {
     sdp.lines().find_map(|l| l.trim_end().strip_prefix("a=")?.strip_prefix(name)?.strip_prefix(':'))
 }
 
-pub struct ReferencePeer {
+pub struct HarnessPeer {
     pc: RTCPeerConnection,
     socket: UdpSocket,
     local: SocketAddr,
@@ -294,7 +294,7 @@ pub struct ReferencePeer {
     /// sequence has wrapped since.
     rtp_seen: Option<(u16, bool)>,
     /// The remote's Binding requests no longer reach the ICE agent, so none is answered
-    /// ([`ReferencePeer::withhold_consent`]).
+    /// ([`HarnessPeer::withhold_consent`]).
     consent_withheld: bool,
     /// Where its socket lives, and so where it may send.
     network: Network,
@@ -304,19 +304,19 @@ fn failed(what: &str) -> impl Fn(rtc_shared::error::Error) -> String + '_ {
     move |e| format!("{what}: {e}")
 }
 
-impl ReferencePeer {
+impl HarnessPeer {
     /// A new peer connection on a fresh socket bound to 127.0.0.1.
-    pub fn new() -> Result<ReferencePeer, String> {
-        ReferencePeer::with_options(PeerOptions::default())
+    pub fn new() -> Result<HarnessPeer, String> {
+        HarnessPeer::with_options(PeerOptions::default())
     }
 
-    pub fn with_options(options: PeerOptions) -> Result<ReferencePeer, String> {
-        ReferencePeer::on(&Network::Loopback, options)
+    pub fn with_options(options: PeerOptions) -> Result<HarnessPeer, String> {
+        HarnessPeer::on(&Network::Loopback, options)
     }
 
     /// A new peer connection on a fresh socket in `network`: loopback, or the namespace a
     /// target runs in.
-    pub fn on(network: &Network, options: PeerOptions) -> Result<ReferencePeer, String> {
+    pub fn on(network: &Network, options: PeerOptions) -> Result<HarnessPeer, String> {
         let socket = network.bind_udp()?;
         let local = socket.local_addr().map_err(|e| format!("socket address: {e}"))?;
         let keylog = KeyLog::default();
@@ -356,7 +356,7 @@ impl ReferencePeer {
             .with_interceptor_registry(registry)
             .build(now)
             .map_err(failed("webrtc-rs peer connection"))?;
-        Ok(ReferencePeer {
+        Ok(HarnessPeer {
             pc,
             socket,
             local,
@@ -613,11 +613,11 @@ impl ReferencePeer {
     }
 
     /// Whether the interposer loses this datagram from the target.
-    fn faulty_record_layer(&self, fault: RecordFault, bytes: &[u8]) -> Taken {
+    fn faulty_record_layer(&self, fault: RecordFault, bytes: &[u8]) -> FaultAction {
         if !matches!(classify(bytes), Demuxed::Dtls | Demuxed::Rtp | Demuxed::Rtcp) {
-            return Taken::AsIs;
+            return FaultAction::AsIs;
         }
-        fault.take(bytes, &self.datagrams, self.local, &self.keylog.lines())
+        fault.on_receive(bytes, &self.datagrams, self.local, &self.keylog.lines())
     }
 
     /// Whether the fragile DTLS of the mutant falls over on this datagram from the remote.
@@ -753,9 +753,9 @@ impl ReferencePeer {
             // The key log is read only for a fault that rewrites the peer's own records.
             let own_fault = self.options.record_fault.filter(|f| f.acts_on_own_records());
             if let Some(fault) = own_fault.filter(|_| protocol == Demuxed::Dtls) {
-                match fault.give(&message, &self.datagrams, self.local, &self.keylog.lines()) {
-                    Taken::Instead(instead) => message = instead,
-                    Taken::Dropped => continue,
+                match fault.on_send(&message, &self.datagrams, self.local, &self.keylog.lines()) {
+                    FaultAction::Rewritten(instead) => message = instead,
+                    FaultAction::Dropped => continue,
                     _ => {}
                 }
             }
@@ -928,9 +928,9 @@ impl ReferencePeer {
             return;
         }
         let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
-            Some(Taken::Instead(other)) => other,
-            Some(Taken::Dropped) => return,
-            Some(Taken::Reply(reply)) => {
+            Some(FaultAction::Rewritten(other)) => other,
+            Some(FaultAction::Dropped) => return,
+            Some(FaultAction::Reply(reply)) => {
                 self.send_to_target(from, &reply);
                 return;
             }

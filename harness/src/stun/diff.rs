@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::driver::{StunCodec, TargetError};
 use crate::seed::SeedRng;
 use crate::stun::generate::{corrupt, valid_message};
 use crate::stun::{hex, Decoded};
-use crate::target::{StunCodec, TargetError};
 
 /// What one decoder made of one input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -293,15 +293,15 @@ pub fn markdown(r: &DiffReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::model::ModelCodec;
-    use crate::target::mutant::Fault;
-    use crate::target::Driver;
+    use crate::driver::model::ModelCodec;
+    use crate::driver::mutant::Fault;
+    use crate::driver::Driver;
 
     #[test]
     fn a_decoder_that_ignores_the_top_bits_is_found_and_minimized() {
-        let faulty = crate::target::mutant::MutantDriver::new(
+        let faulty = crate::driver::mutant::MutantDriver::new(
             "mutant",
-            Box::new(crate::target::model::ModelDriver { name: "model".into() }),
+            Box::new(crate::driver::model::ModelDriver { name: "model".into() }),
             vec![Fault::LenientFraming],
         )
         .open(1)

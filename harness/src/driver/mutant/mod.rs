@@ -12,8 +12,8 @@
 use std::net::{IpAddr, SocketAddr};
 
 use super::{
-    Auth, Check, DecodeResult, Driver, SdpAnswerer, SdpCodec, Session, StunCodec, StunResponder, TargetError,
-    TargetInfo,
+    Auth, DecodeResult, Driver, SdpAnswerer, SdpCodec, Session, StunCodec, StunResponder, TargetError, TargetInfo,
+    Verification,
 };
 use crate::case::Capability;
 use crate::stun::*;
@@ -364,16 +364,18 @@ impl StunCodec for FaultyCodec {
         Ok(result)
     }
 
-    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError> {
+    fn check(&mut self, bytes: &[u8], check: Verification, key: &[u8]) -> Result<bool, TargetError> {
         match check {
-            Check::MessageIntegrity | Check::MessageIntegritySha256 if self.faults.contains(&Fault::SkipIntegrity) => {
+            Verification::MessageIntegrity | Verification::MessageIntegritySha256
+                if self.faults.contains(&Fault::SkipIntegrity) =>
+            {
                 Ok(true)
             }
-            Check::Fingerprint if self.faults.contains(&Fault::SkipFingerprint) => Ok(true),
-            Check::MessageIntegrity if self.faults.contains(&Fault::IntegrityFullLength) => {
+            Verification::Fingerprint if self.faults.contains(&Fault::SkipFingerprint) => Ok(true),
+            Verification::MessageIntegrity if self.faults.contains(&Fault::IntegrityFullLength) => {
                 Ok(integrity_with_unadjusted_length(bytes, key))
             }
-            Check::Fingerprint if self.faults.contains(&Fault::BadCrc) => {
+            Verification::Fingerprint if self.faults.contains(&Fault::BadCrc) => {
                 // Undo the XOR the sender applied: a correct value now fails and a value
                 // computed without the XOR passes, which is what a CRC-only checker does.
                 let mut b = bytes.to_vec();

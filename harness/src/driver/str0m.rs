@@ -14,7 +14,7 @@ use str0m::net::Protocol;
 use str0m::Candidate;
 
 use super::in_process::{Endpoint, InProcessAgent};
-use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo};
+use super::{DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, Verification};
 use crate::case::Capability;
 use crate::stun::{Class, Decoded, EncodeModel, ErrorCodeField, Fields, Message};
 use rtcspec_wire::stun as wire;
@@ -91,14 +91,14 @@ impl StunCodec for Str0mCodec {
         }))
     }
 
-    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError> {
+    fn check(&mut self, bytes: &[u8], check: Verification, key: &[u8]) -> Result<bool, TargetError> {
         match check {
-            Check::MessageIntegrity => Ok(StunMessage::parse(bytes).is_ok_and(|m| m.verify(key, hmac_sha1))),
+            Verification::MessageIntegrity => Ok(StunMessage::parse(bytes).is_ok_and(|m| m.verify(key, hmac_sha1))),
             // str0m's parser reads FINGERPRINT but nothing on its receive path compares it:
             // a message it parses with the attribute present is one it accepts. That is its
             // verdict on receipt, and what the fingerprint cases judge.
-            Check::Fingerprint => Ok(StunMessage::parse(bytes).is_ok() && has_fingerprint(bytes)),
-            Check::MessageIntegritySha256 => {
+            Verification::Fingerprint => Ok(StunMessage::parse(bytes).is_ok() && has_fingerprint(bytes)),
+            Verification::MessageIntegritySha256 => {
                 Err(TargetError::Unsupported("str0m has no MESSAGE-INTEGRITY-SHA256".into()))
             }
         }

@@ -27,7 +27,7 @@ use stun::uattrs::UnknownAttributes;
 use stun::xoraddr::XorMappedAddress;
 
 use super::in_process::{Endpoint, InProcessAgent};
-use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, ICE_AGENT_WITH_CODEC};
+use super::{DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, Verification, ICE_AGENT_WITH_CODEC};
 use crate::case::Capability;
 use crate::stun::{
     split_message_type, AttributeSpec, Class, Decoded, DecodedAttribute, EncodeModel, ErrorCodeField, Fields,
@@ -44,13 +44,13 @@ fn crypto() -> Result<Arc<dyn RTCCryptoProvider>, TargetError> {
 }
 
 /// `rtc-stun` as a codec.
-pub struct ReferenceCodec {
+pub struct WebrtcRsCodec {
     crypto: Arc<dyn RTCCryptoProvider>,
 }
 
-impl ReferenceCodec {
-    pub fn new() -> Result<ReferenceCodec, TargetError> {
-        Ok(ReferenceCodec { crypto: crypto()? })
+impl WebrtcRsCodec {
+    pub fn new() -> Result<WebrtcRsCodec, TargetError> {
+        Ok(WebrtcRsCodec { crypto: crypto()? })
     }
 }
 
@@ -68,7 +68,7 @@ fn text(m: &Message, t: AttrType) -> Option<String> {
     TextAttribute::get_from_as(m, t).ok().map(|a| a.text)
 }
 
-impl StunCodec for ReferenceCodec {
+impl StunCodec for WebrtcRsCodec {
     fn decode(&mut self, bytes: &[u8]) -> Result<DecodeResult, TargetError> {
         let mut m = Message { raw: bytes.to_vec(), ..Message::default() };
         if let Err(e) = m.decode() {
@@ -112,15 +112,15 @@ impl StunCodec for ReferenceCodec {
         }))
     }
 
-    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError> {
+    fn check(&mut self, bytes: &[u8], check: Verification, key: &[u8]) -> Result<bool, TargetError> {
         let mut m = Message { raw: bytes.to_vec(), ..Message::default() };
         if m.decode().is_err() {
             return Ok(false);
         }
         Ok(match check {
-            Check::MessageIntegrity => MessageIntegrity::check(&mut m, key, self.crypto.crypto()).is_ok(),
-            Check::Fingerprint => FINGERPRINT.check(&m).is_ok(),
-            Check::MessageIntegritySha256 => {
+            Verification::MessageIntegrity => MessageIntegrity::check(&mut m, key, self.crypto.crypto()).is_ok(),
+            Verification::Fingerprint => FINGERPRINT.check(&m).is_ok(),
+            Verification::MessageIntegritySha256 => {
                 return Err(TargetError::Unsupported("rtc-stun has no MESSAGE-INTEGRITY-SHA256".into()))
             }
         })
@@ -181,14 +181,14 @@ impl StunCodec for ReferenceCodec {
 }
 
 /// The `rtc-ice` agent, controlled role, with one host candidate, answering checks.
-pub struct ReferenceResponder {
+pub struct WebrtcRsResponder {
     agent: Agent,
     endpoint: Endpoint,
     now: Instant,
 }
 
-impl ReferenceResponder {
-    pub fn new(seed: u64) -> Result<ReferenceResponder, TargetError> {
+impl WebrtcRsResponder {
+    pub fn new(seed: u64) -> Result<WebrtcRsResponder, TargetError> {
         let endpoint = Endpoint::from_seed(seed);
         let (creds, target) = (&endpoint.creds, endpoint.target);
         let env = |e: rtc_shared::error::Error| TargetError::Environment(format!("rtc-ice agent setup: {e}"));
@@ -215,7 +215,7 @@ impl ReferenceResponder {
         .new_candidate_host()
         .map_err(env)?;
         agent.add_local_candidate(host).map_err(env)?;
-        Ok(ReferenceResponder { agent, endpoint, now })
+        Ok(WebrtcRsResponder { agent, endpoint, now })
     }
 
     /// Advances the simulated clock by `by`, runs the timers that fell due (a bounded
@@ -240,7 +240,7 @@ impl ReferenceResponder {
     }
 }
 
-impl InProcessAgent for ReferenceResponder {
+impl InProcessAgent for WebrtcRsResponder {
     fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }
@@ -272,11 +272,11 @@ impl InProcessAgent for ReferenceResponder {
 }
 
 /// The reference driver: everything in process, a fresh agent per case.
-pub struct ReferenceDriver {
+pub struct WebrtcRsDriver {
     pub name: String,
 }
 
-impl Driver for ReferenceDriver {
+impl Driver for WebrtcRsDriver {
     fn info(&self) -> TargetInfo {
         TargetInfo {
             name: self.name.clone(),
@@ -295,8 +295,8 @@ impl Driver for ReferenceDriver {
 
     fn open(&mut self, seed: u64) -> Result<Session, TargetError> {
         Ok(Session {
-            codec: Some(Box::new(ReferenceCodec::new()?)),
-            responder: Some(Box::new(ReferenceResponder::new(seed)?)),
+            codec: Some(Box::new(WebrtcRsCodec::new()?)),
+            responder: Some(Box::new(WebrtcRsResponder::new(seed)?)),
             sdp: Some(Box::new(super::sdp_codec::ReferenceSdp)),
             answerer: Some(Box::new(super::answerer::ReferenceAnswerer)),
             peer: Some(Box::new(crate::peer::InProcessPeer::reference())),

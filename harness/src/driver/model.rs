@@ -7,7 +7,7 @@
 //! reference stack: where it and webrtc-rs disagree, the RFC text decides.
 
 use super::in_process::{Endpoint, IceCredentials, InProcessAgent};
-use super::{Check, DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, ICE_AGENT_WITH_CODEC};
+use super::{DecodeResult, Driver, Session, StunCodec, TargetError, TargetInfo, Verification, ICE_AGENT_WITH_CODEC};
 use crate::case::Capability;
 use crate::stun::*;
 
@@ -18,12 +18,12 @@ impl StunCodec for ModelCodec {
         Ok(Message::parse(bytes).map(|m| Decoded::from_message(&trusted_prefix(&m))).map_err(|e| e.to_string()))
     }
 
-    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError> {
+    fn check(&mut self, bytes: &[u8], check: Verification, key: &[u8]) -> Result<bool, TargetError> {
         let Ok(m) = Message::parse(bytes) else { return Ok(false) };
         Ok(match check {
-            Check::MessageIntegrity => m.verify_integrity(MESSAGE_INTEGRITY, key),
-            Check::MessageIntegritySha256 => m.verify_integrity(MESSAGE_INTEGRITY_SHA256, key),
-            Check::Fingerprint => fingerprint_is_last(&m).then(|| m.verify_fingerprint()).flatten(),
+            Verification::MessageIntegrity => m.verify_integrity(MESSAGE_INTEGRITY, key),
+            Verification::MessageIntegritySha256 => m.verify_integrity(MESSAGE_INTEGRITY_SHA256, key),
+            Verification::Fingerprint => fingerprint_is_last(&m).then(|| m.verify_fingerprint()).flatten(),
         }
         .unwrap_or(false))
     }

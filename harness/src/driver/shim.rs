@@ -15,8 +15,8 @@ use super::in_process::IceCredentials;
 use super::spec::TargetSpec;
 use super::udp::UdpResponder;
 use super::{
-    Auth, Check, DecodeResult, Driver, SdpAnswerer, SdpCodec, Session, StunCodec, StunResponder, TargetError,
-    TargetInfo,
+    Auth, DecodeResult, Driver, SdpAnswerer, SdpCodec, Session, StunCodec, StunResponder, TargetError, TargetInfo,
+    Verification,
 };
 use crate::case::Capability;
 use crate::net::namespace::{can_create, Namespace, NamespacePlan, Network};
@@ -323,7 +323,7 @@ impl StunCodec for ShimCodec {
         Ok(Ok(decoded))
     }
 
-    fn check(&mut self, bytes: &[u8], check: Check, key: &[u8]) -> Result<bool, TargetError> {
+    fn check(&mut self, bytes: &[u8], check: Verification, key: &[u8]) -> Result<bool, TargetError> {
         let v = self.0.call_ok(json!({"op": "stun.check", "hex": hex(bytes), "check": check, "key_hex": hex(key)}))?;
         v["valid"].as_bool().ok_or_else(|| TargetError::Garbage("stun.check answer has no boolean \"valid\"".into()))
     }
