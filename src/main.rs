@@ -322,7 +322,7 @@ impl PeerStackName {
     fn serve(self) -> std::io::Result<()> {
         use rtcspec_harness::peer::serve::{serve_stdio, ReferenceStack};
         match self {
-            PeerStackName::Reference => serve_stdio(ReferenceStack { options: Default::default() }),
+            PeerStackName::Reference => serve_stdio(ReferenceStack::plain()),
             PeerStackName::Str0m => serve_stdio(rtcspec_harness::peer::str0m::Str0mStack),
         }
     }

@@ -1,7 +1,9 @@
-//! The reference peer: webrtc-rs's sans-IO `RTCPeerConnection` on a loopback UDP socket
-//! the harness owns. Every datagram it sends or receives is recorded (the case's pcapng),
-//! its DTLS secrets go to a key log, and its callbacks become [`PeerEvent`]s, the same
-//! events a shim reports.
+//! The harness peer: webrtc-rs's sans-IO `RTCPeerConnection` on a UDP socket the harness
+//! owns (loopback, or inside a target's network namespace). Every datagram it sends or
+//! receives is recorded (the case's pcapng), its DTLS secrets go to a key log, and its
+//! callbacks become [`PeerEvent`]s, the same events a shim reports. Between the stack and the
+//! socket runs the [`Pipeline`] of stages a case or the mutant chose, then the impaired path;
+//! the peer itself has no faults. Served in process, it is also the live `reference` target.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{SocketAddr, UdpSocket};
@@ -31,14 +33,14 @@ use rtc::sansio::Protocol;
 use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 
 use super::event::{ChannelInfo, Payload, PeerEvent};
-use super::fragment::{fragmented, Fragmenting};
+use super::faults::stun::{StunFaults, StunStage};
+use super::fragment::Fragmenting;
+use super::harness_stages::{Fragmenter, NoOwnRtcp, WithholdConsent};
 use super::keylog::{KeyLog, KeyLoggingProvider};
-use super::record_faults::{FaultAction, RecordFault};
-use super::stun_faults::{Credentials, Incoming, StunFaults};
+use super::stage::{Effect, Pipeline, Stage, Wire};
 use crate::net::impair::{Direction, Impairer, Impairment, Released};
 use crate::net::namespace::Network;
 use crate::net::Datagram;
-use rtcspec_wire::demux::{classify, Protocol as Demuxed};
 
 /// Room for the largest UDP datagram.
 const RECEIVE_BUFFER: usize = 65_536;
@@ -70,7 +72,8 @@ impl ChannelSpec {
     }
 }
 
-/// How the reference peer sets itself up, where webrtc-rs gives a choice.
+/// How the harness peer sets itself up: webrtc-rs's own settings, and the stages a case
+/// chooses (`stun_faults`, `handshake_fragments`, `no_rtcp`) and the path (`impairment`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PeerOptions {
     /// The DTLS role it takes when it answers (`a=setup:active` = client, the webrtc-rs
@@ -78,42 +81,20 @@ pub struct PeerOptions {
     pub answer_as_dtls_server: bool,
     /// Offers and answers as an ICE lite agent (RFC 8445 §2.5): it only answers checks.
     pub ice_lite: bool,
-    /// Faults for the mutant target in how its ICE agent speaks STUN.
+    /// How its ICE agent misbehaves in STUN (a [`StunStage`]): for a case that makes the
+    /// harness a hostile peer.
     pub stun_faults: StunFaults,
-    /// A fault for the mutant target (`peer-setup-mislabelled`): the descriptions it sends
-    /// announce the other DTLS role than the one it takes (`active` and `passive` swapped,
-    /// `actpass` offered as `active`).
-    pub setup_mislabelled: bool,
-    /// A fault for the mutant target (`peer-ignores-answer-setup`): it reads the answer's
-    /// `a=setup` as the opposite role.
-    pub ignores_answer_setup: bool,
-    /// A fault for the mutant target (`peer-ignores-ice-lite`): it does not see a remote
-    /// `a=ice-lite`.
-    pub ignores_remote_lite: bool,
-    /// A fault for the mutant target (`peer-ignores-trickled-candidates`): a remote candidate
-    /// given after the description (trickled) is dropped.
-    pub ignores_trickled_candidates: bool,
     /// The sequence number of the audio track's first packet (default 1): near 65535 for a
     /// call whose audio crosses a sequence number wrap.
     pub audio_first_sequence: Option<u16>,
-    /// A fault for the mutant target (`peer-srtp-roc-stuck`): its rollover counter never
-    /// advances, so every SRTP packet after a sequence number wrap fails authentication (the
-    /// interposer drops them before its stack).
-    pub srtp_roc_stuck: bool,
     /// The SRTP replay window for received packets (RFC 3711 §3.3.2), if not webrtc-rs's
     /// default of 64 (rtc 0.21 puts `DEFAULT_SESSION_SRTP_REPLAY_PROTECTION_WINDOW` in when the
     /// setting is 0, its default): the fault `peer-srtp-window-16`, smaller than the 64 the
     /// RFC requires.
     pub srtp_replay_window: Option<usize>,
-    /// A fault for the mutant target (`peer-srtp-no-replay-list`): it keeps no SRTP replay
-    /// list, so a copy of an RTP packet it took in is taken in again (RFC 3711 §3.3.2).
-    pub srtp_no_replay_list: bool,
     /// The harness's epoch-0 handshake messages go out cut into small fragments, one record
     /// per datagram (RFC 6347 §4.2.3), overlapping if the step is shorter than the size.
     pub handshake_fragments: Option<Fragmenting>,
-    /// A fault for the mutant target (`peer-media-from-second-port`): its SRTP and SRTCP
-    /// leave from a second socket, not the bundle's (no symmetric RTP).
-    pub media_from_second_port: bool,
     /// An audio track (Opus) besides the data channel, so the call has SRTP: the peer offers
     /// it, or sends it back when it answers an offer with audio.
     pub audio: bool,
@@ -121,138 +102,24 @@ pub struct PeerOptions {
     /// interposer). Dropped datagrams are not in the evidence: it records what each side
     /// took in.
     pub impairment: Impairment,
-    /// A fault for the mutant target (`peer-no-sctp-port`): its descriptions carry no
-    /// `a=sctp-port`.
-    pub no_sctp_port: bool,
-    /// A fault for the mutant target (`peer-no-dtls-retransmit`): a DTLS handshake datagram
-    /// that repeats what it already sent (a retransmitted flight) never leaves.
-    pub no_dtls_retransmit: bool,
-    /// A fault for the mutant target (`peer-dtls-...`): its DTLS falls over on a bad path.
-    pub fragility: Option<Fragility>,
     /// The SRTP protection profiles it offers or accepts (RFC 5764 §4.1.2 values); empty:
     /// the webrtc-rs defaults.
     pub srtp_profiles: &'static [u16],
     /// The DTLS cipher suites it offers or accepts; empty: the webrtc-rs defaults.
     pub dtls_cipher_suites: &'static [u16],
-    /// A fault for the mutant target (`peer-srtcp-bad-tag`): the authentication tag of every
-    /// SRTCP packet it sends has a bit flipped.
-    pub srtcp_bad_tag: bool,
-    /// A fault for the mutant target (`peer-srtcp-index-skips`): SRTCP indices go up by two.
-    pub srtcp_index_skips: bool,
     /// The harness sends no RTCP of its own (its SRs would hide the ones a case forges).
     pub no_rtcp: bool,
-    /// A fault for the mutant target (`peer-dtls-...`): its record layer takes in records a
-    /// conforming one drops.
-    pub record_fault: Option<super::record_faults::RecordFault>,
-
-    /// A fault for the mutant target (`peer-skips-fingerprint-check`): the remote DTLS
-    /// certificate is not checked against the SDP fingerprint.
+    /// webrtc-rs's setting that skips checking the remote DTLS certificate against the SDP
+    /// fingerprint (the fault `peer-skips-fingerprint-check`).
     pub skip_fingerprint_check: bool,
-    /// A fault for the mutant target (`peer-hash-name-case-sensitive`): a fingerprint whose
-    /// hash name is not lowercase is not understood (as by a case-sensitive parser).
-    pub hash_name_case_sensitive: bool,
-    /// A fault for the mutant target (`peer-first-fingerprint-only`): of several
-    /// fingerprints only the first is kept.
-    pub first_fingerprint_only: bool,
     /// Its hello randoms end in the TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3): as the
     /// DTLS server it claims to be a 1.3 server negotiating 1.2.
     pub downgrade_sentinel: bool,
 }
 
-impl PeerOptions {
-    /// The remote description as the faulty parsers of the mutant would read it.
-    fn as_read(&self, sdp: &str, is_answer: bool) -> String {
-        let mut seen = false;
-        sdp.split_inclusive('\n')
-            .filter_map(|line| {
-                if self.ignores_remote_lite && line.trim_end() == "a=ice-lite" {
-                    return None;
-                }
-                if self.ignores_answer_setup && is_answer && line.starts_with("a=setup:") {
-                    return Some(swap_setup(line));
-                }
-                let Some(value) = line.strip_prefix("a=fingerprint:") else { return Some(line.to_string()) };
-                if self.first_fingerprint_only && std::mem::replace(&mut seen, true) {
-                    return None;
-                }
-                let hash = value.split(' ').next().unwrap_or_default();
-                if self.hash_name_case_sensitive && hash != hash.to_ascii_lowercase() {
-                    return Some(line.replacen(hash, "unknown-hash", 1));
-                }
-                Some(line.to_string())
-            })
-            .collect()
-    }
-}
-
-/// Ways the mutant's DTLS falls over on a bad path: each ends the connection (as a fatal
-/// error would) where a conforming stack goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fragility {
-    /// Gives the handshake up 2 s after its first DTLS datagram (a short handshake deadline).
-    GivesUpAfter2s,
-    /// A handshake datagram that repeats one already received (a duplicate) is fatal.
-    RepeatFatal,
-    /// A DTLS record older than one already received (reordered) is fatal.
-    LateRecordFatal,
-}
-
 /// The most a DTLS 1.2 record adds to an SCTP packet: a 13-byte header, then a 16-byte IV, a
 /// 20-byte HMAC-SHA1 and up to 16 bytes of padding (CBC suites; AES-GCM adds 24).
 const DTLS_RECORD_OVERHEAD: u32 = rtcspec_wire::dtls::RECORD_HEADER as u32 + 16 + 20 + 16;
-
-/// How long the `GivesUpAfter2s` fragility lets the handshake take.
-const GIVE_UP_AFTER: Duration = Duration::from_secs(2);
-
-/// What the mutant's fragile DTLS remembers of the wire.
-#[derive(Debug, Default)]
-struct FragileState {
-    first_dtls_sent: Option<Instant>,
-    connected: bool,
-    handshakes_received: Vec<Vec<u64>>,
-    /// The newest record received: epoch and sequence number as one 64-bit number.
-    newest_record: Option<u64>,
-    fallen: bool,
-}
-
-/// Each DTLS 1.2 record's epoch and sequence number, as one 64-bit number, in datagram order.
-fn record_numbers(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    rtcspec_wire::dtls::records(bytes).0.into_iter().filter_map(|r| Some(u64::from(r.epoch) << 48 | r.sequence?))
-}
-
-/// A DTLS datagram's handshake content, as a key that a retransmission repeats: each
-/// record's content type and epoch, and for epoch 0 handshake records the message type,
-/// message_seq and fragment offset (the record sequence number changes on retransmission).
-fn dtls_flight_key(bytes: &[u8]) -> Option<Vec<u64>> {
-    let mut keys = Vec::new();
-    let mut at = 0;
-    while let Some(h) = bytes.get(at..at + 13) {
-        let (kind, epoch, len) =
-            (h[0], u16::from_be_bytes([h[3], h[4]]), usize::from(u16::from_be_bytes([h[11], h[12]])));
-        let body = bytes.get(at + 13..at + 13 + len)?;
-        let detail = match (kind, epoch, body.get(..12)) {
-            (22, 0, Some(m)) => {
-                u64::from(m[0]) << 40
-                    | u64::from(u16::from_be_bytes([m[4], m[5]])) << 24
-                    | u64::from(u32::from_be_bytes([0, m[6], m[7], m[8]]))
-            }
-            _ => len as u64,
-        };
-        keys.push(u64::from(kind) << 56 | u64::from(epoch) << 48 | detail);
-        at += 13 + len;
-    }
-    (!keys.is_empty() && keys.iter().all(|k| matches!(k >> 56, 20 | 22))).then_some(keys)
-}
-
-/// `a=setup:` with `active` and `passive` swapped and `actpass` turned into `active`.
-fn swap_setup(line: &str) -> String {
-    match line.trim_end().strip_prefix("a=setup:") {
-        Some("active") => line.replacen("active", "passive", 1),
-        Some("passive") => line.replacen("passive", "active", 1),
-        Some("actpass") => line.replacen("actpass", "active", 1),
-        _ => line.to_string(),
-    }
-}
 
 /// The value of an `a=NAME:` line (session or first media level) of a description.
 pub fn sdp_attribute<'a>(sdp: &'a str, name: &str) -> Option<&'a str> {
@@ -274,28 +141,14 @@ pub struct HarnessPeer {
     /// Non-loopback destinations the connection asked to send to (never sent).
     blocked: Vec<SocketAddr>,
     options: PeerOptions,
-    /// The role attribute of the agent's own last check (for the STUN faults).
-    own_role: Option<u16>,
-    /// The transaction ID of the agent's last check, as the STUN faults saw it go out.
-    last_check: Option<[u8; 12]>,
     /// The audio track's sender, once added, and the next RTP sequence number.
     audio: Option<(RTCRtpSenderId, u16)>,
-    /// SRTCP packets the connection asked to send (for the SRTCP faults).
-    srtcp_sent: u64,
-    /// The handshake content of the DTLS datagrams sent (for `no_dtls_retransmit`).
-    dtls_sent: Vec<Vec<u64>>,
+    /// The stages between the stack and the path, stack first.
+    stages: Pipeline,
     /// The impaired path, unless it is perfect.
     path: Option<Impairer>,
-    /// For the `fragility` faults.
-    fragile: FragileState,
-    /// The second socket of `media_from_second_port`, once bound.
-    media_socket: Option<UdpSocket>,
-    /// For `srtp_roc_stuck`: the highest RTP sequence number taken in, and whether the
-    /// sequence has wrapped since.
-    rtp_seen: Option<(u16, bool)>,
-    /// The remote's Binding requests no longer reach the ICE agent, so none is answered
-    /// ([`HarnessPeer::withhold_consent`]).
-    consent_withheld: bool,
+    /// Whether the connection has reached `connected`.
+    connected: bool,
     /// Where its socket lives, and so where it may send.
     network: Network,
 }
@@ -370,19 +223,37 @@ impl HarnessPeer {
             events: VecDeque::new(),
             buffer: vec![0; RECEIVE_BUFFER],
             blocked: Vec::new(),
-            own_role: None,
-            last_check: None,
             audio: None,
-            srtcp_sent: 0,
-            dtls_sent: Vec::new(),
+            stages: Pipeline::new(HarnessPeer::chosen_stages(&options)),
             path: (!options.impairment.is_perfect()).then(|| Impairer::new(options.impairment)),
-            fragile: FragileState::default(),
-            media_socket: None,
-            rtp_seen: None,
-            consent_withheld: false,
+            connected: false,
             network: network.clone(),
             options,
         })
+    }
+
+    /// The stages the options choose, stack first.
+    fn chosen_stages(options: &PeerOptions) -> Vec<Box<dyn Stage>> {
+        let mut stages: Vec<Box<dyn Stage>> = Vec::new();
+        if !options.stun_faults.is_empty() {
+            stages.push(Box::new(StunStage::new(options.stun_faults)));
+        }
+        if options.no_rtcp {
+            stages.push(Box::new(NoOwnRtcp));
+        }
+        if let Some(how) = options.handshake_fragments {
+            stages.push(Box::new(Fragmenter(how)));
+        }
+        stages
+    }
+
+    /// Wraps `faults` around the stack, inside the stages the options chose (the mutant's
+    /// faults, first next to the stack).
+    pub fn with_faults(mut self, faults: Vec<Box<dyn Stage>>) -> HarnessPeer {
+        for fault in faults.into_iter().rev() {
+            self.stages.wrap(fault);
+        }
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -444,12 +315,7 @@ impl HarnessPeer {
         self.pc.add_local_candidate(RTCIceCandidateInit::default()).map_err(failed("end of candidates"))?;
         self.flush();
         let sdp = self.pc.local_description().map(|d| d.sdp).ok_or_else(|| "no local description".to_string())?;
-        let (mislabel, no_port) = (self.options.setup_mislabelled, self.options.no_sctp_port);
-        Ok(sdp
-            .split_inclusive('\n')
-            .filter(|l| !(no_port && l.starts_with("a=sctp-port:")))
-            .map(|l| if mislabel && l.starts_with("a=setup:") { swap_setup(l) } else { l.to_string() })
-            .collect())
+        Ok(self.stages.local_description(sdp))
     }
 
     /// Adds the audio track (Opus, one SSRC) once, if the options ask for one.
@@ -523,7 +389,8 @@ impl HarnessPeer {
 
     /// Applies the remote offer and answers it; `Err` is the reference refusing the offer.
     pub fn answer(&mut self, offer: &str) -> Result<String, String> {
-        let offer = RTCSessionDescription::offer(self.options.as_read(offer, false)).map_err(failed("the offer"))?;
+        let offer = RTCSessionDescription::offer(self.stages.remote_description(offer.to_string(), false))
+            .map_err(failed("the offer"))?;
         self.pc.set_remote_description(Instant::now(), offer).map_err(failed("set_remote_description"))?;
         self.add_audio()?;
         self.add_host_candidate()?;
@@ -539,14 +406,15 @@ impl HarnessPeer {
 
     /// Applies the remote answer to our offer; `Err` is the reference refusing it.
     pub fn accept(&mut self, answer: &str) -> Result<(), String> {
-        let answer = RTCSessionDescription::answer(self.options.as_read(answer, true)).map_err(failed("the answer"))?;
+        let answer = RTCSessionDescription::answer(self.stages.remote_description(answer.to_string(), true))
+            .map_err(failed("the answer"))?;
         self.pc.set_remote_description(Instant::now(), answer).map_err(failed("set_remote_description"))?;
         self.flush();
         Ok(())
     }
 
     pub fn add_remote_candidate(&mut self, candidate: &str, mid: &str) -> Result<(), String> {
-        if self.options.ignores_trickled_candidates {
+        if !self.stages.takes_trickled_candidate() {
             return Ok(());
         }
         let init = RTCIceCandidateInit {
@@ -599,67 +467,39 @@ impl HarnessPeer {
         Ok(())
     }
 
-    /// The ICE credentials both descriptions carry and the agent's role, for the STUN faults.
-    fn with_credentials<T>(&self, f: impl FnOnce(&Credentials<'_>) -> T) -> T {
-        let local = self.pc.local_description().map(|d| d.sdp).unwrap_or_default();
-        let remote = self.pc.remote_description().map(|d| d.sdp.clone()).unwrap_or_default();
-        let creds = Credentials {
-            local_pwd: sdp_attribute(&local, "ice-pwd").unwrap_or_default(),
-            remote_pwd: sdp_attribute(&remote, "ice-pwd").unwrap_or_default(),
-            role: self.own_role,
-            last_check: self.last_check,
-        };
-        f(&creds)
-    }
-
-    /// Whether the interposer loses this datagram from the target.
-    fn faulty_record_layer(&self, fault: RecordFault, bytes: &[u8]) -> FaultAction {
-        if !matches!(classify(bytes), Demuxed::Dtls | Demuxed::Rtp | Demuxed::Rtcp) {
-            return FaultAction::AsIs;
-        }
-        fault.on_receive(bytes, &self.datagrams, self.local, &self.keylog.lines())
-    }
-
-    /// Whether the fragile DTLS of the mutant falls over on this datagram from the remote.
-    fn falls_over_on(&mut self, fragility: Fragility, bytes: &[u8]) -> bool {
-        if classify(bytes) != Demuxed::Dtls {
-            return false;
-        }
-        let state = &mut self.fragile;
-        match fragility {
-            Fragility::GivesUpAfter2s => false,
-            Fragility::RepeatFatal => match dtls_flight_key(bytes) {
-                Some(key) if state.handshakes_received.contains(&key) => true,
-                Some(key) => {
-                    state.handshakes_received.push(key);
-                    false
+    /// Runs `f` with the view of the call a stage gets, then does what the stages asked.
+    /// Whether the stages asked for anything comes back beside `f`'s result.
+    fn through_stages<T>(
+        &mut self,
+        remote: SocketAddr,
+        f: impl FnOnce(&mut Pipeline, &mut Wire<'_>) -> T,
+    ) -> (T, bool) {
+        let local_sdp = self.pc.local_description().map(|d| d.sdp).unwrap_or_default();
+        let remote_sdp = self.pc.remote_description().map(|d| d.sdp.clone()).unwrap_or_default();
+        let mut wire = Wire::new(
+            Instant::now(),
+            self.local,
+            remote,
+            &self.datagrams,
+            &self.keylog,
+            (&local_sdp, &remote_sdp),
+            self.connected,
+        );
+        let out = f(&mut self.stages, &mut wire);
+        let effects = wire.into_effects();
+        let acted = !effects.is_empty();
+        for effect in effects {
+            match effect {
+                Effect::Send { to, bytes } => self.send_to_target(to, &bytes),
+                Effect::Record { from, to, bytes } => self.record(from, to, &bytes),
+                Effect::Event(event) => self.events.push_back(event),
+                Effect::Close => {
+                    let _ = self.pc.close();
+                    self.flush();
                 }
-                None => false,
-            },
-            Fragility::LateRecordFatal => record_numbers(bytes).any(|n| {
-                let late = state.newest_record.is_some_and(|newest| n < newest);
-                state.newest_record = state.newest_record.max(Some(n));
-                late
-            }),
+            }
         }
-    }
-
-    /// Whether an SRTP packet from the remote comes after its sequence numbers wrapped (for
-    /// `srtp_roc_stuck`): a sequence more than half the space below the highest seen.
-    fn after_wrap(&mut self, bytes: &[u8]) -> bool {
-        let (Demuxed::Rtp, Some(seq)) = (classify(bytes), bytes.get(2..4)) else { return false };
-        let seq = u16::from_be_bytes([seq[0], seq[1]]);
-        let (highest, wrapped) = self.rtp_seen.unwrap_or((seq, false));
-        let wrapped = wrapped || (seq < highest && highest - seq > 0x8000);
-        self.rtp_seen = Some((if wrapped { highest } else { highest.max(seq) }, wrapped));
-        wrapped
-    }
-
-    /// The mutant's fragile DTLS ends the connection, as on a fatal error.
-    fn fall_over(&mut self) {
-        self.fragile.fallen = true;
-        let _ = self.pc.close();
-        self.flush();
+        (out, acted)
     }
 
     /// What the impaired path was and did, if there was one.
@@ -680,18 +520,6 @@ impl HarnessPeer {
     fn send_now(&mut self, to: SocketAddr, message: &[u8]) {
         let _ = self.socket.send_to(message, to);
         self.record(self.local, to, message);
-    }
-
-    /// The `media_from_second_port` fault: sends from another loopback socket of its own.
-    fn send_from_second_port(&mut self, to: SocketAddr, message: &[u8]) {
-        if self.media_socket.is_none() {
-            self.media_socket = UdpSocket::bind("127.0.0.1:0").ok();
-        }
-        let Some(socket) = &self.media_socket else { return };
-        let _ = socket.send_to(message, to);
-        if let Ok(from) = socket.local_addr() {
-            self.record(from, to, message);
-        }
     }
 
     /// Lets out what the path holds that is due: sent to the target, or taken in from it.
@@ -720,70 +548,14 @@ impl HarnessPeer {
                 }
                 continue;
             }
-            let mut message = out.message.to_vec();
-            let protocol = classify(&message);
-            if !self.options.stun_faults.is_empty() && protocol == Demuxed::Stun {
-                if let Ok(m) = crate::stun::Message::parse(&message) {
-                    if m.class == crate::stun::Class::Request {
-                        self.last_check = Some(m.transaction_id);
-                    }
-                }
-                let mut role = self.own_role;
-                let faults = self.options.stun_faults;
-                if let Some(rewritten) = self.with_credentials(|c| faults.outgoing(&message, c, &mut role)) {
-                    message = rewritten;
-                }
-                self.own_role = role;
-            }
-            if protocol == Demuxed::Rtcp && self.options.no_rtcp {
-                continue;
-            }
-            if protocol == Demuxed::Rtcp {
-                self.srtcp_sent += 1;
-                if self.options.srtcp_index_skips && self.srtcp_sent.is_multiple_of(2) {
-                    continue; // every other SRTCP packet never leaves: the wire shows indices skip
-                }
-                // Five bytes from the end is inside the authentication tag of every profile:
-                // HMAC-SHA1 tags end the packet, AEAD tags sit before the 4-byte index.
-                if self.options.srtcp_bad_tag && message.len() > 12 {
-                    let at = message.len() - 5;
-                    message[at] ^= 0x01;
-                }
-            }
-            // The key log is read only for a fault that rewrites the peer's own records.
-            let own_fault = self.options.record_fault.filter(|f| f.acts_on_own_records());
-            if let Some(fault) = own_fault.filter(|_| protocol == Demuxed::Dtls) {
-                match fault.on_send(&message, &self.datagrams, self.local, &self.keylog.lines()) {
-                    FaultAction::Rewritten(instead) => message = instead,
-                    FaultAction::Dropped => continue,
-                    _ => {}
-                }
-            }
-            if self.options.no_dtls_retransmit {
-                if let Some(key) = dtls_flight_key(&message) {
-                    if self.dtls_sent.contains(&key) {
-                        continue;
-                    }
-                    self.dtls_sent.push(key);
-                }
-            }
-            if protocol == Demuxed::Dtls {
-                self.fragile.first_dtls_sent.get_or_insert_with(Instant::now);
-            }
-            if self.options.media_from_second_port && matches!(protocol, Demuxed::Rtp | Demuxed::Rtcp) {
-                self.send_from_second_port(to, &message);
-                continue;
-            }
-            if let Some(how) = self.options.handshake_fragments.filter(|_| protocol == Demuxed::Dtls) {
-                if let Some(pieces) = fragmented(&message, how) {
-                    for piece in pieces {
-                        self.send_to_target(to, &piece);
-                    }
-                    continue;
-                }
-            }
-            for _ in 0..self.options.stun_faults.copies(&message) {
-                self.send_to_target(to, &message);
+            let message = out.message.to_vec();
+            let pieces = if self.stages.is_empty() {
+                vec![message]
+            } else {
+                self.through_stages(to, |stages, wire| stages.outbound(wire, message)).0
+            };
+            for piece in pieces {
+                self.send_to_target(to, &piece);
             }
         }
         while let Some(event) = self.pc.poll_event() {
@@ -813,7 +585,7 @@ impl HarnessPeer {
         let event = match event {
             RTCPeerConnectionEvent::OnIceConnectionStateChangeEvent(s) => PeerEvent::IceState(s.to_string()),
             RTCPeerConnectionEvent::OnConnectionStateChangeEvent(s) => {
-                self.fragile.connected |= s.to_string() == "connected";
+                self.connected |= s.to_string() == "connected";
                 PeerEvent::ConnectionState(s.to_string())
             }
             RTCPeerConnectionEvent::OnDataChannel(RTCDataChannelEvent::OnOpen(id)) => {
@@ -858,13 +630,11 @@ impl HarnessPeer {
             if self.path.as_ref().and_then(Impairer::next_due).is_some_and(|due| due <= now) {
                 continue;
             }
-            if self.options.fragility == Some(Fragility::GivesUpAfter2s)
-                && !self.fragile.fallen
-                && !self.fragile.connected
-                && self.fragile.first_dtls_sent.is_some_and(|t| now >= t + GIVE_UP_AFTER)
-            {
-                self.fall_over();
-                continue;
+            if !self.stages.is_empty() {
+                let local = self.local;
+                if self.through_stages(local, |stages, wire| stages.tick(wire)).1 {
+                    continue;
+                }
             }
             if now >= until {
                 return;
@@ -894,63 +664,21 @@ impl HarnessPeer {
     /// recorded and dropped before the ICE agent sees them: the remote gets no more consent
     /// (RFC 7675), while everything else goes on.
     pub fn withhold_consent(&mut self) {
-        self.consent_withheld = true;
+        self.stages.push(Box::new(WithholdConsent));
     }
 
     /// A datagram from the target reaches the harness's stack: recorded, then through the
-    /// mutant's faults, if any, to the connection.
+    /// stages, if any, to the connection.
     fn take_in(&mut self, from: SocketAddr, bytes: Vec<u8>) {
         self.record(from, self.local, &bytes);
-        if self.fragile.fallen {
-            return;
-        }
-        // A Binding request: class request, method Binding (RFC 8489 §5).
-        if self.consent_withheld && classify(&bytes) == Demuxed::Stun && bytes.starts_with(&[0x00, 0x01]) {
-            return;
-        }
-        if self.options.fragility.is_some_and(|f| self.falls_over_on(f, &bytes)) {
-            self.fall_over();
-            return;
-        }
-        if self.options.srtp_no_replay_list && classify(&bytes) == Demuxed::Rtp {
-            let earlier = &self.datagrams[..self.datagrams.len().saturating_sub(1)];
-            if earlier.iter().any(|d| d.from == from && d.bytes == bytes) {
-                // It authenticated the first time; with no replay list it is taken again.
-                if let (Some(seq), Some(ssrc)) = (bytes.get(2..4), bytes.get(8..12)) {
-                    let seq = u16::from_be_bytes([seq[0], seq[1]]);
-                    let ssrc = u32::from_be_bytes([ssrc[0], ssrc[1], ssrc[2], ssrc[3]]);
-                    self.events.push_back(PeerEvent::Rtp { ssrc, seq });
-                }
-                return;
+        let bytes = if self.stages.is_empty() {
+            bytes
+        } else {
+            match self.through_stages(from, |stages, wire| stages.inbound(wire, bytes)).0 {
+                Some(bytes) => bytes,
+                None => return,
             }
-        }
-        if self.options.srtp_roc_stuck && self.after_wrap(&bytes) {
-            return;
-        }
-        let mut bytes = match self.options.record_fault.map(|f| self.faulty_record_layer(f, &bytes)) {
-            Some(FaultAction::Rewritten(other)) => other,
-            Some(FaultAction::Dropped) => return,
-            Some(FaultAction::Reply(reply)) => {
-                self.send_to_target(from, &reply);
-                return;
-            }
-            _ => bytes,
         };
-        if !self.options.stun_faults.is_empty() && classify(&bytes) == Demuxed::Stun {
-            let faults = self.options.stun_faults;
-            let handled = self.with_credentials(|c| faults.incoming(&bytes, from, c));
-            if let Some(Incoming { reply, to_agent, instead }) = handled {
-                if let Some(instead) = instead {
-                    bytes = instead;
-                }
-                if let Some(reply) = reply {
-                    self.send_to_target(from, &reply);
-                }
-                if !to_agent {
-                    return;
-                }
-            }
-        }
         let message = TaggedBytesMut {
             now: Instant::now(),
             transport: TransportContext {

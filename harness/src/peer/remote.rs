@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::event::PeerEvent;
-use super::harness_peer::PeerOptions;
 use super::serve::{PeerStack, ReferenceStack, Server, SLICE};
 use crate::driver::shim::{ShimHandle, ShimProcess};
 use crate::driver::spec::TargetSpec;
@@ -110,7 +109,7 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 impl InProcessPeer {
     /// The reference, with the default options.
     pub fn reference() -> InProcessPeer {
-        InProcessPeer::start(ReferenceStack { options: PeerOptions::default() })
+        InProcessPeer::start(ReferenceStack::plain())
     }
 
     pub fn start<S: PeerStack>(stack: S) -> InProcessPeer {

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::event::{Payload, PeerEvent};
 use super::harness_peer::{ChannelSpec, HarnessPeer, PeerOptions};
+use super::stage::StageMaker;
 use crate::stun::unhex;
 
 /// How long a server runs its connection between looks for a request.
@@ -80,10 +81,19 @@ pub trait PeerConnection {
     fn next_event(&mut self) -> Option<PeerEvent>;
 }
 
-/// The reference (webrtc-rs) as a peer stack, every connection made with `options` (the
-/// mutant's faults: the reference takes none from `peer.start`).
+/// The reference (webrtc-rs, the harness peer) as a peer stack, every connection made with
+/// `options` and wrapped in the stages `faults` makes (the mutant's faults: the reference
+/// takes none from `peer.start`).
 pub struct ReferenceStack {
     pub options: PeerOptions,
+    pub faults: Option<StageMaker>,
+}
+
+impl ReferenceStack {
+    /// The reference as it is: webrtc-rs's defaults, no faults.
+    pub fn plain() -> ReferenceStack {
+        ReferenceStack { options: PeerOptions::default(), faults: None }
+    }
 }
 
 impl PeerStack for ReferenceStack {
@@ -95,11 +105,15 @@ impl PeerStack for ReferenceStack {
 
     fn start(&self, faults: &[String]) -> Result<HarnessPeer, String> {
         if !faults.is_empty() {
-            return Err(
-                "the reference peer takes its faults from the mutant target (mutant:FAULT), not peer.start".into()
-            );
+            return Err("the reference peer takes its faults from the mutant target \
+                (mutant:FAULT), not peer.start"
+                .into());
         }
-        HarnessPeer::with_options(self.options)
+        let peer = HarnessPeer::with_options(self.options)?;
+        Ok(match &self.faults {
+            Some(make) => peer.with_faults(make()),
+            None => peer,
+        })
     }
 }
 
@@ -173,9 +187,8 @@ impl<S: PeerStack> Server<S> {
         match op {
             "hello" => {
                 let (implementation, version) = self.stack.hello();
-                return Ok(
-                    json!({"implementation": implementation, "version": version, "capabilities": ["peer", "rtp-events"]}),
-                );
+                let capabilities = ["peer", "rtp-events"];
+                return Ok(json!({"implementation": implementation, "version": version, "capabilities": capabilities}));
             }
             "shutdown" => return Ok(json!({})),
             "peer.start" => {

@@ -240,7 +240,11 @@ fn repair(offer: &str) -> String {
     for (name, filler) in [
         ("a=ice-ufrag:", "a=ice-ufrag:lnnt"),
         ("a=ice-pwd:", "a=ice-pwd:lenientlenientlenient1"),
-        ("a=fingerprint:", "a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"),
+        (
+            "a=fingerprint:",
+            "a=fingerprint:sha-256 \
+                00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
+        ),
     ] {
         if !lines.iter().any(|l| l.starts_with(name)) {
             session.push(filler.to_string());

@@ -238,8 +238,12 @@ fn faulty_peer(
     match (reference_base, in_shim.is_empty(), in_reference.is_empty()) {
         (_, true, true) => Ok(Some(peer)),
         (true, true, false) => {
+            let names: Vec<&'static str> = in_reference;
+            let options = peer::options(&names);
+            let faults: crate::peer::stage::StageMaker = std::sync::Arc::new(move || peer::stages(&names));
             Ok(Some(Box::new(crate::peer::InProcessPeer::start(crate::peer::serve::ReferenceStack {
-                options: peer::options(in_reference.into_iter()),
+                options,
+                faults: Some(faults),
             }))))
         }
         (false, false, true) => Ok(Some(Box::new(crate::peer::remote::WithFaults::new(peer, in_shim)))),

@@ -1,11 +1,17 @@
-//! Live-call faults: each row is one way a real peer gets ICE, DTLS or data channels wrong.
-//! The ICE and DTLS ones are put into the in-process reference peer (see `PeerOptions` and
-//! `peer::stun_faults`); the data channel ones into aiortc's SCTP transport by its shim
-//! (`shims/python/aiortc_faults.py`), named in `peer.start`: `mutant@aiortc:FAULT`.
+//! Live-call faults: each row is one way a real peer gets ICE, DTLS, SRTP or data channels
+//! wrong. Most are a stage (`peer::faults`) the mutant wraps around the harness peer served
+//! as a target, a few set one of webrtc-rs's own settings; the data channel ones are put
+//! into aiortc's SCTP transport by its shim (`shims/python/aiortc_faults.py`), named in
+//! `peer.start`: `mutant@aiortc:FAULT`. Adding a fault is a stage and a row here.
 
+use crate::peer::faults::dtls::{Fragile, Fragility, NoDtlsRetransmit};
+use crate::peer::faults::media::{MediaFromSecondPort, SrtcpBadTag, SrtcpIndexSkips, SrtpNoReplayList, SrtpRocStuck};
+use crate::peer::faults::record::RecordFault;
+use crate::peer::faults::signaling::SignalingFault;
+use crate::peer::faults::stun::StunStage;
 use crate::peer::fragment::Reassembly;
-use crate::peer::record_faults::RecordFault;
-use crate::peer::{Fragility, PeerOptions, StunFault};
+use crate::peer::stage::Stage;
+use crate::peer::{PeerOptions, StunFault, StunFaults};
 
 pub struct PeerFault {
     pub name: &'static str,
@@ -14,22 +20,30 @@ pub struct PeerFault {
 }
 
 enum Effect {
-    /// Sets up the in-process reference peer.
-    Reference(fn(&mut PeerOptions)),
+    /// A stage wrapped around the harness peer served as the target.
+    Stage(fn() -> Box<dyn Stage>),
+    /// One of webrtc-rs's own settings of that peer.
+    Configure(fn(&mut PeerOptions)),
     /// Asked of a shim's peer in `peer.start` (`"faults": [name]`).
     Shim,
 }
 
 impl PeerFault {
-    /// Whether a shim puts this fault in (rather than the in-process reference).
+    /// Whether a shim puts this fault in (rather than the in-process harness peer).
     pub fn in_shim(&self) -> bool {
         matches!(self.apply, Effect::Shim)
     }
 }
 
+macro_rules! stage {
+    ($stage:expr) => {
+        Effect::Stage(|| Box::new($stage))
+    };
+}
+
 macro_rules! stun {
     ($fault:ident) => {
-        Effect::Reference(|o: &mut PeerOptions| o.stun_faults = o.stun_faults.with(StunFault::$fault))
+        stage!(StunStage::new(StunFaults::default().with(StunFault::$fault)))
     };
 }
 
@@ -39,7 +53,7 @@ macro_rules! shim {
     };
 }
 
-const FAULTS: [PeerFault; 77] = [
+const FAULTS: &[PeerFault] = &[
     PeerFault {
         name: "peer-accepts-any-check",
         description: "in live calls, answers every Binding request with a signed success, unchecked",
@@ -48,17 +62,17 @@ const FAULTS: [PeerFault; 77] = [
     PeerFault {
         name: "peer-skips-fingerprint-check",
         description: "in live calls, accepts a DTLS certificate that matches no SDP fingerprint",
-        apply: Effect::Reference(|o| o.skip_fingerprint_check = true),
+        apply: Effect::Configure(|o| o.skip_fingerprint_check = true),
     },
     PeerFault {
         name: "peer-hash-name-case-sensitive",
         description: "in live calls, does not understand a fingerprint hash name in upper case",
-        apply: Effect::Reference(|o| o.hash_name_case_sensitive = true),
+        apply: stage!(SignalingFault::HashNameCaseSensitive),
     },
     PeerFault {
         name: "peer-first-fingerprint-only",
         description: "in live calls, keeps only the first of several SDP fingerprints",
-        apply: Effect::Reference(|o| o.first_fingerprint_only = true),
+        apply: stage!(SignalingFault::FirstFingerprintOnly),
     },
     PeerFault {
         name: "peer-no-stun-fingerprint",
@@ -148,173 +162,182 @@ const FAULTS: [PeerFault; 77] = [
     },
     PeerFault {
         name: "peer-trusts-after-integrity",
-        description: "in live calls, reads attributes that follow MESSAGE-INTEGRITY as signed: a role claim there gets 487, an unknown required attribute 420",
+        description: "in live calls, reads attributes that follow MESSAGE-INTEGRITY as signed: a role claim \
+                there gets 487, an unknown required attribute 420",
         apply: stun!(TrustsAfterIntegrity),
     },
     PeerFault {
         name: "peer-setup-mislabelled",
         description: "in live calls, its descriptions announce the other DTLS role than the one it takes",
-        apply: Effect::Reference(|o| o.setup_mislabelled = true),
+        apply: stage!(SignalingFault::SetupMislabelled),
     },
     PeerFault {
         name: "peer-ignores-answer-setup",
         description: "in live calls, reads the answer's a=setup as the opposite role",
-        apply: Effect::Reference(|o| o.ignores_answer_setup = true),
+        apply: stage!(SignalingFault::IgnoresAnswerSetup),
     },
     PeerFault {
         name: "peer-ignores-ice-lite",
         description: "in live calls, does not see a remote a=ice-lite",
-        apply: Effect::Reference(|o| o.ignores_remote_lite = true),
+        apply: stage!(SignalingFault::IgnoresRemoteLite),
     },
     PeerFault {
         name: "peer-srtcp-bad-tag",
         description: "in live calls, every SRTCP packet it sends has a wrong authentication tag",
-        apply: Effect::Reference(|o| o.srtcp_bad_tag = true),
+        apply: stage!(SrtcpBadTag),
     },
     PeerFault {
         name: "peer-no-sctp-port",
         description: "in live calls, its descriptions carry no a=sctp-port",
-        apply: Effect::Reference(|o| o.no_sctp_port = true),
+        apply: stage!(SignalingFault::NoSctpPort),
     },
     PeerFault {
         name: "peer-no-dtls-retransmit",
         description: "in live calls, never retransmits a DTLS handshake flight",
-        apply: Effect::Reference(|o| o.no_dtls_retransmit = true),
+        apply: stage!(NoDtlsRetransmit::default()),
     },
     PeerFault {
         name: "peer-srtp-roc-stuck",
-        description: "in live calls, its SRTP rollover counter never advances: packets after a sequence number wrap fail",
-        apply: Effect::Reference(|o| o.srtp_roc_stuck = true),
+        description: "in live calls, its SRTP rollover counter never advances: packets after a sequence number \
+                wrap fail",
+        apply: stage!(SrtpRocStuck::default()),
     },
     PeerFault {
         name: "peer-srtp-no-replay-list",
         description: "in live calls, keeps no SRTP replay list: a copy of an RTP packet it took in is taken in again",
-        apply: Effect::Reference(|o| o.srtp_no_replay_list = true),
+        apply: stage!(SrtpNoReplayList),
     },
     PeerFault {
         name: "peer-srtp-window-16",
-        description: "in live calls, its SRTP replay window is 16 packets, not at least 64: a packet 40 late is dropped",
-        apply: Effect::Reference(|o| o.srtp_replay_window = Some(16)),
+        description: "in live calls, its SRTP replay window is 16 packets, not at least 64: a packet 40 late is \
+                dropped",
+        apply: Effect::Configure(|o| o.srtp_replay_window = Some(16)),
     },
     PeerFault {
         name: "peer-media-from-second-port",
         description: "in live calls, sends its SRTP and SRTCP from a second port, not the bundle's",
-        apply: Effect::Reference(|o| o.media_from_second_port = true),
+        apply: stage!(MediaFromSecondPort::default()),
     },
     PeerFault {
         name: "peer-ignores-trickled-candidates",
         description: "in live calls, drops remote candidates given after the description (trickle ICE)",
-        apply: Effect::Reference(|o| o.ignores_trickled_candidates = true),
+        apply: stage!(SignalingFault::IgnoresTrickledCandidates),
     },
     PeerFault {
         name: "peer-dtls-gives-up-at-2s",
         description: "in live calls, gives the DTLS handshake up (closes) 2 s after its first DTLS datagram",
-        apply: Effect::Reference(|o| o.fragility = Some(Fragility::GivesUpAfter2s)),
+        apply: stage!(Fragile::new(Fragility::GivesUpAfter2s)),
     },
     PeerFault {
         name: "peer-dtls-repeat-fatal",
         description: "in live calls, closes on a DTLS handshake datagram that repeats one it received",
-        apply: Effect::Reference(|o| o.fragility = Some(Fragility::RepeatFatal)),
+        apply: stage!(Fragile::new(Fragility::RepeatFatal)),
     },
     PeerFault {
         name: "peer-dtls-late-record-fatal",
         description: "in live calls, closes on a DTLS record older than one it received (reordered)",
-        apply: Effect::Reference(|o| o.fragility = Some(Fragility::LateRecordFatal)),
+        apply: stage!(Fragile::new(Fragility::LateRecordFatal)),
     },
     PeerFault {
         name: "peer-srtp-gcm-only",
         description: "in live calls, supports only the AEAD GCM SRTP profiles, not SRTP_AES128_CM_HMAC_SHA1_80",
-        apply: Effect::Reference(|o| o.srtp_profiles = &[0x0007, 0x0008]),
+        apply: Effect::Configure(|o| o.srtp_profiles = &[0x0007, 0x0008]),
     },
     PeerFault {
         name: "peer-no-aes128-gcm-suite",
         description: "in live calls, supports only TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, not the AES-128-GCM suite",
-        apply: Effect::Reference(|o| o.dtls_cipher_suites = &[0xc00a]),
+        apply: Effect::Configure(|o| o.dtls_cipher_suites = &[0xc00a]),
     },
     PeerFault {
         name: "peer-dtls-accepts-any-epoch",
         description: "in live calls, reads application data whatever epoch its record names (epoch 0 as plaintext)",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::AcceptsAnyEpoch)),
+        apply: stage!(RecordFault::AcceptsAnyEpoch),
     },
     PeerFault {
         name: "peer-dtls-fragments-dropped",
         description: "in live calls, takes only whole DTLS handshake messages: a fragment is dropped",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Reassembles(Reassembly::WholeOnly))),
+        apply: stage!(RecordFault::Reassembles(Reassembly::WholeOnly)),
     },
     PeerFault {
         name: "peer-dtls-fragments-append-only",
-        description: "in live calls, appends a DTLS handshake fragment only where the message so far ends: overlapping fragments are dropped",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Reassembles(Reassembly::AppendOnly))),
+        description: "in live calls, appends a DTLS handshake fragment only where the message so far ends: \
+                overlapping fragments are dropped",
+        apply: stage!(RecordFault::Reassembles(Reassembly::AppendOnly)),
     },
     PeerFault {
         name: "peer-dtls-renegotiates",
         description: "in live calls, answers a HelloRequest after the handshake with a new ClientHello (renegotiates)",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::Renegotiates)),
+        apply: stage!(RecordFault::Renegotiates),
     },
     PeerFault {
         name: "peer-dtls-ignores-close-notify",
-        description: "in live calls, drops DTLS alert records after the handshake: a close_notify is neither answered nor acted on",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::IgnoresAlerts)),
+        description: "in live calls, drops DTLS alert records after the handshake: a close_notify is neither \
+                answered nor acted on",
+        apply: stage!(RecordFault::IgnoresAlerts),
     },
     PeerFault {
         name: "peer-dtls-reads-alerts-unauthenticated",
-        description: "in live calls, reads a DTLS alert record that does not authenticate by its first two bytes, as plaintext",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::ReadsAlertsUnauthenticated)),
+        description: "in live calls, reads a DTLS alert record that does not authenticate by its first two \
+                bytes, as plaintext",
+        apply: stage!(RecordFault::ReadsAlertsUnauthenticated),
     },
     PeerFault {
         name: "peer-sctp-skips-unknown-chunks",
-        description: "in live calls, skips every SCTP chunk of a type it does not know, also those whose high bits (00, 01) stop the packet",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SkipsUnknownChunks)),
+        description: "in live calls, skips every SCTP chunk of a type it does not know, also those whose high \
+                bits (00, 01) stop the packet",
+        apply: stage!(RecordFault::SkipsUnknownChunks),
     },
     PeerFault {
         name: "peer-dcep-clamps-label",
-        description: "in live calls, reads a DATA_CHANNEL_OPEN whose Label Length runs past the message with the label cut at its end, and acknowledges it",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::ClampsOpenLabel)),
+        description: "in live calls, reads a DATA_CHANNEL_OPEN whose Label Length runs past the message with \
+                the label cut at its end, and acknowledges it",
+        apply: stage!(RecordFault::ClampsOpenLabel),
     },
     PeerFault {
         name: "peer-dcep-label-length-in-characters",
-        description: "in live calls, gives the label's length in its DATA_CHANNEL_OPEN in characters, not bytes of UTF-8",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::LabelLengthInCharacters)),
+        description: "in live calls, gives the label's length in its DATA_CHANNEL_OPEN in characters, not bytes \
+                of UTF-8",
+        apply: stage!(RecordFault::LabelLengthInCharacters),
     },
     PeerFault {
         name: "peer-sctp-sends-no-init",
         description: "in live calls, never sends an SCTP INIT: it waits for the remote's",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SendsNoInit)),
+        apply: stage!(RecordFault::SendsNoInit),
     },
     PeerFault {
         name: "peer-dtls-short-tag-check",
         description: "in live calls, compares only the first 15 bytes of a DTLS record's AES-GCM tag",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::ChecksTagShort)),
+        apply: stage!(RecordFault::ChecksTagShort),
     },
     PeerFault {
         name: "peer-srtp-short-tag-check",
         description: "in live calls, compares an SRTP or SRTCP packet's authentication tag without its last byte",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpChecksTagShort)),
+        apply: stage!(RecordFault::SrtpChecksTagShort),
     },
     PeerFault {
         name: "peer-srtp-accepts-plain-rtp",
         description: "in live calls, takes an RTP packet that does not authenticate as plain RTP",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpAcceptsPlain)),
+        apply: stage!(RecordFault::SrtpAcceptsPlain),
     },
     PeerFault {
         name: "peer-srtcp-accepts-plain-rtcp",
         description: "in live calls, takes an RTCP packet that does not authenticate as plain RTCP",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtcpAcceptsPlain)),
+        apply: stage!(RecordFault::SrtcpAcceptsPlain),
     },
     PeerFault {
         name: "peer-srtp-accepts-reflected",
         description: "in live calls, takes SRTP and SRTCP protected with its own sending keys (reflected)",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::SrtpAcceptsReflected)),
+        apply: stage!(RecordFault::SrtpAcceptsReflected),
     },
     PeerFault {
         name: "peer-dtls-accepts-reflected",
         description: "in live calls, takes a DTLS record protected with its own write key (reflected)",
-        apply: Effect::Reference(|o| o.record_fault = Some(RecordFault::AcceptsReflected)),
+        apply: stage!(RecordFault::AcceptsReflected),
     },
     PeerFault {
         name: "peer-srtcp-index-skips",
         description: "in live calls, its SRTCP index goes up by two from one packet to the next",
-        apply: Effect::Reference(|o| o.srtcp_index_skips = true),
+        apply: stage!(SrtcpIndexSkips::default()),
     },
     shim!(
         "sctp-dcep-wrong-ppid",
@@ -331,7 +354,8 @@ const FAULTS: [PeerFault; 77] = [
     shim!("sctp-ordered-as-unordered", "in live calls, sends the messages of ordered channels unordered"),
     shim!(
         "sctp-eight-streams",
-        "in live calls, uses no stream above 7: drops every DATA chunk it would send or receives there, as a stack with a table of 8 streams would"
+        "in live calls, uses no stream above 7: drops every DATA chunk it would send or receives \
+                there, as a stack with a table of 8 streams would"
     ),
     shim!("sctp-close-without-reset", "in live calls, closes a channel without resetting its outgoing stream"),
     shim!("srtp-drops-inbound", "in live calls, drops every SRTP packet it receives, as if no key decrypted it"),
@@ -350,7 +374,8 @@ const FAULTS: [PeerFault; 77] = [
     shim!("sctp-skips-crc32c", "in live calls, takes in SCTP packets whatever their CRC32c"),
     shim!(
         "dtls-offers-1.3-ignores-sentinel",
-        "in live calls, offers DTLS 1.3 in its ClientHello and completes a DTLS 1.2 handshake whose ServerHello.random carries the downgrade sentinel (werift's shim)"
+        "in live calls, offers DTLS 1.3 in its ClientHello and completes a DTLS 1.2 handshake \
+                whose ServerHello.random carries the downgrade sentinel (werift's shim)"
     ),
     shim!("sctp-ignores-verification-tag", "in live calls, takes in SCTP packets whatever their Verification Tag"),
 ];
@@ -359,15 +384,29 @@ pub fn all() -> impl Iterator<Item = &'static PeerFault> {
     FAULTS.iter()
 }
 
-/// The reference peer's options with these faults in (the shim faults are not its).
-pub fn options(names: impl Iterator<Item = &'static str>) -> PeerOptions {
+fn named<'a>(names: &'a [&str]) -> impl Iterator<Item = &'static PeerFault> + 'a {
+    names.iter().filter_map(|name| all().find(|f| f.name == *name))
+}
+
+/// The harness peer's settings with these faults (the shim faults are not its).
+pub fn options(names: &[&str]) -> PeerOptions {
     let mut options = PeerOptions::default();
-    for name in names {
-        if let Some(PeerFault { apply: Effect::Reference(apply), .. }) = all().find(|f| f.name == name) {
-            apply(&mut options);
+    for fault in named(names) {
+        if let Effect::Configure(configure) = fault.apply {
+            configure(&mut options);
         }
     }
     options
+}
+
+/// Fresh stages for these faults, in order (the first next to the stack).
+pub fn stages(names: &[&str]) -> Vec<Box<dyn Stage>> {
+    named(names)
+        .filter_map(|f| match f.apply {
+            Effect::Stage(make) => Some(make()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether the fault of this name is put in by a shim.
@@ -378,11 +417,12 @@ pub fn in_shim(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn names_are_unique_and_each_changes_the_options() {
+    fn names_are_unique_and_each_changes_the_options_or_adds_a_stage() {
         let names: std::collections::BTreeSet<_> = super::all().map(|f| f.name).collect();
         assert_eq!(names.len(), super::FAULTS.len());
         for f in super::all().filter(|f| !f.in_shim()) {
-            assert_ne!(super::options([f.name].into_iter()), super::PeerOptions::default(), "{}", f.name);
+            let configures = super::options(&[f.name]) != super::PeerOptions::default();
+            assert!(configures != (super::stages(&[f.name]).len() == 1), "{}", f.name);
         }
     }
 }

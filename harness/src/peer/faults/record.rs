@@ -1,17 +1,17 @@
-//! Record-layer faults of the reference peer as a target (`mutant:peer-dtls-...`,
+//! Record-layer faults of the harness peer as a target (`mutant:peer-dtls-...`,
 //! `mutant:peer-srtp-...`): it takes in DTLS records and SRTP packets a conforming stack
 //! drops, so the cases about them can be shown to fail. The peer
 //! holds its session's keys (its own key log), so it can do what a broken record layer does.
 //! It recovers the plaintext of a bad record and hands its own stack the record that stack
 //! would take.
 
-use std::net::SocketAddr;
-
-use super::forge::RecordForge;
-use super::fragment::Reassembly;
 use super::sctp_rewrite;
-use super::view::{Side, WireView};
 use crate::net::Datagram;
+use crate::peer::forge::RecordForge;
+use crate::peer::fragment::Reassembly;
+use crate::peer::stage::{Effect, Stage, Wire};
+use crate::peer::view::{Side, WireView};
+use rtcspec_wire::demux::{classify, Protocol};
 use rtcspec_wire::dtls::handshake::{whole_message, CLIENT_HELLO, HELLO_REQUEST};
 use rtcspec_wire::dtls::{RawRecord, ALERT, APPLICATION_DATA, HANDSHAKE};
 
@@ -86,13 +86,8 @@ fn renegotiating_client_hello() -> Vec<u8> {
 impl RecordFault {
     /// `datagram` arrived from the remote; `datagrams` is the peer's whole record so far (the
     /// remote's records in it are what keys the session), `local` its address.
-    pub fn on_receive(
-        self,
-        datagram: &[u8],
-        datagrams: &[Datagram],
-        local: SocketAddr,
-        keylog: &[String],
-    ) -> FaultAction {
+    pub fn on_receive(self, datagram: &[u8], wire: &Wire<'_>) -> FaultAction {
+        let (datagrams, local, keylog) = (wire.datagrams, wire.local, &wire.keylog.lines()[..]);
         if let RecordFault::Reassembles(reassembly) = self {
             // The datagram itself was recorded last; those before it from the remote are what
             // the buffer holds.
@@ -107,7 +102,7 @@ impl RecordFault {
                 | RecordFault::SrtcpAcceptsPlain
                 | RecordFault::SrtpAcceptsReflected
         ) {
-            return self.on_receive_srtp(datagram, datagrams, local, keylog);
+            return self.on_receive_srtp(datagram, wire);
         }
         let Some(record) = RawRecord::parse_single(datagram) else { return FaultAction::AsIs };
         let view = WireView::read(datagrams, local, keylog);
@@ -175,7 +170,7 @@ impl RecordFault {
         }
     }
 
-    /// Whether the fault changes what the peer sends ([`RecordFault::give`]), not only what it
+    /// Whether the fault changes what the peer sends ([`RecordFault::on_send`]), not only what it
     /// takes in.
     pub fn acts_on_own_records(self) -> bool {
         matches!(self, RecordFault::LabelLengthInCharacters | RecordFault::SendsNoInit)
@@ -183,7 +178,8 @@ impl RecordFault {
 
     /// `datagram` is about to go to the remote: what the faulty peer sends. `datagrams` is the
     /// peer's whole record so far, without this one.
-    pub fn on_send(self, datagram: &[u8], datagrams: &[Datagram], local: SocketAddr, keylog: &[String]) -> FaultAction {
+    pub fn on_send(self, datagram: &[u8], wire: &Wire<'_>) -> FaultAction {
+        let (datagrams, local, keylog) = (wire.datagrams, wire.local, &wire.keylog.lines()[..]);
         if !self.acts_on_own_records() {
             return FaultAction::AsIs;
         }
@@ -207,14 +203,8 @@ impl RecordFault {
     /// An SRTP or SRTCP packet from the remote that does not authenticate: taken with the
     /// last byte of its tag set to whatever authenticates, or protected as the remote would
     /// have (plain, or reflected: first opened with the peer's own keys).
-    fn on_receive_srtp(
-        self,
-        datagram: &[u8],
-        datagrams: &[Datagram],
-        local: SocketAddr,
-        keylog: &[String],
-    ) -> FaultAction {
-        use rtcspec_wire::demux::{classify, Protocol};
+    fn on_receive_srtp(self, datagram: &[u8], wire: &Wire<'_>) -> FaultAction {
+        let (datagrams, local, keylog) = (wire.datagrams, wire.local, &wire.keylog.lines()[..]);
         use RecordFault::*;
         let rtcp = match (classify(datagram), self) {
             (Protocol::Rtp, SrtpChecksTagShort | SrtpAcceptsPlain | SrtpAcceptsReflected) => false,
@@ -274,4 +264,36 @@ fn with_last_byte_that(bytes: &[u8], mut ok: impl FnMut(&[u8]) -> bool) -> Optio
         candidate[at] = last;
         ok(&candidate).then(|| candidate.clone())
     })
+}
+
+/// Each record fault is a stage: on what comes in (DTLS, SRTP, SRTCP) and, for the faults
+/// that change what the peer sends, on its own DTLS records.
+impl Stage for RecordFault {
+    fn outbound(&mut self, wire: &mut Wire<'_>, datagram: Vec<u8>) -> Vec<Vec<u8>> {
+        // The key log is read only for a fault that rewrites the peer's own records.
+        if !self.acts_on_own_records() || classify(&datagram) != Protocol::Dtls {
+            return vec![datagram];
+        }
+        match self.on_send(&datagram, wire) {
+            FaultAction::Rewritten(instead) => vec![instead],
+            FaultAction::Dropped => Vec::new(),
+            _ => vec![datagram],
+        }
+    }
+
+    fn inbound(&mut self, wire: &mut Wire<'_>, datagram: Vec<u8>) -> Option<Vec<u8>> {
+        if !matches!(classify(&datagram), Protocol::Dtls | Protocol::Rtp | Protocol::Rtcp) {
+            return Some(datagram);
+        }
+        match self.on_receive(&datagram, wire) {
+            FaultAction::AsIs => Some(datagram),
+            FaultAction::Rewritten(other) => Some(other),
+            FaultAction::Dropped => None,
+            FaultAction::Reply(bytes) => {
+                let to = wire.remote;
+                wire.effect(Effect::Send { to, bytes });
+                None
+            }
+        }
+    }
 }

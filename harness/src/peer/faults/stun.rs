@@ -1,11 +1,14 @@
-//! Defects in how the reference peer's ICE agent speaks STUN, for the `mutant` target: the
+//! Defects in how the harness peer's ICE agent speaks STUN, for the `mutant` target: the
 //! live ICE cases are shown to fail against the reference with one of these. Each is a
 //! small rewrite of a check or response the agent sends (re-signed, so only the defect
 //! differs), or an answer the faulty peer gives in the agent's place.
 
 use std::net::SocketAddr;
 
+use crate::peer::sdp_attribute;
+use crate::peer::stage::{Effect, Stage, Wire};
 use crate::stun::*;
+use rtcspec_wire::demux::{classify, Protocol};
 
 /// One defect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -350,6 +353,64 @@ fn trusted_response(response: &Message, bytes: &[u8], creds: &Credentials<'_>) -
         .fingerprint()
         .build();
     (resigned != bytes).then_some(Incoming { reply: None, to_agent: true, instead: Some(resigned) })
+}
+
+/// The STUN defects as a stage: what the agent sends is rewritten (and checks perhaps sent
+/// twice), what comes in may be answered in the agent's place. A case that makes the harness
+/// a hostile peer chooses it through `PeerOptions::stun_faults`; the mutant wraps it around
+/// the reference as a target.
+pub struct StunStage {
+    faults: StunFaults,
+    /// The role attribute of the agent's own last check.
+    own_role: Option<u16>,
+    /// The transaction ID of the agent's last check, as it went out.
+    last_check: Option<[u8; 12]>,
+}
+
+impl StunStage {
+    pub fn new(faults: StunFaults) -> StunStage {
+        StunStage { faults, own_role: None, last_check: None }
+    }
+
+    fn credentials<'a>(&self, wire: &'a Wire<'_>) -> Credentials<'a> {
+        Credentials {
+            local_pwd: sdp_attribute(wire.local_sdp, "ice-pwd").unwrap_or_default(),
+            remote_pwd: sdp_attribute(wire.remote_sdp, "ice-pwd").unwrap_or_default(),
+            role: self.own_role,
+            last_check: self.last_check,
+        }
+    }
+}
+
+impl Stage for StunStage {
+    fn outbound(&mut self, wire: &mut Wire<'_>, mut datagram: Vec<u8>) -> Vec<Vec<u8>> {
+        if classify(&datagram) == Protocol::Stun {
+            if let Ok(m) = Message::parse(&datagram) {
+                if m.class == Class::Request {
+                    self.last_check = Some(m.transaction_id);
+                }
+            }
+            let mut role = self.own_role;
+            if let Some(rewritten) = self.faults.outgoing(&datagram, &self.credentials(wire), &mut role) {
+                datagram = rewritten;
+            }
+            self.own_role = role;
+        }
+        vec![datagram.clone(); self.faults.copies(&datagram)]
+    }
+
+    fn inbound(&mut self, wire: &mut Wire<'_>, datagram: Vec<u8>) -> Option<Vec<u8>> {
+        if classify(&datagram) != Protocol::Stun {
+            return Some(datagram);
+        }
+        let handled = self.faults.incoming(&datagram, wire.remote, &self.credentials(wire));
+        let Some(Incoming { reply, to_agent, instead }) = handled else { return Some(datagram) };
+        if let Some(bytes) = reply {
+            let to = wire.remote;
+            wire.effect(Effect::Send { to, bytes });
+        }
+        to_agent.then(|| instead.unwrap_or(datagram))
+    }
 }
 
 #[cfg(test)]
