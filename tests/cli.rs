@@ -38,7 +38,12 @@ fn broken_toml_exits_2_with_file_line_and_column() {
 fn a_shim_that_is_not_installed_exits_2_saying_how_to_install_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("missing.toml");
-    std::fs::write(&file, "name = \"missing\"\nkind = \"shim\"\ncommand = [\"./no-such-program\"]\ninstall_hint = \"pip install the-thing\"\n").unwrap();
+    std::fs::write(
+        &file,
+        "name = \"missing\"\nkind = \"shim\"\ncommand = [\"./no-such-program\"]\ninstall_hint = \
+        \"pip install the-thing\"\n",
+    )
+    .unwrap();
     let o = rtcspec(&["run", "--target", file.to_str().unwrap()], root());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("pip install the-thing"), "{}", stderr(&o));
@@ -260,7 +265,12 @@ fn sdp_diff_finds_a_lossy_parser_on_the_corpus() {
 fn lint_sdp_exit_codes_stdin_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.sdp");
-    std::fs::write(&bad, "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:ab\r\na=ice-pwd:0123456789012345678901\r\n").unwrap();
+    std::fs::write(
+        &bad,
+        "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN \
+        IP4 0.0.0.0\r\na=ice-ufrag:ab\r\na=ice-pwd:0123456789012345678901\r\n",
+    )
+    .unwrap();
     let o = rtcspec(&["lint", "sdp", bad.to_str().unwrap()], root());
     assert_eq!(o.status.code(), Some(1));
     let text = String::from_utf8_lossy(&o.stdout);

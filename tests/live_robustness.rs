@@ -22,7 +22,8 @@ fn run_with_jobs(mode: &str, jobs: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/misbehaving_peer_shim.py");
     let toml = format!(
-        "name = \"misbehaving\"\nkind = \"shim\"\ncommand = [\"python3\", {:?}, {mode:?}, {:?}, \"--\", {:?}, \"peer-shim\"]\n",
+        "name = \"misbehaving\"\nkind = \"shim\"\ncommand = [\"python3\", {:?}, {mode:?}, {:?}, \"--\", {:?}, \
+            \"peer-shim\"]\n",
         fixture.to_str().unwrap(),
         dir.path().join("state").to_str().unwrap(),
         env!("CARGO_BIN_EXE_rtcspec"),

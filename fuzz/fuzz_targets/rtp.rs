@@ -1,3 +1,6 @@
 #![no_main]
 // See rtcspec_harness::fuzz::TARGETS for what this target feeds where.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| (rtcspec_harness::fuzz::by_name("rtp").expect("a library target").run)(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let target = rtcspec_harness::fuzz::by_name("rtp").expect("a library target").run;
+    target(data)
+});

@@ -122,7 +122,12 @@ fn tshark(file: &Path, args: &[&str]) -> Vec<String> {
         .args(["--enable-heuristic", "stun_udp", "--enable-heuristic", "dtls_udp", "--enable-heuristic", "rtp_udp"])
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("tshark is needed for this test ({e}); install it with `cargo xtask setup` (Debian: apt-get install tshark)"));
+        .unwrap_or_else(|e| {
+            panic!(
+                "tshark is needed for this test ({e}); install it with `cargo xtask setup` (Debian: \
+            apt-get install tshark)"
+            )
+        });
     assert!(out.status.success(), "tshark failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
 }

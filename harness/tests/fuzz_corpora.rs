@@ -123,7 +123,10 @@ fn fuzz_targets_tsv_is_the_library_list() {
         if std::env::var_os("RTCSPEC_UPDATE_TARGETS_TSV").is_some() {
             std::fs::write(&path, targets_tsv()).unwrap();
         }
-        panic!("fuzz/targets.tsv differs from the library's targets; rerun with RTCSPEC_UPDATE_TARGETS_TSV=1 to rewrite it");
+        panic!(
+            "fuzz/targets.tsv differs from the library's targets; rerun with RTCSPEC_UPDATE_TARGETS_TSV=1 to \
+            rewrite it"
+        );
     }
     for t in TARGETS {
         if let Some(d) = t.dictionary() {
@@ -244,7 +247,11 @@ fn rtc_srtp_protects_part_of_the_header_after_an_extension_with_id_15() {
 fn xor_mapped_addresses_that_do_not_fit_their_family_are_still_read() {
     // fuzz::divergences: family 2 with an 8-byte value (rtc-stun), family 1 with 20 (str0m).
     use rtcspec_harness::driver::StunCodec;
-    let ipv6_in_8 = rtcspec_harness::stun::unhex("351100242112a4420001deff27fe24ffff2b74ff0009000400000623002000080002182b0e669d7bf9ff000139000000802800049add2408").unwrap();
+    let ipv6_in_8 = rtcspec_harness::stun::unhex(
+        "351100242112a4420001deff27fe24ffff2b74ff0009000400000623002000080002182b0e669d7bf9ff000139\
+            000000802800049add2408",
+    )
+    .unwrap();
     let mut reference = rtcspec_harness::driver::webrtc_rs::WebrtcRsCodec::new().unwrap();
     let d = reference.decode(&ipv6_in_8).unwrap().unwrap();
     assert_eq!(
@@ -252,7 +259,11 @@ fn xor_mapped_addresses_that_do_not_fit_their_family_are_still_read() {
         Some("[2f74:3939::]:14649".parse().unwrap()),
         "rtc-stun fixed: drop the divergence"
     );
-    let ipv4_in_20 = rtcspec_harness::stun::unhex("3fff00382112a442ffff24ff1dff000020ffffff00090011000003115151393939393939393939395800000080220000f9000000002000140001a1addeeda442ffff24002dba8bbf9f404047").unwrap();
+    let ipv4_in_20 = rtcspec_harness::stun::unhex(
+        "3fff00382112a442ffff24ff1dff000020ffffff00090011000003115151393939393939393939395800000080\
+            220000f9000000002000140001a1addeeda442ffff24002dba8bbf9f404047",
+    )
+    .unwrap();
     let d = rtcspec_harness::driver::str0m::Str0mCodec.decode(&ipv4_in_20).unwrap().unwrap();
     assert_eq!(
         d.fields.xor_mapped_address,

@@ -59,7 +59,10 @@ proptest! {
     }
 
     #[test]
-    fn corruptions_are_flagged_and_rejected(bytes in proptest::collection::vec(any::<u8>(), 0..300), which in 0usize..8) {
+    fn corruptions_are_flagged_and_rejected(
+        bytes in proptest::collection::vec(any::<u8>(), 0..300),
+        which in 0usize..8,
+    ) {
         let sdp = Offer::from_bytes(&bytes).to_sdp();
         if let Some((name, bad)) = corrupt(&sdp, which) {
             prop_assert!(lint(bad.as_bytes()).0.iter().any(|f| f.level == Level::Must), "{name} not flagged\n{bad}");

@@ -85,12 +85,14 @@ proptest! {
         let own = Message::parse(&bytes).map_err(|e| TestCaseError::fail(format!("own writer produced {e}")))?;
         let expected = Decoded::from_message(&own);
         let mut reference = WebrtcRsCodec::new().unwrap();
-        let d = reference.decode(&bytes).unwrap().map_err(|e| TestCaseError::fail(format!("reference rejected a valid message: {e}")))?;
+        let d = reference.decode(&bytes).unwrap().map_err(|e| TestCaseError::fail(format!("reference rejected a valid \
+            message: {e}")))?;
         agree("reference", &expected, &d)?;
         let d = ModelCodec.decode(&bytes).unwrap().map_err(TestCaseError::fail)?;
         agree("model", &expected, &d)?;
         if !key.is_empty() {
-            prop_assert!(reference.check(&bytes, Verification::MessageIntegrity, &key).unwrap(), "reference MESSAGE-INTEGRITY");
+            let verified = reference.check(&bytes, Verification::MessageIntegrity, &key).unwrap();
+            prop_assert!(verified, "reference MESSAGE-INTEGRITY");
         }
         prop_assert!(reference.check(&bytes, Verification::Fingerprint, &[]).unwrap(), "reference FINGERPRINT");
         // str0m insists on usage-level attributes for Binding requests and responses;
@@ -138,7 +140,8 @@ proptest! {
             // The reference is lenient, never stricter than the RFC framing rules.
             match &verdicts[0] {
                 Ok(d) => agree("reference", strict, &without_known_stun_divergences(&bytes, d))?,
-                Err(e) => return Err(TestCaseError::fail(format!("reference rejected what the RFC allows: {e}; bytes {}", hex(&bytes)))),
+                Err(e) => return Err(TestCaseError::fail(format!("reference rejected what the RFC allows: {e}; bytes \
+                    {}", hex(&bytes)))),
             }
         }
     }
@@ -154,6 +157,8 @@ fn rfc5769_vectors_parse_in_the_own_reader() {
         .message_integrity(b"VOkJxbRl1RmTxUk/WvJxBt")
         .fingerprint()
         .build();
-    let printed = "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f7220002000080001a147e112a643000800142b91f599fd9e90c38c7489f92af9ba53f06be7d780280004c07d4c96";
+    let printed = "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f72\
+        20002000080001a147e112a643000800142b91f599fd9e90c38c7489f92af9ba53f06b\
+        e7d780280004c07d4c96";
     assert_eq!(hex(&rebuilt), printed);
 }

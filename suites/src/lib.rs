@@ -62,6 +62,51 @@ mod tests {
         assert!(seen.len() >= 60, "the STUN suite has at least 60 cases");
     }
 
+    /// The RFC and section a case file's name gives: `rfc8489_9_1_3` is RFC 8489 §9.1.3,
+    /// `rfc8489_b_1` Appendix B.1, `rfc8832_6_refused` RFC 8832 §6, `rfc8838` the whole of
+    /// RFC 8838.
+    fn section_of(file: &str) -> (String, String) {
+        let mut parts = file.trim_start_matches("rfc").split('_').peekable();
+        let doc = format!("RFC {}", parts.next().unwrap_or_default());
+        let mut section = Vec::new();
+        if let Some(appendix) = parts.next_if(|p| p.len() == 1 && p.bytes().all(|b| b.is_ascii_lowercase())) {
+            section.push(appendix.to_ascii_uppercase());
+        }
+        section.extend(parts.take_while(|p| p.bytes().all(|b| b.is_ascii_digit())).map(str::to_string));
+        (doc, section.join("."))
+    }
+
+    #[test]
+    fn every_case_file_holds_only_the_rfc_section_its_name_gives() {
+        let suites = [
+            ("stun", stun::FILES),
+            ("sdp", sdp::FILES),
+            ("ice", ice::FILES),
+            ("dtls", dtls::FILES),
+            ("srtp", srtp::FILES),
+            ("sctp", sctp::FILES),
+        ];
+        let mut misplaced = Vec::new();
+        for (suite, files) in suites {
+            for (file, cases) in files {
+                let (doc, section) = section_of(file);
+                for c in *cases {
+                    let within = section.is_empty()
+                        || c.spec.section == section
+                        || c.spec.section.starts_with(&format!("{section}."));
+                    if c.spec.doc != doc || !within {
+                        let (doc, section) = (c.spec.doc, c.spec.section);
+                        misplaced.push(format!("{suite}/{file}.rs: {} cites {doc} §{section}", c.id));
+                    }
+                }
+            }
+        }
+        assert!(misplaced.is_empty(), "cases outside their file's RFC section:\n{}", misplaced.join("\n"));
+        assert_eq!(section_of("rfc8832_6_refused"), ("RFC 8832".into(), "6".into()));
+        assert_eq!(section_of("rfc8838"), ("RFC 8838".into(), String::new()));
+        assert_eq!(section_of("rfc8489_b_1"), ("RFC 8489".into(), "B.1".into()));
+    }
+
     #[test]
     fn covered_requirements_exist_and_are_testable() {
         let inventories = inventories().unwrap();

@@ -356,3 +356,8 @@ fn call_and_read_on(
         refused,
     })
 }
+
+/// The harness's part once a channel is open: nothing more, a little time for late chunks.
+pub fn wait_for_late_chunks(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
+    call.run_for(Duration::from_millis(200))
+}

@@ -3,7 +3,7 @@
 //! can fail, or that the model cannot pass, is a defect in the case.
 //!
 //! Cases that need a live server (long-term credentials, open Binding) are proven the same
-//! way against coturn in `coturn.rs`.
+//! way against coturn in `live_targets.rs`, which starts it.
 
 mod common;
 

@@ -16,7 +16,7 @@ use common::*;
 use rtcspec_harness::sdp::diff::{disagreement, kept, View};
 use rtcspec_harness::sdp::generate::Offer;
 use rtcspec_harness::seed::SeedRng;
-use rtcspec_suites::sdp::answer::{transport_sections, Description};
+use rtcspec_suites::sdp::kit::answer::{transport_sections, Description};
 
 fn generated(count: usize) -> Vec<String> {
     let mut rng = SeedRng::new(2026);

@@ -12,7 +12,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::run;
 
-pub const USAGE: &str = "cargo xtask fuzz [--budget 8h] [--targets a,b] [--jobs N] [--rss-limit-mb 2048] [--timeout 10] [--seed N] [--run-dir target/fuzz-run] [--out reports/fuzz]
+pub const USAGE: &str =
+    "cargo xtask fuzz [--budget 8h] [--targets a,b] [--jobs N] [--rss-limit-mb 2048] [--timeout 10] \
+    [--seed N] [--run-dir target/fuzz-run] [--out reports/fuzz]
   Runs every fuzz target (or --targets) for an equal share of --budget (s, m or h; default 8h),
   each with libFuzzer's -fork=N on N cores (default: all), merges and minimizes fuzz/corpus/<target>,
   minimizes each crash into corpora/regressions/<target>/, and writes the report to --out.
@@ -218,7 +220,8 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
     }
     let share = (o.budget_seconds / all.len().max(1) as u64).max(10);
     eprintln!(
-        "xtask: {} targets, {share} s each, -fork={} -rss_limit_mb={} -timeout={} -seed={}",
+        "xtask: {} targets, {share} s each, -fork={} -rss_limit_mb={} \
+            -timeout={} -seed={}",
         all.len(),
         o.jobs,
         o.rss_limit_mb,
@@ -296,14 +299,16 @@ pub fn fuzz(root: &Path, args: &[String]) -> Result<(), String> {
             .map(|k| format!("{{\"artifact\":{},\"log\":{}}}", json_string(&k.regression), json_string(&k.log)))
             .collect();
         records.push(format!(
-            "{{\"name\":{},\"seconds\":{seconds},\"log\":{},\"corpus_after_merge\":{corpus_files},\"findings\":[{}]}}",
+            "{{\"name\":{},\"seconds\":{seconds},\"log\":{},\"corpus_after_merge\":\
+                {corpus_files},\"findings\":[{}]}}",
             json_string(&t.name),
             json_string(&log_name),
             findings.join(",")
         ));
         // After every target, so that a run cut short still has its record.
         let record = format!(
-            "{{\"seed\":{},\"started_unix\":{started_unix},\"duration_ms\":{},\"budget_seconds\":{},\"jobs\":{},\"rss_limit_mb\":{},\"targets\":[{}]}}\n",
+            "{{\"seed\":{},\"started_unix\":{started_unix},\"duration_ms\":{},\"bud\
+                get_seconds\":{},\"jobs\":{},\"rss_limit_mb\":{},\"targets\":[{}]}}\n",
             o.seed,
             started.elapsed().as_millis(),
             o.budget_seconds,

@@ -1,5 +1,7 @@
 //! Project tasks: `cargo xtask setup` installs what the tests need (idempotently), and
-//! `cargo xtask test` runs setup and then the whole test suite. CI runs `cargo xtask test`.
+//! `cargo xtask test` runs setup, the format and lint checks, and then the whole test suite.
+//! CI runs `cargo xtask test`. `cargo xtask test --fast` is the edit loop: the codec suites,
+//! the unit tests and one live call, without setup, in a few minutes.
 //! `cargo xtask fuzz` is the overnight fuzzing run (see fuzz/README.md); `cargo xtask matrix`
 //! runs every suite against the seven stacks and regenerates `reports/examples/`.
 
@@ -108,12 +110,37 @@ fn setup(root: &Path) -> Result<(), String> {
     node_modules(root)
 }
 
+/// Formatting and lints, as CI holds them: rustfmt's output and no clippy warning.
+fn checks(root: &Path) -> Result<(), String> {
+    run(Command::new(env!("CARGO")).args(["fmt", "--all", "--", "--check"]).current_dir(root))?;
+    run(Command::new(env!("CARGO"))
+        .args(["clippy", "--workspace", "--all-targets", "--release", "--", "-D", "warnings"])
+        .current_dir(root))
+}
+
+/// The fast tier: every crate's unit tests, the codec suites' honesty proof, capture replay,
+/// the fuzz corpora, the source rules, and one live call against the in-process reference
+/// (its evidence read by tshark, which `cargo xtask setup` installed once).
+fn fast(root: &Path) -> Result<(), String> {
+    // Always the whole workspace selected, as the full run does: a narrower selection unifies
+    // features differently and rebuilds the dependencies each time the two alternate.
+    let cargo = || {
+        let mut c = Command::new(env!("CARGO"));
+        c.args(["test", "--release", "--workspace"]).current_dir(root);
+        c
+    };
+    let tests = ["capture_replay", "fuzz_corpora", "every_case_can_fail", "sdp_corpus", "source"];
+    run(cargo().args(["--lib", "--bins"]).args(tests.iter().flat_map(|t| ["--test", t])))?;
+    run(cargo().args(["--test", "live_call", "--", "in_process_reference"]))
+}
+
 fn main() -> ExitCode {
     let root = root();
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "setup" => setup(&root),
-        "test" => setup(&root).and_then(|_| {
+        "test" if std::env::args().nth(2).as_deref() == Some("--fast") => fast(&root),
+        "test" => setup(&root).and_then(|_| checks(&root)).and_then(|_| {
             run(Command::new(env!("CARGO"))
                 .args(["test", "--workspace", "--release", "--no-fail-fast"])
                 .current_dir(&root))
@@ -122,7 +149,11 @@ fn main() -> ExitCode {
         "matrix" => setup(&root).and_then(|_| matrix::matrix(&root, &std::env::args().skip(2).collect::<Vec<_>>())),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup|test|fuzz|matrix>\n  setup   install coturn, tshark, node, chromium, firefox-esr, the Python shim venv and the Node shim packages (idempotent)\n  test    setup, then cargo test --workspace --release --no-fail-fast\n  fuzz    {}\n  matrix  {}",
+                "usage: cargo xtask <setup|test|fuzz|matrix>\n  setup   install coturn, tshark, node, chromium, \
+                    firefox-esr, the Python shim venv and the Node shim packages (idempotent)\n  test    setup, cargo \
+                    fmt --check, cargo clippy -D warnings, then cargo test --workspace --release \
+                    --no-fail-fast\n  test --fast  the edit loop: unit tests, codec suites, capture replay, fuzz \
+                    corpora, one live call (no setup)\n  fuzz    {}\n  matrix  {}",
                 fuzz::USAGE,
                 matrix::USAGE
             );

@@ -68,7 +68,8 @@ impl CheckId {
                 "RFC 8489",
                 "5",
                 Must,
-                "The most significant 2 bits of every STUN message MUST be zeroes. The magic cookie field MUST contain the fixed value 0x2112A442 in network byte order.",
+                "The most significant 2 bits of every STUN message MUST be zeroes. The magic cookie field \
+                        MUST contain the fixed value 0x2112A442 in network byte order.",
             ),
             CheckId::StunFingerprint => spec(
                 "replay.stun.8489.14.7.fingerprint-valid",
@@ -76,7 +77,8 @@ impl CheckId {
                 "RFC 8489",
                 "14.7",
                 Must,
-                "The value of the attribute is computed as the CRC-32 of the STUN message up to (but excluding) the FINGERPRINT attribute itself, XOR'ed with the 32-bit value 0x5354554e.",
+                "The value of the attribute is computed as the CRC-32 of the STUN message up to (but \
+                        excluding) the FINGERPRINT attribute itself, XOR'ed with the 32-bit value 0x5354554e.",
             ),
             CheckId::StunIntegrity => spec(
                 "replay.ice.8445.7.3.integrity-valid",
@@ -84,7 +86,9 @@ impl CheckId {
                 "RFC 8445",
                 "7.3",
                 Must,
-                "The agent MUST use the short-term credential mechanism (i.e., the MESSAGE-INTEGRITY attribute) to authenticate the request and perform a message integrity check. Likewise, the short-term credential mechanism MUST be used for the response.",
+                "The agent MUST use the short-term credential mechanism (i.e., the MESSAGE-INTEGRITY \
+                        attribute) to authenticate the request and perform a message integrity check. Likewise, \
+                        the short-term credential mechanism MUST be used for the response.",
             ),
             CheckId::DtlsRecordWellFormed => spec(
                 "replay.dtls.6347.4.1.1.record-well-formed",
@@ -92,7 +96,10 @@ impl CheckId {
                 "RFC 6347",
                 "4.1.1",
                 Must,
-                "Multiple DTLS records may be placed in a single datagram. They are simply encoded consecutively. The DTLS record framing is sufficient to determine the boundaries. Note, however, that the first byte of the datagram payload must be the beginning of a record. Records may not span datagrams.",
+                "Multiple DTLS records may be placed in a single datagram. They are simply encoded \
+                        consecutively. The DTLS record framing is sufficient to determine the boundaries. Note, \
+                        however, that the first byte of the datagram payload must be the beginning of a record. \
+                        Records may not span datagrams.",
             ),
             CheckId::DtlsSeparateDatagrams => spec(
                 "replay.dtls.5764.4.1.separate-datagrams",
@@ -100,7 +107,8 @@ impl CheckId {
                 "RFC 5764",
                 "4.1",
                 Must,
-                "Data other than RTP/RTCP (i.e., TLS control messages) MUST use ordinary DTLS framing and MUST be placed in separate datagrams from SRTP data.",
+                "Data other than RTP/RTCP (i.e., TLS control messages) MUST use ordinary DTLS framing and \
+                        MUST be placed in separate datagrams from SRTP data.",
             ),
             CheckId::DtlsHelloVerifySequence => spec(
                 "replay.dtls.6347.4.2.1.hello-verify-sequence",
@@ -108,7 +116,9 @@ impl CheckId {
                 "RFC 6347",
                 "4.2.1",
                 Must,
-                "In order to avoid sequence number duplication in case of multiple HelloVerifyRequests, the server MUST use the record sequence number in the ClientHello as the record sequence number in the HelloVerifyRequest.",
+                "In order to avoid sequence number duplication in case of multiple HelloVerifyRequests, \
+                        the server MUST use the record sequence number in the ClientHello as the record sequence \
+                        number in the HelloVerifyRequest.",
             ),
             CheckId::DtlsRecordUnique => spec(
                 "replay.dtls.6347.4.1.epoch-sequence-unique",
@@ -116,7 +126,8 @@ impl CheckId {
                 "RFC 6347",
                 "4.1",
                 Must,
-                "In order to ensure that any given sequence/epoch pair is unique, implementations MUST NOT allow the same epoch value to be reused within two times the TCP maximum segment lifetime.",
+                "In order to ensure that any given sequence/epoch pair is unique, implementations MUST NOT \
+                        allow the same epoch value to be reused within two times the TCP maximum segment lifetime.",
             ),
             CheckId::DtlsUseSrtpOffered => spec(
                 "replay.dtls.5764.4.1.1.use-srtp-offered",
@@ -124,7 +135,9 @@ impl CheckId {
                 "RFC 5764",
                 "4.1.1",
                 Must,
-                "The extension_data field MUST contain a UseSRTPData value with a single SRTPProtectionProfile value that the server has chosen for use with this connection. The server MUST NOT select a value that the client has not offered.",
+                "The extension_data field MUST contain a UseSRTPData value with a single \
+                        SRTPProtectionProfile value that the server has chosen for use with this connection. The \
+                        server MUST NOT select a value that the client has not offered.",
             ),
             CheckId::DtlsUseSrtpMki => spec(
                 "replay.dtls.5764.4.1.3.use-srtp-mki",
@@ -132,7 +145,10 @@ impl CheckId {
                 "RFC 5764",
                 "4.1.3",
                 Must,
-                "Upon receipt of a \"use_srtp\" extension containing a \"srtp_mki\" field, the server MUST either (assuming it accepts the extension at all): 1. include a matching \"srtp_mki\" value in its \"use_srtp\" extension to indicate that it will make use of the MKI, or 2. return an empty \"srtp_mki\" value to indicate that it cannot make use of the MKI.",
+                "Upon receipt of a \"use_srtp\" extension containing a \"srtp_mki\" field, the server MUST \
+                        either (assuming it accepts the extension at all): 1. include a matching \"srtp_mki\" \
+                        value in its \"use_srtp\" extension to indicate that it will make use of the MKI, or 2. \
+                        return an empty \"srtp_mki\" value to indicate that it cannot make use of the MKI.",
             ),
             CheckId::DtlsCertificateFingerprint => spec(
                 "replay.dtls.8122.5.1.certificate-matches-fingerprint",
@@ -140,7 +156,10 @@ impl CheckId {
                 "RFC 8122",
                 "5.1",
                 Must,
-                "An endpoint MUST select the set of fingerprints that use its most preferred hash function (out of those offered by the peer) and verify that each certificate used matches one fingerprint out of that set. If a certificate does not match any such fingerprint, the endpoint MUST NOT establish the TLS connection.",
+                "An endpoint MUST select the set of fingerprints that use its most preferred hash function \
+                        (out of those offered by the peer) and verify that each certificate used matches one \
+                        fingerprint out of that set. If a certificate does not match any such fingerprint, the \
+                        endpoint MUST NOT establish the TLS connection.",
             ),
             CheckId::TurnChannelData => spec(
                 "replay.turn.8656.12.4.channel-data-well-formed",
@@ -148,15 +167,22 @@ impl CheckId {
                 "RFC 8656",
                 "12.4",
                 Must,
-                "The Channel Number field specifies the number of the channel on which the data is traveling, and thus, the address of the peer that is sending or is to receive the data. The Length field specifies the length in bytes of the application data field (i.e., it does not include the size of the ChannelData header).",
+                "The Channel Number field specifies the number of the channel on which the data is \
+                        traveling, and thus, the address of the peer that is sending or is to receive the data. \
+                        The Length field specifies the length in bytes of the application data field (i.e., it \
+                        does not include the size of the ChannelData header).",
             ),
             CheckId::TurnLongTermIntegrity => spec(
                 "replay.turn.8489.9.2.3.2.long-term-integrity-valid",
-                "Authenticated TURN requests carry USERNAME, REALM, NONCE and a MESSAGE-INTEGRITY keyed with the long-term password, and so do their responses",
+                "Authenticated TURN requests carry USERNAME, REALM, NONCE and a MESSAGE-INTEGRITY keyed \
+                        with the long-term password, and so do their responses",
                 "RFC 8489",
                 "9.2.3.2",
                 Must,
-                "When the client sends a subsequent request, it MUST include either the USERNAME or USERHASH, REALM, NONCE, and PASSWORD-ALGORITHM attributes with these cached values. It MUST include a MESSAGE-INTEGRITY attribute or a MESSAGE-INTEGRITY-SHA256 attribute, computed as described in Sections 14.5 and 14.6 using the cached password.",
+                "When the client sends a subsequent request, it MUST include either the USERNAME or \
+                        USERHASH, REALM, NONCE, and PASSWORD-ALGORITHM attributes with these cached values. It \
+                        MUST include a MESSAGE-INTEGRITY attribute or a MESSAGE-INTEGRITY-SHA256 attribute, \
+                        computed as described in Sections 14.5 and 14.6 using the cached password.",
             ),
             CheckId::SrtpAuthenticated => spec(
                 "replay.srtp.5764.4.2.packets-authenticate",
@@ -164,7 +190,10 @@ impl CheckId {
                 "RFC 5764",
                 "4.2",
                 Must,
-                "The client_write_SRTP_master_key and client_write_SRTP_master_salt are provided to one invocation of the SRTP key derivation function, to generate the SRTP keys used to encrypt and authenticate packets sent by the client. The server MUST only use these keys to decrypt and to check the authenticity of inbound packets.",
+                "The client_write_SRTP_master_key and client_write_SRTP_master_salt are provided to one \
+                        invocation of the SRTP key derivation function, to generate the SRTP keys used to encrypt \
+                        and authenticate packets sent by the client. The server MUST only use these keys to \
+                        decrypt and to check the authenticity of inbound packets.",
             ),
             CheckId::SctpChecksum => spec(
                 "replay.sctp.9260.6.8.crc32c-valid",
@@ -172,7 +201,9 @@ impl CheckId {
                 "RFC 9260",
                 "6.8",
                 Must,
-                "When sending an SCTP packet, the endpoint MUST strengthen the data integrity of the transmission by including the CRC32c checksum value calculated on the packet, as described below.",
+                "When sending an SCTP packet, the endpoint MUST strengthen the data integrity of the \
+                        transmission by including the CRC32c checksum value calculated on the packet, as \
+                        described below.",
             ),
             CheckId::DcepAcknowledged => spec(
                 "replay.dcep.8832.6.open-acknowledged",
@@ -180,7 +211,10 @@ impl CheckId {
                 "RFC 8832",
                 "6",
                 Must,
-                "If a DATA_CHANNEL_OPEN message is received on an unused stream, the stream identifier corresponds to the role of the peer, and all parameters in the DATA_CHANNEL_OPEN message are valid, then a corresponding DATA_CHANNEL_ACK message is sent on the stream with the same stream identifier as the one the DATA_CHANNEL_OPEN message was received on.",
+                "If a DATA_CHANNEL_OPEN message is received on an unused stream, the stream identifier \
+                        corresponds to the role of the peer, and all parameters in the DATA_CHANNEL_OPEN message \
+                        are valid, then a corresponding DATA_CHANNEL_ACK message is sent on the stream with the \
+                        same stream identifier as the one the DATA_CHANNEL_OPEN message was received on.",
             ),
         }
     }

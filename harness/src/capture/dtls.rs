@@ -125,7 +125,10 @@ impl DtlsFlow {
             Some(RecordError::Trailing { records, bytes, first }) => {
                 tallies.get(CheckId::DtlsRecordWellFormed).pass();
                 tallies.get(CheckId::DtlsSeparateDatagrams).fail(|| {
-                    format!("packet {number}: {bytes} bytes (first byte {first}) follow the datagram's {records} DTLS record(s)")
+                    format!(
+                        "packet {number}: {bytes} bytes (first byte {first}) follow the datagram's {records} DTLS \
+                            record(s)"
+                    )
                 });
             }
             Some(RecordError::ConnectionId) | None => {
@@ -223,7 +226,10 @@ impl DtlsFlow {
                         tallies.get(CheckId::DtlsHelloVerifySequence).pass();
                     } else {
                         tallies.get(CheckId::DtlsHelloVerifySequence).fail(|| {
-                            format!("packet {number}: HelloVerifyRequest in record {hvr}, the ClientHello was in record {ch}")
+                            format!(
+                                "packet {number}: HelloVerifyRequest in record {hvr}, the ClientHello was in \
+                                record {ch}"
+                            )
                         });
                     }
                 }

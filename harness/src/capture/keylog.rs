@@ -87,7 +87,8 @@ mod tests {
     fn good_lines_are_kept_and_bad_ones_named() {
         let random = "ab".repeat(32);
         let text = format!(
-            "# comment\nCLIENT_RANDOM {random} {}\n\ngarbage\nCLIENT_RANDOM {random} zz\nEXPORTER_SECRET {random} {}\nCLIENT_RANDOM 00 {}\n\u{0}\u{ff}\n",
+            "# comment\nCLIENT_RANDOM {random} {}\n\ngarbage\nCLIENT_RANDOM {random} \
+                    zz\nEXPORTER_SECRET {random} {}\nCLIENT_RANDOM 00 {}\n\u{0}\u{ff}\n",
             "11".repeat(48),
             "22".repeat(32),
             "33".repeat(48)

@@ -305,7 +305,9 @@ mod tests {
         let out = prf(false, &secret, b"test label", &seed, 100);
         assert_eq!(
             crate::stun::hex(&out),
-            "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff70187347b66"
+            "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a6b301791e90d35c9c9a46b4e14\
+                    baf9af0fa022f7077def17abfd3797c0564bab4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e\
+                    5a5110fff70187347b66"
         );
     }
 }

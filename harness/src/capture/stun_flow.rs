@@ -1,5 +1,6 @@
 //! STUN on a flow: well-formedness, FINGERPRINT, MESSAGE-INTEGRITY with the ICE passwords
-//! from the SDP or with TURN long-term credentials, transactions (request/response, RTT, retransmissions) and ICE nomination.
+//! from the SDP or with TURN long-term credentials, transactions (request/response, RTT, retransmissions) and ICE
+//! nomination.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -141,7 +142,10 @@ impl StunFlow {
                             match m.verify_integrity(attr, &key.bytes) {
                                 Some(true) => tallies.get(key.check).pass(),
                                 _ => tallies.get(key.check).fail(|| {
-                                    format!("packet {number}: the response to packet {request} does not verify with the {which} that request used")
+                                    format!(
+                                        "packet {number}: the response to packet {request} does not verify \
+                                            with the {which} that request used"
+                                    )
                                 }),
                             }
                         }
@@ -173,11 +177,17 @@ impl StunFlow {
         match m.verify_integrity(MESSAGE_INTEGRITY, &key.bytes) {
             Some(true) => tallies.get(CheckId::StunIntegrity).pass(),
             Some(false) => tallies.get(CheckId::StunIntegrity).fail(|| {
-                format!("packet {number}: Binding request for {username:?} does not verify with ice-pwd of ufrag {receiver:?}")
+                format!(
+                    "packet {number}: Binding request for {username:?} does not verify \
+                        with ice-pwd of ufrag {receiver:?}"
+                )
             }),
-            None => tallies
-                .get(CheckId::StunIntegrity)
-                .fail(|| format!("packet {number}: Binding request for {username:?} has no MESSAGE-INTEGRITY")),
+            None => tallies.get(CheckId::StunIntegrity).fail(|| {
+                format!(
+                    "packet {number}: Binding request for {username:?} has no \
+                        MESSAGE-INTEGRITY"
+                )
+            }),
         }
         Some(key)
     }
@@ -190,7 +200,10 @@ impl StunFlow {
         let Some(password) = session.turn_passwords.get(&username) else {
             self.summary.unknown_turn_users += 1;
             tallies.get(check).unavailable.get_or_insert_with(|| {
-                format!("give the TURN credentials of user {username:?} with --turn-credentials USER:PASSWORD to check its MESSAGE-INTEGRITY")
+                format!(
+                    "give the TURN credentials of user {username:?} with \
+                        --turn-credentials USER:PASSWORD to check its MESSAGE-INTEGRITY"
+                )
             });
             return None;
         };
@@ -205,10 +218,16 @@ impl StunFlow {
         match integrity_attribute(m).and_then(|a| m.verify_integrity(a, &key.bytes)) {
             Some(true) => tallies.get(check).pass(),
             Some(false) => tallies.get(check).fail(|| {
-                format!("packet {number}: request from {username:?} in realm {realm:?} does not verify with that user's long-term key")
+                format!(
+                    "packet {number}: request from {username:?} in realm {realm:?} does \
+                        not verify with that user's long-term key"
+                )
             }),
             None => tallies.get(check).fail(|| {
-                format!("packet {number}: request from {username:?} in realm {realm:?} has no MESSAGE-INTEGRITY")
+                format!(
+                    "packet {number}: request from {username:?} in realm {realm:?} has no \
+                        MESSAGE-INTEGRITY"
+                )
             }),
         }
         Some(key)

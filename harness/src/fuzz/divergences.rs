@@ -16,55 +16,72 @@ pub struct Divergence {
 pub const STUN: &[Divergence] = &[
     Divergence {
         implementations: "reference (rtc-stun 0.21), aioice",
-        what: "ERROR-CODE's 21 reserved bits are read as part of the class: 438 with reserved bits set decodes as 25238 (str0m rejects the message)",
+        what: "ERROR-CODE's 21 reserved bits are read as part of the class: 438 with reserved bits set \
+                decodes as 25238 (str0m rejects the message)",
         rfc: "RFC 8489 §14.8: \"Receivers MUST ignore these bits\"",
         case: "stun.8489.14.8.error-code-reserved-bits-ignored",
     },
     Divergence {
         implementations: "reference (rtc-stun 0.21), str0m 0.25",
-        what: "an ERROR-CODE Number above 99 is read differently: class*100+number by rtcspec and rtc-stun, modulo 100 by str0m",
-        rfc: "RFC 8489 §14.8: the Number is \"the error code modulo 100\", so 0-99; a larger one is malformed and any reading is a guess",
+        what: "an ERROR-CODE Number above 99 is read differently: class*100+number by rtcspec and \
+                rtc-stun, modulo 100 by str0m",
+        rfc: "RFC 8489 §14.8: the Number is \"the error code modulo 100\", so 0-99; a larger one is \
+                malformed and any reading is a guess",
         case: "- (found by rtcspec diff, issue 3)",
     },
     Divergence {
         implementations: "str0m 0.25 (is 0.12)",
-        what: "reads attribute type 0x0022 (RESERVATION-TOKEN) as SOFTWARE and ignores the real SOFTWARE (0x8022): `const SOFTWARE: u16 = 0x0022` in is-0.12.0/src/stun.rs:697",
-        rfc: "RFC 8489 §18.3: SOFTWARE is 0x8022 in the STUN Attributes registry; 0x0022 is RESERVATION-TOKEN (RFC 8656 §18)",
+        what: "reads attribute type 0x0022 (RESERVATION-TOKEN) as SOFTWARE and ignores the real SOFTWARE \
+                (0x8022): `const SOFTWARE: u16 = 0x0022` in is-0.12.0/src/stun.rs:697",
+        rfc: "RFC 8489 §18.3: SOFTWARE is 0x8022 in the STUN Attributes registry; 0x0022 is \
+                RESERVATION-TOKEN (RFC 8656 §18)",
         case: "- (found by the stun_diff fuzz target: reports/findings/str0m-software-attribute-type.md)",
     },
     Divergence {
         implementations: "reference (rtc-stun 0.21), str0m 0.25",
         what: "report attributes that follow MESSAGE-INTEGRITY; rtcspec's reader, like an agent, ignores them",
-        rfc: "RFC 8489 §14.5: agents MUST ignore all other attributes that follow MESSAGE-INTEGRITY (a processing rule: judged at the agent by the conformance case)",
+        rfc: "RFC 8489 §14.5: agents MUST ignore all other attributes that follow MESSAGE-INTEGRITY (a \
+                processing rule: judged at the agent by the conformance case)",
         case: "stun.8489.9.attributes-after-integrity-ignored",
     },
     Divergence {
         implementations: "str0m 0.25 (is 0.12)",
-        what: "decodes XOR-MAPPED-ADDRESS, XOR-PEER-ADDRESS and XOR-RELAYED-ADDRESS from the rest of the message, not from the attribute's own value: a short or empty one is read from the bytes of the attributes after it",
+        what: "decodes XOR-MAPPED-ADDRESS, XOR-PEER-ADDRESS and XOR-RELAYED-ADDRESS from the rest of the \
+                message, not from the attribute's own value: a short or empty one is read from the bytes \
+                of the attributes after it",
         rfc: "RFC 8489 §14.2 (the value is 8 or 20 bytes) and §14 (the Length field is the length of the Value)",
         case: "- (found by the stun_diff fuzz target: reports/findings/str0m-xor-address-past-attribute.md)",
     },
     Divergence {
         implementations: "str0m 0.25 (is 0.12)",
-        what: "of an attribute that appears more than once, keeps the last occurrence (each one overwrites the one before); rtcspec and rtc-stun keep the first",
-        rfc: "RFC 8489 §14: \"only the first occurrence needs to be processed by a receiver, and any duplicates MAY be ignored\"",
+        what: "of an attribute that appears more than once, keeps the last occurrence (each one \
+                overwrites the one before); rtcspec and rtc-stun keep the first",
+        rfc: "RFC 8489 §14: \"only the first occurrence needs to be processed by a receiver, and any \
+                duplicates MAY be ignored\"",
         case: "- (found by the stun_structured and stun_diff fuzz targets)",
     },
     Divergence {
         implementations: "reference (rtc-stun 0.21)",
-        what: "reads attribute 0x8020 as XOR-MAPPED-ADDRESS (`compat_attr_type` renames it while parsing, for draft-ietf-behave-rfc3489bis-02 and MS-TURN servers), so an 0x8020 alone, or before an 0x0020, is the address it reads",
-        rfc: "RFC 8489 §18.3 registers XOR-MAPPED-ADDRESS as 0x0020; 0x8020 is the pre-RFC 5389 draft code point, a deliberate compatibility choice",
+        what: "reads attribute 0x8020 as XOR-MAPPED-ADDRESS (`compat_attr_type` renames it while \
+                parsing, for draft-ietf-behave-rfc3489bis-02 and MS-TURN servers), so an 0x8020 alone, or \
+                before an 0x0020, is the address it reads",
+        rfc: "RFC 8489 §18.3 registers XOR-MAPPED-ADDRESS as 0x0020; 0x8020 is the pre-RFC 5389 draft \
+                code point, a deliberate compatibility choice",
         case: "-",
     },
     Divergence {
         implementations: "reference (rtc-stun 0.21), str0m 0.25",
-        what: "read an XOR-MAPPED-ADDRESS whose length does not fit its family: rtc-stun takes family 2 (IPv6) with an 8-byte value as an IPv6 address made of 4 bytes and zeros; str0m takes family 1 (IPv4) with a 20-byte value from its first 4 bytes",
-        rfc: "RFC 8489 §14.1/§14.2: the address is 32 bits for IPv4 and 128 bits for IPv6, so the value is 8 or 20 bytes",
+        what: "read an XOR-MAPPED-ADDRESS whose length does not fit its family: rtc-stun takes family 2 \
+                (IPv6) with an 8-byte value as an IPv6 address made of 4 bytes and zeros; str0m takes \
+                family 1 (IPv4) with a 20-byte value from its first 4 bytes",
+        rfc: "RFC 8489 §14.1/§14.2: the address is 32 bits for IPv4 and 128 bits for IPv6, so the value \
+                is 8 or 20 bytes",
         case: "- (found by the stun_structured fuzz target)",
     },
     Divergence {
         implementations: "str0m 0.25",
-        what: "declines (does not decode) STUN outside ICE usage: only Binding with the ICE attributes it knows; its views are compared only where it accepts",
+        what: "declines (does not decode) STUN outside ICE usage: only Binding with the ICE attributes \
+                it knows; its views are compared only where it accepts",
         rfc: "none: str0m is an ICE agent, not a general STUN decoder",
         case: "-",
     },
@@ -188,7 +205,10 @@ pub const CRASHES: &[KnownCrash] = &[
     KnownCrash {
         target: "dcep",
         crate_name: "rtc-datachannel 0.21.1",
-        what: "Message::unmarshal panics (bytes: advance out of bounds) on a type byte 0x00 (Threshold, an internal message) followed by fewer than 5 bytes: DataChannelThreshold::unmarshal calls get_u8/get_u32 without a length check. A peer reaches it with a PPID 50 payload on an open channel.",
+        what: "Message::unmarshal panics (bytes: advance out of bounds) on a type byte 0x00 (Threshold, \
+                an internal message) followed by fewer than 5 bytes: DataChannelThreshold::unmarshal \
+                calls get_u8/get_u32 without a length check. A peer reaches it with a PPID 50 payload on \
+                an open channel.",
         report: "reports/findings/rtc-datachannel-threshold-panic.md",
         regressions: "rtc-datachannel-",
         matches: |d| d.first() == Some(&0x00) && d.len() < 6,
@@ -196,7 +216,9 @@ pub const CRASHES: &[KnownCrash] = &[
     KnownCrash {
         target: "sctp",
         crate_name: "rtc-sctp 0.21.1",
-        what: "Packet::unmarshal panics (bytes: range end out of bounds) on an ERROR or ABORT chunk whose error cause length runs past the chunk: ErrorCause::unmarshal slices without checking the length (sctp-proto 0.10.8 checks it). A peer reaches it with one SCTP packet.",
+        what: "Packet::unmarshal panics (bytes: range end out of bounds) on an ERROR or ABORT chunk \
+                whose error cause length runs past the chunk: ErrorCause::unmarshal slices without \
+                checking the length (sctp-proto 0.10.8 checks it). A peer reaches it with one SCTP packet.",
         report: "reports/findings/rtc-sctp-error-cause-length-panic.md",
         regressions: "rtc-sctp-",
         matches: sctp_may_hold_abort_or_error,
@@ -204,7 +226,10 @@ pub const CRASHES: &[KnownCrash] = &[
     KnownCrash {
         target: "srtp_unprotect",
         crate_name: "rtc-srtp 0.21.1",
-        what: "Context::encrypt_rtp panics (split_at_mut: mid > len with AEAD profiles, slice index out of range with AES-CM) when the RTP header it re-parses claims more bytes (Header::marshal_size) than the packet has: the cipher slices at header.marshal_size() without a check (decrypt_rtp has the check for AEAD, not for AES-CM after authentication).",
+        what: "Context::encrypt_rtp panics (split_at_mut: mid > len with AEAD profiles, slice index out \
+                of range with AES-CM) when the RTP header it re-parses claims more bytes \
+                (Header::marshal_size) than the packet has: the cipher slices at header.marshal_size() \
+                without a check (decrypt_rtp has the check for AEAD, not for AES-CM after authentication).",
         report: "reports/findings/rtc-srtp-header-size-panic.md",
         regressions: "rtc-srtp-ae",
         matches: rtp_header_longer_than_packet,

@@ -65,7 +65,10 @@ fn summary_of(log: &str) -> (String, &'static str) {
     (error.to_string(), kind)
 }
 
-const REQUIREMENT: &str = "No input makes the target panic, abort, hang past the timeout or exceed the RSS limit; for the differential and structured targets, implementations agree beyond the divergences listed in rtcspec_harness::fuzz::divergences.";
+const REQUIREMENT: &str = "No input makes the target panic, abort, hang past the timeout or \
+    exceed the RSS limit; for the differential and structured targets, \
+    implementations agree beyond the divergences listed in \
+    rtcspec_harness::fuzz::divergences.";
 
 /// Builds the report; `read` gives the text of a file of the run folder (a log), or "".
 pub fn build(record: &RunRecord, read: &dyn Fn(&str) -> String) -> Report {
@@ -174,7 +177,8 @@ mod tests {
     fn record(findings: &str) -> RunRecord {
         serde_json::from_str(&format!(
             r#"{{"seed":7,"started_unix":0,"duration_ms":1000,"budget_seconds":20,"jobs":2,"rss_limit_mb":2048,
-                "targets":[{{"name":"stun_diff","seconds":10,"log":"stun_diff.log","corpus_after_merge":5,"findings":[{findings}]}},
+                "targets":[{{"name":"stun_diff","seconds":10,"log":"stun_diff.log","corpus_after_merge":5,
+                            "findings":[{findings}]}},
                            {{"name":"rtp","seconds":10,"log":"missing.log"}}]}}"#
         ))
         .unwrap()
@@ -182,12 +186,15 @@ mod tests {
 
     #[test]
     fn fork_mode_findings_come_from_their_own_logs() {
-        let files = |name: &str| {
-            match name {
-            "stun_diff.log" => "#188466: cov: 1672 ft: 2864 corp: 205 exec/s: 9814 oom/timeout/crash: 0/0/1 time: 12s job: 5\n".into(),
-            "x.txt" => "thread '<unnamed>' panicked at harness/src/fuzz/structured.rs:187:9:\nSTUN decoders disagree: str0m disagrees on USERNAME\n".into(),
+        let files = |name: &str| match name {
+            "stun_diff.log" => "#188466: cov: 1672 ft: 2864 corp: 205 exec/s: 9814 oom/timeout/crash: \
+                0/0/1 time: 12s job: 5\n"
+                .into(),
+            "x.txt" => "thread '<unnamed>' panicked at \
+                harness/src/fuzz/structured.rs:187:9:\nSTUN decoders disagree: str0m \
+                disagrees on USERNAME\n"
+                .into(),
             _ => String::new(),
-        }
         };
         let r = build(&record(r#"{"artifact":"corpora/regressions/stun_diff/crash-1","log":"x.txt"}"#), &files);
         assert_eq!(r.seed, "7");
@@ -198,7 +205,10 @@ mod tests {
                     "{actual}"
                 );
                 assert!(
-                    actual.contains("cargo +nightly fuzz run stun_diff corpora/regressions/stun_diff/crash-1"),
+                    actual.contains(
+                        "cargo +nightly fuzz run stun_diff \
+                            corpora/regressions/stun_diff/crash-1"
+                    ),
                     "{actual}"
                 );
                 assert_eq!(evidence, &[std::path::PathBuf::from("corpora/regressions/stun_diff/crash-1")]);

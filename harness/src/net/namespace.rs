@@ -222,7 +222,18 @@ mod tests {
             })
             .expect("the child's namespace");
         let net = Network::Namespace(Arc::new(ns));
-        let (a, b) = (net.bind_udp().unwrap(), net.bind_udp().unwrap());
+        // The namespace exists before its setup script has given it the address (a shim
+        // answers `hello` only after): wait for the address as a shim's caller would.
+        let bind = || {
+            for _ in 0..100 {
+                if let Ok(socket) = net.bind_udp() {
+                    return socket;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            net.bind_udp().expect("the namespace's address within 2 s")
+        };
+        let (a, b) = (bind(), bind());
         let to = b.local_addr().unwrap();
         assert_eq!(to.ip(), plan.host());
         assert!(net.allows(to) && !net.allows("192.0.2.1:9".parse().unwrap()));

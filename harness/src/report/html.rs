@@ -26,10 +26,13 @@ code{font-size:.92em}
 .req{color:#444}
 "#;
 
-const SCRIPT: &str = r#"
+const SCRIPT: &str = concat!(
+    r#"
 (function(){
-  function checked(name){return Array.from(document.querySelectorAll('input[name='+name+']:checked')).map(function(e){return e.value});}
-  function apply(){
+"#,
+    "  function checked(name){return Array.from(document.querySelectorAll('input[name='+name+']:checked'))\
+        .map(function(e){return e.value});}\n",
+    r#"  function apply(){
     var o=checked('outcome'),s=checked('suite'),t=checked('tag'),n=0;
     document.querySelectorAll('tbody tr').forEach(function(r){
       var tags=r.dataset.tags?r.dataset.tags.split(' '):[];
@@ -42,13 +45,15 @@ const SCRIPT: &str = r#"
   document.querySelectorAll('.filters input').forEach(function(i){i.addEventListener('change',apply)});
   apply();
 })();
-"#;
+"#
+);
 
 fn checkboxes(name: &str, legend: &str, values: &[(String, String)], checked: bool) -> String {
     let mut out = format!("<fieldset><legend>{}</legend>", text(legend));
     for (value, label) in values {
         out.push_str(&format!(
-            "<label><input type=\"checkbox\" name=\"{name}\" value=\"{}\"{}> {}</label> ",
+            "<label><input type=\"checkbox\" name=\"{name}\" value=\"{}\"{}> \
+                {}</label> ",
             attr(value),
             if checked { " checked" } else { "" },
             text(label)
@@ -65,7 +70,10 @@ fn table<const N: usize>(title: &str, headers: &[&str; N], rows: &[[String; N]])
         .iter()
         .map(|r| format!("<tr>{}</tr>", r.iter().map(|v| format!("<td>{}</td>", text(v))).collect::<String>()))
         .collect();
-    format!("<h2>{title}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n")
+    format!(
+        "<h2>{title}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{body}</\
+        tbody></table>\n"
+    )
 }
 
 pub fn render(report: &Report) -> String {
@@ -95,9 +103,11 @@ pub fn render(report: &Report) -> String {
             .map(|e| format!(" <a href=\"{}\">{}</a>", attr(&e.display().to_string()), text(&e.display().to_string())))
             .collect();
         rows.push_str(&format!(
-            "<tr data-outcome=\"{}\" data-suite=\"{}\" data-tags=\"{}\"><td class=\"o {}\">{}</td>\
-             <td><code>{}</code><br>{}</td><td><a href=\"{}\">{}&nbsp;§{}</a> <b>{}</b><div class=\"req\">{}</div></td>\
-             <td><div class=\"why\">{}</div>{}</td></tr>\n",
+            "<tr data-outcome=\"{}\" data-suite=\"{}\" data-tags=\"{}\"><td \
+                class=\"o {}\">{}</td><td><code>{}</code><br>{}</td><td><a \
+                href=\"{}\">{}&nbsp;§{}</a> <b>{}</b><div \
+                class=\"req\">{}</div></td><td><div \
+                class=\"why\">{}</div>{}</td></tr>\n",
             r.kind().name(),
             attr(&r.suite),
             attr(&r.tags.join(" ")),
@@ -116,7 +126,8 @@ pub fn render(report: &Report) -> String {
     }
     let baseline = report.baseline.as_ref().map_or(String::new(), |b| {
         format!(
-            "<p>Baseline {}: {} regressions, {} unexpected passes, {} new cases.</p>",
+            "<p>Baseline {}: {} regressions, {} unexpected passes, {} new \
+                cases.</p>",
             if b.matches() { "matches" } else { "<b>does not match</b>" },
             b.regressions.len(),
             b.unexpected_passes.len(),
@@ -143,14 +154,18 @@ pub fn render(report: &Report) -> String {
     });
     let capture = capture + &fuzz;
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>rtcspec: {name}</title><style>{STYLE}</style></head><body>\n\
-         <h1>rtcspec: {name}</h1>\n<div class=\"meta\">{implementation} {version} · {total} cases · seed <code>{seed}</code> · \
-         started {started} · {ms} ms{interrupted}{dtls}</div>\n{baseline}{capture}\
-         <div class=\"filters\">{f_outcome}{f_suite}{f_tag}<div>showing <span id=\"shown\">{total}</span></div></div>\n\
-         <table><thead><tr><th>Outcome</th><th>Case</th><th>Requirement</th><th>Details</th></tr></thead><tbody>\n{rows}</tbody></table>\n\
-         <script>{SCRIPT}</script></body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta \
+            charset=\"utf-8\"><meta name=\"viewport\" \
+            content=\"width=device-width, initial-scale=1\"><title>rtcspec: \
+            {name}</title><style>{STYLE}</style></head><body>\n<h1>rtcspec: \
+            {name}</h1>\n<div class=\"meta\">{implementation} {version} · {total} \
+            cases · seed <code>{seed}</code> · started {started} · {ms} \
+            ms{interrupted}{dtls}</div>\n{baseline}{capture}<div \
+            class=\"filters\">{f_outcome}{f_suite}{f_tag}<div>showing <span \
+            id=\"shown\">{total}</span></div></div>\n\
+            <table><thead><tr><th>Outcome</th><th>Case</th><th>Requirement</th><th\
+            >Details</th></tr></thead><tbody>\n{rows}</tbody></table>\n\
+            <script>{SCRIPT}</script></body></html>\n",
         name = text(&report.target.name),
         implementation = text(&report.target.implementation),
         version = text(&report.target.version),

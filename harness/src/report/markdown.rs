@@ -51,7 +51,8 @@ pub fn render(report: &Report) -> String {
         report.results.iter().filter(|r| r.kind().is_failure() || r.kind() == OutcomeKind::NonStrict).collect();
     if !problems.is_empty() {
         out.push_str(
-            "## Findings\n\n| Outcome | Case | Requirement | Expected | Actual | Evidence |\n|---|---|---|---|---|---|\n",
+            "## Findings\n\n| Outcome | Case | Requirement | Expected | Actual | \
+                Evidence |\n|---|---|---|---|---|---|\n",
         );
         for r in problems {
             let (expected, actual) = match &r.outcome {
@@ -88,13 +89,17 @@ pub fn render(report: &Report) -> String {
             "Capture `{}`: {} packets, {} WebRTC flows, {} warnings",
             c.file, c.packets, c.webrtc_flows, c.warnings_total
         );
-        out.push_str(&table(&title, &["Flow", "Datagrams a→b / b→a", "Protocols", "DTLS", "Notes"], &c.flow_rows()));
+        let columns = ["Flow", "Datagrams a→b / b→a", "Protocols", "DTLS", "Notes"];
+        out.push_str(&table(&title, &columns, &c.flow_rows()));
     }
     if let Some(f) = &report.fuzz {
         let title = f.title();
         out.push_str(&table(&title, &crate::fuzz::run_log::FuzzSummary::HEADERS, &f.rows()));
     }
-    out.push_str("<details><summary>All cases</summary>\n\n| Outcome | Case | Section |\n|---|---|---|\n");
+    out.push_str(
+        "<details><summary>All cases</summary>\n\n| Outcome | Case | Section \
+            |\n|---|---|---|\n",
+    );
     for r in &report.results {
         out.push_str(&format!("| {} | `{}` | {} §{} |\n", outcome_label(r.kind()), r.id, r.doc, r.section));
     }

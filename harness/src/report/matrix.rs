@@ -177,7 +177,9 @@ impl Matrix {
         for row in &self.rows {
             let security = if row.security { " <span class=\"sec\">security</span>" } else { "" };
             body.push_str(&format!(
-                "<tr data-suite=\"{}\" data-differs=\"{}\"><td><code>{}</code>{security}<br><span class=\"t\">{}</span></td><td><a href=\"{}\">{}</a></td>",
+                "<tr data-suite=\"{}\" \
+                    data-differs=\"{}\"><td><code>{}</code>{security}<br><span \
+                    class=\"t\">{}</span></td><td><a href=\"{}\">{}</a></td>",
                 attr(&row.suite),
                 Self::differs(row),
                 text(&row.id),
@@ -207,7 +209,18 @@ impl Matrix {
             body.push_str("</tr>\n");
         }
         format!(
-            "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>rtcspec compatibility matrix</title><style>{STYLE}</style></head><body>\n<h1>rtcspec compatibility matrix</h1>\n<p class=\"meta\">{} implementations, {} cases. Hover a cell for the outcome's detail; failing cells link to their evidence (pcapng, key log, SDPs).</p>\n<p class=\"filters\"><label>Suite <select id=\"suite\"><option value=\"\">all</option>{options}</select></label> <label><input type=\"checkbox\" id=\"differs\"> only cases where implementations differ</label></p>\n<table><thead><tr><th>case</th><th>requirement</th>{head}</tr></thead><tbody>\n{body}</tbody></table>\n<script>{SCRIPT}</script></body></html>\n",
+            "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>rtcspec \
+                compatibility \
+                matrix</title><style>{STYLE}</style></head><body>\n<h1>rtcspec \
+                compatibility matrix</h1>\n<p class=\"meta\">{} implementations, {} \
+                cases. Hover a cell for the outcome's detail; failing cells link to \
+                their evidence (pcapng, key log, SDPs).</p>\n<p \
+                class=\"filters\"><label>Suite <select id=\"suite\"><option \
+                value=\"\">all</option>{options}</select></label> <label><input \
+                type=\"checkbox\" id=\"differs\"> only cases where implementations \
+                differ</label></p>\n<table><thead><tr><th>case</th><th>requirement</th\
+                >{head}</tr></thead><tbody>\n{body}</tbody></table>\n\
+                <script>{SCRIPT}</script></body></html>\n",
             self.columns.len(),
             self.rows.len()
         )

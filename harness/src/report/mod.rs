@@ -127,7 +127,8 @@ impl Report {
         Some(parts.join("; "))
     }
 
-    /// Exit code per DESIGN.md: with a baseline, its verdict; without, any failing outcome.
+    /// The exit code (README, "Exit codes"): with a baseline, its verdict; without, any failing
+    /// outcome.
     pub fn exit_code(&self) -> i32 {
         match &self.baseline {
             Some(b) => i32::from(!b.matches()),
@@ -335,7 +336,8 @@ mod tests {
         let summary = r.dtls_summary().unwrap();
         assert_eq!(
             summary,
-            "DTLS 1.2 in 3 calls; 1 call ended before any ServerHello; as DTLS client the target offered DTLS 1.3, DTLS 1.2"
+            "DTLS 1.2 in 3 calls; 1 call ended before any ServerHello; as DTLS client the target offered DTLS 1.3, \
+                DTLS 1.2"
         );
         assert_eq!(by_target.describe(), "DTLS 1.2 (the target, DTLS client, offered DTLS 1.3, DTLS 1.2)");
         assert!(html::render(&r).contains(&summary) && markdown::render(&r).contains(&summary));

@@ -31,7 +31,14 @@ pub struct Finding {
 
 macro_rules! rules {
     ($($name:ident = $id:literal, $doc:literal $section:literal $level:ident, $text:literal, $hint:literal;)*) => {
-        $(pub const $name: Rule = Rule { id: $id, doc: $doc, section: $section, level: Level::$level, text: $text, hint: $hint };)*
+        $(pub const $name: Rule = Rule {
+            id: $id,
+            doc: $doc,
+            section: $section,
+            level: Level::$level,
+            text: $text,
+            hint: $hint,
+        };)*
         /// Every rule the linter applies.
         pub const RULES: &[Rule] = &[$($name),*];
     };
@@ -40,45 +47,65 @@ macro_rules! rules {
 rules! {
     SYNTAX = "sdp.8866.5.line-syntax", "RFC 8866" "5" Must,
         "An SDP description MUST conform to the syntax defined in Section 9.",
-        "every line is one type letter, '=', then the value, with no space around '='";
+        "every line is one type letter, '=', then the value, with no space \
+            around '='";
     UNKNOWN_TYPE = "sdp.8866.5.unknown-type-letter", "RFC 8866" "5" Must,
-        "an SDP parser MUST completely ignore or reject any session description that contains a type letter that it does not understand.",
+        "an SDP parser MUST completely ignore or reject any session \
+            description that contains a type letter that it does not understand.",
         "use only v o s i u e p c b t r z k a m; extensions go in a= attributes";
     ORDER = "sdp.8866.5.line-order", "RFC 8866" "5" Must,
-        "Some lines in each description are required and some are optional, but when present, they must appear in exactly the order given here.",
+        "Some lines in each description are required and some are optional, \
+            but when present, they must appear in exactly the order given here.",
         "session: v o s i u e p c b t r z k a; media: m i c b k a";
     REQUIRED = "sdp.8866.5.required-lines", "RFC 8866" "5" Must,
-        "The session-level section starts with a \"v=\" line ... Session description v= (protocol version) o= (originator and session identifier) s= (session name) ... One or more time descriptions",
-        "start with v=0, then o=, s=, and at least one t= line before the first m=";
+        "The session-level section starts with a \"v=\" line ... Session \
+            description v= (protocol version) o= (originator and session \
+            identifier) s= (session name) ... One or more time descriptions",
+        "start with v=0, then o=, s=, and at least one t= line before the \
+            first m=";
     VERSION = "sdp.8866.5.1.version-0", "RFC 8866" "5.1" Must,
-        "The \"v=\" line (version-field) gives the version of the Session Description Protocol. This memo defines version 0.",
+        "The \"v=\" line (version-field) gives the version of the Session \
+            Description Protocol. This memo defines version 0.",
         "write v=0";
     CRLF = "sdp.8866.5.crlf-line-endings", "RFC 8866" "5" Should,
-        "The sequence CRLF (0x0d0a) is used to end a line, although parsers SHOULD be tolerant and also accept lines terminated with a single newline character.",
+        "The sequence CRLF (0x0d0a) is used to end a line, although parsers \
+            SHOULD be tolerant and also accept lines terminated with a single \
+            newline character.",
         "end every line with \\r\\n";
     TEXT = "sdp.8866.5.utf8-without-nul", "RFC 8866" "5" Must,
-        "Text-containing fields ... may contain any octet with the exceptions of 0x00 (Nul), 0x0a (ASCII newline), and 0x0d (ASCII carriage return). ... these octet strings MUST be interpreted as containing ISO-10646 characters in UTF-8 encoding.",
+        "Text-containing fields ... may contain any octet with the exceptions \
+            of 0x00 (Nul), 0x0a (ASCII newline), and 0x0d (ASCII carriage \
+            return). ... these octet strings MUST be interpreted as containing \
+            ISO-10646 characters in UTF-8 encoding.",
         "remove NUL and stray CR bytes; encode text as UTF-8";
     ORIGIN = "sdp.8866.5.2.origin-fields", "RFC 8866" "5.2" Must,
-        "o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address> ... <sess-id> is a numeric string",
+        "o=<username> <sess-id> <sess-version> <nettype> <addrtype> \
+            <unicast-address> ... <sess-id> is a numeric string",
         "o=- <numeric id> <numeric version> IN IP4 <address>";
     CONNECTION = "sdp.8866.5.7.connection-present", "RFC 8866" "5.7" Must,
-        "A session description MUST contain either at least one \"c=\" line in each media description or a single \"c=\" line at the session level.",
+        "A session description MUST contain either at least one \"c=\" line in \
+            each media description or a single \"c=\" line at the session level.",
         "add c=IN IP4 0.0.0.0 at session level or in every m= section";
     TIMING = "sdp.8866.5.9.timing-fields", "RFC 8866" "5.9" Must,
         "t=<start-time> <stop-time>",
         "write t=0 0 for an unbounded session";
     MEDIA_LINE = "sdp.8866.5.14.media-line", "RFC 8866" "5.14" Must,
         "m=<media> <port> <proto> <fmt> ...",
-        "m=<audio|video|application> <port> <proto> followed by at least one format";
+        "m=<audio|video|application> <port> <proto> followed by at least one \
+            format";
     RTP_FORMATS = "sdp.8866.5.14.rtp-payload-types", "RFC 8866" "5.14" Must,
-        "If the <proto> subfield is \"RTP/AVP\" or \"RTP/SAVP\", the <fmt> subfields contain RTP payload type numbers.",
+        "If the <proto> subfield is \"RTP/AVP\" or \"RTP/SAVP\", the <fmt> \
+            subfields contain RTP payload type numbers.",
         "list payload types 0-127 on the m= line of an RTP section";
     RTPMAP_LISTED = "sdp.8866.6.6.rtpmap-payload-listed", "RFC 8866" "6.6" Must,
-        "This attribute maps from an RTP payload type number (as used in an \"m=\" line) to an encoding name",
-        "add the payload type to the m= line, or remove the a=rtpmap/a=fmtp line";
+        "This attribute maps from an RTP payload type number (as used in an \
+            \"m=\" line) to an encoding name",
+        "add the payload type to the m= line, or remove the a=rtpmap/a=fmtp \
+            line";
     DIRECTION = "sdp.8866.6.7.one-direction", "RFC 8866" "6.7" Must,
-        "At most one occurrence of \"a=recvonly\", \"a=sendrecv\", \"a=sendonly\", or \"a=inactive\" MAY appear at session level, and at most one MAY appear in each media description.",
+        "At most one occurrence of \"a=recvonly\", \"a=sendrecv\", \
+            \"a=sendonly\", or \"a=inactive\" MAY appear at session level, and at \
+            most one MAY appear in each media description.",
         "keep a single direction attribute per section";
     UFRAG = "sdp.8839.5.4.ice-ufrag-grammar", "RFC 8839" "5.4" Must,
         "ufrag = 4*256ice-char",
@@ -87,17 +114,23 @@ rules! {
         "password = 22*256ice-char",
         "ice-pwd is 22 to 256 characters of A-Z a-z 0-9 + /";
     UFRAG_SENDING = "sdp.8839.5.4.ice-ufrag-at-most-32", "RFC 8839" "5.4" Must,
-        "the \"ice-ufrag\" attribute MUST NOT be longer than 32 characters when sending",
+        "the \"ice-ufrag\" attribute MUST NOT be longer than 32 characters \
+            when sending",
         "generate ufrags of at most 32 characters";
     CREDENTIALS = "sdp.8839.5.4.ice-credentials-per-stream", "RFC 8839" "5.4" Must,
-        "Whether present at the session or media-level, there MUST be an \"ice-pwd\" and \"ice-ufrag\" attribute for each data stream.",
+        "Whether present at the session or media-level, there MUST be an \
+            \"ice-pwd\" and \"ice-ufrag\" attribute for each data stream.",
         "add a=ice-ufrag and a=ice-pwd at session level or in every m= section";
     SAME_UFRAG = "sdp.8839.5.4.same-ufrag-same-pwd", "RFC 8839" "5.4" Must,
-        "If two data streams have identical \"ice-ufrag\"s, they MUST have identical \"ice-pwd\"s.",
+        "If two data streams have identical \"ice-ufrag\"s, they MUST have \
+            identical \"ice-pwd\"s.",
         "use one ice-pwd per ice-ufrag";
     CANDIDATE = "sdp.8839.5.1.candidate-grammar", "RFC 8839" "5.1" Must,
-        "candidate-attribute = \"candidate\" \":\" foundation SP component-id SP transport SP priority SP connection-address SP port SP cand-type [SP rel-addr] [SP rel-port] *(SP cand-extension)",
-        "a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> [raddr <a> rport <p>]";
+        "candidate-attribute = \"candidate\" \":\" foundation SP component-id \
+            SP transport SP priority SP connection-address SP port SP cand-type \
+            [SP rel-addr] [SP rel-port] *(SP cand-extension)",
+        "a=candidate:<foundation> <component> <transport> <priority> <address> \
+            <port> typ <type> [raddr <a> rport <p>]";
     COMPONENT = "sdp.8839.5.1.component-id-range", "RFC 8839" "5.1" Must,
         "<component-id>: is a positive integer between 1 and 256 (inclusive)",
         "component 1 for RTP (and data), 2 for RTCP";
@@ -105,20 +138,30 @@ rules! {
         "<priority>: is a positive integer between 1 and (2**31 - 1) inclusive.",
         "compute priority as RFC 8445 §5.1.2 says; it fits in 31 bits";
     REL_ADDR = "sdp.8839.5.1.related-address", "RFC 8839" "5.1" Must,
-        "<rel-addr> and <rel-port> MUST be present for server-reflexive, peer-reflexive, and relayed candidates. ... If the candidate is a host candidate, <rel-addr> and <rel-port> MUST be omitted.",
-        "add raddr/rport to srflx, prflx and relay candidates (0.0.0.0 9 to hide them); drop them from host";
+        "<rel-addr> and <rel-port> MUST be present for server-reflexive, \
+            peer-reflexive, and relayed candidates. ... If the candidate is a \
+            host candidate, <rel-addr> and <rel-port> MUST be omitted.",
+        "add raddr/rport to srflx, prflx and relay candidates (0.0.0.0 9 to \
+            hide them); drop them from host";
     FINGERPRINT = "sdp.8122.5.fingerprint-grammar", "RFC 8122" "5" Must,
-        "fingerprint = 2UHEX *(\":\" 2UHEX) ; Each byte in upper-case hex, separated by colons.",
+        "fingerprint = 2UHEX *(\":\" 2UHEX) ; Each byte in upper-case hex, \
+            separated by colons.",
         "a=fingerprint:sha-256 AB:CD:... with upper-case hex pairs";
     FINGERPRINT_LENGTH = "sdp.8122.5.fingerprint-length", "RFC 8122" "5" Must,
-        "The hash value is represented as a sequence of uppercase hexadecimal bytes, separated by colons. The number of bytes is defined by the hash function.",
+        "The hash value is represented as a sequence of uppercase hexadecimal \
+            bytes, separated by colons. The number of bytes is defined by the \
+            hash function.",
         "sha-1 is 20 bytes, sha-224 28, sha-256 32, sha-384 48, sha-512 64";
     SCTP_PORT = "sdp.8841.5.2.sctp-port-syntax", "RFC 8841" "5.2" Must,
-        "sctp-port-value = 1*5(DIGIT) ... The SCTP port range is between 0 and 65535 (both included). Leading zeroes MUST NOT be used.",
+        "sctp-port-value = 1*5(DIGIT) ... The SCTP port range is between 0 and \
+            65535 (both included). Leading zeroes MUST NOT be used.",
         "a=sctp-port:5000";
     OPUS_RTPMAP = "sdp.7587.7.opus-rtpmap", "RFC 7587" "7" Must,
-        "The media subtype (\"opus\") goes in SDP \"a=rtpmap\" as the encoding name. The RTP clock rate in \"a=rtpmap\" MUST be 48000, and the number of channels MUST be 2.",
-        "a=rtpmap:<pt> opus/48000/2 (stereo or mono is signalled in a=fmtp, not here)";
+        "The media subtype (\"opus\") goes in SDP \"a=rtpmap\" as the encoding \
+            name. The RTP clock rate in \"a=rtpmap\" MUST be 48000, and the \
+            number of channels MUST be 2.",
+        "a=rtpmap:<pt> opus/48000/2 (stereo or mono is signalled in a=fmtp, \
+            not here)";
     MAX_MESSAGE_SIZE = "sdp.8841.6.2.max-message-size-syntax", "RFC 8841" "6.2" Must,
         "max-message-size-value = 1*DIGIT",
         "a=max-message-size:262144 (0 means no limit)";
@@ -126,19 +169,32 @@ rules! {
         "c=<nettype> <addrtype> <connection-address>",
         "c=IN IP4 0.0.0.0 (three fields: network type, address type, address)";
     RTPMAP = "sdp.8866.6.6.rtpmap-syntax", "RFC 8866" "6.6" Must,
-        "rtpmap-value = payload-type SP encoding-name \"/\" clock-rate [ \"/\" encoding-params ]",
-        "a=rtpmap:<pt> <name>/<clock rate>[/<channels>], e.g. a=rtpmap:96 VP8/90000";
+        "rtpmap-value = payload-type SP encoding-name \"/\" clock-rate [ \"/\" \
+            encoding-params ]",
+        "a=rtpmap:<pt> <name>/<clock rate>[/<channels>], e.g. a=rtpmap:96 \
+            VP8/90000";
     EXTMAP = "sdp.8285.8.extmap-syntax", "RFC 8285" "8" Must,
-        "extmap-value = mapentry SP extensionname [SP extensionattributes] ... mapentry = \"extmap:\" 1*5DIGIT [\"/\" direction] ... direction = \"sendonly\" / \"recvonly\" / \"sendrecv\" / \"inactive\"",
-        "a=extmap:<id>[/<direction>] <URI>, e.g. a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+        "extmap-value = mapentry SP extensionname [SP extensionattributes] ... \
+            mapentry = \"extmap:\" 1*5DIGIT [\"/\" direction] ... direction = \
+            \"sendonly\" / \"recvonly\" / \"sendrecv\" / \"inactive\"",
+        "a=extmap:<id>[/<direction>] <URI>, e.g. a=extmap:1 \
+            urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     SSRC = "sdp.5576.4.1.ssrc-syntax", "RFC 5576" "4.1" Must,
-        "a=ssrc:<ssrc-id> <attribute> ... <ssrc-id> is the synchronization source (SSRC) ID of the source being described, interpreted as a 32-bit unsigned integer in network byte order and represented in decimal.",
-        "a=ssrc:<0..4294967295> <attribute>[:<value>], e.g. a=ssrc:1001 cname:abc";
+        "a=ssrc:<ssrc-id> <attribute> ... <ssrc-id> is the synchronization \
+            source (SSRC) ID of the source being described, interpreted as a \
+            32-bit unsigned integer in network byte order and represented in \
+            decimal.",
+        "a=ssrc:<0..4294967295> <attribute>[:<value>], e.g. a=ssrc:1001 \
+            cname:abc";
     RTCP_FB = "sdp.4585.4.2.rtcp-fb-syntax", "RFC 4585" "4.2" Must,
-        "rtcp-fb-syntax = \"a=rtcp-fb:\" rtcp-fb-pt SP rtcp-fb-val CRLF ... rtcp-fb-pt = \"*\" / fmt ... rtcp-fb-id = 1*(alpha-numeric / \"-\" / \"_\")",
-        "a=rtcp-fb:<pt or *> <feedback type> [<parameter>], e.g. a=rtcp-fb:96 nack pli";
+        "rtcp-fb-syntax = \"a=rtcp-fb:\" rtcp-fb-pt SP rtcp-fb-val CRLF ... \
+            rtcp-fb-pt = \"*\" / fmt ... rtcp-fb-id = 1*(alpha-numeric / \"-\" / \
+            \"_\")",
+        "a=rtcp-fb:<pt or *> <feedback type> [<parameter>], e.g. a=rtcp-fb:96 \
+            nack pli";
     TLS_ID = "sdp.8842.4.tls-id-syntax", "RFC 8842" "4" Must,
-        "tls-id-value = 20*255(tls-id-char) ... tls-id-char = ALPHA / DIGIT / \"+\" / \"/\" / \"-\" / \"_\"",
+        "tls-id-value = 20*255(tls-id-char) ... tls-id-char = ALPHA / DIGIT / \
+            \"+\" / \"/\" / \"-\" / \"_\"",
         "a=tls-id:<20 to 255 characters of A-Z a-z 0-9 + / - _>";
 }
 
@@ -611,13 +667,20 @@ pub fn lint(input: &[u8]) -> (Vec<Finding>, usize) {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n\
-m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
-a=fingerprint:sha-256 19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2\r\n\
-a=setup:actpass\r\na=mid:0\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10\r\n\
-a=candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host\r\n\
-a=candidate:2 1 udp 1686052607 198.51.100.1 54321 typ srflx raddr 192.0.2.1 rport 54321\r\n\
-m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sctp-port:5000\r\na=max-message-size:262144\r\n";
+    const GOOD: &str = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 \
+        0\r\na=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN \
+        IP4 \
+        0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
+        a=fingerprint:sha-256 \
+        19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0\
+        E:05:E9:26:33:E8:70:88:A2\r\na=setup:actpass\r\na=mid:0\r\n\
+        a=sendrecv\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 \
+        minptime=10\r\na=candidate:1 1 udp 2122260223 192.0.2.1 54321 typ \
+        host\r\na=candidate:2 1 udp 1686052607 198.51.100.1 54321 typ srflx \
+        raddr 192.0.2.1 rport 54321\r\nm=application 9 UDP/DTLS/SCTP \
+        webrtc-datachannel\r\nc=IN IP4 \
+        0.0.0.0\r\na=mid:1\r\na=sctp-port:5000\r\n\
+        a=max-message-size:262144\r\n";
 
     fn rules_hit(sdp: &str) -> Vec<&'static str> {
         lint(sdp.as_bytes()).0.into_iter().map(|f| f.rule).collect()
@@ -660,7 +723,8 @@ m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:1\
             ("a=mid:0\r\n", "a=mid:0\r\na=rtcp-fb:abc nack\r\n", RTCP_FB),
             ("a=mid:0\r\n", "a=mid:0\r\na=tls-id:short\r\n", TLS_ID),
             (
-                "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n",
+                "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 \
+                    0.0.0.0\r\n",
                 "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n",
                 CONNECTION,
             ),

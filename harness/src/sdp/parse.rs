@@ -133,7 +133,10 @@ mod tests {
 
     #[test]
     fn lines_numbers_endings_and_sections() {
-        let sdp = Sdp::parse(b"v=0\r\no=- 1 1 IN IP4 0.0.0.0\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1");
+        let sdp = Sdp::parse(
+            b"v=0\r\no=- 1 1 IN IP4 0.0.0.0\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF \
+            111\r\na=mid:0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1",
+        );
         assert_eq!(sdp.lines.len(), 8);
         assert!(!sdp.lines[1].crlf && sdp.lines[1].terminated);
         assert!(!sdp.lines[7].terminated);

@@ -14,9 +14,13 @@ use rtcspec_harness::peer::fragment::Fragmenting;
 use rtcspec_harness::peer::{Impairment, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::impaired::{impaired_call_with, impaired_case, TargetRole};
+use super::kit::impaired::{impaired_call_with, impaired_case, TargetRole};
 
-const BACK_OFF: &str = "If repeated retransmissions do not result in a response, and the PMTU is unknown, subsequent retransmissions SHOULD back off to a smaller record size, fragmenting the handshake message as appropriate.  This standard does not specify an exact number of retransmits to attempt before backing off, but 2-3 seems appropriate.";
+const BACK_OFF: &str = "If repeated retransmissions do not result in a response, and the PMTU \
+    is unknown, subsequent retransmissions SHOULD back off to a smaller \
+    record size, fragmenting the handshake message as appropriate.  This \
+    standard does not specify an exact number of retransmits to attempt \
+    before backing off, but 2-3 seems appropriate.";
 
 /// A 576-byte IPv4 packet less its IPv4 (20) and UDP (8) headers.
 const PATH_MTU: u16 = 576 - 28;
@@ -24,18 +28,18 @@ const PATH_MTU: u16 = 576 - 28;
 /// fit the path.
 const HARNESS_FRAGMENTS: Fragmenting = Fragmenting { size: 400, step: 400 };
 
-pub const CASES: &[Case] = &[
-    Case {
-        spec: Spec { doc: "RFC 6347", section: "4.1.1.1", level: Level::Should, text: BACK_OFF },
-        ..impaired_case(
-            ("dtls.6347.4.1.1.1.handshake-backs-off-to-576-byte-path", "dtls"),
-            "On a path that loses datagrams over 548 bytes, the target, DTLS server, gets its handshake through (backing off to smaller records if its first ones do not fit) and DTLS completes",
-            ("RFC 6347", "4.1.1.1"),
-            BACK_OFF,
-            handshake_backs_off,
-        )
-    },
-];
+pub const CASES: &[Case] = &[Case {
+    spec: Spec { doc: "RFC 6347", section: "4.1.1.1", level: Level::Should, text: BACK_OFF },
+    ..impaired_case(
+        ("dtls.6347.4.1.1.1.handshake-backs-off-to-576-byte-path", "dtls"),
+        "On a path that loses datagrams over 548 bytes, the target, DTLS \
+            server, gets its handshake through (backing off to smaller records if \
+            its first ones do not fit) and DTLS completes",
+        ("RFC 6347", "4.1.1.1"),
+        BACK_OFF,
+        handshake_backs_off,
+    )
+}];
 
 /// The target is the DTLS server: its flight with the certificate is the bigger one.
 fn handshake_backs_off(ctx: &mut Ctx) -> Verdict {

@@ -13,17 +13,19 @@ use std::time::Duration;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment, Payload, PeerEvent};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::impaired::{impaired_call, impaired_case, TargetRole};
+use super::kit::impaired::{impaired_call, impaired_case, TargetRole};
 
-const WINDOW: &str = "A minimum window size of 32 MUST be supported, but a window size of 64 is preferred and SHOULD be employed as the default.";
+const WINDOW: &str = "A minimum window size of 32 MUST be supported, but a window size of \
+    64 is preferred and SHOULD be employed as the default.";
 
 pub const CASES: &[Case] = &[impaired_case(
-        ("dtls.6347.4.1.2.6.reordered-records-taken", "dtls"),
-        "Every two datagrams arrive swapped, both ways: the call comes up and a burst of messages, its records out of order, is delivered in order",
-        ("RFC 6347", "4.1.2.6"),
-        WINDOW,
-        reordered_records_taken,
-    )];
+    ("dtls.6347.4.1.2.6.reordered-records-taken", "dtls"),
+    "Every two datagrams arrive swapped, both ways: the call comes up and \
+        a burst of messages, its records out of order, is delivered in order",
+    ("RFC 6347", "4.1.2.6"),
+    WINDOW,
+    reordered_records_taken,
+)];
 
 /// How many messages the burst has, and how long each is: two do not fit one SCTP packet,
 /// so each goes in a record of its own.

@@ -11,10 +11,12 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 use rtcspec_wire::dtls::{RawRecord, ALERT};
 
-use super::rfc5246_7_2_1::{alert_then_message, call_after_alert, AFTER, ANSWER_WITHIN, CLOSE_NOTIFY};
+use super::kit::alerts::{alert_then_message, call_after_alert, AFTER, ANSWER_WITHIN, CLOSE_NOTIFY};
 use crate::live::*;
 
-const DISCARD: &str = "In general, invalid records SHOULD be silently discarded, thus preserving the association; however, an error MAY be logged for diagnostic purposes.";
+const DISCARD: &str = "In general, invalid records SHOULD be silently discarded, thus \
+    preserving the association; however, an error MAY be logged for \
+    diagnostic purposes.";
 
 /// AES-GCM's explicit nonce (8 bytes), a 2-byte ciphertext and a 16-byte tag: the size of a
 /// real epoch-1 alert.
@@ -24,7 +26,9 @@ pub const CASES: &[Case] = &[Case {
     spec: Spec { doc: "RFC 6347", section: "4.1.2.7", level: Level::Should, text: DISCARD },
     ..case(
         ("dtls.6347.4.1.2.7.unauthenticated-close-notify-discarded", "dtls"),
-        "An epoch-1 alert record that does not authenticate, starting with a plaintext close_notify's bytes, leaves the association up: a later message is delivered",
+        "An epoch-1 alert record that does not authenticate, starting with a \
+            plaintext close_notify's bytes, leaves the association up: a later \
+            message is delivered",
         ("RFC 6347", "4.1.2.7"),
         DISCARD,
         SECURITY,
@@ -51,8 +55,9 @@ fn unauthenticated_close_notify_discarded(ctx: &mut Ctx) -> Verdict {
     let states = if call.target_states.is_empty() { "none".to_string() } else { call.target_states.join(", ") };
     Ok(Outcome::NonStrict {
         why: format!(
-            "expected the record discarded and the association kept; got the message sent {} s after it, in a \
-             valid record, not delivered (the target's connection states: {states})",
+            "expected the record discarded and the association kept; got the \
+                message sent {} s after it, in a valid record, not delivered (the \
+                target's connection states: {states})",
             ANSWER_WITHIN.as_secs()
         ),
     })

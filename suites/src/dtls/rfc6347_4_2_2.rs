@@ -8,13 +8,17 @@
 use rtcspec_harness::peer::Impairment;
 use rtcspec_harness::{Case, Ctx, Verdict};
 
-use super::impaired::{comes_up, impaired_case};
+use super::kit::impaired::{comes_up, impaired_case};
 
-const NEXT_RECEIVE_SEQ: &str = "If the sequence number is less than next_receive_seq, the message MUST be discarded. If the sequence number is greater than next_receive_seq, the implementation SHOULD queue the message but MAY discard it.";
+const NEXT_RECEIVE_SEQ: &str = "If the sequence number is less than next_receive_seq, the message \
+    MUST be discarded. If the sequence number is greater than \
+    next_receive_seq, the implementation SHOULD queue the message but MAY \
+    discard it.";
 
 pub const CASES: &[Case] = &[impaired_case(
     ("dtls.6347.4.2.2.every-datagram-duplicated", "dtls"),
-    "Every datagram arrives twice, both ways: duplicated handshake messages are discarded and the call comes up",
+    "Every datagram arrives twice, both ways: duplicated handshake \
+        messages are discarded and the call comes up",
     ("RFC 6347", "4.2.2"),
     NEXT_RECEIVE_SEQ,
     every_datagram_duplicated,

@@ -18,13 +18,17 @@ use rtcspec_wire::dtls::handshake::handshake_fragments;
 
 use crate::live::*;
 
-const BUFFER: &str = "When a DTLS implementation receives a handshake message fragment, it MUST buffer it until it has the entire handshake message.";
-const OVERLAP: &str = "DTLS implementations MUST be able to handle overlapping fragment ranges.  This allows senders to retransmit handshake messages with smaller fragment sizes if the PMTU estimate changes.";
+const BUFFER: &str = "When a DTLS implementation receives a handshake message fragment, it \
+    MUST buffer it until it has the entire handshake message.";
+const OVERLAP: &str = "DTLS implementations MUST be able to handle overlapping fragment \
+    ranges.  This allows senders to retransmit handshake messages with \
+    smaller fragment sizes if the PMTU estimate changes.";
 
 pub const CASES: &[Case] = &[
     case(
         ("dtls.6347.4.2.3.fragmented-flight-reassembled", "dtls"),
-        "The harness's handshake messages come in 64-byte fragments, a record each: the target puts them together and the handshake completes",
+        "The harness's handshake messages come in 64-byte fragments, a record \
+            each: the target puts them together and the handshake completes",
         ("RFC 6347", "4.2.3"),
         BUFFER,
         &[],
@@ -32,7 +36,9 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("dtls.6347.4.2.3.overlapping-fragments-reassembled", "dtls"),
-        "The harness's handshake messages come in 64-byte fragments that overlap by 24 bytes: the target puts them together and the handshake completes",
+        "The harness's handshake messages come in 64-byte fragments that \
+            overlap by 24 bytes: the target puts them together and the handshake \
+            completes",
         ("RFC 6347", "4.2.3"),
         OVERLAP,
         &[],
@@ -70,7 +76,8 @@ fn handshake_completes(ctx: &mut Ctx, how: Fragmenting) -> Verdict {
     if partial == 0 || (how.step < how.size && overlapping == 0) {
         return Err(Outcome::Error {
             why: format!(
-                "the harness's handshake did not go out as meant ({} fragments, {partial} partial, {overlapping} overlapping the one before); {}",
+                "the harness's handshake did not go out as meant ({} fragments, \
+                    {partial} partial, {overlapping} overlapping the one before); {}",
                 fragments.len(),
                 call.summary
             ),
@@ -81,13 +88,15 @@ fn handshake_completes(ctx: &mut Ctx, how: Fragmenting) -> Verdict {
     }
     Ok(Outcome::fail(
         format!(
-            "DTLS completes with the harness's handshake messages in {} fragments of at most {} bytes{}",
+            "DTLS completes with the harness's handshake messages in {} fragments \
+                of at most {} bytes{}",
             fragments.len(),
             how.size,
             if overlapping > 0 { format!(", {overlapping} overlapping the one before") } else { String::new() }
         ),
         format!(
-            "DTLS complete: {}; the target sent {} ClientHello(s) and never its Finished; {}",
+            "DTLS complete: {}; the target sent {} ClientHello(s) and never its \
+                Finished; {}",
             call.view.dtls_complete(),
             call.view.client_hellos_from(Side::Target),
             call.summary

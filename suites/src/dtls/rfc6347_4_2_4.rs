@@ -28,65 +28,86 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec, FirstLost, Impairment}
 use rtcspec_harness::{Case, Ctx, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
 
-use super::forged::{forged_then_control, judge_forged, on_target_channel};
-use super::impaired::{comes_up, comes_up_as, impaired_case, TargetRole};
+use super::kit::forged::{forged_then_control, judge_forged, on_target_channel};
+use super::kit::impaired::{comes_up, comes_up_as, impaired_case, TargetRole};
 use crate::live::*;
 
-const RETRANSMIT: &str = "There are three ways to exit the WAITING state: 1. The retransmit timer expires: the implementation transitions to the SENDING state, where it retransmits the flight, resets the retransmit timer, and returns to the WAITING state. 2. The implementation reads a retransmitted flight from the peer: the implementation transitions to the SENDING state, where it retransmits the flight, resets the retransmit timer, and returns to the WAITING state.";
+const RETRANSMIT: &str = "There are three ways to exit the WAITING state: 1. The retransmit \
+    timer expires: the implementation transitions to the SENDING state, \
+    where it retransmits the flight, resets the retransmit timer, and \
+    returns to the WAITING state. 2. The implementation reads a \
+    retransmitted flight from the peer: the implementation transitions to \
+    the SENDING state, where it retransmits the flight, resets the \
+    retransmit timer, and returns to the WAITING state.";
 
 /// One-way delay of the long-delay case: the round trip, 1.04 s, outlasts the 1 s initial timer.
 const LONG_DELAY_MS: u16 = 520;
 
-const LAST_FLIGHT: &str = "In addition, for at least twice the default MSL defined for [TCP], when in the FINISHED state, the node that transmits the last flight (the server in an ordinary handshake or the client in a resumed handshake) MUST respond to a retransmit of the peer's last flight with a retransmit of the last flight.";
+const LAST_FLIGHT: &str = "In addition, for at least twice the default MSL defined for [TCP], \
+    when in the FINISHED state, the node that transmits the last flight \
+    (the server in an ordinary handshake or the client in a resumed \
+    handshake) MUST respond to a retransmit of the peer's last flight \
+    with a retransmit of the last flight.";
 
-const NEW_EPOCH: &str = "Implementations MUST either discard or buffer all application data packets for the new epoch until they have received the Finished message for that epoch.";
+const NEW_EPOCH: &str = "Implementations MUST either discard or buffer all application data \
+    packets for the new epoch until they have received the Finished \
+    message for that epoch.";
 
 pub const CASES: &[Case] = &[
     impaired_case(
-            ("dtls.6347.4.2.4.first-flight-lost", "dtls"),
-            "The target's first DTLS handshake datagram is lost: it retransmits, and the call comes up",
-            ("RFC 6347", "4.2.4"),
-            RETRANSMIT,
-            first_flight_lost,
-        ),
+        ("dtls.6347.4.2.4.first-flight-lost", "dtls"),
+        "The target's first DTLS handshake datagram is lost: it retransmits, \
+            and the call comes up",
+        ("RFC 6347", "4.2.4"),
+        RETRANSMIT,
+        first_flight_lost,
+    ),
     impaired_case(
-            ("dtls.6347.4.2.4.last-flight-lost", "dtls"),
-            "The target, DTLS server, loses its ChangeCipherSpec and Finished: it sends them again when the harness repeats its last flight, and DTLS completes",
-            ("RFC 6347", "4.2.4"),
-            LAST_FLIGHT,
-            last_flight_lost,
-        ),
+        ("dtls.6347.4.2.4.last-flight-lost", "dtls"),
+        "The target, DTLS server, loses its ChangeCipherSpec and Finished: it \
+            sends them again when the harness repeats its last flight, and DTLS \
+            completes",
+        ("RFC 6347", "4.2.4"),
+        LAST_FLIGHT,
+        last_flight_lost,
+    ),
     impaired_case(
         ("dtls.6347.4.2.4.client-certificate-flight-lost", "dtls"),
-        "The target, DTLS client, loses its Certificate flight: it sends it again, on its timer or when the harness repeats its flight, and the call comes up",
+        "The target, DTLS client, loses its Certificate flight: it sends it \
+            again, on its timer or when the harness repeats its flight, and the \
+            call comes up",
         ("RFC 6347", "4.2.4"),
         RETRANSMIT,
         client_flight_lost,
     ),
     impaired_case(
-            ("dtls.6347.4.2.4.loss-5-percent", "dtls"),
-            "With 5 % of the target's datagrams lost (seeded; its first DTLS datagram among them), the call comes up",
-            ("RFC 6347", "4.2.4"),
-            RETRANSMIT,
-            loss_5_percent,
-        ),
+        ("dtls.6347.4.2.4.loss-5-percent", "dtls"),
+        "With 5 % of the target's datagrams lost (seeded; its first DTLS \
+            datagram among them), the call comes up",
+        ("RFC 6347", "4.2.4"),
+        RETRANSMIT,
+        loss_5_percent,
+    ),
     impaired_case(
-            ("dtls.6347.4.2.4.loss-20-percent", "dtls"),
-            "With 20 % of the target's datagrams lost (seeded; its first DTLS datagram among them), the call comes up",
-            ("RFC 6347", "4.2.4"),
-            RETRANSMIT,
-            loss_20_percent,
-        ),
+        ("dtls.6347.4.2.4.loss-20-percent", "dtls"),
+        "With 20 % of the target's datagrams lost (seeded; its first DTLS \
+            datagram among them), the call comes up",
+        ("RFC 6347", "4.2.4"),
+        RETRANSMIT,
+        loss_20_percent,
+    ),
     impaired_case(
-            ("dtls.6347.4.2.4.long-delay", "dtls"),
-            "With every datagram delayed 520 ms (a 1.04 s round trip, longer than the initial retransmit timer), the call comes up",
-            ("RFC 6347", "4.2.4"),
-            RETRANSMIT,
-            long_delay,
-        ),
+        ("dtls.6347.4.2.4.long-delay", "dtls"),
+        "With every datagram delayed 520 ms (a 1.04 s round trip, longer than \
+            the initial retransmit timer), the call comes up",
+        ("RFC 6347", "4.2.4"),
+        RETRANSMIT,
+        long_delay,
+    ),
     case(
         ("dtls.6347.4.2.4.unstarted-epoch-record-dropped", "dtls"),
-        "A data channel message in a record of epoch 2, which no Finished began, is not delivered",
+        "A data channel message in a record of epoch 2, which no Finished \
+            began, is not delivered",
         ("RFC 6347", "4.2.4"),
         NEW_EPOCH,
         SECURITY,

@@ -9,8 +9,14 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use crate::live::*;
 
-const CASE_TEXT: &str = "hash-func = \"sha-1\" / \"sha-224\" / \"sha-256\" / \"sha-384\" / \"sha-512\" / \"md5\" / \"md2\" / token (ABNF quoted strings are case-insensitive, RFC 5234 §2.3)";
-const MULTIPLE_TEXT: &str = "Multiple SDP fingerprint attributes can be associated with an 'm' line. This can occur if multiple fingerprints have been calculated for a certificate using different hash functions. It can also occur if one or more fingerprints associated with multiple certificates have been calculated.";
+const CASE_TEXT: &str = "hash-func = \"sha-1\" / \"sha-224\" / \"sha-256\" / \"sha-384\" / \
+    \"sha-512\" / \"md5\" / \"md2\" / token (ABNF quoted strings are \
+    case-insensitive, RFC 5234 §2.3)";
+const MULTIPLE_TEXT: &str = "Multiple SDP fingerprint attributes can be associated with an 'm' \
+    line. This can occur if multiple fingerprints have been calculated \
+    for a certificate using different hash functions. It can also occur \
+    if one or more fingerprints associated with multiple certificates \
+    have been calculated.";
 
 pub const CASES: &[Case] = &[
     case(
@@ -23,7 +29,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("dtls.8122.5.1.any-fingerprint-matches", "dtls"),
-        "The certificate matches the second of two fingerprints: the call comes up",
+        "The certificate matches the second of two fingerprints: the call \
+            comes up",
         ("RFC 8122", "5.1"),
         MULTIPLE_TEXT,
         &[],
@@ -57,7 +64,10 @@ fn comes_up(ctx: &mut Ctx, rewrite: fn(&str) -> String, what: &str) -> Verdict {
     // Refusing a description RFC 8122 allows is not coming up with it.
     if let Some((op, error)) = refused {
         return Ok(Outcome::fail(
-            format!("the call comes up with {what}: DTLS completes and the target sends data"),
+            format!(
+                "the call comes up with {what}: DTLS completes and the target sends \
+                    data"
+            ),
             format!("the target refused the harness's description ({op}): {error}"),
         ));
     }
@@ -73,9 +83,13 @@ fn comes_up(ctx: &mut Ctx, rewrite: fn(&str) -> String, what: &str) -> Verdict {
         return Err(Outcome::Error { why: format!("no DTLS handshake started, nothing to judge ({summary})") });
     }
     Ok(Outcome::fail(
-        format!("the call comes up with {what}: DTLS completes and the target sends data"),
         format!(
-            "DTLS complete: {}, target alerts: {}, target application data records: {}; {summary}",
+            "the call comes up with {what}: DTLS completes and the target sends \
+                data"
+        ),
+        format!(
+            "DTLS complete: {}, target alerts: {}, target application data \
+                records: {}; {summary}",
             view.dtls_complete(),
             view.alerts_from(Side::Target),
             view.application_data_from(Side::Target)

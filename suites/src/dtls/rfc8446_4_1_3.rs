@@ -26,14 +26,19 @@ use rtcspec_wire::dtls::{records, version_name, CHANGE_CIPHER_SPEC, DTLS_1_3};
 
 use crate::live::*;
 
-const CHECK: &str = "TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values. ... If a match is found, the client MUST abort the handshake with an \"illegal_parameter\" alert.";
+const CHECK: &str = "TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below \
+    MUST check that the last 8 bytes are not equal to either of these \
+    values. ... If a match is found, the client MUST abort the handshake \
+    with an \"illegal_parameter\" alert.";
 
 /// fatal(2), illegal_parameter(47) (RFC 8446 §6).
 const ILLEGAL_PARAMETER: [u8; 2] = [2, 47];
 
 pub const CASES: &[Case] = &[case(
     ("dtls.8446.4.1.3.downgrade-sentinel-aborts", "dtls"),
-    "The harness, DTLS server, negotiates DTLS 1.2 with the TLS 1.3 downgrade sentinel in its ServerHello.random: a target that offered DTLS 1.3 aborts with illegal_parameter",
+    "The harness, DTLS server, negotiates DTLS 1.2 with the TLS 1.3 \
+        downgrade sentinel in its ServerHello.random: a target that offered \
+        DTLS 1.3 aborts with illegal_parameter",
     ("RFC 8446", "4.1.3"),
     CHECK,
     SECURITY,
@@ -79,7 +84,8 @@ fn downgrade_sentinel_aborts(ctx: &mut Ctx) -> Verdict {
         let names: Vec<String> = offered.iter().map(|v| version_name(*v)).collect();
         return Err(Outcome::Unsupported {
             why: format!(
-                "the target's ClientHello offered {} only: RFC 8446 §4.1.3 asks this of clients that offered DTLS 1.3",
+                "the target's ClientHello offered {} only: RFC 8446 §4.1.3 asks this \
+                    of clients that offered DTLS 1.3",
                 names.join(", ")
             ),
         });
@@ -91,14 +97,16 @@ fn downgrade_sentinel_aborts(ctx: &mut Ctx) -> Verdict {
             why: format!("the harness sent no ServerHello ending in the downgrade sentinel; {}", call.summary),
         });
     };
-    let expected = "an illegal_parameter alert (fatal, 47) and no more of the handshake after the ServerHello";
+    let expected = "an illegal_parameter alert (fatal, 47) and no more of the handshake \
+        after the ServerHello";
     if after.went_on {
         return Ok(Outcome::fail(
             expected,
             format!(
-                "the target went on with the handshake (ClientKeyExchange, ChangeCipherSpec or encrypted records) after \
-                 a ServerHello.random ending in DOWNGRD\\x01: it would not notice an attacker stripping DTLS 1.3 from its \
-                 ClientHello; {}",
+                "the target went on with the handshake (ClientKeyExchange, \
+                    ChangeCipherSpec or encrypted records) after a ServerHello.random \
+                    ending in DOWNGRD\\x01: it would not notice an attacker stripping \
+                    DTLS 1.3 from its ClientHello; {}",
                 call.summary
             ),
         ));
@@ -122,8 +130,9 @@ fn downgrade_sentinel_aborts(ctx: &mut Ctx) -> Verdict {
     if !control.view.dtls_complete() {
         return Err(Outcome::Error {
             why: format!(
-                "the target aborted the handshake with the sentinel, but does not complete one without it either, \
-                 so the abort says nothing; the control: {}",
+                "the target aborted the handshake with the sentinel, but does not \
+                    complete one without it either, so the abort says nothing; the \
+                    control: {}",
                 control.summary
             ),
         });

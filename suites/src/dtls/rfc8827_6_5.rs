@@ -15,23 +15,27 @@ use rtcspec_wire::dtls::{
 
 use rtcspec_harness::net::Datagram;
 
-use super::forged::{
+use super::kit::forged::{
     forged_then_control, harness_forge, judge_forged, on_target_channel, protected_records, starts_epoch_1_record,
 };
 use crate::live::*;
 
-const SUITE: &str = "All implementations MUST support DTLS 1.2 with the TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 cipher suite and the P-256 curve [FIPS186].";
+const SUITE: &str = "All implementations MUST support DTLS 1.2 with the \
+    TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 cipher suite and the P-256 \
+    curve [FIPS186].";
 
 const SECURED: &str = "All data channels MUST be secured via DTLS.";
 
-const NO_RENEGOTIATION: &str = "Implementations MUST NOT implement DTLS renegotiation and MUST reject it with a \"no_renegotiation\" alert if offered.";
+const NO_RENEGOTIATION: &str = "Implementations MUST NOT implement DTLS renegotiation and MUST reject \
+    it with a \"no_renegotiation\" alert if offered.";
 /// How long the target has to answer the HelloRequest, if it does.
 const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_millis(1500);
 
 pub const CASES: &[Case] = &[
     case(
         ("dtls.8827.6.5.ecdhe-ecdsa-aes128-gcm-supported", "dtls"),
-        "Offered only TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, the target completes the DTLS handshake with it",
+        "Offered only TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, the target \
+            completes the DTLS handshake with it",
         ("RFC 8827", "6.5"),
         SUITE,
         &[],
@@ -39,7 +43,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("dtls.8827.6.5.plaintext-record-dropped", "dtls"),
-        "After the handshake, a data channel message in an unprotected epoch-0 application data record is not delivered",
+        "After the handshake, a data channel message in an unprotected epoch-0 \
+            application data record is not delivered",
         ("RFC 8827", "6.5"),
         SECURED,
         SECURITY,
@@ -47,7 +52,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("dtls.8827.6.5.bad-tag-record-dropped", "dtls"),
-        "A data channel message in a record whose AES-GCM tag does not verify is not delivered",
+        "A data channel message in a record whose AES-GCM tag does not verify \
+            is not delivered",
         ("RFC 8827", "6.5"),
         SECURED,
         SECURITY,
@@ -55,7 +61,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("dtls.8827.6.5.reflected-record-dropped", "dtls"),
-        "A data channel message in a record protected with the target's own write key (a reflected record) is not delivered",
+        "A data channel message in a record protected with the target's own \
+            write key (a reflected record) is not delivered",
         ("RFC 8827", "6.5"),
         SECURED,
         SECURITY,
@@ -63,7 +70,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("dtls.8827.6.5.renegotiation-not-carried-out", "dtls"),
-        "After the handshake the harness, DTLS server, sends a HelloRequest: the target starts no new handshake (no ClientHello)",
+        "After the handshake the harness, DTLS server, sends a HelloRequest: \
+            the target starts no new handshake (no ClientHello)",
         ("RFC 8827", "6.5"),
         NO_RENEGOTIATION,
         SECURITY,
@@ -94,8 +102,12 @@ fn renegotiation_not_carried_out(ctx: &mut Ctx) -> Verdict {
         return Ok(Outcome::Pass);
     }
     Ok(Outcome::fail(
-        "no new handshake: the HelloRequest ignored, or refused with a no_renegotiation alert",
-        format!("the target answered with handshake messages of types {answers:?} in epoch 1, a ClientHello among them: it renegotiates"),
+        "no new handshake: the HelloRequest ignored, or refused with a \
+            no_renegotiation alert",
+        format!(
+            "the target answered with handshake messages of types {answers:?} in \
+                epoch 1, a ClientHello among them: it renegotiates"
+        ),
     ))
 }
 

@@ -9,12 +9,17 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use crate::live::*;
 
-const TEXT: &str = "The certificate received during the DTLS handshake [RFC6347] MUST match a certificate fingerprint received in SDP \"fingerprint\" attributes according to the procedures defined in [RFC8122]. If fingerprints do not match the hashed certificate, then an endpoint MUST tear down the media session immediately (see [RFC8122]).";
+const TEXT: &str = "The certificate received during the DTLS handshake [RFC6347] MUST \
+    match a certificate fingerprint received in SDP \"fingerprint\" \
+    attributes according to the procedures defined in [RFC8122]. If \
+    fingerprints do not match the hashed certificate, then an endpoint \
+    MUST tear down the media session immediately (see [RFC8122]).";
 
 pub const CASES: &[Case] = &[
     case(
         ("dtls.8842.5.1.fingerprint-mismatch-torn-down-answerer", "dtls"),
-        "The target, answering, tears down a DTLS session whose certificate matches no offered fingerprint",
+        "The target, answering, tears down a DTLS session whose certificate \
+            matches no offered fingerprint",
         ("RFC 8842", "5.1"),
         TEXT,
         SECURITY,
@@ -22,7 +27,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("dtls.8842.5.1.fingerprint-mismatch-torn-down-offerer", "dtls"),
-        "The target, offering, tears down a DTLS session whose certificate matches no answered fingerprint",
+        "The target, offering, tears down a DTLS session whose certificate \
+            matches no answered fingerprint",
         ("RFC 8842", "5.1"),
         TEXT,
         SECURITY,
@@ -63,7 +69,8 @@ fn torn_down(ctx: &mut Ctx, offerer: Offerer) -> Verdict {
     let data = view.application_data_from(Side::Target);
     if data > 0 {
         return Ok(Outcome::fail(
-            "no application data over a DTLS session whose certificate matches no SDP fingerprint",
+            "no application data over a DTLS session whose certificate matches no \
+                SDP fingerprint",
             format!("the target sent {data} application data record(s); {summary}"),
         ));
     }
@@ -73,7 +80,11 @@ fn torn_down(ctx: &mut Ctx, offerer: Offerer) -> Verdict {
         return Ok(Outcome::Pass);
     }
     Ok(Outcome::fail(
-        "the target tears the session down: a DTLS alert, or its connection state failed or closed",
-        format!("no alert and no failed or closed state within the case's wait; {summary}"),
+        "the target tears the session down: a DTLS alert, or its connection \
+            state failed or closed",
+        format!(
+            "no alert and no failed or closed state within the case's wait; \
+                {summary}"
+        ),
     ))
 }

@@ -12,9 +12,18 @@ use rtcspec_wire::demux::{classify, Protocol};
 
 use crate::live::*;
 
-const PERIOD: &str = "To prevent synchronization of consent checks, each interval MUST be randomized from between 0.8 and 1.2 times the basic period. Implementations SHOULD set a default interval of 5 seconds, resulting in a period between checks of 4 to 6 seconds. Implementations MUST NOT set the period between checks to less than 4 seconds.";
-const EXPIRY: &str = "Consent expires after 30 seconds.  That is, if a valid STUN binding response has not been received from the remote peer's transport address in 30 seconds, the endpoint MUST cease transmission on that 5-tuple.";
-const NEW_TRANSACTION: &str = "Each STUN binding request for consent MUST use a new STUN transaction identifier, as described in Section 6 of [RFC5389]. Each STUN binding request for consent is transmitted once only.";
+const PERIOD: &str = "To prevent synchronization of consent checks, each interval MUST be \
+    randomized from between 0.8 and 1.2 times the basic period. \
+    Implementations SHOULD set a default interval of 5 seconds, resulting \
+    in a period between checks of 4 to 6 seconds. Implementations MUST \
+    NOT set the period between checks to less than 4 seconds.";
+const EXPIRY: &str = "Consent expires after 30 seconds.  That is, if a valid STUN binding \
+    response has not been received from the remote peer's transport \
+    address in 30 seconds, the endpoint MUST cease transmission on that \
+    5-tuple.";
+const NEW_TRANSACTION: &str = "Each STUN binding request for consent MUST use a new STUN transaction \
+    identifier, as described in Section 6 of [RFC5389]. Each STUN binding \
+    request for consent is transmitted once only.";
 
 /// How long the harness watches after the call is up for the period: longer than the
 /// shortest period RFC 7675 allows, so a shorter one shows as two checks.
@@ -31,7 +40,8 @@ const SHORTEST_US: u64 = 3_900_000;
 pub const CASES: &[Case] = &[
     case(
         ("ice.7675.5.1.consent-checks-4s-apart", "ice"),
-        "Once ICE has concluded, the target's consent checks are at least 4 s apart",
+        "Once ICE has concluded, the target's consent checks are at least 4 s \
+            apart",
         ("RFC 7675", "5.1"),
         PERIOD,
         &[],
@@ -49,7 +59,8 @@ pub const CASES: &[Case] = &[
         time_bound: Some(EXPIRY_BOUND),
         ..case(
             ("ice.7675.5.1.stops-sending-when-consent-expires", "ice"),
-            "The harness stops answering the target's checks: within 30 s of its last answer the target sends no more DTLS, SRTP or SCTP",
+            "The harness stops answering the target's checks: within 30 s of its \
+                last answer the target sends no more DTLS, SRTP or SCTP",
             ("RFC 7675", "5.1"),
             EXPIRY,
             SECURITY,
@@ -109,11 +120,13 @@ fn stops_sending_when_consent_expires(ctx: &mut Ctx) -> Verdict {
     let seconds = |us: u64| us as f64 / 1e6;
     Ok(Outcome::fail(
         format!(
-            "no DTLS, SRTP or SCTP from the target more than 31 s after the harness's last answer to its checks (at {:.1} s)",
+            "no DTLS, SRTP or SCTP from the target more than 31 s after the \
+                harness's last answer to its checks (at {:.1} s)",
             seconds(last_answer)
         ),
         format!(
-            "{} datagrams after that, the last at {:.1} s ({:.1} s after the last answer)",
+            "{} datagrams after that, the last at {:.1} s ({:.1} s after the last \
+                answer)",
             late.len(),
             seconds(last.at_us),
             seconds(last.at_us - last_answer)

@@ -7,14 +7,21 @@ use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::common::*;
+use super::kit::*;
 use crate::live::{case, Offerer};
 
-const SAME_NUMBER: &str = "The content of the attribute is a 64-bit unsigned integer in network byte order, which contains a random number. The number is used for solving role conflicts, when it is referred to as the \"tiebreaker value\". An ICE agent MUST use the same number for all Binding requests, for all streams, within an ICE session, unless it has received a 487 response, in which case it MUST change the number (Section 7.2.5.1).";
+const SAME_NUMBER: &str = "The content of the attribute is a 64-bit unsigned integer in network \
+    byte order, which contains a random number. The number is used for \
+    solving role conflicts, when it is referred to as the \"tiebreaker \
+    value\". An ICE agent MUST use the same number for all Binding \
+    requests, for all streams, within an ICE session, unless it has \
+    received a 487 response, in which case it MUST change the number \
+    (Section 7.2.5.1).";
 
 pub const CASES: &[Case] = &[case(
     ("ice.8445.16.1.one-tie-breaker-per-session", "ice"),
-    "Every check of the target carries the same tie-breaker (the call answers none with 487)",
+    "Every check of the target carries the same tie-breaker (the call \
+        answers none with 487)",
     ("RFC 8445", "16.1"),
     SAME_NUMBER,
     &[],

@@ -12,17 +12,23 @@ use rtcspec_harness::peer::StunFault;
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::common::call_with_harness_fault;
+use super::kit::call_with_harness_fault;
 use crate::live::*;
 
-const SWITCH: &str = "If the Binding request generates a 487 (Role Conflict) error response, and if the ICE agent included an ICE-CONTROLLED attribute in the request, the agent MUST switch to the controlling role. If the agent included an ICE-CONTROLLING attribute in the request, the agent MUST switch to the controlled role. ... The agent MUST change the tiebreaker value.";
+const SWITCH: &str = "If the Binding request generates a 487 (Role Conflict) error \
+    response, and if the ICE agent included an ICE-CONTROLLED attribute \
+    in the request, the agent MUST switch to the controlling role. If the \
+    agent included an ICE-CONTROLLING attribute in the request, the agent \
+    MUST switch to the controlled role. ... The agent MUST change the \
+    tiebreaker value.";
 
 /// How long the target has to get its 487 and check again: several check intervals.
 const OBSERVE: Duration = Duration::from_millis(1500);
 
 pub const CASES: &[Case] = &[case(
     ("ice.8445.7.2.5.1.switches-role-after-487", "ice"),
-    "After a 487 to its ICE-CONTROLLING check, the target switches to controlled: a later check carries ICE-CONTROLLED",
+    "After a 487 to its ICE-CONTROLLING check, the target switches to \
+        controlled: a later check carries ICE-CONTROLLED",
     ("RFC 8445", "7.2.5.1"),
     SWITCH,
     &[],
@@ -46,7 +52,8 @@ fn checks_from_first_487(ctx: &mut Ctx) -> Result<Vec<u16>, Outcome> {
     let Some(first) = checks.iter().position(|m| conflicted.contains(&m.transaction_id)) else {
         return Err(Outcome::Error {
             why: format!(
-                "the harness answered none of the target's {} checks with 487: nothing to judge",
+                "the harness answered none of the target's {} checks with 487: nothing \
+                    to judge",
                 checks.len()
             ),
         });
@@ -64,7 +71,8 @@ fn switches_role(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            "a later check carrying ICE-CONTROLLED (the target switched to the controlled role)",
+            "a later check carrying ICE-CONTROLLED (the target switched to the \
+                controlled role)",
             format!("{} check(s) after the 487, none with ICE-CONTROLLED", checks.len().saturating_sub(1)),
         )
     })

@@ -9,16 +9,36 @@
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::common::*;
-use super::rfc8445_7_3::{expect_error, not_accepted, ERROR_401, SHORT_TERM};
+use super::kit::*;
 use crate::live::{case, SECURITY};
 
-const SHA1_LENGTH: &str = "The MESSAGE-INTEGRITY attribute contains an HMAC-SHA1 [RFC2104] of the STUN message. ... Since it uses the SHA-1 hash, the HMAC will be 20 bytes. ... If the resulting value does not match the contents of the corresponding attribute (MESSAGE-INTEGRITY-SHA256 or MESSAGE-INTEGRITY): If the message is a request, the server MUST reject the request with an error response.";
+const SHA1_LENGTH: &str = "The MESSAGE-INTEGRITY attribute contains an HMAC-SHA1 [RFC2104] of \
+    the STUN message. ... Since it uses the SHA-1 hash, the HMAC will be \
+    20 bytes. ... If the resulting value does not match the contents of \
+    the corresponding attribute (MESSAGE-INTEGRITY-SHA256 or \
+    MESSAGE-INTEGRITY): If the message is a request, the server MUST \
+    reject the request with an error response.";
+
+const MISSING_CREDENTIALS: &str = "If the message does not contain 1) a MESSAGE-INTEGRITY or a \
+    MESSAGE-INTEGRITY-SHA256 attribute and 2) a USERNAME attribute: If \
+    the message is a request, the server MUST reject the request with an \
+    error response. This response MUST use an error code of 400 (Bad \
+    Request).";
+
+const ERROR_401: &str = "If the USERNAME does not contain a username value currently valid \
+    within the server: If the message is a request, the server MUST \
+    reject the request with an error response. This response MUST use an \
+    error code of 401 (Unauthenticated). ... If the resulting value does \
+    not match the contents of the corresponding attribute \
+    (MESSAGE-INTEGRITY-SHA256 or MESSAGE-INTEGRITY): If the message is a \
+    request, the server MUST reject the request with an error response. \
+    This response MUST use an error code of 401 (Unauthenticated).";
 
 pub const CASES: &[Case] = &[
     case(
         ("ice.8489.9.1.3.tampered-check-rejected", "ice"),
-        "A check whose PRIORITY was changed after it was signed (right password, stale HMAC) gets no success response",
+        "A check whose PRIORITY was changed after it was signed (right \
+            password, stale HMAC) gets no success response",
         ("RFC 8489", "9.1.3"),
         SHORT_TERM,
         SECURITY,
@@ -26,7 +46,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("ice.8489.9.1.3.tampered-check-gets-401", "ice"),
-        "A check whose PRIORITY was changed after it was signed is rejected with error 401",
+        "A check whose PRIORITY was changed after it was signed is rejected \
+            with error 401",
         ("RFC 8489", "9.1.3"),
         ERROR_401,
         &[],
@@ -34,7 +55,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("ice.8489.9.1.3.truncated-integrity-rejected", "ice"),
-        "A check whose MESSAGE-INTEGRITY is the right HMAC cut to 16 bytes gets no success response",
+        "A check whose MESSAGE-INTEGRITY is the right HMAC cut to 16 bytes \
+            gets no success response",
         ("RFC 8489", "9.1.3"),
         SHA1_LENGTH,
         SECURITY,
@@ -42,35 +64,52 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("ice.8489.9.1.3.wrong-key-sha256-rejected", "ice"),
-        "A check whose only integrity attribute is a MESSAGE-INTEGRITY-SHA256 made with the wrong password gets no success response",
+        "A check whose only integrity attribute is a MESSAGE-INTEGRITY-SHA256 \
+            made with the wrong password gets no success response",
         ("RFC 8489", "9.1.3"),
         ERROR_401,
         SECURITY,
         wrong_key_sha256_rejected,
     ),
     case(
-        ("ice.8445.7.3.reversed-username-rejected", "ice"),
-        "A check whose USERNAME has the two ufrags in the wrong order (<harness>:<target>) gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
+        ("ice.8489.9.1.3.no-integrity-rejected", "ice"),
+        "A check without MESSAGE-INTEGRITY gets no success response",
+        ("RFC 8489", "9.1.3"),
+        MISSING_CREDENTIALS,
         SECURITY,
-        reversed_username_rejected,
+        no_integrity_rejected,
     ),
     case(
-        ("ice.8445.7.3.username-without-colon-rejected", "ice"),
-        "A check whose USERNAME is the target's ufrag alone, with no colon, gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
+        ("ice.8489.9.1.3.no-username-rejected", "ice"),
+        "A signed check without USERNAME gets no success response",
+        ("RFC 8489", "9.1.3"),
+        MISSING_CREDENTIALS,
         SECURITY,
-        username_without_colon_rejected,
+        no_username_rejected,
     ),
     case(
-        ("ice.8445.7.3.signed-with-sender-password-rejected", "ice"),
-        "A check signed with the harness's own password (the sender's, not the target's) gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
-        SECURITY,
-        signed_with_sender_password_rejected,
+        ("ice.8489.9.1.3.wrong-password-gets-401", "ice"),
+        "A check signed with the wrong password is rejected with error 401",
+        ("RFC 8489", "9.1.3"),
+        ERROR_401,
+        &[],
+        wrong_password_401,
+    ),
+    case(
+        ("ice.8489.9.1.3.unknown-username-gets-401", "ice"),
+        "A check whose USERNAME names another ufrag is rejected with error 401",
+        ("RFC 8489", "9.1.3"),
+        ERROR_401,
+        &[],
+        unknown_username_401,
+    ),
+    case(
+        ("ice.8489.9.1.3.no-integrity-gets-400", "ice"),
+        "A check without MESSAGE-INTEGRITY is rejected with error 400",
+        ("RFC 8489", "9.1.3"),
+        MISSING_CREDENTIALS,
+        &[],
+        no_integrity_400,
     ),
 ];
 
@@ -98,7 +137,11 @@ fn tampered_check_rejected(ctx: &mut Ctx) -> Verdict {
     with_call(ctx, |c| {
         let request = tampered_check(c)?;
         let response = c.send(&request)?;
-        Ok(not_accepted(response, "an error response (401) or no response to a check changed after it was signed"))
+        Ok(not_accepted(
+            response,
+            "an error response (401) or no response to a check changed after it \
+                was signed",
+        ))
     })
 }
 
@@ -116,7 +159,11 @@ fn truncated_integrity_rejected(ctx: &mut Ctx) -> Verdict {
         let request =
             c.request().message_integrity_truncated(c.target_pwd.clone().as_bytes(), 16).fingerprint().build();
         let response = c.send(&request)?;
-        Ok(not_accepted(response, "an error response (401) or no response to a check with a 16-byte MESSAGE-INTEGRITY"))
+        Ok(not_accepted(
+            response,
+            "an error response (401) or no response to a check with a 16-byte \
+                MESSAGE-INTEGRITY",
+        ))
     })
 }
 
@@ -129,46 +176,57 @@ fn wrong_key_sha256_rejected(ctx: &mut Ctx) -> Verdict {
         let response = c.send(&request)?;
         Ok(not_accepted(
             response,
-            "an error response or no response to a check authenticated only by a MESSAGE-INTEGRITY-SHA256 with the wrong password",
+            "an error response or no response to a check authenticated only by a \
+                MESSAGE-INTEGRITY-SHA256 with the wrong password",
         ))
     })
 }
 
-/// A check with `username`, signed with the target's password: only the USERNAME is wrong.
-fn check_with_username(c: &mut Checks<'_>, username: &str) -> Vec<u8> {
-    let tie_breaker = 1;
-    let b = c.request_with(username, |b| b.ice_controlled(tie_breaker));
-    c.signed(b)
-}
-
-fn reversed_username_rejected(ctx: &mut Ctx) -> Verdict {
+fn no_integrity_400(ctx: &mut Ctx) -> Verdict {
     with_call(ctx, |c| {
-        let reversed = format!("{}:{}", c.harness_ufrag, c.target_ufrag);
-        let request = check_with_username(c, &reversed);
-        let response = c.send(&request)?;
-        Ok(not_accepted(response, "an error response (401) or no response to a check whose USERNAME is reversed"))
+        let request = c.request().fingerprint().build();
+        Ok(expect_error(&c.send(&request)?, 400))
     })
 }
 
-fn username_without_colon_rejected(ctx: &mut Ctx) -> Verdict {
+fn no_integrity_rejected(ctx: &mut Ctx) -> Verdict {
     with_call(ctx, |c| {
-        let alone = c.target_ufrag.clone();
-        let request = check_with_username(c, &alone);
-        let response = c.send(&request)?;
-        Ok(not_accepted(response, "an error response (401) or no response to a check whose USERNAME has no colon"))
-    })
-}
-
-fn signed_with_sender_password_rejected(ctx: &mut Ctx) -> Verdict {
-    with_call(ctx, |c| {
-        // The password the harness announced in its own description: what the target uses to
-        // sign its checks to the harness, never to verify the harness's.
-        let own = c.harness_pwd.clone();
-        let request = c.request().message_integrity(own.as_bytes()).fingerprint().build();
+        let request = c.request().fingerprint().build();
         let response = c.send(&request)?;
         Ok(not_accepted(
             response,
-            "an error response (401) or no response to a check signed with the sender's password",
+            "an error response (400) or no response to a check without \
+                MESSAGE-INTEGRITY",
         ))
+    })
+}
+
+fn no_username_rejected(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let tie_breaker = 1;
+        let b = c.request_with("", |b| b.ice_controlled(tie_breaker));
+        // The builder wrote an empty USERNAME first: rebuild without it.
+        let partial = Message::parse(&b.build()).map_err(|e| Outcome::Error { why: format!("crafted check: {e}") })?;
+        let mut b = Builder::new(Class::Request, METHOD_BINDING, partial.transaction_id);
+        for a in partial.attributes.iter().filter(|a| a.attr_type != USERNAME) {
+            b = b.attr(a.attr_type, &a.value);
+        }
+        let request = c.signed(b);
+        let response = c.send(&request)?;
+        Ok(not_accepted(response, "an error response (400) or no response to a check without USERNAME"))
+    })
+}
+
+fn unknown_username_401(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let request = unknown_username_check(c);
+        Ok(expect_error(&c.send(&request)?, 401))
+    })
+}
+
+fn wrong_password_401(ctx: &mut Ctx) -> Verdict {
+    with_call(ctx, |c| {
+        let request = c.request().message_integrity(b"not-the-password-of-this-call").fingerprint().build();
+        Ok(expect_error(&c.send(&request)?, 401))
     })
 }

@@ -18,14 +18,19 @@ use rtcspec_wire::demux::{classify, Protocol};
 
 use crate::live::*;
 
-const RUNNING: &str = "Therefore, a Trickle ICE agent MUST keep each checklist in the Running state as long as it expects candidate pairs to be incrementally added to the checklist.";
+const RUNNING: &str = "Therefore, a Trickle ICE agent MUST keep each checklist in the \
+    Running state as long as it expects candidate pairs to be \
+    incrementally added to the checklist.";
 
-const AFTER_END: &str = "After an agent has received an end-of-candidates indication, it MUST ignore any newly received candidates for that data stream or data session.";
+const AFTER_END: &str = "After an agent has received an end-of-candidates indication, it MUST \
+    ignore any newly received candidates for that data stream or data \
+    session.";
 
 pub const CASES: &[Case] = &[
     case(
         ("ice.8838.8.trickled-candidate-checked", "ice"),
-        "The harness (lite) offers no candidate and trickles its only one a second later: the target checks it and the call comes up",
+        "The harness (lite) offers no candidate and trickles its only one a \
+            second later: the target checks it and the call comes up",
         ("RFC 8838", "8"),
         RUNNING,
         &[],
@@ -33,7 +38,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("ice.8838.14.candidate-after-end-ignored", "ice"),
-        "A candidate trickled after end-of-candidates is ignored: the target sends it no check",
+        "A candidate trickled after end-of-candidates is ignored: the target \
+            sends it no check",
         ("RFC 8838", "14"),
         AFTER_END,
         &[],
@@ -114,7 +120,10 @@ fn trickled_call(peer: &mut dyn RemotePeer, end_first: bool, watch: Duration) ->
         .count();
     let opened = call.target_events.iter().any(|e| matches!(e, PeerEvent::ChannelOpen(c) if c.label == channel.label));
     let summary = match ran {
-        Ok(()) => format!("the target sent {checks} STUN message(s) to the harness's trickled candidate"),
+        Ok(()) => format!(
+            "the target sent {checks} STUN message(s) to the harness's trickled \
+                candidate"
+        ),
         Err(e) => format!("{e}; the target sent {checks} STUN message(s) to the harness"),
     };
     Ok((call, Trickled { opened, checks, summary }))
@@ -129,7 +138,8 @@ fn trickled_candidate_checked(ctx: &mut Ctx) -> Verdict {
     } else {
         Outcome::fail(
             format!(
-                "the target checks the candidate {} trickled {} s after the description, and the call comes up",
+                "the target checks the candidate {} trickled {} s after the \
+                    description, and the call comes up",
                 call.harness.local_addr(),
                 TRICKLE_AFTER.as_secs()
             ),
@@ -148,7 +158,8 @@ fn candidate_after_end_ignored(ctx: &mut Ctx) -> Verdict {
     if !control.opened {
         return Err(Outcome::Error {
             why: format!(
-                "control: a candidate trickled before end-of-candidates did not bring the call up ({}), nothing to judge",
+                "control: a candidate trickled before end-of-candidates did not bring \
+                    the call up ({}), nothing to judge",
                 control.summary
             ),
         });
@@ -171,7 +182,9 @@ mod tests {
 
     #[test]
     fn the_offer_loses_its_candidates_and_says_trickle() {
-        let sdp = "v=0\r\na=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\na=ice-options:ice2\r\na=candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host\r\na=end-of-candidates\r\na=mid:0\r\n";
+        let sdp = "v=0\r\na=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\na=ice-options:ice2\r\na=candidate:1 \
+            1 udp 2130706431 127.0.0.1 5000 typ \
+            host\r\na=end-of-candidates\r\na=mid:0\r\n";
         assert_eq!(
             without_candidates(sdp),
             "v=0\r\na=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\na=ice-options:trickle\r\na=mid:0\r\n"

@@ -15,14 +15,17 @@ use std::time::Duration;
 
 use rtcspec_harness::case::{Level, Spec};
 use rtcspec_harness::peer::view::Side;
-use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment, Payload, PeerOptions};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment, Payload, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::dcep::{missing, open_from};
-use super::rfc8841_6_1::message_sizes;
+use super::kit::message_sizes;
+use super::kit::{missing, open_from};
 use crate::live::*;
 
-const INITIAL_PMTU: &str = "Therefore, SCTP MUST support performing Path MTU discovery without relying on ICMP or ICMPv6 as specified in [RFC4821] by using probing messages specified in [RFC4820]. The initial Path MTU at the IP layer SHOULD NOT exceed 1200 bytes for IPv4 and 1280 bytes for IPv6.";
+const INITIAL_PMTU: &str = "Therefore, SCTP MUST support performing Path MTU discovery without \
+    relying on ICMP or ICMPv6 as specified in [RFC4821] by using probing \
+    messages specified in [RFC4820]. The initial Path MTU at the IP layer \
+    SHOULD NOT exceed 1200 bytes for IPv4 and 1280 bytes for IPv6.";
 
 /// The largest UDP payload of an IPv4 packet of 1200 bytes (20 bytes of IPv4 header, 8 of
 /// UDP).
@@ -40,7 +43,8 @@ pub const CASES: &[Case] = &[Case {
     time_bound: Some(Duration::from_secs(15)),
     ..case(
         ("sctp.8831.5.initial-pmtu-fits-1200", "sctp"),
-        "On a path that loses IPv4 packets over 1200 bytes, the target's 16 KiB message arrives",
+        "On a path that loses IPv4 packets over 1200 bytes, the target's 16 \
+            KiB message arrives",
         ("RFC 8831", "5"),
         INITIAL_PMTU,
         &[],
@@ -50,7 +54,8 @@ pub const CASES: &[Case] = &[Case {
 
 fn send_message(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     call.target_send(&channel.label, &Payload::Binary(vec![0x2a; MESSAGE]))?;
-    let whole = |e: &rtcspec_harness::peer::PeerEvent| matches!(e, rtcspec_harness::peer::PeerEvent::Message { payload: Payload::Binary(b), .. } if b.len() == MESSAGE);
+    let whole =
+        |e: &PeerEvent| matches!(e, PeerEvent::Message { payload: Payload::Binary(b), .. } if b.len() == MESSAGE);
     // A message that does not arrive is what the case judges, not a failed step.
     let _ = call.wait_harness("the 16 KiB message", ARRIVES_WITHIN, whole);
     Ok(())
@@ -66,13 +71,16 @@ fn initial_pmtu_fits_1200(ctx: &mut Ctx) -> Verdict {
     let options = PeerOptions { impairment, answer_as_dtls_server: true, ..PeerOptions::default() };
     let setup = Setup { options, then: Some(send_message), ..Setup::new(Offerer::Target) };
     let call = call_and_read_setup(ctx, setup)?;
-    let expected =
-        format!("the target's {MESSAGE}-byte message arrives through a path that loses IPv4 packets over 1200 bytes");
+    let expected = format!(
+        "the target's {MESSAGE}-byte message arrives through a path that loses \
+            IPv4 packets over 1200 bytes"
+    );
     let path = call.path.as_deref().unwrap_or("perfect");
     if !call.view.dtls_complete() {
         return Err(Outcome::Error {
             why: format!(
-                "the DTLS handshake did not complete, so SCTP never started: {}; the path: {path}",
+                "the DTLS handshake did not complete, so SCTP never started: {}; the \
+                    path: {path}",
                 call.summary
             ),
         });

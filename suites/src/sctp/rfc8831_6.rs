@@ -13,19 +13,41 @@ use rtcspec_wire::sctp::{
     FORWARD_TSN, FORWARD_TSN_SUPPORTED, INIT, INIT_ACK, OUTGOING_RESET_REQUEST, RE_CONFIG, SUPPORTED_EXTENSIONS,
 };
 
-use super::dcep::*;
-use super::rfc8832_6::wait_for_late_chunks;
+use super::kit::*;
 use crate::live::*;
 
-const EXTENSIONS: &str = "The stream reconfiguration extension defined in [RFC6525] MUST be supported. It is used for closing channels. The dynamic address reconfiguration extension defined in [RFC5061] MUST be used to signal the support of the stream reset extension defined in [RFC6525]. ... The partial reliability extension defined in [RFC3758] MUST be supported.";
-const PPIDS: &str = "The SCTP Payload Protocol Identifiers (PPIDs) are used to signal the interpretation of the \"payload data\". The following PPIDs MUST be used (see Section 8): WebRTC String: to identify a non-empty JavaScript string encoded in UTF-8. WebRTC String Empty: to identify an empty JavaScript string encoded in UTF-8. WebRTC Binary: to identify non-empty JavaScript binary data. WebRTC Binary Empty: to identify empty JavaScript binary data. ... if an empty message has to be sent, the appropriate PPID (WebRTC String Empty or WebRTC Binary Empty) is used, and the SCTP user message of one zero byte is sent.";
-const EMPTY_RECEIVED: &str = "SCTP does not support the sending of empty user messages. Therefore, if an empty message has to be sent, the appropriate PPID (WebRTC String Empty or WebRTC Binary Empty) is used, and the SCTP user message of one zero byte is sent. When receiving an SCTP user message with one of these PPIDs, the receiver MUST ignore the SCTP user message and process it as an empty message.";
-const CLOSING: &str = "Closing of a data channel MUST be signaled by resetting the corresponding outgoing streams [RFC6525]. This means that if one side decides to close the data channel, it resets the corresponding outgoing stream. When the peer sees that an incoming stream was reset, it also resets its corresponding outgoing stream.";
+const EXTENSIONS: &str = "The stream reconfiguration extension defined in [RFC6525] MUST be \
+    supported. It is used for closing channels. The dynamic address \
+    reconfiguration extension defined in [RFC5061] MUST be used to signal \
+    the support of the stream reset extension defined in [RFC6525]. ... \
+    The partial reliability extension defined in [RFC3758] MUST be \
+    supported.";
+const PPIDS: &str = "The SCTP Payload Protocol Identifiers (PPIDs) are used to signal the \
+    interpretation of the \"payload data\". The following PPIDs MUST be \
+    used (see Section 8): WebRTC String: to identify a non-empty \
+    JavaScript string encoded in UTF-8. WebRTC String Empty: to identify \
+    an empty JavaScript string encoded in UTF-8. WebRTC Binary: to \
+    identify non-empty JavaScript binary data. WebRTC Binary Empty: to \
+    identify empty JavaScript binary data. ... if an empty message has to \
+    be sent, the appropriate PPID (WebRTC String Empty or WebRTC Binary \
+    Empty) is used, and the SCTP user message of one zero byte is sent.";
+const EMPTY_RECEIVED: &str = "SCTP does not support the sending of empty user messages. Therefore, \
+    if an empty message has to be sent, the appropriate PPID (WebRTC \
+    String Empty or WebRTC Binary Empty) is used, and the SCTP user \
+    message of one zero byte is sent. When receiving an SCTP user message \
+    with one of these PPIDs, the receiver MUST ignore the SCTP user \
+    message and process it as an empty message.";
+const CLOSING: &str = "Closing of a data channel MUST be signaled by resetting the \
+    corresponding outgoing streams [RFC6525]. This means that if one side \
+    decides to close the data channel, it resets the corresponding \
+    outgoing stream. When the peer sees that an incoming stream was \
+    reset, it also resets its corresponding outgoing stream.";
 
 pub const CASES: &[Case] = &[
     case(
         ("sctp.8831.6.1.init-signals-stream-reset", "sctp"),
-        "The target's INIT (or INIT ACK) lists RE-CONFIG among its Supported Extensions",
+        "The target's INIT (or INIT ACK) lists RE-CONFIG among its Supported \
+            Extensions",
         ("RFC 8831", "6.1"),
         EXTENSIONS,
         &[],
@@ -33,7 +55,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8831.6.1.init-signals-partial-reliability", "sctp"),
-        "The target's INIT (or INIT ACK) signals partial reliability (Forward-TSN-Supported)",
+        "The target's INIT (or INIT ACK) signals partial reliability \
+            (Forward-TSN-Supported)",
         ("RFC 8831", "6.1"),
         EXTENSIONS,
         &[],
@@ -73,7 +96,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8831.6.6.empty-string-received", "sctp"),
-        "An empty string from the harness (PPID 56, one zero byte) reaches the target's application as an empty string",
+        "An empty string from the harness (PPID 56, one zero byte) reaches the \
+            target's application as an empty string",
         ("RFC 8831", "6.6"),
         EMPTY_RECEIVED,
         &[],
@@ -81,7 +105,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8831.6.6.empty-binary-received", "sctp"),
-        "Empty binary data from the harness (PPID 57, one zero byte) reaches the target's application as empty",
+        "Empty binary data from the harness (PPID 57, one zero byte) reaches \
+            the target's application as empty",
         ("RFC 8831", "6.6"),
         EMPTY_RECEIVED,
         &[],
@@ -89,7 +114,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8831.6.7.close-resets-outgoing-stream", "sctp"),
-        "Closing its channel, the target resets the channel's outgoing stream (RE-CONFIG)",
+        "Closing its channel, the target resets the channel's outgoing stream \
+            (RE-CONFIG)",
         ("RFC 8831", "6.7"),
         CLOSING,
         &[],
@@ -97,7 +123,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8831.6.7.reset-answered-with-reset", "sctp"),
-        "When the harness resets its outgoing stream, the target resets its own outgoing stream of the channel",
+        "When the harness resets its outgoing stream, the target resets its \
+            own outgoing stream of the channel",
         ("RFC 8831", "6.7"),
         CLOSING,
         &[],
@@ -144,7 +171,8 @@ fn signals_partial_reliability(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            "Forward-TSN-Supported (0xC000), or FORWARD TSN (192) among Supported Extensions",
+            "Forward-TSN-Supported (0xC000), or FORWARD TSN (192) among Supported \
+                Extensions",
             format!("parameters {:?}", params.iter().map(|(t, _)| format!("{t:#06x}")).collect::<Vec<_>>()),
         )
     })
@@ -249,7 +277,10 @@ fn reset_answered_with_reset(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            format!("the target resets its outgoing stream {stream} too (Outgoing SSN Reset Request)"),
+            format!(
+                "the target resets its outgoing stream {stream} too (Outgoing SSN \
+                    Reset Request)"
+            ),
             format!(
                 "{} RE-CONFIG chunk(s) from the target, none resetting stream {stream}",
                 call.view.sent(Side::Target, RE_CONFIG).count()

@@ -11,10 +11,12 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use rtcspec_harness::peer::view::Side;
 
-use super::dcep::{open_from, target_channel};
+use super::kit::{open_from, target_channel};
 use crate::live::*;
 
-const STREAMS: &str = "This SCTP stack and its upper layer MUST support the usage of multiple SCTP streams. A user message can be sent ordered or unordered and with partial or full reliability.";
+const STREAMS: &str = "This SCTP stack and its upper layer MUST support the usage of \
+    multiple SCTP streams. A user message can be sent ordered or \
+    unordered and with partial or full reliability.";
 
 /// How many channels the harness opens: well past any small fixed table of streams.
 const CHANNELS: usize = 16;
@@ -24,7 +26,8 @@ const WAIT: Duration = Duration::from_millis(2000);
 pub const CASES: &[Case] = &[
     case(
         ("sctp.8831.6.1.many-channels", "sctp"),
-        "The target takes 16 channels the harness opens at once (16 streams) and delivers a message on each",
+        "The target takes 16 channels the harness opens at once (16 streams) \
+            and delivers a message on each",
         ("RFC 8831", "6.1"),
         STREAMS,
         &[],
@@ -32,7 +35,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8831.6.1.target-opens-many-channels", "sctp"),
-        "The target opens 16 more channels once the call is up, each on a stream of its own, and sends a message on each",
+        "The target opens 16 more channels once the call is up, each on a \
+            stream of its own, and sends a message on each",
         ("RFC 8831", "6.1"),
         STREAMS,
         &[],
@@ -83,7 +87,10 @@ fn many_channels(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            format!("the {CHANNELS} channels open on the target, each delivering its own message"),
+            format!(
+                "the {CHANNELS} channels open on the target, each delivering its own \
+                    message"
+            ),
             format!(
                 "{} of {CHANNELS} not delivered on their channel: {}; {}",
                 missing.len(),
@@ -136,7 +143,10 @@ fn target_opens_many_channels(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            format!("{CHANNELS} DATA_CHANNEL_OPENs on {CHANNELS} distinct streams, a message on each"),
+            format!(
+                "{CHANNELS} DATA_CHANNEL_OPENs on {CHANNELS} distinct streams, a \
+                    message on each"
+            ),
             format!("{}; {}", wrong.join(", "), call.summary),
         )
     })

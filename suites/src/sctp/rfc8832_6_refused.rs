@@ -11,11 +11,18 @@ use rtcspec_harness::peer::view::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::dcep::{target_channel, DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_DCEP};
-use crate::dtls::forged::{harness_forge, inject_sealed};
+use super::kit::{target_channel, DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_DCEP};
+use crate::dtls::kit::forged::{harness_forge, inject_sealed};
 use crate::live::*;
 
-const REFUSED: &str = "If the DATA_CHANNEL_OPEN message doesn't satisfy the conditions above, the receiver MUST close the corresponding data channel using the procedure described in [RFC8831] and MUST NOT send a DATA_CHANNEL_ACK message in response to the received message. This might occur if, for example, a DATA_CHANNEL_OPEN message is received on an already used stream, there are problems with parameters within the DATA_CHANNEL_OPEN message, the odd/even rule is violated, or the DATA_CHANNEL_OPEN message itself is not well formed.";
+const REFUSED: &str = "If the DATA_CHANNEL_OPEN message doesn't satisfy the conditions \
+    above, the receiver MUST close the corresponding data channel using \
+    the procedure described in [RFC8831] and MUST NOT send a \
+    DATA_CHANNEL_ACK message in response to the received message. This \
+    might occur if, for example, a DATA_CHANNEL_OPEN message is received \
+    on an already used stream, there are problems with parameters within \
+    the DATA_CHANNEL_OPEN message, the odd/even rule is violated, or the \
+    DATA_CHANNEL_OPEN message itself is not well formed.";
 
 /// How long the target has to answer an OPEN (on loopback it takes milliseconds).
 const ANSWER: Duration = Duration::from_millis(400);
@@ -27,7 +34,8 @@ const SECOND: u16 = 22;
 pub const CASES: &[Case] = &[
     case(
         ("sctp.8832.6.open-on-used-stream-refused", "sctp"),
-        "A second DATA_CHANNEL_OPEN on a stream already in use gets no DATA_CHANNEL_ACK",
+        "A second DATA_CHANNEL_OPEN on a stream already in use gets no \
+            DATA_CHANNEL_ACK",
         ("RFC 8832", "6"),
         REFUSED,
         SECURITY,
@@ -35,7 +43,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8832.6.malformed-open-refused", "sctp"),
-        "A DATA_CHANNEL_OPEN whose Label Length runs past the message gets no DATA_CHANNEL_ACK",
+        "A DATA_CHANNEL_OPEN whose Label Length runs past the message gets no \
+            DATA_CHANNEL_ACK",
         ("RFC 8832", "6"),
         REFUSED,
         SECURITY,
@@ -113,7 +122,8 @@ fn judge(call: &LiveCall, bad_stream: u16, control_stream: u16, what: &str) -> V
     if control == 0 {
         return Err(Outcome::Error {
             why: format!(
-                "the harness's valid DATA_CHANNEL_OPEN on stream {control_stream} was not acknowledged either; {}",
+                "the harness's valid DATA_CHANNEL_OPEN on stream {control_stream} was \
+                    not acknowledged either; {}",
                 call.summary
             ),
         });

@@ -7,8 +7,14 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 use crate::live::*;
 
-const OFFER: &str = "When the offerer creates an initial offer, the offerer: ... MUST associate an SDP \"sctp-port\" attribute with the \"m=\" line;";
-const ANSWER: &str = "When the answerer receives an offer that contains an \"m=\" line describing an SCTP-over-DTLS association, if the answerer accepts the association, the answerer: MUST insert a corresponding \"m=\" line in the answer, with an \"m=\" line proto value [RFC3264] identical to the value in the offer; ... MUST associate an SDP \"sctp-port\" attribute with the \"m=\" line.";
+const OFFER: &str = "When the offerer creates an initial offer, the offerer: ... MUST \
+    associate an SDP \"sctp-port\" attribute with the \"m=\" line;";
+const ANSWER: &str = "When the answerer receives an offer that contains an \"m=\" line \
+    describing an SCTP-over-DTLS association, if the answerer accepts the \
+    association, the answerer: MUST insert a corresponding \"m=\" line in \
+    the answer, with an \"m=\" line proto value [RFC3264] identical to \
+    the value in the offer; ... MUST associate an SDP \"sctp-port\" \
+    attribute with the \"m=\" line.";
 
 pub const CASES: &[Case] = &[
     case(
@@ -21,7 +27,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8841.10.3.answer-sctp-port-and-proto", "sctp"),
-        "The target's answer carries a=sctp-port and the offer's proto (UDP/DTLS/SCTP)",
+        "The target's answer carries a=sctp-port and the offer's proto \
+            (UDP/DTLS/SCTP)",
         ("RFC 8841", "10.3"),
         ANSWER,
         &[],

@@ -7,13 +7,16 @@
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
-use rtcspec_wire::sctp::{DATA, RE_CONFIG};
+use rtcspec_wire::sctp::RE_CONFIG;
 
-use super::dcep::{missing, open_from, target_channel};
-use super::rfc8832_6::wait_for_late_chunks;
+use super::kit::{message_sizes, missing, open_from, target_channel};
 use crate::live::*;
 
-const LIMIT: &str = "An SCTP endpoint MUST NOT send a SCTP user message with a message size that is larger than the maximum size indicated by the peer, as it cannot be assumed that the peer would accept such a message. ... If the SDP \"max-message-size\" attribute is not present, the default value is 64K.";
+const LIMIT: &str = "An SCTP endpoint MUST NOT send a SCTP user message with a message \
+    size that is larger than the maximum size indicated by the peer, as \
+    it cannot be assumed that the peer would accept such a message. ... \
+    If the SDP \"max-message-size\" attribute is not present, the default \
+    value is 64K.";
 
 /// The limit the harness announces in the first case.
 const ANNOUNCED: usize = 1024;
@@ -25,7 +28,8 @@ const CONTROL: &[u8] = b"rtcspec: control after the big message";
 pub const CASES: &[Case] = &[
     case(
         ("sctp.8841.6.1.max-message-size-honoured", "sctp"),
-        "With a=max-message-size:1024 from the harness, the target does not send a 2048-byte message",
+        "With a=max-message-size:1024 from the harness, the target does not \
+            send a 2048-byte message",
         ("RFC 8841", "6.1"),
         LIMIT,
         &[],
@@ -33,7 +37,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.8841.6.1.default-limit-64k", "sctp"),
-        "Without a=max-message-size from the harness, the target does not send a message over 64K",
+        "Without a=max-message-size from the harness, the target does not send \
+            a message over 64K",
         ("RFC 8841", "6.1"),
         LIMIT,
         &[],
@@ -80,32 +85,12 @@ fn closed_by_target(events: &[PeerEvent], label: &str) -> bool {
     events.iter().any(|e| matches!(e, PeerEvent::ChannelClose { label: l, .. } if l == label))
 }
 
-/// The sizes of the user messages the target sent on `stream`: DATA chunks in TSN order
-/// (each once), joined from the one flagged B to the one flagged E (RFC 9260 §3.3.1).
-pub fn message_sizes(call: &LiveCall, stream: u16) -> Vec<usize> {
-    let mut chunks: Vec<(u32, u8, usize)> = call
-        .view
-        .sent(Side::Target, DATA)
-        .filter_map(|c| c.data().filter(|d| d.stream == stream).map(|d| (d.tsn, c.flags, d.payload.len())))
-        .collect();
-    chunks.sort_by_key(|(tsn, ..)| *tsn);
-    chunks.dedup_by_key(|(tsn, ..)| *tsn);
-    let (mut sizes, mut current) = (Vec::new(), 0usize);
-    for (_, flags, len) in chunks {
-        if flags & 0x02 != 0 {
-            current = 0;
-        }
-        current += len;
-        if flags & 0x01 != 0 {
-            sizes.push(current);
-        }
-    }
-    sizes
-}
-
 fn limit_honoured(ctx: &mut Ctx, then: OnceEstablished, rewrite: fn(&str) -> String, limit: usize) -> Verdict {
     let call = call_and_read_setup(ctx, Setup { rewrite: Some(rewrite), ..target_channel(then) })?;
-    let expected = format!("no user message over {limit} bytes from the target (the control message arrives)");
+    let expected = format!(
+        "no user message over {limit} bytes from the target (the control \
+            message arrives)"
+    );
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
         return Ok(missing(&call, &expected, "DATA_CHANNEL_OPEN from the target"));
     };
@@ -152,12 +137,17 @@ mod tests {
 
     #[test]
     fn the_limit_replaces_any_attribute_and_follows_the_port() {
-        let sdp =
-            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=sctp-port:5000\r\na=max-message-size:262144\r\n";
+        let sdp = "m=application 9 UDP/DTLS/SCTP \
+            webrtc-datachannel\r\na=sctp-port:5000\r\na=max-message-size:262144\r\n";
         assert_eq!(
             with_limit(sdp, Some(1024)),
-            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=sctp-port:5000\r\na=max-message-size:1024\r\n"
+            "m=application 9 UDP/DTLS/SCTP \
+                webrtc-datachannel\r\na=sctp-port:5000\r\na=max-message-size:1024\r\n"
         );
-        assert_eq!(with_limit(sdp, None), "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=sctp-port:5000\r\n");
+        assert_eq!(
+            with_limit(sdp, None),
+            "m=application 9 UDP/DTLS/SCTP \
+                webrtc-datachannel\r\na=sctp-port:5000\r\n"
+        );
     }
 }

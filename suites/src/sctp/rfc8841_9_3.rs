@@ -8,7 +8,9 @@ use rtcspec_wire::sctp::{INIT, INIT_ACK};
 
 use crate::live::*;
 
-const TEXT: &str = "When an SCTP association is established, both SCTP endpoints MUST initiate the SCTP association (i.e., both SCTP endpoints take the \"active\" role).";
+const TEXT: &str = "When an SCTP association is established, both SCTP endpoints MUST \
+    initiate the SCTP association (i.e., both SCTP endpoints take the \
+    \"active\" role).";
 
 pub const CASES: &[Case] = &[
     case(
@@ -49,7 +51,10 @@ fn target_sends_init(ctx: &mut Ctx, offerer: Offerer) -> Verdict {
     let LiveCall { view, summary, .. } = call_and_read(ctx, offerer)?;
     if !view.dtls_complete() {
         return Err(Outcome::Error {
-            why: format!("the DTLS handshake did not complete, so SCTP cannot be judged ({summary})"),
+            why: format!(
+                "the DTLS handshake did not complete, so SCTP cannot be judged \
+                    ({summary})"
+            ),
         });
     }
     if let Some(why) = &view.unreadable {
@@ -64,9 +69,12 @@ fn target_sends_init(ctx: &mut Ctx, offerer: Offerer) -> Verdict {
     let harness_inits = view.sent(Side::Harness, INIT).count();
     let acks = view.sent(Side::Target, INIT_ACK).count();
     Ok(Outcome::fail(
-        "the target sends an SCTP INIT once DTLS is up (both endpoints initiate)",
+        "the target sends an SCTP INIT once DTLS is up (both endpoints \
+            initiate)",
         format!(
-            "no INIT from the target, which was {}; the harness sent {harness_inits} INIT(s) and the target answered {acks} with INIT ACK; {summary}",
+            "no INIT from the target, which was {}; the harness sent \
+                {harness_inits} INIT(s) and the target answered {acks} with INIT ACK; \
+                {summary}",
             side_name(view.dtls_client),
         ),
     ))

@@ -12,10 +12,19 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
-use crate::dtls::forged::{first_then_control, judge_forged, on_target_channel, CONTROL, FORGED};
+use crate::dtls::kit::forged::{first_then_control, judge_forged, on_target_channel, CONTROL, FORGED};
 use crate::live::*;
 
-const ACTIONS: &str = "Chunk Types are encoded such that the highest-order 2 bits specify the action that is taken if the processing endpoint does not recognize the Chunk Type. 00: Stop processing this SCTP packet and discard the unrecognized chunk and all further chunks. 01: Stop processing this SCTP packet, discard the unrecognized chunk and all further chunks, and report the unrecognized chunk in an ERROR chunk using the 'Unrecognized Chunk Type' error cause. 10: Skip this chunk and continue processing. 11: Skip this chunk and continue processing, but report it in an ERROR chunk using the 'Unrecognized Chunk Type' error cause.";
+const ACTIONS: &str = "Chunk Types are encoded such that the highest-order 2 bits specify \
+    the action that is taken if the processing endpoint does not \
+    recognize the Chunk Type. 00: Stop processing this SCTP packet and \
+    discard the unrecognized chunk and all further chunks. 01: Stop \
+    processing this SCTP packet, discard the unrecognized chunk and all \
+    further chunks, and report the unrecognized chunk in an ERROR chunk \
+    using the 'Unrecognized Chunk Type' error cause. 10: Skip this chunk \
+    and continue processing. 11: Skip this chunk and continue processing, \
+    but report it in an ERROR chunk using the 'Unrecognized Chunk Type' \
+    error cause.";
 
 /// What the DATA after a chunk to be skipped carries: it must be delivered.
 const AFTER_SKIPPED: &str = "rtcspec: after a chunk the target must skip";
@@ -23,7 +32,8 @@ const AFTER_SKIPPED: &str = "rtcspec: after a chunk the target must skip";
 pub const CASES: &[Case] = &[
     case(
         ("sctp.9260.3.2.unknown-00-chunk-stops-packet", "sctp"),
-        "After an unknown chunk of type 0x3f (high bits 00), the DATA chunk in the same packet is not delivered",
+        "After an unknown chunk of type 0x3f (high bits 00), the DATA chunk in \
+            the same packet is not delivered",
         ("RFC 9260", "3.2"),
         ACTIONS,
         &[],
@@ -31,7 +41,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.9260.3.2.unknown-01-chunk-stops-packet", "sctp"),
-        "After an unknown chunk of type 0x7f (high bits 01), the DATA chunk in the same packet is not delivered",
+        "After an unknown chunk of type 0x7f (high bits 01), the DATA chunk in \
+            the same packet is not delivered",
         ("RFC 9260", "3.2"),
         ACTIONS,
         &[],
@@ -39,7 +50,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.9260.3.2.unknown-10-chunk-skipped", "sctp"),
-        "After an unknown chunk of type 0xbf (high bits 10), the DATA chunk in the same packet is delivered",
+        "After an unknown chunk of type 0xbf (high bits 10), the DATA chunk in \
+            the same packet is delivered",
         ("RFC 9260", "3.2"),
         ACTIONS,
         &[],
@@ -47,7 +59,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.9260.3.2.unknown-11-chunk-skipped", "sctp"),
-        "After an unknown chunk of type 0xff (high bits 11), the DATA chunk in the same packet is delivered",
+        "After an unknown chunk of type 0xff (high bits 11), the DATA chunk in \
+            the same packet is delivered",
         ("RFC 9260", "3.2"),
         ACTIONS,
         &[],
@@ -95,16 +108,23 @@ fn unknown_01_stops(ctx: &mut Ctx) -> Verdict {
 /// Pass when the DATA after the skipped chunk was delivered; Fail when only the control
 /// (the same chunk alone) was; an Error when neither was.
 fn judge_skipped(call: &LiveCall, kind: u8) -> Verdict {
-    let expected = format!("the chunk of type {kind:#04x} is skipped and the DATA chunk after it delivered");
+    let expected = format!(
+        "the chunk of type {kind:#04x} is skipped and the DATA chunk after it \
+            delivered"
+    );
     match (call.delivered(AFTER_SKIPPED), call.delivered(CONTROL)) {
         (true, _) => Ok(Outcome::Pass),
         (false, true) => Ok(Outcome::fail(
             expected,
-            format!("{AFTER_SKIPPED:?} was not delivered; the same DATA chunk alone was: the packet was discarded"),
+            format!(
+                "{AFTER_SKIPPED:?} was not delivered; the same DATA chunk alone was: \
+                    the packet was discarded"
+            ),
         )),
         (false, false) => Err(Outcome::Error {
             why: format!(
-                "the same DATA chunk alone was not delivered either, so nothing can be judged; {}",
+                "the same DATA chunk alone was not delivered either, so nothing can be \
+                    judged; {}",
                 call.summary
             ),
         }),

@@ -9,16 +9,19 @@ use rtcspec_harness::peer::view::{Data, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::dcep::{missing, open_from, target_channel};
-use super::rfc8832_6::wait_for_late_chunks;
+use super::kit::{missing, open_from, target_channel};
 use crate::live::*;
 
-const TEXT: &str = "The Stream Sequence Number in all the outgoing streams MUST start from 0 when the association is established. The Stream Sequence Number of an outgoing stream MUST be incremented by 1 for each ordered user message sent on that outgoing stream.";
+const TEXT: &str = "The Stream Sequence Number in all the outgoing streams MUST start \
+    from 0 when the association is established. The Stream Sequence \
+    Number of an outgoing stream MUST be incremented by 1 for each \
+    ordered user message sent on that outgoing stream.";
 
 pub const CASES: &[Case] = &[
     case(
         ("sctp.9260.6.5.ssn-starts-at-zero", "sctp"),
-        "The first ordered message on the target's channel stream (its DATA_CHANNEL_OPEN) has SSN 0",
+        "The first ordered message on the target's channel stream (its \
+            DATA_CHANNEL_OPEN) has SSN 0",
         ("RFC 9260", "6.5"),
         TEXT,
         &[],
@@ -26,7 +29,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.9260.6.5.ssn-contiguous-after-empty", "sctp"),
-        "After an empty message, the target's next ordered message has the next SSN, so it is delivered",
+        "After an empty message, the target's next ordered message has the \
+            next SSN, so it is delivered",
         ("RFC 9260", "6.5"),
         TEXT,
         &[],
@@ -71,7 +75,8 @@ fn empty_then_text(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), Cal
 
 fn ssn_contiguous_after_empty(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, target_channel(empty_then_text))?;
-    let expected = "the SSNs of the channel's ordered messages (OPEN, the empty string, the text) are 0, 1, 2";
+    let expected = "the SSNs of the channel's ordered messages (OPEN, the empty string, \
+        the text) are 0, 1, 2";
     let Some(open) = open_from(&call.view, Side::Target, "rtcspec") else {
         return Ok(missing(&call, expected, "DATA_CHANNEL_OPEN from the target"));
     };
@@ -89,8 +94,8 @@ fn ssn_contiguous_after_empty(ctx: &mut Ctx) -> Verdict {
         Outcome::fail(
             expected,
             format!(
-                "SSNs {ssns:?} on stream {stream}: the text has SSN {}, no message ever had {gap:?}, so a receiver \
-                 holds the text forever (RFC 9260 §6.6)",
+                "SSNs {ssns:?} on stream {stream}: the text has SSN {}, no message \
+                    ever had {gap:?}, so a receiver holds the text forever (RFC 9260 §6.6)",
                 text.ssn
             ),
         )

@@ -8,12 +8,16 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
 
-use super::rfc9260_8_5::{heartbeat, judge_answered_control, spoiled_then_control, Spoil};
-use crate::dtls::forged::{forged_then_control, judge_forged, on_target_channel};
+use super::kit::{heartbeat, judge_answered_control, spoiled_then_control, Spoil};
+use crate::dtls::kit::forged::{forged_then_control, judge_forged, on_target_channel};
 use crate::live::*;
 use rtcspec_wire::sctp::{HEARTBEAT, HEARTBEAT_ACK};
 
-const CHECKSUM: &str = "When an SCTP packet is received, the receiver MUST first check the CRC32c checksum ... Verify that the calculated CRC32c checksum is the same as the received CRC32c checksum. If it is not, the receiver MUST treat the packet as an invalid SCTP packet. The default procedure for handling invalid SCTP packets is to silently discard them.";
+const CHECKSUM: &str = "When an SCTP packet is received, the receiver MUST first check the \
+    CRC32c checksum ... Verify that the calculated CRC32c checksum is the \
+    same as the received CRC32c checksum. If it is not, the receiver MUST \
+    treat the packet as an invalid SCTP packet. The default procedure for \
+    handling invalid SCTP packets is to silently discard them.";
 
 pub const CASES: &[Case] = &[
     case(
@@ -26,7 +30,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.9260.6.8.bad-crc32c-heartbeat-unanswered", "sctp"),
-        "A HEARTBEAT in a packet whose CRC32c does not match gets no HEARTBEAT ACK (the same HEARTBEAT intact does)",
+        "A HEARTBEAT in a packet whose CRC32c does not match gets no HEARTBEAT \
+            ACK (the same HEARTBEAT intact does)",
         ("RFC 9260", "6.8"),
         CHECKSUM,
         &[],

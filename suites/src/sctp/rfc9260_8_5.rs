@@ -8,23 +8,30 @@
 use std::time::Duration;
 
 use rtcspec_harness::peer::forge::RecordForge;
-use rtcspec_harness::peer::view::{Chunk, Side};
+use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
-use rtcspec_wire::sctp::{self, ABORT, HEARTBEAT, HEARTBEAT_ACK, HEARTBEAT_INFO, OUTGOING_RESET_REQUEST, RE_CONFIG};
+use rtcspec_wire::sctp::{self, ABORT, HEARTBEAT, HEARTBEAT_ACK, OUTGOING_RESET_REQUEST, RE_CONFIG};
 
-use super::dcep::PPID_STRING;
-use crate::dtls::forged::{
+use super::kit::{heartbeat, judge_answered_control, spoiled_then_control, Spoil, PPID_STRING, WRONG};
+use crate::dtls::kit::forged::{
     channel_stream, delivered, forged_then_control, harness_forge, inject_sealed, judge_forged, on_target_channel,
 };
 use crate::live::*;
 
-const TAG: &str = "When receiving an SCTP packet, the endpoint MUST ensure that the value in the Verification Tag field of the received SCTP packet matches its own tag. If the received Verification Tag value does not match the receiver's own tag value, the receiver MUST silently discard the packet and MUST NOT process it any further except for those cases listed in Section 8.5.1 below.";
-const ABORT_TAG: &str = "The receiver of an ABORT chunk MUST accept the packet if the Verification Tag field of the packet matches its own tag and the T bit is not set OR if it is set to its Peer's Tag and the T bit is set in the Chunk Flags. Otherwise, the receiver MUST silently discard the packet and take no further action.";
+const TAG: &str = "When receiving an SCTP packet, the endpoint MUST ensure that the \
+    value in the Verification Tag field of the received SCTP packet \
+    matches its own tag. If the received Verification Tag value does not \
+    match the receiver's own tag value, the receiver MUST silently \
+    discard the packet and MUST NOT process it any further except for \
+    those cases listed in Section 8.5.1 below.";
+const ABORT_TAG: &str = "The receiver of an ABORT chunk MUST accept the packet if the \
+    Verification Tag field of the packet matches its own tag and the T \
+    bit is not set OR if it is set to its Peer's Tag and the T bit is set \
+    in the Chunk Flags. Otherwise, the receiver MUST silently discard the \
+    packet and take no further action.";
 
-/// Any tag but the right one.
-const WRONG: u32 = 0x5a5a_5a5a;
 /// How long the target has to deliver a message, or to act on an ABORT.
 const WAIT: Duration = Duration::from_millis(600);
 
@@ -35,7 +42,8 @@ const AFTER: &str = "rtcspec: after the ABORT with the right tag";
 pub const CASES: &[Case] = &[
     case(
         ("sctp.9260.8.5.wrong-tag-heartbeat-unanswered", "sctp"),
-        "A HEARTBEAT with the wrong Verification Tag gets no HEARTBEAT ACK (the same HEARTBEAT with the right tag does)",
+        "A HEARTBEAT with the wrong Verification Tag gets no HEARTBEAT ACK \
+            (the same HEARTBEAT with the right tag does)",
         ("RFC 9260", "8.5"),
         TAG,
         SECURITY,
@@ -43,7 +51,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.9260.8.5.wrong-tag-reconfig-ignored", "sctp"),
-        "A stream reset request (RE-CONFIG) with the wrong Verification Tag gets no RE-CONFIG response",
+        "A stream reset request (RE-CONFIG) with the wrong Verification Tag \
+            gets no RE-CONFIG response",
         ("RFC 9260", "8.5"),
         TAG,
         SECURITY,
@@ -51,7 +60,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("sctp.9260.8.5.wrong-tag-data-discarded", "sctp"),
-        "A DATA chunk in a packet with the wrong Verification Tag is not delivered",
+        "A DATA chunk in a packet with the wrong Verification Tag is not \
+            delivered",
         ("RFC 9260", "8.5"),
         TAG,
         SECURITY,
@@ -111,13 +121,18 @@ fn wrong_tag_abort_ignored(ctx: &mut Ctx) -> Verdict {
     let call = call_and_read_setup(ctx, on_target_channel(aborts_then))?;
     if !call.delivered(BEFORE) {
         return Err(Outcome::Error {
-            why: format!("the harness's hand-made DATA was not delivered, so nothing can be judged; {}", call.summary),
+            why: format!(
+                "the harness's hand-made DATA was not delivered, so nothing can be \
+                    judged; {}",
+                call.summary
+            ),
         });
     }
     if call.delivered(AFTER) {
         return Err(Outcome::Error {
-            why: "a message after the ABORT with the right tag was delivered too: the harness's ABORT is not one \
-                  the target takes, so ignoring the wrong one says nothing"
+            why: "a message after the ABORT with the right tag was delivered too: the \
+                harness's ABORT is not one the target takes, so ignoring the wrong \
+                one says nothing"
                 .into(),
         });
     }
@@ -125,79 +140,11 @@ fn wrong_tag_abort_ignored(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            "the association survives an ABORT with the wrong tag: the next message is delivered",
+            "the association survives an ABORT with the wrong tag: the next \
+                message is delivered",
             format!("{STILL:?} was not delivered; {}", call.summary),
         )
     })
-}
-
-/// How the first copy of a chunk is spoiled, so that the target must discard its packet.
-#[derive(Debug, Clone, Copy)]
-pub enum Spoil {
-    /// The packet carries [`WRONG`] as its Verification Tag.
-    WrongTag,
-    /// The packet's CRC32c is off by one bit.
-    BadChecksum,
-}
-
-/// How long the target has to answer a chunk (on loopback it takes milliseconds).
-const ANSWER: Duration = Duration::from_millis(300);
-
-/// The harness sends `chunk` (one whole chunk) in a packet `spoil` spoils, then the same chunk
-/// in a valid packet (the control), each in its own validly protected record, giving the
-/// target [`ANSWER`] after each.
-pub fn spoiled_then_control(call: &mut Call<'_>, chunk: &[u8], spoil: Spoil) -> Result<(), CallError> {
-    let (forge, _, _) = harness_forge(call)?;
-    let tag = forge.verification_tag().ok_or_else(|| CallError::Harness("no SCTP packet of the harness".into()))?;
-    let mut spoiled = match spoil {
-        Spoil::WrongTag => forge.sctp_packet(WRONG, chunk),
-        Spoil::BadChecksum => forge.sctp_packet(tag, chunk),
-    }
-    .map_err(CallError::Harness)?;
-    if let (Spoil::BadChecksum, Some(b)) = (spoil, spoiled.get_mut(8)) {
-        *b ^= 0x01;
-    }
-    let control = forge.sctp_packet(tag, chunk).map_err(CallError::Harness)?;
-    for packet in [spoiled, control] {
-        inject_sealed(call, &packet)?;
-        call.run_for(ANSWER)?;
-    }
-    Ok(())
-}
-
-/// Pass when the target sent a chunk of type `answer` after the control copy of the
-/// harness's chunk of type `kind` and none between the spoiled copy and the control; an
-/// Error when it did not answer the control either (then its silence says nothing). The two
-/// copies are the harness's first chunk of that type and the next with the same value.
-pub fn judge_answered_control(call: &LiveCall, kind: u8, answer: u8, what: &str) -> Verdict {
-    let mut sent = call.view.sent(Side::Harness, kind);
-    let spoiled = sent.next();
-    let control = spoiled.and_then(|first| sent.find(|c| c.value == first.value));
-    let (Some(spoiled), Some(control)) = (spoiled, control) else {
-        return Err(Outcome::Error {
-            why: format!("the harness's two copies of its chunk of type {kind} are not on the wire; {}", call.summary),
-        });
-    };
-    let answers: Vec<usize> = call.view.sent(Side::Target, answer).map(|c: &Chunk| c.datagram).collect();
-    let early = answers.iter().filter(|d| (spoiled.datagram..control.datagram).contains(d)).count();
-    let late = answers.iter().filter(|d| **d > control.datagram).count();
-    let expected = format!("{what} is discarded: no chunk of type {answer} answers it, only the valid copy");
-    match (early, late) {
-        (0, 0) => Err(Outcome::Error {
-            why: format!(
-                "the target answered neither copy (no chunk of type {answer}), so ignoring the spoiled one says \
-                 nothing; {}",
-                call.summary
-            ),
-        }),
-        (0, _) => Ok(Outcome::Pass),
-        (n, _) => Ok(Outcome::fail(expected, format!("{n} chunk(s) of type {answer} before the valid copy was sent"))),
-    }
-}
-
-/// A HEARTBEAT whose Heartbeat Info names the case (RFC 9260 §3.3.5).
-pub fn heartbeat() -> Vec<u8> {
-    sctp::chunk(HEARTBEAT, 0, &sctp::param(HEARTBEAT_INFO, b"rtcspec: is this heartbeat answered?"))
 }
 
 /// An ABORT chunk with no error causes and the T bit clear (RFC 9260 §3.3.7).

@@ -3,19 +3,95 @@
 
 use rtcspec_harness::{Case, Ctx, Level::*, Outcome, Verdict};
 
-use super::common::*;
+use super::kit::*;
 
 pub const CASES: &[Case] = &[
-    case("sdp.8866.5.lf-line-endings-accepted", "A parser accepts lines ended by LF alone", "RFC 8866", "5", Should,
-        "The sequence CRLF (0x0d0a) is used to end a line, although parsers SHOULD be tolerant and also accept lines terminated with a single newline character.", lf_accepted),
-    case("sdp.8866.5.crlf-written", "A serializer ends every line with CRLF", "RFC 8866", "5", Must,
-        "The sequence CRLF (0x0d0a) is used to end a line, although parsers SHOULD be tolerant and also accept lines terminated with a single newline character.", crlf_written),
-    case("sdp.8866.5.unknown-type-letter-rejected", "A description with an unknown type letter is rejected", "RFC 8866", "5", Must,
-        "an SDP parser MUST completely ignore or reject any session description that contains a type letter that it does not understand.", unknown_type_rejected),
-    Case { covers: &["rfc9429-5.8.1-10", "rfc9429-5.8.2-32"], ..case("sdp.8866.5.unknown-attribute-ignored", "An unknown attribute does not make the parser reject", "RFC 8866", "5", Must,
-        "An SDP parser MUST ignore any attribute it doesn't understand.", unknown_attribute_ignored) },
-    case("sdp.8866.6.7.no-direction-accepted", "An m= section without a direction attribute is accepted (sendrecv assumed)", "RFC 8866", "6.7", Should,
-        "If none of the media direction attributes is present at either session level or media level, \"a=sendrecv\" SHOULD be assumed as the default.", no_direction_accepted),
+    case(
+        "sdp.8866.5.lf-line-endings-accepted",
+        "A parser accepts lines ended by LF alone",
+        "RFC 8866",
+        "5",
+        Should,
+        "The sequence CRLF (0x0d0a) is used to end a line, although parsers \
+            SHOULD be tolerant and also accept lines terminated with a single \
+            newline character.",
+        lf_accepted,
+    ),
+    case(
+        "sdp.8866.5.crlf-written",
+        "A serializer ends every line with CRLF",
+        "RFC 8866",
+        "5",
+        Must,
+        "The sequence CRLF (0x0d0a) is used to end a line, although parsers \
+            SHOULD be tolerant and also accept lines terminated with a single \
+            newline character.",
+        crlf_written,
+    ),
+    case(
+        "sdp.8866.5.unknown-type-letter-rejected",
+        "A description with an unknown type letter is \
+        rejected",
+        "RFC 8866",
+        "5",
+        Must,
+        "an SDP parser MUST completely ignore or reject any session \
+            description that contains a type letter that it does not understand.",
+        unknown_type_rejected,
+    ),
+    Case {
+        covers: &["rfc9429-5.8.1-10", "rfc9429-5.8.2-32"],
+        ..case(
+            "sdp.8866.5.unknown-attribute-ignored",
+            "\
+        An unknown attribute does not make the parser reject",
+            "RFC 8866",
+            "5",
+            Must,
+            "An SDP parser MUST ignore any attribute it doesn't understand.",
+            unknown_attribute_ignored,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.8.1-3", "rfc9429-5.8.2-4"],
+        ..case(
+            "sdp.9429.5.8.2.connection-malformed-rejected",
+            "A c= line without an address is rejected",
+            "RFC 8866",
+            "5.7",
+            Must,
+            "c=<nettype> <addrtype> <connection-address>",
+            connection_rejected,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.8-1"],
+        ..case(
+            "sdp.9429.5.8.1.nul-byte-rejected",
+            "A line holding a NUL byte is \
+        rejected",
+            "RFC 8866",
+            "5",
+            Must,
+            "Furthermore, charset-dependent fields MUST NOT contain the bytes 0x00 \
+                (Nul), 0x0a (ASCII newline), and 0x0d (ASCII carriage return).",
+            nul_rejected,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.8-1"],
+        ..case(
+            "sdp.9429.5.8.1.empty-line-rejected",
+            "An empty line inside the \
+        description is rejected",
+            "RFC 8866",
+            "5",
+            Must,
+            "An SDP description consists of a number of lines of text of the form: \
+                <type>=<value>",
+            empty_line_rejected,
+        )
+    },
 ];
 
 fn lf_accepted(ctx: &mut Ctx) -> Verdict {
@@ -49,8 +125,14 @@ fn unknown_attribute_ignored(ctx: &mut Ctx) -> Verdict {
     expect_accepted(ctx, &with, "the offer with a=x-rtcspec-unknown")
 }
 
-fn no_direction_accepted(ctx: &mut Ctx) -> Verdict {
-    control(ctx)?;
-    let without = variant("a=sendrecv\r\na=msid:stream0 track0\r\n", "a=msid:stream0 track0\r\n");
-    expect_accepted(ctx, &without, "the offer whose audio section has no direction attribute")
+fn connection_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("c=IN IP4 0.0.0.0\r\n", "c=IN IP4\r\n"), "c=IN IP4")
+}
+
+fn empty_line_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("s=-\r\n", "s=-\r\n\r\n"), "an empty line after s=")
+}
+
+fn nul_rejected(ctx: &mut Ctx) -> Verdict {
+    expect_rejected(ctx, &variant("s=-\r\n", "s=-\0\r\n"), "s= holding a NUL byte")
 }

@@ -4,99 +4,389 @@
 
 use rtcspec_harness::{Ctx, Level::*, Outcome, Verdict};
 
-use super::answer::*;
-use super::common::{inserted, variant, OFFER};
+use super::kit::answer::*;
+use super::kit::{inserted, long_ufrag_offer, variant, OFFER};
 use rtcspec_harness::Case;
 
-const VERIFY_STOP: &str = "If any of the preceding checks failed, processing MUST stop and an error MUST be returned.";
-
 pub const CASES: &[Case] = &[
-    answer_case("sdp.9429.5.3.1.offer-answered", "The well-formed offer gets an answer", "5.3", Must,
-        "When createAnswer is called, a new SDP description MUST be created that is compatible with the supplied remote description as well as the requirements specified in [RFC8834].", answered),
-    Case { covers: &["rfc9429-5.8.3-11"], ..answer_case("sdp.9429.5.8.3.answer-section-count", "The answer has as many m= sections as the offer, in the same order of media", "5.8.3", Must,
-        "The session description MUST follow the rules defined in [RFC3264], Section 6, including the requirement that the number of \"m=\" sections MUST exactly match the number of \"m=\" sections in the associated offer.", section_count) },
-    Case { covers: &["rfc9429-5.3.1-9", "rfc9429-5.8.3-12"], ..answer_case("sdp.9429.5.3.1.proto-matches", "Each answered m= line has the offer's media type and <proto>", "5.3.1", Must,
-        "The <proto> field MUST be set to exactly match the <proto> field for the corresponding \"m=\" line in the offer.", proto_matches) },
-    Case { covers: &["rfc9429-5.3.1-18"], ..answer_case("sdp.9429.5.3.1.mids-echoed", "Each answered m= section carries the offer's a=mid", "5.3.1", Must,
-        "If and only if present in the offer, an \"a=mid\" line, as specified in [RFC5888], Section 9.1. The MID value MUST match that specified in the offer.", mids_echoed) },
-    Case { covers: &["rfc9429-5.3.1-8"], ..answer_case("sdp.9429.5.3.1.default-port-9", "Accepted m= sections use port 9 before any candidate exists", "5.3.1", Must,
-        "The <port> value would normally be set to the port of the default ICE candidate for this \"m=\" section, but given that no candidates are available yet, the default <port> value of 9 (Discard) MUST be used, as indicated in [RFC8840], Section 4.1.1.", default_port) },
-    Case { covers: &["rfc9429-5.3.1-14", "rfc9429-5.3.1-15"], ..answer_case("sdp.9429.5.3.1.c-line-follows-m-line", "Each accepted m= line is followed by c=IN IP4 0.0.0.0", "5.3.1", Must,
-        "The \"m=\" line MUST be followed immediately by a \"c=\" line, as specified in [RFC4566], Section 5.7. Again, as no candidates are available yet, the \"c=\" line MUST contain the default value \"IN IP4 0.0.0.0\", as defined in [RFC8840], Section 4.1.3.", c_line) },
-    Case { covers: &["rfc9429-5.3.1-13"], ..answer_case("sdp.9429.5.3.1.formats-from-offer", "Answered payload types include an offered one and map to the offered codecs", "5.3.1", Must,
-        "In either case, the media formats in the answer MUST include at least one format that is present in the offer but MAY include formats that are locally supported but not present in the offer, as mentioned in [RFC3264], Section 6.1.", formats_from_offer) },
-    Case { covers: &["rfc9429-5.3.1-11", "rfc9429-5.3.1-12"], ..answer_case("sdp.9429.5.3.1.formats-in-offered-order", "Offered payload types keep the offer's order in the answer, added ones come last", "5.3.1", Must,
-        "Otherwise, the media formats on the \"m=\" line MUST be generated in the same order as those offered in the current remote description, excluding any currently unsupported formats.", formats_in_order) },
-    Case { covers: &["rfc9429-5.3.1-17"], ..answer_case("sdp.9429.5.3.1.direction-sendonly-answered-recvonly", "An offered sendonly section is answered recvonly or inactive", "5.3.1", Must,
-        "A direction attribute, determined by applying the rules regarding the offered direction specified in [RFC3264], Section 6.1, and then intersecting with the direction of the associated RtpTransceiver.", direction_sendonly) },
-    Case { covers: &["rfc9429-5.3.1-17"], ..answer_case("sdp.9429.5.3.1.direction-recvonly-answered-sendonly", "An offered recvonly section is answered sendonly or inactive", "5.3.1", Must,
-        "A direction attribute, determined by applying the rules regarding the offered direction specified in [RFC3264], Section 6.1, and then intersecting with the direction of the associated RtpTransceiver.", direction_recvonly) },
-    Case { covers: &["rfc9429-5.3.1-17"], ..answer_case("sdp.9429.5.3.1.direction-inactive-answered-inactive", "An offered inactive section is answered inactive", "5.3.1", Must,
-        "A direction attribute, determined by applying the rules regarding the offered direction specified in [RFC3264], Section 6.1, and then intersecting with the direction of the associated RtpTransceiver.", direction_inactive) },
-    Case { covers: &["rfc9429-5.3.1-24"], ..answer_case("sdp.9429.5.3.1.setup-active-or-passive", "The answer's a=setup is active or passive", "5.3.1", Must,
-        "The role value in the answer MUST be \"active\" or \"passive\".", setup_role) },
-    Case { covers: &["rfc9429-5.3.1-25"], ..answer_case("sdp.9429.5.3.1.setup-active-for-actpass", "An actpass offer is answered with a=setup:active", "5.3.1", Should,
-        "When the offer contains the \"actpass\" value, as will always be the case with JSEP endpoints, the answerer SHOULD use the \"active\" role.", setup_active) },
-    Case { covers: &["rfc9429-5.3.1-26"], ..answer_case("sdp.9429.5.3.1.setup-consistent-with-passive", "A passive offer (from a non-JSEP endpoint) is answered active", "5.3.1", Must,
-        "Offers from non-JSEP endpoints MAY send other values for \"a=setup\", in which case the answer MUST use a value consistent with the value in the offer.", setup_after_passive) },
-    Case { covers: &["rfc9429-5.3.1-23", "rfc8839-5.4-1", "rfc8839-5.4-2", "rfc8839-5.4-3", "rfc8839-5.4-4"], ..answer_case("sdp.9429.5.3.1.ice-credentials-own", "The answer carries valid ICE credentials of its own, new for each session", "5.3.1", Must,
-        "\"a=ice-ufrag\" and \"a=ice-pwd\" lines, as specified in [RFC8839], Section 5.4.", ice_credentials) },
-    Case { covers: &["rfc9429-5.3.1-23"], ..answer_case("sdp.9429.5.3.1.fingerprint-present", "The answer carries a well-formed certificate fingerprint", "5.3.1", Must,
-        "For each desired digest algorithm, one or more \"a=fingerprint\" lines for each of the endpoint's certificates, as specified in [RFC8122], Section 5.", fingerprint) },
-    Case { covers: &["rfc9429-5.3.1-30", "rfc9429-5.3.1-31"], ..answer_case("sdp.9429.5.3.1.bundle-group-answered", "The answer's BUNDLE group holds every offered mid it did not reject", "5.3.1", Must,
-        "If \"a=group\" attributes with semantics \"BUNDLE\" are offered, corresponding session-level \"a=group\" attributes MUST be added as specified in [RFC5888]. These attributes MUST have semantics \"BUNDLE\" and MUST include all MID identifiers from the offered bundle groups that have not been rejected.", bundle_group) },
-    Case { covers: &["rfc9429-5.3.1-32"], ..answer_case("sdp.9429.5.3.1.no-bundle-only-in-answer", "An offered a=bundle-only section is answered without a=bundle-only", "5.3.1", Must,
-        "Note that regardless of the presence of \"a=bundle-only\" in the offer, all \"m=\" sections in the answer MUST NOT have an \"a=bundle-only\" line.", no_bundle_only) },
-    Case { covers: &["rfc9429-5.3.1-23"], ..answer_case("sdp.9429.5.3.1.rtcp-mux-answered", "An offered a=rtcp-mux is answered with a=rtcp-mux", "5.3.1", Must,
-        "If present in the offer, an \"a=rtcp-mux\" line, as specified in [RFC5761], Section 5.1.3.", rtcp_mux) },
-    answer_case("sdp.9429.5.3.1.ice-options-only-if-offered", "No a=ice-options:trickle in the answer to an offer without it", "5.3.1", Must,
-        "The process here is identical to that indicated in Section 5.2.1 above, except that the \"a=ice-options\" line, with the \"trickle\" option as specified in [RFC8840], Section 4.1.3 and the \"ice2\" option as specified in [RFC8445], Section 10, is only included if such an option was present in the offer.", ice_options_only_if_offered),
-    Case { covers: &["rfc9429-5.3.1-27", "rfc9429-5.3.1-28", "rfc9429-5.3.1-29"], ..answer_case("sdp.9429.5.3.1.data-section-answered", "The data m= section is answered with the offer's proto and fmt and an a=sctp-port", "5.3.1", Must,
-        "Within the data \"m=\" section, an \"a=mid\" line MUST be generated and included as described above, along with an \"a=sctp-port\" line referencing the SCTP port number, as defined in [RFC8841], Section 5.1; and, if appropriate, an \"a=max-message-size\" line, as defined in [RFC8841], Section 6.1.", data_section) },
-    Case { covers: &["rfc9429-5.3.1-5"], ..answer_case("sdp.9429.5.3.1.unsupported-codec-rejected", "An m= section whose only codec is unknown is rejected with port 0", "5.3.1", Must,
-        "For each offered \"m=\" section, if any of the following conditions are true, the corresponding \"m=\" section in the answer MUST be marked as rejected by setting the <port> in the \"m=\" line to zero, as indicated in [RFC3264], Section 6, and further processing for this \"m=\" section can be skipped: [...] There is no offered media format that is both supported and, if applicable, allowed by codec preferences.", unsupported_rejected) },
-    Case { covers: &["rfc9429-5.3.1-16"], ..answer_case("sdp.9429.5.3.1.unbundled-section-own-transport", "An m= section outside the offered BUNDLE group is answered with its own ICE credentials", "5.3.1", Must,
-        "If the offer supports bundle, all \"m=\" sections to be bundled MUST use the same ICE credentials and candidates; all \"m=\" sections not being bundled MUST use unique ICE credentials and candidates.", unbundled_section) },
-    Case { covers: &["rfc9429-5.3.1-18", "rfc9429-5.8.3-11"], ..answer_case("sdp.9429.5.3.1.data-first-sections-in-order", "An offer with its data section first is answered section for section, mids in order", "5.3.1", Must,
-        "If and only if present in the offer, an \"a=mid\" line, as specified in [RFC5888], Section 9.1. The MID value MUST match that specified in the offer.", data_first_in_order) },
-    Case { covers: &["rfc9429-5.3.1-9", "rfc9429-5.3.1-28"], ..answer_case("sdp.9429.5.1.2.legacy-dtls-sctp-answered", "A data section offered with the legacy proto DTLS/SCTP is answered with DTLS/SCTP", "5.1.2", Must,
-        "For data \"m=\" sections, implementations MUST support receiving the \"UDP/DTLS/SCTP\", \"TCP/DTLS/SCTP\", or \"DTLS/SCTP\" (for backwards compatibility) profiles. [...] The profile in any \"m=\" line in any generated answer MUST exactly match the profile provided in the offer.", legacy_sctp_proto) },
-    Case { covers: &["rfc8839-5.1-2"], ..answer_case("sdp.8839.5.1.mdns-candidate-offer-answered", "An offer with an mDNS host candidate is answered, not refused", "5.3.1", Must,
-        "An agent processing remote candidates MUST ignore \"candidate\" lines that include candidates with FQDNs or IP address versions that are not supported or recognized.", mdns_offer_answered) },
-    Case { covers: &["rfc8839-5.4-4"], ..answer_case("sdp.8839.5.4.long-ice-ufrag-offer-answered", "An offer whose ice-ufrag has 256 characters is answered", "5.3.1", Must,
-        "For compatibility with the 512-character limitation for the STUN username attribute value and for bandwidth conservation considerations, the \"ice-ufrag\" attribute MUST NOT be longer than 32 characters when sending, but an implementation MUST accept up to 256 characters when receiving.", long_ufrag_answered) },
+    answer_case(
+        "sdp.9429.5.3.1.offer-answered",
+        "The well-formed offer gets an answer",
+        "RFC 9429",
+        "5.3",
+        Must,
+        "When createAnswer is called, a new SDP description MUST be created \
+            that is compatible with the supplied remote description as well as \
+            the requirements specified in [RFC8834].",
+        answered,
+    ),
     Case {
-        spec: rtcspec_harness::Spec { doc: "RFC 9143", section: "7.3.3", level: Must, text: "When an answerer generates an answer in which it rejects a bundled \"m=\" section, the answerer: [...] MUST NOT place the identification-tag associated with the \"m=\" section in the SDP 'group:BUNDLE' attribute identification-tag list associated with the BUNDLE group" },
-        ..answer_case("sdp.9143.7.3.3.rejected-section-left-out-of-bundle", "A bundled m= section the answer rejects is left out of the answer's BUNDLE group", "7.3.3", Must, "", rejected_out_of_bundle)
+        covers: &["rfc9429-5.3.1-9", "rfc9429-5.8.3-12"],
+        ..answer_case(
+            "sdp.9429.5.3.1.proto-matches",
+            "\
+        Each answered m= line has the offer's media type and <proto>",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "The <proto> field MUST be set to exactly match the <proto> field for \
+                the corresponding \"m=\" line in the offer.",
+            proto_matches,
+        )
     },
-    Case { covers: &["rfc9429-5.8.3-6", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-fingerprint-refused", "An offer without any a=fingerprint is refused", "5.8.3", Must, VERIFY_STOP, no_fingerprint_refused) },
-    Case { covers: &["rfc9429-5.8.3-1", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-ice-ufrag-refused", "An offer without ice-ufrag is refused", "5.8.3", Must, VERIFY_STOP, no_ufrag_refused) },
-    Case { covers: &["rfc9429-5.8.3-8", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-without-rtcp-mux-refused", "An offer without a=rtcp-mux is refused under the default require policy", "5.8.3", Must,
-        "If the RTP/RTCP multiplexing policy is \"require\", each \"m=\" section MUST contain an \"a=rtcp-mux\" attribute.", no_mux_refused) },
-    Case { covers: &["rfc9429-5.8.3-2", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.offer-short-ufrag-refused", "An offer whose ice-ufrag has 2 characters is refused", "5.8.3", Must,
-        "ICE ufrag and password values, which MUST comply with the size limits specified in [RFC8839], Section 5.4.", short_ufrag_refused) },
-    Case { covers: &["rfc9429-5.8.3-7", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.simulcast-unknown-rid-refused", "An offer whose a=simulcast names an undeclared rid is refused", "5.8.3", Must,
-        "All rid-ids referenced in an \"a=simulcast\" line MUST exist as \"a=rid\" lines.", simulcast_refused) },
-    Case { covers: &["rfc9429-5.8.3-9", "rfc9429-5.8.3-13"], ..answer_case("sdp.9429.5.8.3.rtcp-mux-only-without-rtcp-mux-refused", "An offer with a=rtcp-mux-only but no a=rtcp-mux is refused", "5.8.3", Must,
-        "If an \"m=\" section contains an \"a=rtcp-mux-only\" attribute, that section MUST also contain an \"a=rtcp-mux\" attribute.", mux_only_refused) },
+    Case {
+        covers: &["rfc9429-5.3.1-18"],
+        ..answer_case(
+            "sdp.9429.5.3.1.mids-echoed",
+            "Each answered m= section \
+        carries the offer's a=mid",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "If and only if present in the offer, an \"a=mid\" line, as specified \
+                in [RFC5888], Section 9.1. The MID value MUST match that specified in \
+                the offer.",
+            mids_echoed,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-8"],
+        ..answer_case(
+            "sdp.9429.5.3.1.default-port-9",
+            "Accepted m= sections use port \
+        9 before any candidate exists",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "The <port> value would normally be set to the port of the default ICE \
+                candidate for this \"m=\" section, but given that no candidates are \
+                available yet, the default <port> value of 9 (Discard) MUST be used, \
+                as indicated in [RFC8840], Section 4.1.1.",
+            default_port,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-14", "rfc9429-5.3.1-15"],
+        ..answer_case(
+            "sdp.9429.5.3.1.c-line-follows-m-line",
+            "\
+        Each accepted m= line is followed by c=IN IP4 0.0.0.0",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "The \"m=\" line MUST be followed immediately by a \"c=\" line, as \
+                specified in [RFC4566], Section 5.7. Again, as no candidates are \
+                available yet, the \"c=\" line MUST contain the default value \"IN \
+                IP4 0.0.0.0\", as defined in [RFC8840], Section 4.1.3.",
+            c_line,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-13"],
+        ..answer_case(
+            "sdp.9429.5.3.1.formats-from-offer",
+            "Answered payload types include an offered one and map to the offered \
+                codecs",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "In either case, the media formats in the answer MUST include at least \
+                one format that is present in the offer but MAY include formats that \
+                are locally supported but not present in the offer, as mentioned in \
+                [RFC3264], Section 6.1.",
+            formats_from_offer,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-11", "rfc9429-5.3.1-12"],
+        ..answer_case(
+            "sdp.9429.5.3.1.formats-in-offered-order",
+            "Offered payload types keep the offer's order in the answer, added \
+                ones come last",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "Otherwise, the media formats on the \"m=\" line MUST be generated in \
+                the same order as those offered in the current remote description, \
+                excluding any currently unsupported formats.",
+            formats_in_order,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-17"],
+        ..answer_case(
+            "sdp.9429.5.3.1.direction-sendonly-answered-recvonly",
+            "\
+        An offered sendonly section is answered recvonly or inactive",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "A direction attribute, determined by applying the rules regarding the \
+                offered direction specified in [RFC3264], Section 6.1, and then \
+                intersecting with the direction of the associated RtpTransceiver.",
+            direction_sendonly,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-17"],
+        ..answer_case(
+            "sdp.9429.5.3.1.direction-recvonly-answered-sendonly",
+            "\
+        An offered recvonly section is answered sendonly or inactive",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "A direction attribute, determined by applying the rules regarding the \
+                offered direction specified in [RFC3264], Section 6.1, and then \
+                intersecting with the direction of the associated RtpTransceiver.",
+            direction_recvonly,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-17"],
+        ..answer_case(
+            "sdp.9429.5.3.1.direction-inactive-answered-inactive",
+            "An offered inactive section is answered inactive",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "A direction attribute, determined by applying the rules regarding the \
+                offered direction specified in [RFC3264], Section 6.1, and then \
+                intersecting with the direction of the associated RtpTransceiver.",
+            direction_inactive,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-24"],
+        ..answer_case(
+            "sdp.9429.5.3.1.setup-active-or-passive",
+            "The answer's \
+        a=setup is active or passive",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "The role value in the answer MUST be \"active\" or \"passive\".",
+            setup_role,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-25"],
+        ..answer_case(
+            "sdp.9429.5.3.1.setup-active-for-actpass",
+            "An actpass offer \
+        is answered with a=setup:active",
+            "RFC 9429",
+            "5.3.1",
+            Should,
+            "When the offer contains the \"actpass\" value, as will always be the \
+                case with JSEP endpoints, the answerer SHOULD use the \"active\" role.",
+            setup_active,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-26"],
+        ..answer_case(
+            "sdp.9429.5.3.1.setup-consistent-with-passive",
+            "\
+        A passive offer (from a non-JSEP endpoint) is answered active",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "Offers from non-JSEP endpoints MAY send other values for \"a=setup\", \
+                in which case the answer MUST use a value consistent with the value \
+                in the offer.",
+            setup_after_passive,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-23", "rfc8839-5.4-1", "rfc8839-5.4-2", "rfc8839-5.4-3", "rfc8839-5.4-4"],
+        ..answer_case(
+            "\
+        sdp.9429.5.3.1.ice-credentials-own",
+            "The answer carries valid ICE credentials of its own, new for each \
+                session",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "\"a=ice-ufrag\" and \"a=ice-pwd\" lines, as specified in [RFC8839], \
+                Section 5.4.",
+            ice_credentials,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-23"],
+        ..answer_case(
+            "sdp.9429.5.3.1.fingerprint-present",
+            "The answer carries a \
+        well-formed certificate fingerprint",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "For each desired digest algorithm, one or more \"a=fingerprint\" \
+                lines for each of the endpoint's certificates, as specified in \
+                [RFC8122], Section 5.",
+            fingerprint,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-30", "rfc9429-5.3.1-31"],
+        ..answer_case(
+            "sdp.9429.5.3.1.bundle-group-answered",
+            "\
+        The answer's BUNDLE group holds every offered mid it did not reject",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "If \"a=group\" attributes with semantics \"BUNDLE\" are offered, \
+                corresponding session-level \"a=group\" attributes MUST be added as \
+                specified in [RFC5888]. These attributes MUST have semantics \
+                \"BUNDLE\" and MUST include all MID identifiers from the offered \
+                bundle groups that have not been rejected.",
+            bundle_group,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-32"],
+        ..answer_case(
+            "sdp.9429.5.3.1.no-bundle-only-in-answer",
+            "An offered \
+        a=bundle-only section is answered without a=bundle-only",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "Note that regardless of the presence of \"a=bundle-only\" in the \
+                offer, all \"m=\" sections in the answer MUST NOT have an \
+                \"a=bundle-only\" line.",
+            no_bundle_only,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-23"],
+        ..answer_case(
+            "sdp.9429.5.3.1.rtcp-mux-answered",
+            "An offered a=rtcp-mux is \
+        answered with a=rtcp-mux",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "If present in the offer, an \"a=rtcp-mux\" line, as specified in \
+                [RFC5761], Section 5.1.3.",
+            rtcp_mux,
+        )
+    },
+    answer_case(
+        "sdp.9429.5.3.1.ice-options-only-if-offered",
+        "No a=ice-options:trickle in the answer to an offer \
+        without it",
+        "RFC 9429",
+        "5.3.1",
+        Must,
+        "The process here is identical to that indicated in Section 5.2.1 \
+            above, except that the \"a=ice-options\" line, with the \"trickle\" \
+            option as specified in [RFC8840], Section 4.1.3 and the \"ice2\" \
+            option as specified in [RFC8445], Section 10, is only included if \
+            such an option was present in the offer.",
+        ice_options_only_if_offered,
+    ),
+    Case {
+        covers: &["rfc9429-5.3.1-27", "rfc9429-5.3.1-28", "rfc9429-5.3.1-29"],
+        ..answer_case(
+            "sdp.9429.5.3.1.data-section-answered",
+            "The data m= section is answered with the offer's proto and fmt and an \
+                a=sctp-port",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "Within the data \"m=\" section, an \"a=mid\" line MUST be generated \
+                and included as described above, along with an \"a=sctp-port\" line \
+                referencing the SCTP port number, as defined in [RFC8841], Section \
+                5.1; and, if appropriate, an \"a=max-message-size\" line, as defined \
+                in [RFC8841], Section 6.1.",
+            data_section,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-5"],
+        ..answer_case(
+            "sdp.9429.5.3.1.unsupported-codec-rejected",
+            "\
+        An m= section whose only codec is unknown is rejected with port 0",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "For each offered \"m=\" section, if any of the following conditions \
+                are true, the corresponding \"m=\" section in the answer MUST be \
+                marked as rejected by setting the <port> in the \"m=\" line to zero, \
+                as indicated in [RFC3264], Section 6, and further processing for this \
+                \"m=\" section can be skipped: [...] There is no offered media format \
+                that is both supported and, if applicable, allowed by codec \
+                preferences.",
+            unsupported_rejected,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-16"],
+        ..answer_case(
+            "sdp.9429.5.3.1.unbundled-section-own-transport",
+            "An m= section outside the offered BUNDLE group is answered with its \
+                own ICE credentials",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "If the offer supports bundle, all \"m=\" sections to be bundled MUST \
+                use the same ICE credentials and candidates; all \"m=\" sections not \
+                being bundled MUST use unique ICE credentials and candidates.",
+            unbundled_section,
+        )
+    },
+    Case {
+        covers: &["rfc9429-5.3.1-18", "rfc9429-5.8.3-11"],
+        ..answer_case(
+            "sdp.9429.5.3.1.data-first-sections-in-order",
+            "An offer with its data section first is answered section for section, \
+                mids in order",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "If and only if present in the offer, an \"a=mid\" line, as specified \
+                in [RFC5888], Section 9.1. The MID value MUST match that specified in \
+                the offer.",
+            data_first_in_order,
+        )
+    },
+    Case {
+        covers: &["rfc8839-5.1-2"],
+        ..answer_case(
+            "sdp.8839.5.1.mdns-candidate-offer-answered",
+            "An offer with an \
+        mDNS host candidate is answered, not refused",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "An agent processing remote candidates MUST ignore \"candidate\" lines \
+                that include candidates with FQDNs or IP address versions that are \
+                not supported or recognized.",
+            mdns_offer_answered,
+        )
+    },
+    Case {
+        covers: &["rfc8839-5.4-4"],
+        ..answer_case(
+            "sdp.8839.5.4.long-ice-ufrag-offer-answered",
+            "An offer whose \
+        ice-ufrag has 256 characters is answered",
+            "RFC 9429",
+            "5.3.1",
+            Must,
+            "For compatibility with the 512-character limitation for the STUN \
+                username attribute value and for bandwidth conservation \
+                considerations, the \"ice-ufrag\" attribute MUST NOT be longer than \
+                32 characters when sending, but an implementation MUST accept up to \
+                256 characters when receiving.",
+            long_ufrag_answered,
+        )
+    },
 ];
-
-fn answered(ctx: &mut Ctx) -> Verdict {
-    answer_to(ctx, OFFER)?;
-    Ok(Outcome::Pass)
-}
-
-fn section_count(ctx: &mut Ctx) -> Verdict {
-    let (offer, answer) = answer_to(ctx, OFFER)?;
-    let pairs = paired(&offer, &answer)?;
-    let problems = pairs
-        .iter()
-        .enumerate()
-        .filter(|(_, (o, a))| o.media != a.media)
-        .map(|(i, (o, a))| format!("{} answered as {}", o.label(i), a.media))
-        .collect();
-    verdict("the offer's m= sections, in order", problems)
-}
 
 fn proto_matches(ctx: &mut Ctx) -> Verdict {
     let (offer, answer) = answer_to(ctx, OFFER)?;
@@ -118,13 +408,6 @@ fn mids_echoed(ctx: &mut Ctx) -> Verdict {
         .map(|(i, (o, a))| format!("{}: offered mid {:?}, answered {:?}", o.label(i), o.attr("mid"), a.attr("mid")))
         .collect();
     verdict("every offered a=mid echoed", problems)
-}
-
-/// The accepted pairs of the answer to the base offer.
-fn accepted(ctx: &mut Ctx, offer_text: &str) -> Result<(Description, Description), Outcome> {
-    let (offer, answer) = answer_to(ctx, offer_text)?;
-    paired(&offer, &answer)?;
-    Ok((offer, answer))
 }
 
 fn default_port(ctx: &mut Ctx) -> Verdict {
@@ -294,25 +577,11 @@ fn ice_credentials(ctx: &mut Ctx) -> Verdict {
         }
     }
     problems.dedup();
-    verdict("ice-ufrag of 4 to 32 and ice-pwd of 22+ characters, its own, new per session, one pwd per ufrag", problems)
-}
-
-fn fingerprint(ctx: &mut Ctx) -> Verdict {
-    let (_, answer) = accepted(ctx, OFFER)?;
-    let well_formed = |v: &str| {
-        v.split_once(' ').is_some_and(|(hash, fp)| {
-            !hash.is_empty() && fp.split(':').all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
-        })
-    };
-    let problems = transport_sections(&answer)
-        .into_iter()
-        .filter_map(|(i, a)| match answer.effective(a, "fingerprint") {
-            Some(v) if well_formed(&v) => None,
-            Some(v) => Some(format!("{}: a=fingerprint:{v}", a.label(i))),
-            None => Some(format!("{}: no a=fingerprint", a.label(i))),
-        })
-        .collect();
-    verdict("a well-formed a=fingerprint for every accepted section", problems)
+    verdict(
+        "ice-ufrag of 4 to 32 and ice-pwd of 22+ characters, its own, new per \
+            session, one pwd per ufrag",
+        problems,
+    )
 }
 
 fn bundle_group(ctx: &mut Ctx) -> Verdict {
@@ -404,24 +673,6 @@ fn data_section(ctx: &mut Ctx) -> Verdict {
     verdict("m=application with the offered proto and fmt, a=mid and a=sctp-port", problems)
 }
 
-/// The base offer with a fourth audio section: `mid` 3, the given payload type and rtpmap,
-/// in the BUNDLE group (with the group's ICE credentials) or outside it (with its own).
-fn with_fourth_section(pt: &str, rtpmap: &str, bundled: bool) -> String {
-    let base = if bundled {
-        OFFER.replace("a=group:BUNDLE 0 1 2\r\n", "a=group:BUNDLE 0 1 2 3\r\n")
-    } else {
-        OFFER.to_string()
-    };
-    let (ufrag, pwd) =
-        if bundled { ("4ZcD", "2/1muCWoOi3uLifh0NuRHlch") } else { ("8xQw", "Zq3/8b1PnqAcV0c8wFc9Pqs1") };
-    format!(
-        "{base}m=audio 9 UDP/TLS/RTP/SAVPF {pt}\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:{ufrag}\r\n\
-a=ice-pwd:{pwd}\r\n\
-a=fingerprint:sha-256 19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2\r\n\
-a=setup:actpass\r\na=mid:3\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:{pt} {rtpmap}\r\n"
-    )
-}
-
 fn unbundled_section(ctx: &mut Ctx) -> Verdict {
     let (_, answer) = accepted(ctx, &with_fourth_section("0", "PCMU/8000", false))?;
     let (first, fourth) = (&answer.sections[0], &answer.sections[3]);
@@ -441,36 +692,6 @@ fn unsupported_rejected(ctx: &mut Ctx) -> Verdict {
     Ok(rtcspec_harness::check(last.rejected(), "the fourth m= section rejected with port 0", || {
         format!("accepted: m={} {} {} {}", last.media, last.port, last.proto, last.fmts.join(" "))
     }))
-}
-
-fn no_fingerprint_refused(ctx: &mut Ctx) -> Verdict {
-    let bad: String = OFFER.split_inclusive("\r\n").filter(|l| !l.starts_with("a=fingerprint:")).collect();
-    expect_refused(ctx, &bad, "no a=fingerprint")
-}
-
-fn no_ufrag_refused(ctx: &mut Ctx) -> Verdict {
-    let bad: String = OFFER.split_inclusive("\r\n").filter(|l| !l.starts_with("a=ice-ufrag:")).collect();
-    expect_refused(ctx, &bad, "no a=ice-ufrag")
-}
-
-fn no_mux_refused(ctx: &mut Ctx) -> Verdict {
-    // The default policy is "require" (RFC 9429 §4.1.1: "The default multiplexing policy MUST
-    // be set to 'require'"), and the targets are default-configured peer connections.
-    expect_refused(ctx, &OFFER.replace("a=rtcp-mux\r\n", ""), "no a=rtcp-mux in its RTP sections")
-}
-
-fn short_ufrag_refused(ctx: &mut Ctx) -> Verdict {
-    expect_refused(ctx, &OFFER.replace("a=ice-ufrag:4ZcD", "a=ice-ufrag:4Z"), "ice-ufrag \"4Z\"")
-}
-
-fn simulcast_refused(ctx: &mut Ctx) -> Verdict {
-    let bad = inserted("a=fmtp:97 apt=96\r\n", "a=rid:hi send\r\na=simulcast:send hi;lo");
-    expect_refused(ctx, &bad, "a=simulcast naming rid \"lo\" that has no a=rid")
-}
-
-fn mux_only_refused(ctx: &mut Ctx) -> Verdict {
-    let bad = variant("a=rtcp-mux\r\n", "a=rtcp-mux-only\r\n");
-    expect_refused(ctx, &bad, "a=rtcp-mux-only without a=rtcp-mux")
 }
 
 /// The base offer with its data section moved first and mids numbered in the new order
@@ -514,45 +735,17 @@ fn data_first_in_order(ctx: &mut Ctx) -> Verdict {
     verdict("the answer's sections in the offered order: application, audio, video", problems)
 }
 
-fn legacy_sctp_proto(ctx: &mut Ctx) -> Verdict {
-    // The pre-RFC 8841 form browsers and aiortc still accept (draft-ietf-mmusic-sctp-sdp-05).
-    let legacy = variant("m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "m=application 9 DTLS/SCTP 5000")
-        .replacen("a=sctp-port:5000\r\n", "a=sctpmap:5000 webrtc-datachannel 1024\r\n", 1);
-    let (_, answer) = accepted(ctx, &legacy)?;
-    let data = &answer.sections[2];
-    Ok(rtcspec_harness::check(data.proto == "DTLS/SCTP", "the data section answered with proto DTLS/SCTP", || {
-        format!("m={} {} {} {}", data.media, data.port, data.proto, data.fmts.join(" "))
-    }))
-}
-
 fn mdns_offer_answered(ctx: &mut Ctx) -> Verdict {
     let offer = inserted(
         "typ host generation 0\r\n",
-        "a=candidate:7 1 udp 2122260223 0b6c4a3e-6f2b-4c55-9b1a-1d8f1e0e6a47.local 46247 typ host",
+        "a=candidate:7 1 udp 2122260223 \
+            0b6c4a3e-6f2b-4c55-9b1a-1d8f1e0e6a47.local 46247 typ host",
     );
     answer_to(ctx, &offer)?;
     Ok(Outcome::Pass)
 }
 
 fn long_ufrag_answered(ctx: &mut Ctx) -> Verdict {
-    answer_to(ctx, &super::rfc8839_5_1::long_ufrag_offer())?;
+    answer_to(ctx, &long_ufrag_offer())?;
     Ok(Outcome::Pass)
-}
-
-fn rejected_out_of_bundle(ctx: &mut Ctx) -> Verdict {
-    // Refusing the offer, or not rejecting the section, is judged by unsupported-codec-rejected;
-    // here there is only something to judge when the section is rejected.
-    let answer = match ctx.sdp_answer(&with_fourth_section("120", "x-rtcspec-unknown/8000", true))? {
-        Ok(text) => Description::parse(&text),
-        Err(reason) => return Ok(Outcome::Informational { note: format!("the offer was refused: {reason}") }),
-    };
-    if answer.sections.get(3).is_none_or(|s| !s.rejected()) {
-        return Ok(Outcome::Informational {
-            note: "the answer did not reject the section (see sdp.9429.5.3.1.unsupported-codec-rejected)".into(),
-        });
-    }
-    let grouped = answer.bundle_groups().into_iter().flatten().any(|m| m == "3");
-    Ok(rtcspec_harness::check(!grouped, "mid 3 (rejected) absent from a=group:BUNDLE", || {
-        format!("a=group:BUNDLE {:?}", answer.bundle_groups())
-    }))
 }

@@ -9,14 +9,18 @@ use rtcspec_harness::peer::view::{Media, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::rfc3711_3_3::reports_on_harness_audio;
+use super::kit::*;
 use crate::live::*;
 
-const ROC: &str = "After the packet has been processed and authenticated (when enabled for SRTP packets for the session), the receiver MUST use v to conditionally update its s_l and ROC variables as follows. ... If v=(ROC+1) mod 2^32, then s_l is set to SEQ and ROC is set to v.";
+const ROC: &str = "After the packet has been processed and authenticated (when enabled \
+    for SRTP packets for the session), the receiver MUST use v to \
+    conditionally update its s_l and ROC variables as follows. ... If \
+    v=(ROC+1) mod 2^32, then s_l is set to SEQ and ROC is set to v.";
 
 pub const CASES: &[Case] = &[case(
     ("srtp.3711.3.3.1.rollover-counter-advances", "srtp"),
-    "The harness's audio crosses a sequence number wrap: the target's reports count the packets after it (its ROC advanced)",
+    "The harness's audio crosses a sequence number wrap: the target's \
+        reports count the packets after it (its ROC advanced)",
     ("RFC 3711", "3.3.1"),
     ROC,
     &[],
@@ -55,7 +59,8 @@ fn rollover_counter_advances(ctx: &mut Ctx) -> Verdict {
     if sent_after_wrap < PAST_WRAP as usize || own.iter().any(|m| m.authenticated != Some(true)) {
         return Err(Outcome::Error {
             why: format!(
-                "the harness's own audio did not cross the wrap as meant ({} packets, {sent_after_wrap} after the wrap, all authenticated: {}); {}",
+                "the harness's own audio did not cross the wrap as meant ({} packets, \
+                    {sent_after_wrap} after the wrap, all authenticated: {}); {}",
                 own.len(),
                 own.iter().all(|m| m.authenticated == Some(true)),
                 call.summary
@@ -66,7 +71,10 @@ fn rollover_counter_advances(ctx: &mut Ctx) -> Verdict {
     if highest.iter().any(|h| after_wrap(*h)) {
         return Ok(Outcome::Pass);
     }
-    let expected = format!("a report counting packets after the wrap (the harness sent {sent_after_wrap})");
+    let expected = format!(
+        "a report counting packets after the wrap (the harness sent \
+            {sent_after_wrap})"
+    );
     Ok(match highest.iter().max() {
         Some(h) => Outcome::fail(expected, format!("the target's reports stop at extended highest sequence {h}")),
         None => {

@@ -22,12 +22,21 @@ use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 use rtcspec_wire::demux::{classify, Protocol};
 use rtcspec_wire::rtp::RtpHeader;
 
-use super::rfc3711_3_3::{packet_ahead, HARNESS_SSRC};
+use super::kit::*;
 use crate::live::*;
 
-const REPLAY_PROTECTION: &str = "It is RECOMMENDED to use replay protection, both for RTP and RTCP, as integrity protection alone cannot assure security against replay attacks. ... The receiver checks the index of an incoming packet against the replay list and the window.  Only packets with index ahead of the window, or, inside the window but not already received, SHALL be accepted.";
+const REPLAY_PROTECTION: &str = "It is RECOMMENDED to use replay protection, both for RTP and RTCP, as \
+    integrity protection alone cannot assure security against replay \
+    attacks. ... The receiver checks the index of an incoming packet \
+    against the replay list and the window.  Only packets with index \
+    ahead of the window, or, inside the window but not already received, \
+    SHALL be accepted.";
 
-const WINDOW_SIZE: &str = "Packet indices which lag behind the packet index in the context by more than SRTP-WINDOW-SIZE can be assumed to have been received, where SRTP-WINDOW-SIZE is a receiver-side, implementation-dependent parameter and MUST be at least 64, but which MAY be set to a higher value.";
+const WINDOW_SIZE: &str = "Packet indices which lag behind the packet index in the context by \
+    more than SRTP-WINDOW-SIZE can be assumed to have been received, \
+    where SRTP-WINDOW-SIZE is a receiver-side, implementation-dependent \
+    parameter and MUST be at least 64, but which MAY be set to a higher \
+    value.";
 
 /// What these cases count needs the target to report each RTP packet it takes in: a target
 /// that cannot (a browser's API shows decoded audio only) is Unsupported, not judged.
@@ -45,19 +54,22 @@ const fn replay_case(id: &'static str, title: &'static str, run: fn(&mut Ctx) ->
 pub const CASES: &[Case] = &[
     replay_case(
         "srtp.3711.3.3.2.replayed-packets-discarded",
-        "Three SRTP packets the target already took in arrive again: it takes none of them in twice",
+        "Three SRTP packets the target already took in arrive again: it takes \
+            none of them in twice",
         replayed_packets_discarded,
     ),
     replay_case(
         "srtp.3711.3.3.2.replay-behind-window-discarded",
-        "An SRTP packet the target took in arrives again after the sequence moved 1000 ahead, behind any replay window: it is not taken in twice",
+        "An SRTP packet the target took in arrives again after the sequence \
+            moved 1000 ahead, behind any replay window: it is not taken in twice",
         replay_behind_window_discarded,
     ),
     Case {
         needs: PEER_WITH_RTP_EVENTS,
         ..case(
             ("srtp.3711.3.3.2.late-packet-in-window-taken", "srtp"),
-            "A valid SRTP packet that never came before arrives 63 behind the highest: the target takes it in (its replay window is at least 64)",
+            "A valid SRTP packet that never came before arrives 63 behind the \
+                highest: the target takes it in (its replay window is at least 64)",
             ("RFC 3711", "3.3.2"),
             WINDOW_SIZE,
             &[],
@@ -177,7 +189,10 @@ fn audio_call(ctx: &mut Ctx, then: OnceEstablished) -> Result<(Vec<u16>, LiveCal
     if times_taken(&call, control) == 0 {
         return Err(Outcome::Error {
             why: format!(
-                "the target did not report taking in the harness's valid control packet (sequence {control}; it reported {} RTP packets in all), so what it did not report says nothing. A shim reports each RTP packet it takes in with the event rtp (shims/PROTOCOL.md); {}",
+                "the target did not report taking in the harness's valid control \
+                    packet (sequence {control}; it reported {} RTP packets in all), so \
+                    what it did not report says nothing. A shim reports each RTP packet \
+                    it takes in with the event rtp (shims/PROTOCOL.md); {}",
                 call.rtp_taken.len(),
                 call.summary
             ),
@@ -202,7 +217,8 @@ fn replays_not_taken(call: &LiveCall, sent: &[u16]) -> Verdict {
     if let Some((seq, _)) = taken.iter().find(|(_, n)| *n == 0) {
         return Err(Outcome::Error {
             why: format!(
-                "the target never reported taking in the original of sequence {seq}, so its replay says nothing; {}",
+                "the target never reported taking in the original of sequence {seq}, \
+                    so its replay says nothing; {}",
                 call.summary
             ),
         });
@@ -214,7 +230,8 @@ fn replays_not_taken(call: &LiveCall, sent: &[u16]) -> Verdict {
     // Replay protection is RECOMMENDED: a target without it breaks a SHOULD.
     Ok(Outcome::NonStrict {
         why: format!(
-            "replayed packets taken in again (each of {replayed:?} should be taken in once): sequence {}",
+            "replayed packets taken in again (each of {replayed:?} should be taken \
+                in once): sequence {}",
             twice.join(", ")
         ),
     })
@@ -239,7 +256,11 @@ fn late_packet_in_window_taken(ctx: &mut Ctx) -> Verdict {
         return Ok(Outcome::Pass);
     }
     Ok(Outcome::fail(
-        format!("sequence {late}, never sent before and {LATE_BY} behind the highest ({highest}), taken in"),
-        "the target took in the packets before and after it, not it: a replay window under 64, or late packets dropped",
+        format!(
+            "sequence {late}, never sent before and {LATE_BY} behind the highest \
+                ({highest}), taken in"
+        ),
+        "the target took in the packets before and after it, not it: a replay \
+            window under 64, or late packets dropped",
     ))
 }

@@ -3,27 +3,11 @@
 //! target's exported keys, must report the harness's packets (so the target's keys for them
 //! are the harness's), and must number themselves 0, 1, 2, ...
 
-use std::time::Duration;
-
 use rtcspec_harness::peer::view::{Media, Side};
-use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::rfc3711_3_3::{forge_audio, forged_not_counted, packet_ahead, HARNESS_SSRC};
-use super::rfc3711_3_4::{forged_sr_not_named, reflected_srtcp_then, valid_sr_named};
+use super::kit::*;
 use crate::live::*;
-
-/// The next packet, protected with the target's keys.
-fn reflected(call: &rtcspec_harness::peer::Call<'_>, ahead: u16) -> Result<Vec<u8>, String> {
-    packet_ahead(call, ahead, Some(Side::Target))
-}
-
-pub fn reflected_srtp_then(
-    call: &mut rtcspec_harness::peer::Call<'_>,
-    _: &rtcspec_harness::peer::ChannelSpec,
-) -> Result<(), rtcspec_harness::peer::CallError> {
-    forge_audio(call, reflected)
-}
 
 fn reflected_srtp_discarded(ctx: &mut Ctx) -> Verdict {
     forged_not_counted(ctx, |call, _| forge_audio(call, reflected), "the packet protected with the target's own keys")
@@ -33,8 +17,16 @@ fn reflected_srtcp_discarded(ctx: &mut Ctx) -> Verdict {
     forged_sr_not_named(ctx, reflected_srtcp_then, "the SR protected with the target's own keys")
 }
 
-const KEYS: &str = "The client_write_SRTP_master_key and client_write_SRTP_master_salt are provided to one invocation of the SRTP key derivation function, to generate the SRTP keys used to encrypt and authenticate packets sent by the client. The server MUST only use these keys to decrypt and to check the authenticity of inbound packets. The server_write_SRTP_master_key and server_write_SRTP_master_salt are provided to one invocation of the SRTP key derivation function, to generate the SRTP keys used by the server to encrypt and authenticate packets sent by the server. The client MUST only use these keys to decrypt and to check the authenticity of inbound packets.";
-const INDEX: &str = "The SRTCP index MUST be set to zero before the first SRTCP packet is sent, and MUST be incremented by one, modulo 2^31, after each SRTCP packet is sent.";
+const KEYS: &str = "The client_write_SRTP_master_key and client_write_SRTP_master_salt \
+    are provided to one invocation of the SRTP key derivation function, \
+    to generate the SRTP keys used to encrypt and authenticate packets \
+    sent by the client. The server MUST only use these keys to decrypt \
+    and to check the authenticity of inbound packets. The \
+    server_write_SRTP_master_key and server_write_SRTP_master_salt are \
+    provided to one invocation of the SRTP key derivation function, to \
+    generate the SRTP keys used by the server to encrypt and authenticate \
+    packets sent by the server. The client MUST only use these keys to \
+    decrypt and to check the authenticity of inbound packets.";
 // The reflected cases send the target a packet protected with its own keys: the same rule,
 // for the direction a stack that keys both alike gets wrong.
 // Every stack here starts its SRTCP index at 1, not 0: libsrtp (aiortc) and rtc-srtp
@@ -44,7 +36,8 @@ const INDEX: &str = "The SRTCP index MUST be set to zero before the first SRTCP 
 pub const CASES: &[Case] = &[
     case(
         ("srtp.5764.4.2.reflected-srtp-discarded", "srtp"),
-        "An SRTP packet protected with the target's own sending keys (reflected) is discarded: the target's reports never count it",
+        "An SRTP packet protected with the target's own sending keys \
+            (reflected) is discarded: the target's reports never count it",
         ("RFC 5764", "4.2"),
         KEYS,
         SECURITY,
@@ -52,7 +45,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("srtp.5764.4.2.reflected-srtcp-discarded", "srtp"),
-        "An SRTCP Sender Report protected with the target's own sending keys (reflected) is discarded: its reports never name it",
+        "An SRTCP Sender Report protected with the target's own sending keys \
+            (reflected) is discarded: its reports never name it",
         ("RFC 5764", "4.2"),
         KEYS,
         SECURITY,
@@ -60,7 +54,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("srtp.5764.4.2.srtcp-authenticates", "srtp"),
-        "The target's SRTCP packets authenticate with the target's keys from the DTLS exporter",
+        "The target's SRTCP packets authenticate with the target's keys from \
+            the DTLS exporter",
         ("RFC 5764", "4.2"),
         KEYS,
         SECURITY,
@@ -68,7 +63,8 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("srtp.5764.4.2.harness-srtp-received", "srtp"),
-        "The target decrypts the harness's SRTP with the harness's exported keys: its reports count the harness's packets",
+        "The target decrypts the harness's SRTP with the harness's exported \
+            keys: its reports count the harness's packets",
         ("RFC 5764", "4.2"),
         KEYS,
         SECURITY,
@@ -76,55 +72,14 @@ pub const CASES: &[Case] = &[
     ),
     case(
         ("srtp.5764.4.2.harness-srtcp-received", "srtp"),
-        "The target decrypts the harness's SRTCP with the harness's exported keys: its reports name the harness's SR",
+        "The target decrypts the harness's SRTCP with the harness's exported \
+            keys: its reports name the harness's SR",
         ("RFC 5764", "4.2"),
         KEYS,
         SECURITY,
         valid_sr_named,
     ),
-    Case {
-        time_bound: Some(TWO_REPORTS_BOUND),
-        ..case(
-            ("srtp.3711.3.4.srtcp-index-increments-by-one", "srtp"),
-            "The target's SRTCP index goes up by exactly one from each packet to the next",
-            ("RFC 3711", "3.4"),
-            INDEX,
-            &[],
-            srtcp_index_counts,
-        )
-    },
 ];
-
-/// A call with audio from the harness, read after [`AUDIO_FOR`] of it, and the target's SRTCP
-/// (perhaps none).
-pub(super) fn call_with_audio(ctx: &mut Ctx, then: OnceEstablished) -> Result<(LiveCall, Vec<Media>), Outcome> {
-    let options = PeerOptions { audio: true, ..PeerOptions::default() };
-    let setup = Setup { options, then: Some(then), until_connected: true, ..Setup::new(Offerer::Harness) };
-    let call = call_and_read_setup(ctx, setup)?;
-    let own: Vec<_> = call.view.media.iter().filter(|m| m.from == Side::Harness && !m.rtcp).collect();
-    if own.is_empty() {
-        return Err(Outcome::Error { why: format!("the harness sent no audio (not negotiated?); {}", call.summary) });
-    }
-    // The harness's own packets are the control: if they do not authenticate, the keys are
-    // not derived right, and nothing about the target can be said.
-    if own.iter().any(|m| m.authenticated != Some(true)) {
-        return Err(Outcome::Error {
-            why: format!("the harness's own SRTP does not check with the exported keys: {:?}", own[0].authenticated),
-        });
-    }
-    let srtcp: Vec<Media> = call.view.srtcp_from(Side::Target).cloned().collect();
-    Ok((call, srtcp))
-}
-
-/// The same, for cases about the target's SRTCP: an Error when there is none to judge.
-fn target_srtcp(ctx: &mut Ctx, then: OnceEstablished) -> Result<(LiveCall, Vec<Media>), Outcome> {
-    let (call, srtcp) = call_with_audio(ctx, then)?;
-    if srtcp.is_empty() {
-        let ms = AUDIO_FOR.as_millis();
-        return Err(Outcome::Error { why: format!("the target sent no SRTCP in {ms} ms of audio; {}", call.summary) });
-    }
-    Ok((call, srtcp))
-}
 
 fn srtcp_authenticates(ctx: &mut Ctx) -> Verdict {
     // One SRTCP packet is enough to judge.
@@ -134,7 +89,8 @@ fn srtcp_authenticates(ctx: &mut Ctx) -> Verdict {
         Outcome::Pass
     } else {
         Outcome::fail(
-            "every SRTCP packet of the target authenticates with the keys exported for the target's side",
+            "every SRTCP packet of the target authenticates with the keys exported \
+                for the target's side",
             format!("{bad} of {} do not", srtcp.len()),
         )
     })
@@ -152,47 +108,19 @@ fn harness_srtp_received(ctx: &mut Ctx) -> Verdict {
     Ok(match highest {
         Some(h) if h > 0 => Outcome::Pass,
         other => Outcome::fail(
-            format!("a report block for the harness's SSRC {HARNESS_SSRC:#010x} with packets received (the harness sent {sent})"),
+            format!(
+                "a report block for the harness's SSRC {HARNESS_SSRC:#010x} with \
+                    packets received (the harness sent {sent})"
+            ),
             match other {
                 Some(_) => "a report block with highest sequence 0".to_string(),
                 None if srtcp.is_empty() => format!(
-                    "no SRTCP at all in {} ms of the harness's audio: no report of any packet taken in",
+                    "no SRTCP at all in {} ms of the harness's audio: no report of any \
+                        packet taken in",
                     AUDIO_FOR.as_millis()
                 ),
                 None => format!("no report block for it in the target's {} SRTCP packet(s)", srtcp.len()),
             },
         ),
     })
-}
-
-/// How long the harness's audio goes on for the target's second SRTCP packet. RFC 3550 §6.2
-/// spaces reports at least 5 s apart on average (each interval drawn from 0.5 to 1.5 times
-/// it), and a stack that reports on a fixed 5 s timer (str0m) may send its first only 5 s
-/// in: within 15 s both have come.
-const TWO_REPORTS_WITHIN: Duration = Duration::from_secs(15);
-/// The case's own bound: the call coming up, then [`TWO_REPORTS_WITHIN`].
-const TWO_REPORTS_BOUND: Duration = Duration::from_secs(20);
-
-fn srtcp_index_counts(ctx: &mut Ctx) -> Verdict {
-    // Two SRTCP packets are enough to see an increment.
-    let (_, srtcp) = target_srtcp(ctx, |call, _| send_audio_within(call, 2, TWO_REPORTS_WITHIN))?;
-    let mut by_ssrc: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
-    for m in &srtcp {
-        by_ssrc.entry(m.ssrc).or_default().push(m.index);
-    }
-    for (ssrc, indices) in &by_ssrc {
-        if indices.windows(2).any(|w| w[1] != (w[0] + 1) & 0x7fff_ffff) {
-            return Ok(Outcome::fail(
-                format!("SRTCP indices that go up by one per packet for SSRC {ssrc:#010x}"),
-                format!("{indices:?}"),
-            ));
-        }
-    }
-    if by_ssrc.values().all(|i| i.len() < 2) {
-        let secs = TWO_REPORTS_WITHIN.as_secs();
-        return Err(Outcome::Error {
-            why: format!("fewer than two SRTCP packets from any SSRC in {secs} s of audio: nothing to compare"),
-        });
-    }
-    Ok(Outcome::Pass)
 }

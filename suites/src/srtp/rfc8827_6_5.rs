@@ -9,11 +9,13 @@ use rtcspec_wire::srtp::AES128_CM_HMAC_SHA1_80 as SRTP_AES128_CM_HMAC_SHA1_80;
 
 use crate::live::*;
 
-const PROFILE: &str = "The DTLS-SRTP protection profile SRTP_AES128_CM_HMAC_SHA1_80 MUST be supported for SRTP.";
+const PROFILE: &str = "The DTLS-SRTP protection profile SRTP_AES128_CM_HMAC_SHA1_80 MUST be \
+    supported for SRTP.";
 
 pub const CASES: &[Case] = &[case(
     ("srtp.8827.6.5.aes128-cm-sha1-80-supported", "srtp"),
-    "The target offers (as DTLS client) or selects (as server) SRTP_AES128_CM_HMAC_SHA1_80",
+    "The target offers (as DTLS client) or selects (as server) \
+        SRTP_AES128_CM_HMAC_SHA1_80",
     ("RFC 8827", "6.5"),
     PROFILE,
     &[],
@@ -28,7 +30,8 @@ fn sha1_80_supported(ctx: &mut Ctx) -> Verdict {
     // server select it (the harness offers nothing else).
     let (expected, outcome) = match call.view.dtls_client {
         Some(Side::Target) => {
-            let expected = "SRTP_AES128_CM_HMAC_SHA1_80 (0x0001) among the profiles of the target's ClientHello";
+            let expected = "SRTP_AES128_CM_HMAC_SHA1_80 (0x0001) among the profiles of the \
+                target's ClientHello";
             (
                 expected,
                 match &call.view.srtp_offered {
@@ -39,7 +42,8 @@ fn sha1_80_supported(ctx: &mut Ctx) -> Verdict {
             )
         }
         Some(Side::Harness) => {
-            let expected = "a ServerHello whose use_srtp selects SRTP_AES128_CM_HMAC_SHA1_80 (0x0001)";
+            let expected = "a ServerHello whose use_srtp selects SRTP_AES128_CM_HMAC_SHA1_80 \
+                (0x0001)";
             (
                 expected,
                 match &call.view.srtp_selected {

@@ -11,14 +11,18 @@ use std::net::SocketAddr;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 use rtcspec_wire::demux::{classify, Protocol};
 
-use super::rfc5764_4_2::call_with_audio;
+use super::kit::*;
 use crate::live::*;
 
-const SYMMETRIC: &str = "Each endpoint uses a single address:port combination for sending and receiving the bundled media. ... Since a single BUNDLE transport is used for sending and receiving bundled media, the symmetric RTP mechanism [RFC4961] MUST be used for RTP-based bundled media.";
+const SYMMETRIC: &str = "Each endpoint uses a single address:port combination for sending and \
+    receiving the bundled media. ... Since a single BUNDLE transport is \
+    used for sending and receiving bundled media, the symmetric RTP \
+    mechanism [RFC4961] MUST be used for RTP-based bundled media.";
 
 pub const CASES: &[Case] = &[case(
     ("srtp.9143.9.1.one-5-tuple", "srtp"),
-    "With audio and a data channel bundled, the target sends DTLS and SRTCP from the one address:port it receives on",
+    "With audio and a data channel bundled, the target sends DTLS and \
+        SRTCP from the one address:port it receives on",
     ("RFC 9143", "9.1"),
     SYMMETRIC,
     &[],

@@ -13,46 +13,57 @@
 
 use rtcspec_harness::driver::Verification;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Spec, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::common::*;
+use super::kit::*;
 
-pub const SAMPLE_REQUEST: &str = "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e207465737420636c69656e74002400046e0001ff80290008932ff9b151263b36000600096576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a280280004e57a3bcf";
-pub const SAMPLE_IPV4_RESPONSE: &str = "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f7220002000080001a147e112a643000800142b91f599fd9e90c38c7489f92af9ba53f06be7d780280004c07d4c96";
-pub const SAMPLE_IPV6_RESPONSE: &str = "010100482112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f7220002000140002a1470113a9faa5d3f179bc25f4b5bed2b9d900080014a382954e4be67bf11784c97c8292c275bfe3ed4180280004c8fb0b4c";
-pub const SAMPLE_LONG_TERM_REQUEST: &str = "000100602112a44278ad3433c6ad72c029da412e00060012e3839ee38388e383aae38383e382afe382b900000015001c662f2f3439396b39353464364f4c33346f4c394653547679363473410014000b6578616d706c652e6f72670000080014f67024656dd64a3e02b8e0712e85c9a28ca89666";
-/// RFC 8489 Appendix B.1 exactly as printed (see the module comment for its defects).
-pub const B1_AS_PRINTED: &str = "0001009c2112a44278ad3433c6ad72c029da412e001e00204a3cf38fef6992bda952c6780417da0f24819415569e60b205c46e41407f1704001500296f624d61744a6f733241414143662f2f3439396b39353464364f4c33346f4c394653547679363473410000000014000b6578616d706c652e6f726700001c0020e4686c8f0edeb59013e07090010a93efccbccc544c0a45d9f830aa6d6f735a01";
+pub const SAMPLE_REQUEST: &str = "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573742063\
+    6c69656e74002400046e0001ff80290008932ff9b151263b36000600096576746a3a68\
+    367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a280280004e5\
+    7a3bcf";
+pub const SAMPLE_IPV4_RESPONSE: &str = "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f72\
+    20002000080001a147e112a643000800142b91f599fd9e90c38c7489f92af9ba53f06b\
+    e7d780280004c07d4c96";
+pub const SAMPLE_IPV6_RESPONSE: &str = "010100482112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f72\
+    20002000140002a1470113a9faa5d3f179bc25f4b5bed2b9d900080014a382954e4be6\
+    7bf11784c97c8292c275bfe3ed4180280004c8fb0b4c";
+pub const SAMPLE_LONG_TERM_REQUEST: &str = "000100602112a44278ad3433c6ad72c029da412e00060012e3839ee38388e383aae383\
+    83e382afe382b900000015001c662f2f3439396b39353464364f4c33346f4c39465354\
+    7679363473410014000b6578616d706c652e6f72670000080014f67024656dd64a3e02\
+    b8e0712e85c9a28ca89666";
 
 pub const SHORT_TERM_PASSWORD: &str = "VOkJxbRl1RmTxUk/WvJxBt";
-pub const LT_USERNAME: &str = "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}";
-/// "The<U+00AD>M<U+00AA>tr<U+2168>" after OpaqueString processing.
-pub const LT_PASSWORD: &str = "TheMatrIX";
-pub const LT_REALM: &str = "example.org";
-
-const fn vector(id: &'static str, title: &'static str, section: &'static str, run: fn(&mut Ctx) -> Verdict) -> Case {
-    Case {
-        covers: &["rfc8489-9.1.4-2"],
-        spec: Spec { doc: "RFC 5769", section, level: Must, text: "This document provides test vectors for STUN messages; an implementation is expected to process them as shown (decoded fields, MESSAGE-INTEGRITY and FINGERPRINT valid)." },
-        ..case(id, title, section, Must, "", &[rtcspec_harness::Capability::StunCodec, rtcspec_harness::Capability::StunCheck], run)
-    }
-}
 
 pub const CASES: &[Case] = &[
-    vector("stun.5769.2.1.sample-request", "RFC 5769 sample request: decodes, integrity and fingerprint verify", "2.1", sample_request),
-    vector("stun.5769.2.2.sample-ipv4-response", "RFC 5769 IPv4 response: mapped address 192.0.2.1:32853", "2.2", sample_ipv4),
-    vector("stun.5769.2.3.sample-ipv6-response", "RFC 5769 IPv6 response: mapped address [2001:db8:1234:5678:11:2233:4455:6677]:32853", "2.3", sample_ipv6),
-    vector("stun.5769.2.4.sample-long-term-request", "RFC 5769 long-term request: MD5 key over SASLprep'd password", "2.4", sample_long_term),
-    Case {
-        covers: &["rfc8489-14.6-1", "rfc8489-5-7"],
-        spec: Spec { doc: RFC8489, section: "B.1", level: Must, text: "Sample Request with Long-Term Authentication with MESSAGE-INTEGRITY-SHA256 and USERHASH (corrected: length 0x0088; HMAC with the MD5 key, as §9.2.4 requires without PASSWORD-ALGORITHM)." },
-        ..case("stun.8489.b.1.sha256-userhash-vector", "RFC 8489 B.1 (corrected): decodes and MESSAGE-INTEGRITY-SHA256 verifies; the misprinted length is rejected", "B.1", Must, "", &[rtcspec_harness::Capability::StunCodec, rtcspec_harness::Capability::StunCheck], b1_vector)
-    },
+    vector(
+        "stun.5769.2.1.sample-request",
+        "RFC 5769 sample request: decodes, integrity and fingerprint \
+        verify",
+        "2.1",
+        sample_request,
+    ),
+    vector(
+        "stun.5769.2.2.sample-ipv4-response",
+        "RFC 5769 IPv4 response: mapped address \
+        192.0.2.1:32853",
+        "2.2",
+        sample_ipv4,
+    ),
+    vector(
+        "stun.5769.2.3.sample-ipv6-response",
+        "RFC 5769 IPv6 response: mapped address \
+            [2001:db8:1234:5678:11:2233:4455:6677]:32853",
+        "2.3",
+        sample_ipv6,
+    ),
+    vector(
+        "stun.5769.2.4.sample-long-term-request",
+        "RFC 5769 long-term request: MD5 key over SASLprep'd \
+        password",
+        "2.4",
+        sample_long_term,
+    ),
 ];
-
-fn bytes_of(h: &str) -> Result<Vec<u8>, Outcome> {
-    unhex(h).map_err(|e| Outcome::Error { why: format!("bad built-in vector: {e}") })
-}
 
 /// The vector with one byte of `attr_type`'s value flipped and FINGERPRINT recomputed:
 /// MESSAGE-INTEGRITY must now fail, and a verifier that passes it checks nothing.
@@ -135,38 +146,6 @@ fn sample_long_term(ctx: &mut Ctx) -> Verdict {
     let key = long_term_key(LT_USERNAME, LT_REALM, LT_PASSWORD);
     integrity_holds(ctx, &bytes, &key, USERNAME)?;
     Ok(Outcome::Pass)
-}
-
-/// The corrected B.1 vector, rebuilt from the printed attribute values.
-pub fn b1_corrected() -> Result<Vec<u8>, Outcome> {
-    let printed = bytes_of(B1_AS_PRINTED)?;
-    let txid: [u8; 12] = printed[8..20].try_into().map_err(|_| Outcome::Error { why: "short vector".into() })?;
-    let userhash = &printed[24..56];
-    let key = long_term_key(LT_USERNAME, LT_REALM, LT_PASSWORD);
-    Ok(Builder::new(Class::Request, METHOD_BINDING, txid)
-        .attr(USERHASH, userhash)
-        .text(NONCE, "obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA")
-        .text(REALM, LT_REALM)
-        .message_integrity_sha256(&key, 32)
-        .build())
-}
-
-fn b1_vector(ctx: &mut Ctx) -> Verdict {
-    let printed = bytes_of(B1_AS_PRINTED)?;
-    let corrected = b1_corrected()?;
-    if ctx.decode(&printed)?.is_ok() {
-        return Ok(Outcome::fail(
-            "the B.1 bytes as printed (length 0x009c, 20 bytes more than the body) rejected",
-            "accepted: the decoder does not check the length field against the datagram",
-        ));
-    }
-    ctx.decode_accepted(&corrected, "the corrected B.1 request")?;
-    let key = long_term_key(LT_USERNAME, LT_REALM, LT_PASSWORD);
-    Ok(check(
-        ctx.check(&corrected, Verification::MessageIntegritySha256, &key)?,
-        "MESSAGE-INTEGRITY-SHA256 verifies with MD5(username:realm:password)",
-        || "it did not verify".into(),
-    ))
 }
 
 #[cfg(test)]

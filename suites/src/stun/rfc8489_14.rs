@@ -7,46 +7,392 @@ use rtcspec_harness::driver::Verification;
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
 
-use super::common::*;
+use super::kit::*;
 
-const PADDING: &str = "The padding bits MUST be set to zero on sending and MUST be ignored by the receiver.";
-const TLV: &str = "Each attribute MUST be TLV encoded, with a 16-bit type, 16-bit length, and value. Each STUN attribute MUST end on a 32-bit boundary.";
-const LENGTH: &str = "The value in the Length field MUST contain the length of the Value part of the attribute, prior to padding, measured in bytes.";
-const XOR: &str = "X-Port is computed by XOR'ing the mapped port with the most significant 16 bits of the magic cookie. If the IP address family is IPv4, X-Address is computed by XOR'ing the mapped IP address with the magic cookie. If the IP address family is IPv6, X-Address is computed by XOR'ing the mapped IP address with the concatenation of the magic cookie and the 96-bit transaction ID.";
-const MI: &str = "The text used as input to HMAC is the STUN message, up to and including the attribute preceding the MESSAGE-INTEGRITY attribute. The Length field of the STUN message header is adjusted to point to the end of the MESSAGE-INTEGRITY attribute.";
-const MI_VALIDATE: &str = "Similarly, when validating the MESSAGE-INTEGRITY, the Length field in the STUN header must be adjusted to point to the end of the MESSAGE-INTEGRITY attribute prior to calculating the HMAC over the STUN message, up to and including the attribute preceding the MESSAGE-INTEGRITY attribute.";
-const SHA: &str =
-    "The value will be at most 32 bytes, but it MUST be at least 16 bytes and MUST be a multiple of 4 bytes.";
-const FP: &str = "The value of the attribute is computed as the CRC-32 of the STUN message up to (but excluding) the FINGERPRINT attribute itself, XOR'ed with the 32-bit value 0x5354554e.";
-const FP_LAST: &str = "When present, the FINGERPRINT attribute MUST be the last attribute in the message and thus will appear after MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256.";
-const ERROR_CODE_TEXT: &str = "The Class represents the hundreds digit of the error code. The value MUST be between 3 and 6. The Number represents the binary encoding of the error code modulo 100, and its value MUST be between 0 and 99.";
+const PADDING: &str = "The padding bits MUST be set to zero on sending and MUST be ignored \
+    by the receiver.";
+const TLV: &str = "Each attribute MUST be TLV encoded, with a 16-bit type, 16-bit \
+    length, and value. Each STUN attribute MUST end on a 32-bit boundary.";
+const LENGTH: &str = "The value in the Length field MUST contain the length of the Value \
+    part of the attribute, prior to padding, measured in bytes.";
+const XOR: &str = "X-Port is computed by XOR'ing the mapped port with the most \
+    significant 16 bits of the magic cookie. If the IP address family is \
+    IPv4, X-Address is computed by XOR'ing the mapped IP address with the \
+    magic cookie. If the IP address family is IPv6, X-Address is computed \
+    by XOR'ing the mapped IP address with the concatenation of the magic \
+    cookie and the 96-bit transaction ID.";
+const MI: &str = "The text used as input to HMAC is the STUN message, up to and \
+    including the attribute preceding the MESSAGE-INTEGRITY attribute. \
+    The Length field of the STUN message header is adjusted to point to \
+    the end of the MESSAGE-INTEGRITY attribute.";
+const MI_VALIDATE: &str = "Similarly, when validating the MESSAGE-INTEGRITY, the Length field in \
+    the STUN header must be adjusted to point to the end of the \
+    MESSAGE-INTEGRITY attribute prior to calculating the HMAC over the \
+    STUN message, up to and including the attribute preceding the \
+    MESSAGE-INTEGRITY attribute.";
+const SHA: &str = "The value will be at most 32 bytes, but it MUST be at least 16 bytes \
+    and MUST be a multiple of 4 bytes.";
+const FP: &str = "The value of the attribute is computed as the CRC-32 of the STUN \
+    message up to (but excluding) the FINGERPRINT attribute itself, \
+    XOR'ed with the 32-bit value 0x5354554e.";
+const FP_LAST: &str = "When present, the FINGERPRINT attribute MUST be the last attribute in \
+    the message and thus will appear after MESSAGE-INTEGRITY and \
+    MESSAGE-INTEGRITY-SHA256.";
+const ERROR_CODE_TEXT: &str = "The Class represents the hundreds digit of the error code. The value \
+    MUST be between 3 and 6. The Number represents the binary encoding of \
+    the error code modulo 100, and its value MUST be between 0 and 99.";
 
 pub const CASES: &[Case] = &[
-    Case { covers: &["rfc8489-14-4"], ..case("stun.8489.14.padding-ignored", "Non-zero padding bytes are ignored by the receiver", "14", Must, PADDING, CODEC, padding_ignored) },
-    Case { covers: &["rfc8489-14-1"], ..case("stun.8489.14.attribute-overrun-rejected", "An attribute whose length runs past the message end is rejected", "14", Must, TLV, CODEC, attribute_overrun_rejected) },
-    Case { covers: &["rfc8489-14-2", "rfc8489-14-3", "rfc8489-14-4"], ..case("stun.8489.14.encoded-padding", "Encoded attributes carry the unpadded length and zero padding", "14", Must, LENGTH, ENCODE, encoded_padding) },
-    Case { covers: &["rfc8489-14.1-1"], ..case("stun.8489.14.2.xor-mapped-ipv4-decoded", "XOR-MAPPED-ADDRESS (IPv4) decodes to the address", "14.2", Must, XOR, CODEC, xor_ipv4_decoded) },
-    Case { covers: &["rfc8489-14.1-2"], ..case("stun.8489.14.2.xor-mapped-ipv6-decoded", "XOR-MAPPED-ADDRESS (IPv6) decodes with cookie || transaction id", "14.2", Must, XOR, CODEC, xor_ipv6_decoded) },
-    Case { covers: &["rfc8489-14.1-1", "rfc8489-14.1-3"], ..case("stun.8489.14.2.xor-mapped-ipv4-encoded", "XOR-MAPPED-ADDRESS (IPv4) encodes as the RFC computes it", "14.2", Must, XOR, ENCODE, xor_ipv4_encoded) },
-    Case { covers: &["rfc8489-14.1-2", "rfc8489-14.1-3"], ..case("stun.8489.14.2.xor-mapped-ipv6-encoded", "XOR-MAPPED-ADDRESS (IPv6) encodes as the RFC computes it", "14.2", Must, XOR, ENCODE, xor_ipv6_encoded) },
-    Case { covers: &["rfc8489-14.1-1", "rfc8489-14.1-2"], ..case("stun.8489.14.15.alternate-server-decoded", "ALTERNATE-SERVER decodes like MAPPED-ADDRESS (no XOR)", "14.15", Must, "It is encoded in the same way as MAPPED-ADDRESS and thus refers to a single server by IP address.", CODEC, alternate_server_decoded) },
-    Case { covers: &["rfc8489-9.1.4-2", "rfc8489-9.2.5-16"], tags: &["security"], ..case("stun.8489.14.5.integrity-verified", "MESSAGE-INTEGRITY verifies with the right key and fails with a wrong one", "14.5", Must, MI, CHECK, integrity_verified) },
-    Case { covers: &["rfc8489-9.1.4-2"], tags: &["security"], ..case("stun.8489.14.5.integrity-detects-tampering", "A changed byte before MESSAGE-INTEGRITY fails verification", "14.5", Must, MI, CHECK, integrity_detects_tampering) },
-    Case { covers: &["rfc8489-9.1.4-2"], ..case("stun.8489.14.5.integrity-length-adjusted", "MESSAGE-INTEGRITY verifies when attributes follow it (length adjusted)", "14.5", Must, MI_VALIDATE, CHECK, integrity_length_adjusted) },
-    Case { covers: &["rfc8489-9.1.4-2"], tags: &["security"], ..case("stun.8489.14.5.integrity-short-value-rejected", "A MESSAGE-INTEGRITY value that is not 20 bytes does not verify", "14.5", Must, "Since it uses the SHA-1 hash, the HMAC will be 20 bytes.", CHECK, integrity_short_value) },
-    Case { covers: &["rfc8489-9.1.3-11"], ..case("stun.8489.14.5.integrity-encoded", "The encoder's MESSAGE-INTEGRITY is the RFC's HMAC-SHA1", "14.5", Must, MI, ENCODE, integrity_encoded) },
-    Case { covers: &["rfc8489-9.1.4-2"], tags: &["security"], ..case("stun.8489.14.6.sha256-verified", "MESSAGE-INTEGRITY-SHA256 verifies with the right key and fails with a wrong one", "14.6", Must, SHA, CHECK, sha256_verified) },
-    Case { covers: &["rfc8489-14.6-1"], tags: &["security"], ..case("stun.8489.14.6.sha256-below-16-rejected", "A MESSAGE-INTEGRITY-SHA256 truncated below 16 bytes does not verify", "14.6", Must, SHA, CHECK, sha256_below_16) },
-    Case { covers: &[], ..case("stun.8489.14.7.fingerprint-verified", "FINGERPRINT verifies when right and fails when wrong", "14.7", Must, FP, CHECK, fingerprint_verified) },
-    Case { covers: &[], ..case("stun.8489.14.7.fingerprint-xor-required", "A plain CRC-32 without the XOR with 0x5354554e does not verify", "14.7", Must, FP, CHECK, fingerprint_xor_required) },
-    Case { covers: &["rfc8489-14.7-1"], ..case("stun.8489.14.7.fingerprint-not-last-rejected", "A FINGERPRINT followed by another attribute does not verify", "14.7", Must, FP_LAST, CHECK, fingerprint_not_last) },
-    Case { covers: &[], ..case("stun.8489.14.7.fingerprint-encoded", "The encoder's FINGERPRINT is CRC-32 XOR 0x5354554e", "14.7", Must, FP, ENCODE, fingerprint_encoded) },
-    Case { covers: &["rfc8489-14.8-3"], ..case("stun.8489.14.8.error-code-decoded", "ERROR-CODE class and number decode to the code", "14.8", Must, ERROR_CODE_TEXT, CODEC, error_code_decoded) },
-    Case { covers: &["rfc8489-14.8-3"], ..case("stun.8489.14.8.error-code-reserved-bits-ignored", "ERROR-CODE's reserved bits are ignored on receipt", "14.8", Must, "The Reserved bits SHOULD be 0 and are for alignment on 32-bit boundaries. Receivers MUST ignore these bits.", CODEC, error_code_reserved_bits_ignored) },
-    Case { covers: &["rfc8489-14.8-2", "rfc8489-14.8-4", "rfc8489-14.8-5"], ..case("stun.8489.14.8.error-code-encoded", "ERROR-CODE encodes class and number separately", "14.8", Must, ERROR_CODE_TEXT, ENCODE, error_code_encoded) },
-    Case { covers: &["rfc8489-14.3-2"], ..case("stun.8489.14.3.text-attributes-decoded", "USERNAME, REALM, NONCE and SOFTWARE decode as UTF-8 text", "14.3", Must, "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 bytes and MUST have been processed using the OpaqueString profile [RFC8265].", CODEC, text_decoded) },
-    Case { covers: &["rfc8489-14.3-2"], ..case("stun.8489.14.3.username-763-octets-parsed", "A USERNAME of 763 octets is parsed", "14.3", Must, "A compliant implementation MUST be able to parse a UTF-8-encoded sequence of 763 or fewer octets to be compatible with [RFC5389].", CODEC, long_username_parsed) },
-    Case { covers: &["rfc8489-14-1", "rfc8489-14-3"], ..case("stun.8489.14.3.text-attributes-encoded", "USERNAME and SOFTWARE encode as their UTF-8 bytes", "14.3", Must, "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 bytes and MUST have been processed using the OpaqueString profile [RFC8265].", ENCODE, text_encoded) },
+    Case {
+        covers: &["rfc8489-14-4"],
+        ..case(
+            "stun.8489.14.padding-ignored",
+            "Non-zero padding bytes are ignored by \
+        the receiver",
+            "14",
+            Must,
+            PADDING,
+            CODEC,
+            padding_ignored,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14-1"],
+        ..case(
+            "stun.8489.14.attribute-overrun-rejected",
+            "An attribute whose length \
+        runs past the message end is rejected",
+            "14",
+            Must,
+            TLV,
+            CODEC,
+            attribute_overrun_rejected,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14-2", "rfc8489-14-3", "rfc8489-14-4"],
+        ..case(
+            "stun.8489.14.encoded-padding",
+            "\
+        Encoded attributes carry the unpadded length and zero padding",
+            "14",
+            Must,
+            LENGTH,
+            ENCODE,
+            encoded_padding,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.1-1"],
+        ..case(
+            "stun.8489.14.2.xor-mapped-ipv4-decoded",
+            "XOR-MAPPED-ADDRESS (IPv4) \
+        decodes to the address",
+            "14.2",
+            Must,
+            XOR,
+            CODEC,
+            xor_ipv4_decoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.1-2"],
+        ..case(
+            "stun.8489.14.2.xor-mapped-ipv6-decoded",
+            "XOR-MAPPED-ADDRESS (IPv6) \
+        decodes with cookie || transaction id",
+            "14.2",
+            Must,
+            XOR,
+            CODEC,
+            xor_ipv6_decoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.1-1", "rfc8489-14.1-3"],
+        ..case(
+            "stun.8489.14.2.xor-mapped-ipv4-encoded",
+            "\
+        XOR-MAPPED-ADDRESS (IPv4) encodes as the RFC computes it",
+            "14.2",
+            Must,
+            XOR,
+            ENCODE,
+            xor_ipv4_encoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.1-2", "rfc8489-14.1-3"],
+        ..case(
+            "stun.8489.14.2.xor-mapped-ipv6-encoded",
+            "\
+        XOR-MAPPED-ADDRESS (IPv6) encodes as the RFC computes it",
+            "14.2",
+            Must,
+            XOR,
+            ENCODE,
+            xor_ipv6_encoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.1-1", "rfc8489-14.1-2"],
+        ..case(
+            "stun.8489.14.15.alternate-server-decoded",
+            "ALTERNATE-SERVER decodes like MAPPED-ADDRESS (no XOR)",
+            "14.15",
+            Must,
+            "It is encoded in the same way as MAPPED-ADDRESS and thus refers to a \
+                single server by IP address.",
+            CODEC,
+            alternate_server_decoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-9.1.4-2", "rfc8489-9.2.5-16"],
+        tags: &["security"],
+        ..case(
+            "stun.8489.14.5.integrity-verified",
+            "MESSAGE-INTEGRITY verifies with the right key and fails with a wrong \
+                one",
+            "14.5",
+            Must,
+            MI,
+            CHECK,
+            integrity_verified,
+        )
+    },
+    Case {
+        covers: &["rfc8489-9.1.4-2"],
+        tags: &["security"],
+        ..case(
+            "stun.8489.14.5.integrity-detects-tampering",
+            "\
+        A changed byte before MESSAGE-INTEGRITY fails \
+        verification",
+            "14.5",
+            Must,
+            MI,
+            CHECK,
+            integrity_detects_tampering,
+        )
+    },
+    Case {
+        covers: &["rfc8489-9.1.4-2"],
+        ..case(
+            "stun.8489.14.5.integrity-length-adjusted",
+            "MESSAGE-INTEGRITY \
+        verifies when attributes follow it (length \
+        adjusted)",
+            "14.5",
+            Must,
+            MI_VALIDATE,
+            CHECK,
+            integrity_length_adjusted,
+        )
+    },
+    Case {
+        covers: &["rfc8489-9.1.4-2"],
+        tags: &["security"],
+        ..case(
+            "stun.8489.14.5.integrity-short-value-rejected",
+            "\
+        A MESSAGE-INTEGRITY value that is not 20 bytes does not \
+        verify",
+            "14.5",
+            Must,
+            "Since it uses the SHA-1 hash, the HMAC will be 20 bytes.",
+            CHECK,
+            integrity_short_value,
+        )
+    },
+    Case {
+        covers: &["rfc8489-9.1.3-11"],
+        ..case(
+            "stun.8489.14.5.integrity-encoded",
+            "The encoder's MESSAGE-INTEGRITY \
+        is the RFC's HMAC-SHA1",
+            "14.5",
+            Must,
+            MI,
+            ENCODE,
+            integrity_encoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-9.1.4-2"],
+        tags: &["security"],
+        ..case(
+            "stun.8489.14.6.sha256-verified",
+            "MESSAGE-INTEGRITY-SHA256 verifies with the right key and fails with a \
+                wrong one",
+            "14.6",
+            Must,
+            SHA,
+            CHECK,
+            sha256_verified,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.6-1"],
+        tags: &["security"],
+        ..case(
+            "stun.8489.14.6.sha256-below-16-rejected",
+            "\
+        A MESSAGE-INTEGRITY-SHA256 truncated below 16 bytes does not \
+        verify",
+            "14.6",
+            Must,
+            SHA,
+            CHECK,
+            sha256_below_16,
+        )
+    },
+    Case {
+        covers: &[],
+        ..case(
+            "stun.8489.14.7.fingerprint-verified",
+            "FINGERPRINT verifies when right and fails when \
+        wrong",
+            "14.7",
+            Must,
+            FP,
+            CHECK,
+            fingerprint_verified,
+        )
+    },
+    Case {
+        covers: &[],
+        ..case(
+            "stun.8489.14.7.fingerprint-xor-required",
+            "A plain CRC-32 without the XOR with \
+        0x5354554e does not verify",
+            "14.7",
+            Must,
+            FP,
+            CHECK,
+            fingerprint_xor_required,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.7-1"],
+        ..case(
+            "stun.8489.14.7.fingerprint-not-last-rejected",
+            "A FINGERPRINT followed \
+        by another attribute does not verify",
+            "14.7",
+            Must,
+            FP_LAST,
+            CHECK,
+            fingerprint_not_last,
+        )
+    },
+    Case {
+        covers: &[],
+        ..case(
+            "stun.8489.14.7.fingerprint-encoded",
+            "The encoder's FINGERPRINT is CRC-32 XOR \
+        0x5354554e",
+            "14.7",
+            Must,
+            FP,
+            ENCODE,
+            fingerprint_encoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.8-3"],
+        ..case(
+            "stun.8489.14.8.error-code-decoded",
+            "ERROR-CODE class and number \
+        decode to the code",
+            "14.8",
+            Must,
+            ERROR_CODE_TEXT,
+            CODEC,
+            error_code_decoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.8-3"],
+        ..case(
+            "stun.8489.14.8.error-code-reserved-bits-ignored",
+            "ERROR-CODE's reserved bits are ignored on receipt",
+            "14.8",
+            Must,
+            "The Reserved bits SHOULD be 0 and are for alignment on 32-bit \
+                boundaries. Receivers MUST ignore these bits.",
+            CODEC,
+            error_code_reserved_bits_ignored,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.8-2", "rfc8489-14.8-4", "rfc8489-14.8-5"],
+        ..case(
+            "stun.8489.14.8.error-code-encoded",
+            "\
+        ERROR-CODE encodes class and number separately",
+            "14.8",
+            Must,
+            ERROR_CODE_TEXT,
+            ENCODE,
+            error_code_encoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.3-2"],
+        ..case(
+            "stun.8489.14.3.text-attributes-decoded",
+            "USERNAME, REALM, NONCE and SOFTWARE decode as UTF-8 text",
+            "14.3",
+            Must,
+            "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 \
+                bytes and MUST have been processed using the OpaqueString profile \
+                [RFC8265].",
+            CODEC,
+            text_decoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.3-2"],
+        ..case(
+            "stun.8489.14.3.username-763-octets-parsed",
+            "A USERNAME of 763 octets is parsed",
+            "14.3",
+            Must,
+            "A compliant implementation MUST be able to parse a UTF-8-encoded \
+                sequence of 763 or fewer octets to be compatible with [RFC5389].",
+            CODEC,
+            long_username_parsed,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14-1", "rfc8489-14-3"],
+        ..case(
+            "stun.8489.14.3.text-attributes-encoded",
+            "USERNAME and SOFTWARE encode as their UTF-8 bytes",
+            "14.3",
+            Must,
+            "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 \
+                bytes and MUST have been processed using the OpaqueString profile \
+                [RFC8265].",
+            ENCODE,
+            text_encoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-14.7-1"],
+        ..case(
+            "stun.8489.14.7.response-fingerprint",
+            "The response ends with a correct FINGERPRINT",
+            "14.7",
+            Must,
+            "When present, the FINGERPRINT attribute MUST be the last attribute in \
+                the message and thus will appear after MESSAGE-INTEGRITY and \
+                MESSAGE-INTEGRITY-SHA256.",
+            SHORT_TERM,
+            response_fingerprint,
+        )
+    },
 ];
 
 fn control_decode(ctx: &mut Ctx, bytes: &[u8]) -> Result<Decoded, Outcome> {
@@ -483,4 +829,16 @@ fn alternate_server_decoded(ctx: &mut Ctx) -> Verdict {
         }
     }
     Ok(Outcome::Pass)
+}
+
+fn response_fingerprint(ctx: &mut Ctx) -> Verdict {
+    let (m, _) = valid_answer(ctx)?;
+    let last = m.attributes.last().map(|a| a.attr_type);
+    Ok(match (last, m.verify_fingerprint()) {
+        (Some(FINGERPRINT), Some(true)) => Outcome::Pass,
+        (Some(FINGERPRINT), _) => {
+            Outcome::fail("a correct FINGERPRINT", "a FINGERPRINT that does not match the CRC-32")
+        }
+        _ => Outcome::fail("FINGERPRINT as the last attribute", describe(&m)),
+    })
 }

@@ -3,28 +3,275 @@
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
 
-use super::common::*;
+use super::kit::*;
 
-const DISCARD: &str = "When a STUN agent receives a STUN message, it first checks that the message obeys the rules of Section 5. ... If any errors are detected, the message is silently discarded.";
-const UNKNOWN_OPTIONAL: &str = "Unknown comprehension-optional attributes MUST be ignored by the agent.";
-const UNKNOWN_REQUIRED: &str = "If the request contains one or more unknown comprehension-required attributes, the server replies with an error response with an error code of 420 (Unknown Attribute) and includes an UNKNOWN-ATTRIBUTES attribute in the response that lists the unknown comprehension-required attributes.";
+const DISCARD: &str = "When a STUN agent receives a STUN message, it first checks that the \
+    message obeys the rules of Section 5. ... If any errors are detected, \
+    the message is silently discarded.";
+const UNKNOWN_OPTIONAL: &str = "Unknown comprehension-optional attributes MUST be ignored by the \
+    agent.";
+const UNKNOWN_REQUIRED: &str = "If the request contains one or more unknown comprehension-required \
+    attributes, the server replies with an error response with an error \
+    code of 420 (Unknown Attribute) and includes an UNKNOWN-ATTRIBUTES \
+    attribute in the response that lists the unknown \
+    comprehension-required attributes.";
+
+const FP_USED: &str = "If the FINGERPRINT extension is being used, the agent checks that the \
+    FINGERPRINT attribute is present and contains the correct value. If \
+    any errors are detected, the message is silently discarded.";
 
 pub const CASES: &[Case] = &[
-    Case { covers: &["rfc8489-5-1"], ..case("stun.8489.6.3.top-bits-discarded", "A request with non-zero top bits gets no answer", "6.3", Must, DISCARD, RESPONDER, top_bits_discarded) },
-    Case { covers: &["rfc8489-5-3"], ..case("stun.8489.6.3.bad-cookie-discarded", "A request with a wrong magic cookie gets no answer", "6.3", Must, DISCARD, RESPONDER, bad_cookie_discarded) },
-    Case { covers: &["rfc8489-5-7"], ..case("stun.8489.6.3.bad-length-discarded", "A request whose length overruns the datagram gets no answer", "6.3", Must, DISCARD, RESPONDER, bad_length_discarded) },
-    Case { covers: &["rfc8489-12-1"], ..case("stun.8489.6.3.1.success-response", "A valid Binding request gets a Binding success response", "6.3.1.1", Must, "The method of the response is the same as that of the request, and the message class is either \"Success Response\" or \"Error Response\".", RESPONDER, success_response) },
-    Case { covers: &["rfc8489-5-6"], ..case("stun.8489.6.3.1.transaction-id-echoed", "The response carries the request's transaction id", "5", Must, "Success and error responses MUST carry the same transaction ID as their corresponding request.", RESPONDER, transaction_id_echoed) },
-    Case { covers: &["rfc8489-12-1"], ..case("stun.8489.6.3.1.1.xor-mapped-address-is-source", "XOR-MAPPED-ADDRESS holds the request's source address and port", "6.3.1.1", Must, "When forming the success response, the server adds an XOR-MAPPED-ADDRESS attribute to the response; this attribute contains the source transport address of the request message.", RESPONDER, xor_mapped_is_source) },
-    Case { covers: &[], ..case("stun.8489.6.3.2.indication-not-answered", "A Binding indication gets no response", "6.3.2", Must, "Otherwise, the agent then does any additional checking that the method or the specific usage requires. If all the checks succeed, the agent then processes the indication. No response is generated for an indication.", RESPONDER, indication_not_answered) },
-    Case { covers: &["rfc8489-6.3-1"], ..case("stun.8489.6.3.unknown-optional-ignored", "An unknown comprehension-optional attribute does not change the answer", "6.3", Must, UNKNOWN_OPTIONAL, RESPONDER, unknown_optional_ignored_responder) },
-    Case { covers: &["rfc8489-6.3-1"], ..case("stun.8489.6.3.unknown-optional-decoded", "A decoder accepts a message with an unknown comprehension-optional attribute", "6.3", Must, UNKNOWN_OPTIONAL, CODEC, unknown_optional_decoded) },
-    Case { covers: &["rfc8489-6.3.1.1-1", "rfc8489-6.3.1.1-3"], tags: &["security"], ..case("stun.8489.6.3.1.unknown-required-420", "An unknown comprehension-required attribute draws a 420 error", "6.3.1", Must, UNKNOWN_REQUIRED, SHORT_TERM, unknown_required_420) },
-    Case { covers: &["rfc8489-6.3.1.1-3", "rfc8489-14.8-10"], ..case("stun.8489.6.3.1.1.unknown-attributes-listed", "The 420 response lists the unknown attribute in UNKNOWN-ATTRIBUTES", "6.3.1.1", Must, "For example, for an error code of 420 (Unknown Attribute), the server MUST include an UNKNOWN-ATTRIBUTES attribute.", SHORT_TERM, unknown_attributes_listed) },
-    Case { covers: &["rfc8489-6.3.1-1"], ..case("stun.8489.6.3.1.retransmission-answered-alike", "A retransmitted request gets the same answer as the original", "6.3.1", Must, "The server MUST respond to retransmissions such that the following property is preserved: if the client receives the response to the retransmission and not the response that was sent to the original request, the overall state on the client and server is identical to the case where only the response to the original retransmission is received", RESPONDER, retransmission_answered_alike) },
-    Case { covers: &["rfc8489-6.3.1.1-2"], ..case("stun.8489.6.3.1.1.error-reason-phrase", "Error responses carry a reason phrase", "6.3.1.1", Should, "The reason phrase is not fixed but SHOULD be something suitable for the error code.", SHORT_TERM, error_reason_phrase) },
-    Case { covers: &["rfc8489-6.3-2"], ..case("stun.8489.6.3.known-unexpected-ignored", "A response-only attribute in a request does not change the answer", "6.3", Should, "Known-but-unexpected attributes SHOULD be ignored by the agent.", RESPONDER, known_unexpected_ignored) },
-    Case { covers: &["rfc8489-6.3.1.1-5"], ..case("stun.8489.6.3.1.1.software", "Responses carry SOFTWARE", "6.3.1.1", Should, "In addition, the server SHOULD add a SOFTWARE attribute to the message.", RESPONDER, software_present) },
+    Case {
+        covers: &["rfc8489-5-1"],
+        ..case(
+            "stun.8489.6.3.top-bits-discarded",
+            "A request with non-zero top bits gets \
+        no answer",
+            "6.3",
+            Must,
+            DISCARD,
+            RESPONDER,
+            top_bits_discarded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-5-3"],
+        ..case(
+            "stun.8489.6.3.bad-cookie-discarded",
+            "A request with a wrong magic cookie \
+        gets no answer",
+            "6.3",
+            Must,
+            DISCARD,
+            RESPONDER,
+            bad_cookie_discarded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-5-7"],
+        ..case(
+            "stun.8489.6.3.bad-length-discarded",
+            "A request whose length overruns the \
+        datagram gets no answer",
+            "6.3",
+            Must,
+            DISCARD,
+            RESPONDER,
+            bad_length_discarded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-12-1"],
+        ..case(
+            "stun.8489.6.3.1.success-response",
+            "A valid Binding request gets a Binding success response",
+            "6.3.1.1",
+            Must,
+            "The method of the response is the same as that of the request, and \
+                the message class is either \"Success Response\" or \"Error \
+                Response\".",
+            RESPONDER,
+            success_response,
+        )
+    },
+    Case {
+        covers: &["rfc8489-12-1"],
+        ..case(
+            "stun.8489.6.3.1.1.xor-mapped-address-is-source",
+            "XOR-MAPPED-ADDRESS holds the request's source address and port",
+            "6.3.1.1",
+            Must,
+            "When forming the success response, the server adds an \
+                XOR-MAPPED-ADDRESS attribute to the response; this attribute contains \
+                the source transport address of the request message.",
+            RESPONDER,
+            xor_mapped_is_source,
+        )
+    },
+    Case {
+        covers: &[],
+        ..case(
+            "stun.8489.6.3.2.indication-not-answered",
+            "A Binding indication gets no response",
+            "6.3.2",
+            Must,
+            "Otherwise, the agent then does any additional checking that the \
+                method or the specific usage requires. If all the checks succeed, the \
+                agent then processes the indication. No response is generated for an \
+                indication.",
+            RESPONDER,
+            indication_not_answered,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3-1"],
+        ..case(
+            "stun.8489.6.3.unknown-optional-ignored",
+            "An unknown \
+        comprehension-optional attribute does not change the \
+        answer",
+            "6.3",
+            Must,
+            UNKNOWN_OPTIONAL,
+            RESPONDER,
+            unknown_optional_ignored_responder,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3-1"],
+        ..case(
+            "stun.8489.6.3.unknown-optional-decoded",
+            "A decoder accepts a message with an unknown comprehension-optional \
+                attribute",
+            "6.3",
+            Must,
+            UNKNOWN_OPTIONAL,
+            CODEC,
+            unknown_optional_decoded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3.1.1-1", "rfc8489-6.3.1.1-3"],
+        tags: &["security"],
+        ..case(
+            "stun.8489.6.3.1.unknown-required-420",
+            "\
+        An unknown comprehension-required attribute draws a 420 \
+        error",
+            "6.3.1",
+            Must,
+            UNKNOWN_REQUIRED,
+            SHORT_TERM,
+            unknown_required_420,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3.1.1-3", "rfc8489-14.8-10"],
+        ..case(
+            "stun.8489.6.3.1.1.unknown-attributes-listed",
+            "The 420 response lists the unknown attribute in UNKNOWN-ATTRIBUTES",
+            "6.3.1.1",
+            Must,
+            "For example, for an error code of 420 (Unknown Attribute), the server \
+                MUST include an UNKNOWN-ATTRIBUTES attribute.",
+            SHORT_TERM,
+            unknown_attributes_listed,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3.1-1"],
+        ..case(
+            "stun.8489.6.3.1.retransmission-answered-alike",
+            "A retransmitted request gets the same answer as the original",
+            "6.3.1",
+            Must,
+            "The server MUST respond to retransmissions such that the following \
+                property is preserved: if the client receives the response to the \
+                retransmission and not the response that was sent to the original \
+                request, the overall state on the client and server is identical to \
+                the case where only the response to the original retransmission is \
+                received",
+            RESPONDER,
+            retransmission_answered_alike,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3.1.1-2"],
+        ..case(
+            "stun.8489.6.3.1.1.error-reason-phrase",
+            "Error responses carry a reason phrase",
+            "6.3.1.1",
+            Should,
+            "The reason phrase is not fixed but SHOULD be something suitable for \
+                the error code.",
+            SHORT_TERM,
+            error_reason_phrase,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3-2"],
+        ..case(
+            "stun.8489.6.3.known-unexpected-ignored",
+            "A response-only attribute in \
+        a request does not change the \
+        answer",
+            "6.3",
+            Should,
+            "Known-but-unexpected attributes SHOULD be ignored by the agent.",
+            RESPONDER,
+            known_unexpected_ignored,
+        )
+    },
+    Case {
+        covers: &["rfc8489-6.3.1.1-5"],
+        ..case(
+            "stun.8489.6.3.1.1.software",
+            "Responses carry SOFTWARE",
+            "6.3.1.1",
+            Should,
+            "In addition, the server SHOULD add a SOFTWARE attribute to the \
+                message.",
+            RESPONDER,
+            software_present,
+        )
+    },
+    Case {
+        covers: &["rfc8489-5-7"],
+        ..case(
+            "stun.8489.5.length-short-of-datagram-rejected",
+            "Bytes after the declared length are not silently accepted as STUN",
+            "6.3",
+            Should,
+            "When a STUN agent receives a STUN message, it first checks that the \
+                message obeys the rules of Section 5. It checks ... that the message \
+                length is sensible",
+            CODEC,
+            length_short_rejected,
+        )
+    },
+    Case {
+        covers: &[],
+        tags: &["security"],
+        ..case(
+            "stun.8489.6.3.fingerprint-mismatch-discarded",
+            "\
+        A check with a wrong FINGERPRINT is discarded (ICE uses \
+        FINGERPRINT)",
+            "6.3",
+            Must,
+            FP_USED,
+            SHORT_TERM,
+            fingerprint_mismatch_discarded,
+        )
+    },
+    Case {
+        covers: &[],
+        ..case(
+            "stun.8489.6.3.fingerprint-missing-discarded",
+            "A check without FINGERPRINT is \
+        discarded (ICE uses FINGERPRINT)",
+            "6.3",
+            Must,
+            FP_USED,
+            SHORT_TERM,
+            fingerprint_missing_discarded,
+        )
+    },
+    Case {
+        covers: &["rfc8489-12-1", "rfc8489-12-2"],
+        ..case(
+            "stun.8489.6.3.1.1.open-binding-mapped-address",
+            "A server answers an unauthenticated Binding request with the source \
+                address",
+            "6.3.1.1",
+            Must,
+            "When forming the success response, the server adds an \
+                XOR-MAPPED-ADDRESS attribute to the response; this attribute contains \
+                the source transport address of the request message.",
+            OPEN_BINDING,
+            open_binding_mapped_address,
+        )
+    },
 ];
 
 /// A valid request from this responder's point of view, with `mutate` applied and the
@@ -60,15 +307,6 @@ fn success_response(ctx: &mut Ctx) -> Verdict {
     let (req, txid, _) = valid_request(ctx)?;
     let m = one_answer(ctx, &req, &txid, "a Binding success response")?;
     Ok(check(m.class == Class::Success && m.method == METHOD_BINDING, "a Binding success response", || describe(&m)))
-}
-
-fn transaction_id_echoed(ctx: &mut Ctx) -> Verdict {
-    let (req, txid, _) = valid_request(ctx)?;
-    let replies = ctx.exchange(&req)?;
-    let Some(m) = replies.iter().find_map(|r| Message::parse(r).ok()) else {
-        return Ok(Outcome::fail("a response", "no STUN response"));
-    };
-    Ok(check(m.transaction_id == txid, format!("transaction id {}", hex(&txid)), || hex(&m.transaction_id)))
 }
 
 fn xor_mapped_is_source(ctx: &mut Ctx) -> Verdict {
@@ -210,5 +448,46 @@ fn known_unexpected_ignored(ctx: &mut Ctx) -> Verdict {
         None => {
             Outcome::NonStrict { why: "a request carrying XOR-MAPPED-ADDRESS and ERROR-CODE got no response".into() }
         }
+    })
+}
+
+fn length_short_rejected(ctx: &mut Ctx) -> Verdict {
+    let (good, bad) = pair(ctx, |b| b.extend_from_slice(&[0xAB; 8]));
+    if let Err(reason) = ctx.decode(&good)? {
+        return Err(Outcome::Error { why: format!("control: the well-formed message was rejected ({reason})") });
+    }
+    Ok(match ctx.decode(&bad)? {
+        Err(_) => Outcome::Pass,
+        Ok(_) => Outcome::NonStrict {
+            why: "accepted a datagram with 8 bytes after the declared message length; \
+                over UDP a STUN message fills its datagram, and trailing bytes \
+                usually mean another protocol (RFC 7983) or a truncated length"
+                .into(),
+        },
+    })
+}
+
+fn fingerprint_mismatch_discarded(ctx: &mut Ctx) -> Verdict {
+    let c = check_parts(ctx)?;
+    let mut req = head(ctx, &c, Some(&c.username.clone())).message_integrity(&c.key).fingerprint().build();
+    let last = req.len() - 1;
+    req[last] ^= 0x01;
+    expect_silence(ctx, &req, &c.txid)
+}
+
+fn fingerprint_missing_discarded(ctx: &mut Ctx) -> Verdict {
+    let c = check_parts(ctx)?;
+    let req = head(ctx, &c, Some(&c.username.clone())).message_integrity(&c.key).build();
+    expect_silence(ctx, &req, &c.txid)
+}
+
+fn open_binding_mapped_address(ctx: &mut Ctx) -> Verdict {
+    let txid = ctx.txid();
+    let req = Builder::new(Class::Request, METHOD_BINDING, txid).fingerprint().build();
+    let source = ctx.harness_addr()?;
+    let m = one_answer(ctx, &req, &txid, "a Binding success response")?;
+    Ok(match m.xor_mapped_address() {
+        Some(Ok(a)) => check(a == source, format!("XOR-MAPPED-ADDRESS {source}"), || format!("XOR-MAPPED-ADDRESS {a}")),
+        _ => Outcome::fail(format!("XOR-MAPPED-ADDRESS {source}"), describe(&m)),
     })
 }

@@ -14,7 +14,7 @@ use rtcspec_wire::dtls::records;
 use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
 use crate::live::{LiveCall, OnceEstablished, Setup};
-use crate::sctp::dcep::{open_from, PPID_STRING};
+use crate::sctp::kit::{open_from, PPID_STRING};
 
 /// What the record that must be dropped carries.
 pub const FORGED: &str = "rtcspec: in a record the target must drop";
@@ -90,7 +90,7 @@ pub fn first_then_control(
 /// harness answers as DTLS server, the one pairing in which every stack here brings its
 /// association up (RFC 8841 §9.3 findings).
 pub fn on_target_channel(then: OnceEstablished) -> Setup {
-    crate::sctp::dcep::target_channel(then)
+    crate::sctp::kit::target_channel(then)
 }
 
 /// Pass when the target did not deliver [`FORGED`] and did deliver the control; an Error
@@ -102,8 +102,8 @@ pub fn judge_forged(call: &LiveCall, record: &str) -> Verdict {
         (false, true) => Ok(Outcome::Pass),
         (false, false) => Err(Outcome::Error {
             why: format!(
-                "the same SCTP DATA chunk in a valid record was not delivered either, so the forged \
-                 packet says nothing; {}",
+                "the same SCTP DATA chunk in a valid record was not delivered either, \
+                    so the forged packet says nothing; {}",
                 call.summary
             ),
         }),

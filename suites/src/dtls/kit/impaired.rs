@@ -82,7 +82,8 @@ pub fn impaired_call_with(
     Err(Outcome::fail(
         format!("{up} within {} s on a path with {impairment}", IMPAIRED_CONNECT.as_secs()),
         format!(
-            "DTLS complete: {}, the target sent {} ClientHello(s) and {} ServerHello(s); {}; the path: {}",
+            "DTLS complete: {}, the target sent {} ClientHello(s) and {} \
+                ServerHello(s); {}; the path: {}",
             call.view.dtls_complete(),
             call.view.client_hellos_from(Side::Target),
             call.view.server_hellos_from(Side::Target),

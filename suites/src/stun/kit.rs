@@ -3,7 +3,7 @@
 
 use rtcspec_harness::driver::Auth;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
+use rtcspec_harness::{Capability, Case, Ctx, Level, Level::*, Outcome, Spec, Verdict};
 
 pub const RFC8489: &str = "RFC 8489";
 
@@ -125,10 +125,16 @@ pub fn control(ctx: &mut Ctx) -> Result<(), Outcome> {
     match answers(&replies, &txid).first() {
         Some(m) if m.class == Class::Success => Ok(()),
         Some(m) => Err(Outcome::Error {
-            why: format!("control: a valid Binding request got {}, so the case cannot judge silence", describe(m)),
+            why: format!(
+                "control: a valid Binding request got {}, so the case cannot judge \
+                    silence",
+                describe(m)
+            ),
         }),
         None => Err(Outcome::Error {
-            why: "control: a valid Binding request got no success response, so silence proves nothing".into(),
+            why: "control: a valid Binding request got no success response, so silence \
+                proves nothing"
+                .into(),
         }),
     }
 }
@@ -178,3 +184,100 @@ pub fn expect_rejected(ctx: &mut Ctx, good: &[u8], bad: &[u8], what: &str) -> Ve
 }
 
 pub const KEY: &[u8] = b"rtcspec-short-term-pwd";
+
+/// A well-formed message and one with `mutate` applied to its bytes.
+pub fn pair(ctx: &mut Ctx, mutate: impl FnOnce(&mut Vec<u8>)) -> (Vec<u8>, Vec<u8>) {
+    let (good, _) = sample_response(ctx, KEY);
+    let mut bad = good.clone();
+    mutate(&mut bad);
+    (good, bad)
+}
+
+/// Pieces of a check, so each case can leave one out or get one wrong.
+pub struct CheckParts {
+    pub txid: [u8; 12],
+    pub username: String,
+    pub key: Vec<u8>,
+}
+
+pub fn check_parts(ctx: &mut Ctx) -> Result<CheckParts, Outcome> {
+    let creds = credentials(ctx)?;
+    let (Some(username), Some(key)) = (creds.username, creds.key) else {
+        return Err(Outcome::Unsupported { why: "responder does not use short-term credentials".into() });
+    };
+    Ok(CheckParts { txid: ctx.txid(), username, key })
+}
+
+pub fn head(ctx: &mut Ctx, c: &CheckParts, username: Option<&str>) -> Builder {
+    let mut b = Builder::new(Class::Request, METHOD_BINDING, c.txid);
+    if let Some(u) = username {
+        b = b.text(USERNAME, u);
+    }
+    b.priority(0x6e00_01ff).ice_controlling(ctx.rng.u64())
+}
+
+pub fn valid_answer(ctx: &mut Ctx) -> Result<(Message, Vec<u8>), Outcome> {
+    let (req, txid, creds) = valid_request(ctx)?;
+    let m = one_answer(ctx, &req, &txid, "a success response")?;
+    Ok((m, creds.key.unwrap_or_default()))
+}
+
+/// RFC 8489 Appendix B.1 exactly as printed (see the module comment for its defects).
+pub const B1_AS_PRINTED: &str = "0001009c2112a44278ad3433c6ad72c029da412e001e00204a3cf38fef6992bda952c6\
+    780417da0f24819415569e60b205c46e41407f1704001500296f624d61744a6f733241\
+    414143662f2f3439396b39353464364f4c33346f4c3946535476793634734100000000\
+    14000b6578616d706c652e6f726700001c0020e4686c8f0edeb59013e07090010a93ef\
+    ccbccc544c0a45d9f830aa6d6f735a01";
+
+/// "The<U+00AD>M<U+00AA>tr<U+2168>" after OpaqueString processing.
+pub const LT_PASSWORD: &str = "TheMatrIX";
+
+pub const LT_REALM: &str = "example.org";
+
+pub const LT_USERNAME: &str = "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}";
+
+/// The corrected B.1 vector, rebuilt from the printed attribute values.
+pub fn b1_corrected() -> Result<Vec<u8>, Outcome> {
+    let printed = bytes_of(B1_AS_PRINTED)?;
+    let txid: [u8; 12] = printed[8..20].try_into().map_err(|_| Outcome::Error { why: "short vector".into() })?;
+    let userhash = &printed[24..56];
+    let key = long_term_key(LT_USERNAME, LT_REALM, LT_PASSWORD);
+    Ok(Builder::new(Class::Request, METHOD_BINDING, txid)
+        .attr(USERHASH, userhash)
+        .text(NONCE, "obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA")
+        .text(REALM, LT_REALM)
+        .message_integrity_sha256(&key, 32)
+        .build())
+}
+
+pub fn bytes_of(h: &str) -> Result<Vec<u8>, Outcome> {
+    unhex(h).map_err(|e| Outcome::Error { why: format!("bad built-in vector: {e}") })
+}
+
+pub const fn vector(
+    id: &'static str,
+    title: &'static str,
+    section: &'static str,
+    run: fn(&mut Ctx) -> Verdict,
+) -> Case {
+    Case {
+        covers: &["rfc8489-9.1.4-2"],
+        spec: Spec {
+            doc: "RFC 5769",
+            section,
+            level: Must,
+            text: "This document provides test vectors for STUN messages; an \
+                implementation is expected to process them as shown (decoded fields, \
+                MESSAGE-INTEGRITY and FINGERPRINT valid).",
+        },
+        ..case(
+            id,
+            title,
+            section,
+            Must,
+            "",
+            &[rtcspec_harness::Capability::StunCodec, rtcspec_harness::Capability::StunCheck],
+            run,
+        )
+    }
+}

@@ -2,6 +2,8 @@
 //! owned, so a case can hold the offer and the answer side by side.
 
 use rtcspec_harness::sdp::Sdp;
+
+use super::OFFER;
 use rtcspec_harness::{Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
 
 pub const ANSWERER: &[Capability] = &[Capability::SdpAnswerer];
@@ -9,6 +11,7 @@ pub const ANSWERER: &[Capability] = &[Capability::SdpAnswerer];
 pub const fn answer_case(
     id: &'static str,
     title: &'static str,
+    doc: &'static str,
     section: &'static str,
     level: Level,
     text: &'static str,
@@ -18,7 +21,7 @@ pub const fn answer_case(
         id,
         suite: "sdp",
         title,
-        spec: Spec { doc: "RFC 9429", section, level, text },
+        spec: Spec { doc, section, level, text },
         covers: &[],
         tags: &[],
         needs: ANSWERER,
@@ -175,7 +178,7 @@ pub fn paired<'d>(offer: &'d Description, answer: &'d Description) -> Result<Vec
 
 /// The answerer must refuse `offer` (RFC 9429 §5.8.3).
 pub fn expect_refused(ctx: &mut Ctx, offer: &str, what: &str) -> Verdict {
-    match ctx.sdp_answer(super::common::OFFER)? {
+    match ctx.sdp_answer(super::OFFER)? {
         Ok(_) => {}
         Err(reason) => {
             return Err(Outcome::Error { why: format!("control: the well-formed offer was refused ({reason})") })
@@ -190,4 +193,54 @@ pub fn expect_refused(ctx: &mut Ctx, offer: &str, what: &str) -> Verdict {
 /// Fails with every problem found, or passes.
 pub fn verdict(expected: impl Into<String>, problems: Vec<String>) -> Verdict {
     Ok(if problems.is_empty() { Outcome::Pass } else { Outcome::fail(expected, problems.join("; ")) })
+}
+
+/// The accepted pairs of the answer to the base offer.
+pub fn accepted(ctx: &mut Ctx, offer_text: &str) -> Result<(Description, Description), Outcome> {
+    let (offer, answer) = answer_to(ctx, offer_text)?;
+    paired(&offer, &answer)?;
+    Ok((offer, answer))
+}
+
+pub fn fingerprint(ctx: &mut Ctx) -> Verdict {
+    let (_, answer) = accepted(ctx, OFFER)?;
+    let well_formed = |v: &str| {
+        v.split_once(' ').is_some_and(|(hash, fp)| {
+            !hash.is_empty() && fp.split(':').all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+    };
+    let problems = transport_sections(&answer)
+        .into_iter()
+        .filter_map(|(i, a)| match answer.effective(a, "fingerprint") {
+            Some(v) if well_formed(&v) => None,
+            Some(v) => Some(format!("{}: a=fingerprint:{v}", a.label(i))),
+            None => Some(format!("{}: no a=fingerprint", a.label(i))),
+        })
+        .collect();
+    verdict("a well-formed a=fingerprint for every accepted section", problems)
+}
+
+pub fn answered(ctx: &mut Ctx) -> Verdict {
+    answer_to(ctx, OFFER)?;
+    Ok(Outcome::Pass)
+}
+
+/// The base offer with a fourth audio section: `mid` 3, the given payload type and rtpmap,
+/// in the BUNDLE group (with the group's ICE credentials) or outside it (with its own).
+pub fn with_fourth_section(pt: &str, rtpmap: &str, bundled: bool) -> String {
+    let base = if bundled {
+        OFFER.replace("a=group:BUNDLE 0 1 2\r\n", "a=group:BUNDLE 0 1 2 3\r\n")
+    } else {
+        OFFER.to_string()
+    };
+    let (ufrag, pwd) =
+        if bundled { ("4ZcD", "2/1muCWoOi3uLifh0NuRHlch") } else { ("8xQw", "Zq3/8b1PnqAcV0c8wFc9Pqs1") };
+    format!(
+        "{base}m=audio 9 UDP/TLS/RTP/SAVPF {pt}\r\nc=IN IP4 \
+            0.0.0.0\r\na=ice-ufrag:{ufrag}\r\na=ice-pwd:{pwd}\r\n\
+            a=fingerprint:sha-256 \
+            19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0\
+            E:05:E9:26:33:E8:70:88:A2\r\na=setup:actpass\r\na=mid:3\r\n\
+            a=sendrecv\r\na=rtcp-mux\r\na=rtpmap:{pt} {rtpmap}\r\n"
+    )
 }

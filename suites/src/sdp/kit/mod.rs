@@ -1,67 +1,43 @@
 //! The SDP suite's building blocks: a well-formed JSEP offer, one-defect variants of it, and
 //! what a round trip kept, read with rtcspec's own reader.
 
+pub mod answer;
+
 use rtcspec_harness::sdp::Sdp;
 use rtcspec_harness::{check, Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
 
 /// A JSEP offer as browsers write it: audio, video and data, bundled, one candidate.
-pub const OFFER: &str = "v=0\r\n\
-o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n\
-s=-\r\n\
-t=0 0\r\n\
-a=group:BUNDLE 0 1 2\r\n\
-a=extmap-allow-mixed\r\n\
-a=msid-semantic: WMS stream0\r\n\
-m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\n\
-c=IN IP4 0.0.0.0\r\n\
-a=rtcp:9 IN IP4 0.0.0.0\r\n\
-a=candidate:1467250027 1 udp 2122260223 192.0.2.1 46243 typ host generation 0\r\n\
-a=ice-ufrag:4ZcD\r\n\
-a=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
-a=ice-options:trickle\r\n\
-a=fingerprint:sha-256 19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2\r\n\
-a=setup:actpass\r\n\
-a=mid:0\r\n\
-a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n\
-a=sendrecv\r\n\
-a=msid:stream0 track0\r\n\
-a=rtcp-mux\r\n\
-a=rtpmap:111 opus/48000/2\r\n\
-a=rtcp-fb:111 transport-cc\r\n\
-a=fmtp:111 minptime=10;useinbandfec=1\r\n\
-a=rtpmap:0 PCMU/8000\r\n\
-a=ssrc:1001 cname:rtcspec\r\n\
-m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n\
-c=IN IP4 0.0.0.0\r\n\
-a=rtcp:9 IN IP4 0.0.0.0\r\n\
-a=ice-ufrag:4ZcD\r\n\
-a=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
-a=ice-options:trickle\r\n\
-a=fingerprint:sha-256 19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2\r\n\
-a=setup:actpass\r\n\
-a=mid:1\r\n\
-a=sendrecv\r\n\
-a=msid:stream0 track1\r\n\
-a=rtcp-mux\r\n\
-a=rtcp-rsize\r\n\
-a=rtpmap:96 VP8/90000\r\n\
-a=rtcp-fb:96 nack\r\n\
-a=rtcp-fb:96 nack pli\r\n\
-a=rtpmap:97 rtx/90000\r\n\
-a=fmtp:97 apt=96\r\n\
-a=ssrc-group:FID 2001 2002\r\n\
-a=ssrc:2001 cname:rtcspec\r\n\
-a=ssrc:2002 cname:rtcspec\r\n\
-m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n\
-c=IN IP4 0.0.0.0\r\n\
-a=ice-ufrag:4ZcD\r\n\
-a=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
-a=ice-options:trickle\r\n\
-a=fingerprint:sha-256 19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2\r\n\
-a=setup:actpass\r\n\
-a=mid:2\r\n\
-a=sctp-port:5000\r\n\
-a=max-message-size:262144\r\n";
+pub const OFFER: &str = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 \
+    0\r\na=group:BUNDLE 0 1 2\r\na=extmap-allow-mixed\r\na=msid-semantic: \
+    WMS stream0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\nc=IN IP4 \
+    0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\na=candidate:1467250027 1 udp \
+    2122260223 192.0.2.1 46243 typ host generation \
+    0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
+    a=ice-options:trickle\r\na=fingerprint:sha-256 \
+    19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0\
+    E:05:E9:26:33:E8:70:88:A2\r\na=setup:actpass\r\na=mid:0\r\na=extmap:1 \
+    urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\na=sendrecv\r\n\
+    a=msid:stream0 track0\r\na=rtcp-mux\r\na=rtpmap:111 \
+    opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\na=fmtp:111 \
+    minptime=10;useinbandfec=1\r\na=rtpmap:0 PCMU/8000\r\na=ssrc:1001 \
+    cname:rtcspec\r\nm=video 9 UDP/TLS/RTP/SAVPF 96 97\r\nc=IN IP4 \
+    0.0.0.0\r\na=rtcp:9 IN IP4 \
+    0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
+    a=ice-options:trickle\r\na=fingerprint:sha-256 \
+    19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0\
+    E:05:E9:26:33:E8:70:88:A2\r\na=setup:actpass\r\na=mid:1\r\n\
+    a=sendrecv\r\na=msid:stream0 \
+    track1\r\na=rtcp-mux\r\na=rtcp-rsize\r\na=rtpmap:96 \
+    VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack \
+    pli\r\na=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\na=ssrc-group:FID \
+    2001 2002\r\na=ssrc:2001 cname:rtcspec\r\na=ssrc:2002 \
+    cname:rtcspec\r\nm=application 9 UDP/DTLS/SCTP \
+    webrtc-datachannel\r\nc=IN IP4 \
+    0.0.0.0\r\na=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlch\r\n\
+    a=ice-options:trickle\r\na=fingerprint:sha-256 \
+    19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0\
+    E:05:E9:26:33:E8:70:88:A2\r\na=setup:actpass\r\na=mid:2\r\n\
+    a=sctp-port:5000\r\na=max-message-size:262144\r\n";
 
 pub const SDP: &[Capability] = &[Capability::SdpCodec];
 
@@ -215,4 +191,22 @@ pub fn inserted(anchor: &str, line: &str) -> String {
 pub fn m_lines(text: &str) -> Vec<String> {
     let sdp = Sdp::parse(text.as_bytes());
     sdp.media.iter().map(|m| sdp.m_line(m).value.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// The offer with its candidate replaced by `line`.
+pub fn replaced_candidate(line: &str) -> String {
+    variant(BASE, &format!("{line}\r\n"))
+}
+
+pub const BASE: &str = "a=candidate:1467250027 1 udp 2122260223 192.0.2.1 46243 typ host \
+    generation 0\r\n";
+
+/// The offer with `line` as a second candidate of the audio section.
+pub fn with_candidate(line: &str) -> String {
+    inserted(BASE, line)
+}
+
+/// The offer with ice-ufrag values of 256 ice-chars: the longest a receiver MUST accept.
+pub fn long_ufrag_offer() -> String {
+    OFFER.replace("a=ice-ufrag:4ZcD", &format!("a=ice-ufrag:{}", "4ZcD".repeat(64)))
 }
