@@ -4,10 +4,11 @@
 use rtcspec_harness::sdp::Sdp;
 
 use super::OFFER;
-use rtcspec_harness::{Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
+use rtcspec_harness::{Capability, Case, Ctx, Level, Outcome, Verdict};
 
 pub const ANSWERER: &[Capability] = &[Capability::SdpAnswerer];
 
+/// An SDP case for a JSEP answerer: [`super::case`] with the answerer's capability.
 pub const fn answer_case(
     id: &'static str,
     title: &'static str,
@@ -17,17 +18,7 @@ pub const fn answer_case(
     text: &'static str,
     run: fn(&mut Ctx) -> Verdict,
 ) -> Case {
-    Case {
-        id,
-        suite: "sdp",
-        title,
-        spec: Spec { doc, section, level, text },
-        covers: &[],
-        tags: &[],
-        needs: ANSWERER,
-        time_bound: None,
-        run,
-    }
+    Case { needs: ANSWERER, ..super::case(id, title, doc, section, level, text, run) }
 }
 
 pub struct Section {
