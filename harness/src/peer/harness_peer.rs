@@ -474,17 +474,13 @@ impl HarnessPeer {
         remote: SocketAddr,
         f: impl FnOnce(&mut Pipeline, &mut Wire<'_>) -> T,
     ) -> (T, bool) {
-        let local_sdp = self.pc.local_description().map(|d| d.sdp).unwrap_or_default();
-        let remote_sdp = self.pc.remote_description().map(|d| d.sdp.clone()).unwrap_or_default();
-        let mut wire = Wire::new(
-            Instant::now(),
-            self.local,
-            remote,
-            &self.datagrams,
-            &self.keylog,
-            (&local_sdp, &remote_sdp),
-            self.connected,
-        );
+        let pc = &self.pc;
+        let descriptions = || {
+            let local = pc.local_description().map(|d| d.sdp).unwrap_or_default();
+            (local, pc.remote_description().map(|d| d.sdp.clone()).unwrap_or_default())
+        };
+        let mut wire =
+            Wire::new(Instant::now(), self.local, remote, &self.datagrams, &self.keylog, &descriptions, self.connected);
         let out = f(&mut self.stages, &mut wire);
         let effects = wire.into_effects();
         let acted = !effects.is_empty();

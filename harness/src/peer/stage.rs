@@ -32,9 +32,9 @@ pub struct Wire<'a> {
     /// Every datagram recorded so far; inbound, the one being handled is the last.
     pub datagrams: &'a [Datagram],
     pub keylog: &'a KeyLog,
-    /// The current local and remote descriptions (empty before there is one).
-    pub local_sdp: &'a str,
-    pub remote_sdp: &'a str,
+    /// The current local and remote descriptions (empty before there is one), made only
+    /// when a stage asks: most datagrams, and every tick, need neither.
+    descriptions: &'a dyn Fn() -> (String, String),
     /// Whether the connection has reached `connected`.
     pub connected: bool,
     effects: Vec<Effect>,
@@ -61,20 +61,15 @@ impl<'a> Wire<'a> {
         remote: SocketAddr,
         datagrams: &'a [Datagram],
         keylog: &'a KeyLog,
-        sdp: (&'a str, &'a str),
+        descriptions: &'a dyn Fn() -> (String, String),
         connected: bool,
     ) -> Wire<'a> {
-        Wire {
-            now,
-            local,
-            remote,
-            datagrams,
-            keylog,
-            local_sdp: sdp.0,
-            remote_sdp: sdp.1,
-            connected,
-            effects: Vec::new(),
-        }
+        Wire { now, local, remote, datagrams, keylog, descriptions, connected, effects: Vec::new() }
+    }
+
+    /// The local and remote descriptions as they are now.
+    pub fn descriptions(&self) -> (String, String) {
+        (self.descriptions)()
     }
 
     pub fn effect(&mut self, effect: Effect) {
@@ -210,7 +205,7 @@ mod tests {
     fn outbound_runs_stack_to_wire_and_inbound_wire_to_stack() {
         let keylog = KeyLog::default();
         let addr: SocketAddr = "127.0.0.1:9".parse().unwrap();
-        let mut wire = Wire::new(Instant::now(), addr, addr, &[], &keylog, ("", ""), false);
+        let mut wire = Wire::new(Instant::now(), addr, addr, &[], &keylog, &|| Default::default(), false);
         let mut p = Pipeline::new(vec![Box::new(Tag(1)), Box::new(Tag(2))]);
         assert_eq!(p.outbound(&mut wire, vec![]), vec![vec![1, 2]; 4]);
         assert_eq!(p.inbound(&mut wire, vec![]), Some(vec![2, 1]));

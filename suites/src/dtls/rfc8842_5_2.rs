@@ -1,6 +1,5 @@
-//! RFC 8842 §5.2–§5.4: the DTLS roles the descriptions set. The offerer offers `actpass`;
-//! the answerer picks `active` or `passive` and acts on it; the offerer takes the other
-//! role. Who sent the ClientHello is read from the wire.
+//! RFC 8842 §5.2: the offerer offers `a=setup:actpass`. (The answerer's role is §5.3's file,
+//! the offerer's part after the answer §5.4's.)
 
 use rtcspec_harness::peer::sdp_attribute;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};

@@ -1,7 +1,6 @@
-//! RFC 8445 §7.1 and §7.2 (and §6.1.1): the target's agent as a STUN client. The harness
-//! reads every connectivity check the target sent in a call: its credentials (USERNAME,
-//! MESSAGE-INTEGRITY with the harness's password), FINGERPRINT, PRIORITY, the attribute of
-//! its role, and which role nominates. Against an ICE lite harness the target must control.
+//! RFC 8445 §7.2: the target's agent as a STUN client, its checks' credentials. The harness
+//! reads every connectivity check the target sent in a call: USERNAME, MESSAGE-INTEGRITY with
+//! the harness's password, and FINGERPRINT. (What else a check carries is §7.1's file.)
 
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{Case, Ctx, Verdict};

@@ -1,10 +1,10 @@
-//! RFC 8489 §9.1.3: a check whose MESSAGE-INTEGRITY does not cover it as sent is rejected.
-//! The other cases of this section (`rfc8445_7_3`) sign with the wrong password or leave
-//! credentials out; these keep the right password and break the binding between the HMAC and
-//! the message: an attribute changed after signing, or an HMAC cut to 16 bytes. A stack that
-//! only checks that a MESSAGE-INTEGRITY is there, or compares as many bytes as it is given,
-//! takes both. A check authenticated only by a MESSAGE-INTEGRITY-SHA256 with the wrong
-//! password must not pass either, whether or not the stack knows that attribute.
+//! RFC 8489 §9.1.3: a check that the short-term credential mechanism does not authenticate
+//! is rejected. Some cases sign with the wrong password or leave credentials out (400, 401);
+//! the others keep the right password and break the binding between the HMAC and the message:
+//! an attribute changed after signing, or an HMAC cut to 16 bytes. A stack that only checks
+//! that a MESSAGE-INTEGRITY is there, or compares as many bytes as it is given, takes both. A
+//! check authenticated only by a MESSAGE-INTEGRITY-SHA256 with the wrong password must not
+//! pass either, whether or not the stack knows that attribute.
 
 use rtcspec_harness::stun::*;
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};

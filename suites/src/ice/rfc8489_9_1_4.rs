@@ -1,9 +1,9 @@
 //! RFC 8489 §9.1.4 as ICE uses it (RFC 8445 §7.2.5): a response to the target's check that
-//! does not authenticate is discarded "as if it had never been received"; and (§6.3) so is
-//! one, however well signed, for a transaction the target never started. The harness
-//! answers every check of the target with a success that is unsigned, or signed with the
-//! wrong password; the target's checks can then never succeed, so it must never take a
-//! pair as valid and report ICE connected.
+//! does not authenticate is discarded "as if it had never been received". The harness answers
+//! every check of the target with a success that is unsigned, or signed with the wrong
+//! password; the target's checks can then never succeed, so it must never take a pair as valid
+//! and report ICE connected. (A well-signed response to no transaction of the target's is
+//! §6.3's file.)
 
 use rtcspec_harness::peer::StunFault;
 use rtcspec_harness::{Case, Ctx, Verdict};

@@ -1,8 +1,8 @@
-//! RFC 8832 §5.1 and §6: the Data Channel Establishment Protocol on the wire. DCEP messages
-//! go ordered and reliable on PPID 50, on the channel's own stream; the opener picks an even
+//! RFC 8832 §6: the Data Channel Establishment Protocol on the wire. DCEP messages go
+//! ordered and reliable on PPID 50, on the channel's own stream; the opener picks an even
 //! stream as DTLS client and an odd one as DTLS server; the other side answers
-//! DATA_CHANNEL_ACK; DATA_CHANNEL_OPEN says how the channel was asked for; once open, an
-//! unordered channel sends unordered.
+//! DATA_CHANNEL_ACK; once open, an unordered channel sends unordered. (What DATA_CHANNEL_OPEN
+//! says is §5.1's file.)
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! RFC 8122 §5 (with RFC 9429 §5.8): certificate fingerprints, as a parser must read them.
+//! RFC 8122 §5: certificate fingerprints, as a parser must read them.
 
 use rtcspec_harness::{Case, Ctx, Level::*, Verdict};
 

@@ -1,6 +1,7 @@
-//! RFC 8839 §5.1: the candidate attribute. Every well-formed kind of candidate must be
-//! parsed and kept (RFC 9429 §5.8.2); a grammatically broken one must make the parser
-//! reject the description; a candidate whose address is a name must be ignored, not fatal.
+//! RFC 8839 §5.1: the candidate attribute. A grammatically broken candidate must make the
+//! parser reject the description; a candidate whose address is a name must be ignored, not
+//! fatal; transports are case-insensitive and unknown extensions ignored. (That every kind of
+//! well-formed candidate is kept is RFC 9429 §5.8's file.)
 
 use rtcspec_harness::{Case, Ctx, Level::*, Verdict};
 

@@ -1,5 +1,5 @@
-//! RFC 8866 §5 as it binds parsers and serializers: line endings, unknown type letters,
-//! unknown attributes.
+//! RFC 8866 §5 as it binds parsers and serializers: line endings, NUL bytes and empty lines,
+//! unknown type letters, unknown attributes, and the c= line (§5.7).
 
 use rtcspec_harness::{Case, Ctx, Level::*, Outcome, Verdict};
 

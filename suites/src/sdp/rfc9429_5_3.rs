@@ -1,6 +1,6 @@
-//! RFC 9429 (JSEP) §5.3.1 and §5.8.3: the answer a JSEP endpoint creates for an offer, and
-//! the offers it must refuse. Each case hands a peer target an offer (the suite's base offer
-//! or a one-change variant of it) and judges the answer it creates, m= section by m= section.
+//! RFC 9429 (JSEP) §5.3: the answer a JSEP endpoint creates for an offer. Each case hands a
+//! peer target an offer (the suite's base offer or a one-change variant of it) and judges the
+//! answer it creates, m= section by m= section. (The offers it must refuse are §5.8.3's file.)
 
 use rtcspec_harness::{Ctx, Level::*, Outcome, Verdict};
 

@@ -1,7 +1,7 @@
-//! RFC 5764 §4.2 and RFC 3711 §3.4: both sides key SRTP from the DTLS exporter. The harness
-//! offers audio and sends Opus; the target's SRTCP reports must authenticate with the
-//! target's exported keys, must report the harness's packets (so the target's keys for them
-//! are the harness's), and must number themselves 0, 1, 2, ...
+//! RFC 5764 §4.2: both sides key SRTP from the DTLS exporter. The harness offers audio and
+//! sends Opus; the target's SRTCP reports must authenticate with the target's exported keys
+//! and report the harness's packets (so the target's keys for them are the harness's), and
+//! SRTP or SRTCP protected with the target's own sending keys (reflected) is discarded.
 
 use rtcspec_harness::peer::view::{Media, Side};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};

@@ -222,7 +222,7 @@ pub fn valid_answer(ctx: &mut Ctx) -> Result<(Message, Vec<u8>), Outcome> {
     Ok((m, creds.key.unwrap_or_default()))
 }
 
-/// RFC 8489 Appendix B.1 exactly as printed (see the module comment for its defects).
+/// RFC 8489 Appendix B.1 exactly as printed (`rfc8489_b_1`'s module comment says what is wrong).
 pub const B1_AS_PRINTED: &str = "0001009c2112a44278ad3433c6ad72c029da412e001e00204a3cf38fef6992bda952c6\
     780417da0f24819415569e60b205c46e41407f1704001500296f624d61744a6f733241\
     414143662f2f3439396b39353464364f4c33346f4c3946535476793634734100000000\

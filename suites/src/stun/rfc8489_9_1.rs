@@ -1,4 +1,4 @@
-//! RFC 8489 §9 and §9.1, the short-term credential mechanism, as an ICE agent answering
+//! RFC 8489 §9.1, the short-term credential mechanism, as an ICE agent answering
 //! connectivity checks applies it (RFC 8445 §7.3 uses it for every Binding request).
 
 use rtcspec_harness::stun::*;

@@ -1,5 +1,13 @@
-//! RFC 8489 Appendix B.1: the MESSAGE-INTEGRITY-SHA256 and USERHASH test vector, as corrected
-//! (the printed message length is one word short).
+//! RFC 8489 Appendix B.1: the MESSAGE-INTEGRITY-SHA256 and USERHASH test vector.
+//!
+//! RFC 8489 Appendix B.1 as printed is broken in two ways, which rtcspec corrects and
+//! says so: (1) its length field is 0x009c, which counts the 20-byte header (the body
+//! is 0x88 bytes); (2) its MESSAGE-INTEGRITY-SHA256 was computed over that wrong length
+//! with SHA-256(username ":" realm ":" password) as the key, although the message carries
+//! no PASSWORD-ALGORITHM, so §9.2.4 says the MD5 key applies. (Recomputing the printed value
+//! with header length 0x9c and the SHA-256 key reproduces it exactly, which is how the
+//! defects were identified.) The corrected vector has length 0x0088 and the HMAC computed
+//! with the MD5 key; USERHASH is printed correctly (SHA-256 of "username:realm").
 
 use super::kit::*;
 use rtcspec_harness::driver::Verification;

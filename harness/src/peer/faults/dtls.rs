@@ -174,7 +174,7 @@ mod tests {
         let mut s = NoDtlsRetransmit::default();
         let keylog = crate::peer::keylog::KeyLog::default();
         let addr = "127.0.0.1:9".parse().unwrap();
-        let mut wire = Wire::new(Instant::now(), addr, addr, &[], &keylog, ("", ""), false);
+        let mut wire = Wire::new(Instant::now(), addr, addr, &[], &keylog, &|| Default::default(), false);
         assert_eq!(s.outbound(&mut wire, record(HANDSHAKE, 0, 0, &hello)).len(), 1);
         assert!(s.outbound(&mut wire, record(HANDSHAKE, 0, 9, &hello)).is_empty());
     }

@@ -372,13 +372,15 @@ impl StunStage {
         StunStage { faults, own_role: None, last_check: None }
     }
 
-    fn credentials<'a>(&self, wire: &'a Wire<'_>) -> Credentials<'a> {
-        Credentials {
-            local_pwd: sdp_attribute(wire.local_sdp, "ice-pwd").unwrap_or_default(),
-            remote_pwd: sdp_attribute(wire.remote_sdp, "ice-pwd").unwrap_or_default(),
+    /// The ICE passwords of both descriptions, then `f` with them and the agent's role.
+    fn with_credentials<T>(&self, wire: &Wire<'_>, f: impl FnOnce(&Credentials<'_>) -> T) -> T {
+        let (local, remote) = wire.descriptions();
+        f(&Credentials {
+            local_pwd: sdp_attribute(&local, "ice-pwd").unwrap_or_default(),
+            remote_pwd: sdp_attribute(&remote, "ice-pwd").unwrap_or_default(),
             role: self.own_role,
             last_check: self.last_check,
-        }
+        })
     }
 }
 
@@ -391,7 +393,8 @@ impl Stage for StunStage {
                 }
             }
             let mut role = self.own_role;
-            if let Some(rewritten) = self.faults.outgoing(&datagram, &self.credentials(wire), &mut role) {
+            let faults = self.faults;
+            if let Some(rewritten) = self.with_credentials(wire, |c| faults.outgoing(&datagram, c, &mut role)) {
                 datagram = rewritten;
             }
             self.own_role = role;
@@ -403,7 +406,8 @@ impl Stage for StunStage {
         if classify(&datagram) != Protocol::Stun {
             return Some(datagram);
         }
-        let handled = self.faults.incoming(&datagram, wire.remote, &self.credentials(wire));
+        let faults = self.faults;
+        let handled = self.with_credentials(wire, |c| faults.incoming(&datagram, wire.remote, c));
         let Some(Incoming { reply, to_agent, instead }) = handled else { return Some(datagram) };
         if let Some(bytes) = reply {
             let to = wire.remote;
