@@ -10,14 +10,13 @@ use rtcspec_harness::case::OutcomeKind;
 use rtcspec_harness::driver::mutant::Fault;
 use rtcspec_harness::driver::spec::known_targets;
 use rtcspec_harness::driver::{load_target, Session};
-use rtcspec_harness::report::{self, Baseline, Format, Report, Summary, Tool};
+use rtcspec_harness::report::{self, Baseline, Report, Summary, Tool};
 use rtcspec_harness::requirements::{coverage, Status};
 use rtcspec_harness::runner::{self, Progress, RunOptions, Selection, INTERRUPTED};
 use rtcspec_harness::seed::fresh_seed;
 
+use crate::output::{parse_formats, print_summary, usage, write_reports, USAGE};
 use crate::{DiffArgs, DiffProtocol, LintSdpArgs, ListArgs, RunArgs, SelectArgs, TargetsArgs};
-
-const USAGE: u8 = 2;
 
 pub fn init_logging(verbose: u8) {
     // Without -v only rtcspec's own warnings: the targets' logs (webrtc-rs warns on every
@@ -39,27 +38,6 @@ fn selection(args: &SelectArgs) -> Result<Selection, String> {
         }
     }
     Ok(Selection { suites: args.suite.clone(), cases: args.cases.clone(), tags: args.tag.clone() })
-}
-
-/// The `--format` list, parsed.
-pub(crate) fn parse_formats(names: &[String]) -> Result<Vec<Format>, String> {
-    names.iter().map(|f| Format::parse(f)).collect()
-}
-
-/// Writes `report` in every format under `out`, naming the files when `announce`.
-pub(crate) fn write_reports(report: &Report, out: &Path, formats: &[Format], announce: bool) -> Result<(), String> {
-    let paths = report::write_all(report, out, formats)
-        .map_err(|e| format!("cannot write reports to {}: {e}", out.display()))?;
-    if announce {
-        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        eprintln!("rtcspec: wrote {}", names.join(", "));
-    }
-    Ok(())
-}
-
-pub(crate) fn usage(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("rtcspec: {msg}");
-    USAGE
 }
 
 /// Plain progress lines when not on a terminal (CI logs), a bar when on one.
@@ -244,31 +222,6 @@ pub fn run(args: &RunArgs) -> u8 {
     }
     eprintln!("rtcspec: replaying the captures of {}", args.captures.display());
     code.max(crate::replay::replay_bundled(&args.captures, &args.out.join("replay"), &formats))
-}
-
-pub(crate) fn print_summary(report: &Report) {
-    let s = &report.summary;
-    let parts: Vec<String> = OutcomeKind::ALL
-        .iter()
-        .filter(|k| s.count(**k) > 0)
-        .map(|k| format!("{} {}", s.count(*k), report::outcome_label(*k).to_lowercase()))
-        .collect();
-    eprintln!("rtcspec: {} cases in {} ms: {}", s.total, report.duration_ms, parts.join(", "));
-    if let Some(b) = &report.baseline {
-        if b.matches() {
-            eprintln!("rtcspec: results match the baseline {}", b.file);
-        } else {
-            for d in &b.regressions {
-                eprintln!("rtcspec: regression {}: baseline {}, now {}", d.id, d.expected.name(), d.actual.name());
-            }
-            for d in &b.unexpected_passes {
-                eprintln!("rtcspec: unexpected pass {} (baseline {}): update the baseline", d.id, d.expected.name());
-            }
-            for d in b.new_cases.iter().filter(|d| d.actual.is_failure()) {
-                eprintln!("rtcspec: new case {} is {} and not in the baseline", d.id, d.actual.name());
-            }
-        }
-    }
 }
 
 /// Writes command output; a reader that went away (`| head`) is not an error.

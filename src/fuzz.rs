@@ -5,7 +5,7 @@ use std::path::Path;
 use rtcspec_harness::fuzz::report::{build, RunRecord};
 use rtcspec_harness::fuzz::TARGETS;
 
-use crate::commands::{parse_formats, print_summary, usage, write_reports};
+use crate::output::{parse_formats, print_summary, usage, write_reports};
 use crate::FuzzReportArgs;
 
 pub fn list(tsv: bool) -> u8 {

@@ -1,9 +1,11 @@
 //! rtcspec: conformance and fuzzing suite for WebRTC protocol implementations.
-//! The CLI only parses arguments and dispatches; the engine is `rtcspec-harness`.
+//! The CLI only parses arguments and dispatches; the work is done in the library crates,
+//! reached through `rtcspec-harness` (ARCHITECTURE.md).
 
 mod commands;
 mod fuzz;
 mod matrix;
+mod output;
 mod replay;
 
 use std::path::PathBuf;

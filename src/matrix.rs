@@ -6,7 +6,7 @@ use clap::Args;
 use rtcspec_harness::report::matrix::{Input, Matrix};
 use rtcspec_harness::report::Report;
 
-use crate::commands::usage;
+use crate::output::usage;
 
 #[derive(Args, Debug)]
 pub struct MatrixArgs {

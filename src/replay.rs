@@ -5,13 +5,13 @@ use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use rtcspec_harness::capture::keylog::KeyLog;
 use rtcspec_harness::capture::manifest::Manifest;
 use rtcspec_harness::capture::sdp_info::SessionInfo;
 use rtcspec_harness::capture::{report as capture_report, CaptureReader, Replay, ReplayOptions};
 use rtcspec_harness::report::{self, Format, Report};
+use rtcspec_harness::wire::keys::KeyLog;
 
-use crate::commands::{parse_formats, print_summary, usage, write_reports};
+use crate::output::{parse_formats, print_summary, usage, write_reports};
 use crate::{ExtractArgs, ReplayArgs};
 
 /// Counts the bytes read, for the progress line.

@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::time::Duration;
 
+use rtcspec_harness::driver::shim::ShimPeer;
 use rtcspec_harness::driver::spec::parse_target;
-use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent, RemotePeer, ShimPeer};
+use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent, RemotePeer};
 
 #[test]
 fn the_reference_as_a_separate_process_takes_a_call() {

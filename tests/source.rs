@@ -1,6 +1,8 @@
 //! Rules the source keeps, checked on the source itself: no line longer than 120 characters,
-//! wire constants defined only in the wire crate, and the README's case counts true.
+//! wire constants defined only in the wire crate, the layers (each crate uses only the ones
+//! below it, and no two modules of a crate use each other), and the README's case counts true.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const MAX_LINE: usize = 120;
@@ -24,7 +26,8 @@ fn rust_files() -> Vec<PathBuf> {
         }
     }
     let mut out = Vec::new();
-    for dir in ["wire", "harness", "suites", "src", "tests", "xtask", "fuzz/fuzz_targets"] {
+    for dir in ["wire", "live", "engine", "capture", "harness", "suites", "src", "tests", "xtask", "fuzz/fuzz_targets"]
+    {
         walk(&root().join(dir), &mut out);
     }
     out.sort();
@@ -109,4 +112,132 @@ fn the_readme_gives_each_suite_its_true_case_count() {
     ] {
         assert!(readme.contains(&phrase), "README.md does not say {phrase:?}: update its counts");
     }
+}
+
+/// The workspace's crates in layers, bottom first (ARCHITECTURE.md): each may depend only on
+/// crates before it.
+const LAYERS: [&str; 7] = [
+    "rtcspec-wire",
+    "rtcspec-live",
+    "rtcspec-engine",
+    "rtcspec-capture",
+    "rtcspec-harness",
+    "rtcspec-suites",
+    "rtcspec",
+];
+
+/// (directory, crate name) of every crate in `LAYERS`.
+const CRATE_DIRS: [(&str, &str); 7] = [
+    ("wire", "rtcspec-wire"),
+    ("live", "rtcspec-live"),
+    ("engine", "rtcspec-engine"),
+    ("capture", "rtcspec-capture"),
+    ("harness", "rtcspec-harness"),
+    ("suites", "rtcspec-suites"),
+    (".", "rtcspec"),
+];
+
+#[test]
+fn each_crate_depends_only_on_the_layers_below_it() {
+    let mut upward = Vec::new();
+    for (dir, name) in CRATE_DIRS {
+        let manifest = std::fs::read_to_string(root().join(dir).join("Cargo.toml")).unwrap();
+        let layer = LAYERS.iter().position(|l| *l == name).unwrap();
+        // Dependency lines name a crate first: `rtcspec-wire.workspace = true`, `rtcspec-x = {..}`.
+        for line in manifest.lines() {
+            let key = line.split(['.', '=', ' ']).next().unwrap_or_default();
+            if let Some(used) = LAYERS.iter().position(|l| *l == key) {
+                if used >= layer && !line.starts_with("name") {
+                    upward.push(format!("{name} depends on {key}"));
+                }
+            }
+        }
+    }
+    assert!(upward.is_empty(), "dependencies against the layers: {upward:?}");
+}
+
+/// The top-level modules (file or directory under `src/`) of the crate in `dir`, each with
+/// the other top-level modules its non-test code names (`crate::m`, `crate::{m, ..}`, and
+/// `super::m` in a top-level file, where `super` is the crate).
+fn module_uses(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    files(src, &mut all);
+    let module_of = |path: &Path| {
+        let rel = path.strip_prefix(src).unwrap();
+        let first = rel.components().next().unwrap().as_os_str().to_string_lossy().to_string();
+        first.trim_end_matches(".rs").to_string()
+    };
+    let modules: BTreeSet<String> = all.iter().map(|p| module_of(p)).filter(|m| m != "lib" && m != "main").collect();
+    let mut uses: BTreeMap<String, BTreeSet<String>> = modules.iter().map(|m| (m.clone(), BTreeSet::new())).collect();
+    for path in &all {
+        let module = module_of(path);
+        let Some(used) = uses.get_mut(&module) else { continue };
+        let text = std::fs::read_to_string(path).unwrap();
+        // Unit tests may use any module of their crate; only what ships counts.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let top_level = path.parent() == Some(src);
+        for line in code.lines().map(|l| l.split("//").next().unwrap_or_default()) {
+            let mut prefixes = vec!["crate::"];
+            if top_level {
+                prefixes.push("super::");
+            }
+            for prefix in prefixes {
+                for (at, _) in line.match_indices(prefix) {
+                    let rest = &line[at + prefix.len()..];
+                    let names: Vec<&str> = match rest.strip_prefix('{') {
+                        Some(group) => group.split('}').next().unwrap_or_default().split(',').collect(),
+                        None => vec![rest],
+                    };
+                    for name in names {
+                        let name: String =
+                            name.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                        if name != module && modules.contains(&name) {
+                            used.insert(name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    uses
+}
+
+#[test]
+fn no_two_modules_of_a_layer_use_each_other() {
+    let mut cycles = Vec::new();
+    for (dir, name) in CRATE_DIRS.iter().filter(|(_, name)| *name != "rtcspec-suites") {
+        let uses = module_uses(&root().join(dir).join("src"));
+        assert!(uses.len() > 1 || *name == "rtcspec", "{name}: found no modules in {dir}/src");
+        // `a` uses `b` and `b` reaches `a` again: a cycle through a and b.
+        let reaches = |from: &str, to: &str| {
+            let (mut seen, mut stack) = (BTreeSet::new(), vec![from.to_string()]);
+            while let Some(m) = stack.pop() {
+                if m == to {
+                    return true;
+                }
+                if seen.insert(m.clone()) {
+                    stack.extend(uses[&m].iter().cloned());
+                }
+            }
+            false
+        };
+        for (a, used) in &uses {
+            for b in used {
+                if reaches(b, a) {
+                    cycles.push(format!("{name}: {a} uses {b}, and {b} leads back to {a}"));
+                }
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
 }

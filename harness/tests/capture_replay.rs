@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rtcspec_harness::capture::checks::CheckId;
-use rtcspec_harness::capture::dtls_decrypt::RecordDecryptor;
 use rtcspec_harness::capture::extract::udp_datagrams;
-use rtcspec_harness::capture::flow::Direction;
-use rtcspec_harness::capture::keylog::KeyLog;
 use rtcspec_harness::capture::manifest::{DataChannel, Entry, Manifest};
 use rtcspec_harness::capture::report::build;
 use rtcspec_harness::capture::sdp_info::SessionInfo;
@@ -19,6 +16,9 @@ use rtcspec_harness::capture::{CaptureError, CaptureReader, Replay, ReplayOption
 use rtcspec_harness::case::{Outcome, OutcomeKind};
 use rtcspec_harness::net::{pcapng, Datagram};
 use rtcspec_harness::stun::unhex;
+use rtcspec_harness::wire::keys::KeyLog;
+use rtcspec_harness::wire::keys::RecordDecryptor;
+use rtcspec_harness::wire::Direction;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use rtcspec_harness::driver::shim::ShimPeer;
 use rtcspec_harness::driver::spec::load_target;
-use rtcspec_harness::peer::{Call, ChannelSpec, InProcessPeer, Payload, PeerEvent, PeerOptions, RemotePeer, ShimPeer};
+use rtcspec_harness::peer::{Call, ChannelSpec, InProcessPeer, Payload, PeerEvent, PeerOptions, RemotePeer};
 use serde_json::json;
 
 const CONNECT: Duration = Duration::from_secs(15);

@@ -242,7 +242,7 @@ fn call_and_read_on(
 ) -> Result<LiveCall, Outcome> {
     let Setup { offerer, channel, rewrite, options, then, until_connected, connect } = setup;
     let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
-    let mut call = Call::start_with(peer, role, options).map_err(CallError::outcome)?;
+    let mut call = Call::start_with(peer, role, options).map_err(Outcome::from)?;
     call.rewrite_harness_sdp = rewrite;
     let negotiated = match offerer {
         Offerer::Target => call.negotiate_target_offering(&channel),
@@ -272,7 +272,7 @@ fn call_and_read_on(
         (Ok(()), Some(then)) => {
             if let Err(e) = then(&mut call, &channel) {
                 ctx.keep_call(&mut call);
-                return Err(e.outcome());
+                return Err(Outcome::from(e));
             }
             Ok(())
         }
@@ -282,12 +282,12 @@ fn call_and_read_on(
     // runner restarts it.
     if let Err(e @ CallError::Target(_)) = &connected {
         ctx.keep_call(&mut call);
-        return Err(e.clone().outcome());
+        return Err(Outcome::from(e.clone()));
     }
     // A call that did not come up is what some cases judge: give it time to show how (SCTP
     // INIT retransmissions, alerts), unless the target already gave up.
     if connected.is_err() && gave_up(&call).is_none() {
-        call.run_for(AFTER_DTLS).map_err(CallError::outcome)?;
+        call.run_for(AFTER_DTLS).map_err(Outcome::from)?;
     }
     let keylog = ctx.keep_call(&mut call);
     let view = WireView::read(call.harness.datagrams(), call.harness.local_addr(), &keylog);

@@ -15,10 +15,13 @@
 //! | [`srtp`] | the SRTCP trailer (E flag, index) | 3711 |
 //! | [`sctp`] | SCTP common header, chunks, CRC32c | 9260 |
 //! | [`dcep`] | data channel establishment messages and PPIDs | 8832, 8831 |
+//! | [`keys`] | key logs, DTLS 1.2 record and SRTP/SRTCP decryption with them | 5246, 5764, 3711 |
 
 pub mod dcep;
 pub mod demux;
+mod direction;
 pub mod dtls;
+pub mod keys;
 pub mod rtp;
 pub mod sctp;
 pub mod srtp;
@@ -26,3 +29,5 @@ pub mod stun;
 pub mod turn;
 
 mod read;
+
+pub use direction::Direction;

@@ -5,8 +5,6 @@
 use std::io::Cursor;
 
 use crate::capture::checks::Tallies;
-use crate::capture::flow::Direction;
-use crate::capture::keylog::KeyLog;
 use crate::capture::sdp_info::SessionInfo;
 use crate::capture::{CaptureReader, Replay, ReplayOptions};
 use crate::driver::model::ModelCodec;
@@ -14,6 +12,8 @@ use crate::driver::str0m::Str0mCodec;
 use crate::driver::webrtc_rs::WebrtcRsCodec;
 use crate::driver::{SdpCodec, StunCodec, Verification};
 use crate::stun::Message;
+use rtcspec_wire::keys::KeyLog;
+use rtcspec_wire::Direction;
 
 /// Splits `data` into a key (its first byte says how long, at most 64) and the rest.
 pub fn split_key(data: &[u8]) -> (&[u8], &[u8]) {

@@ -10,7 +10,6 @@
 pub mod divergences;
 pub mod formats;
 pub mod report;
-pub mod run_log;
 pub mod stateful;
 pub mod structured;
 

@@ -3,9 +3,9 @@
 
 use serde::Deserialize;
 
-use super::run_log::{self, FuzzSummary};
 use crate::case::{Level, Outcome};
 use crate::driver::TargetInfo;
+use crate::report::fuzz_runs::{self as run_log, FuzzSummary};
 use crate::report::{self, Report, Summary, Tool};
 use crate::runner::{CaseResult, Selection};
 

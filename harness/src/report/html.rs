@@ -150,7 +150,7 @@ pub fn render(report: &Report) -> String {
     });
     let fuzz = report.fuzz.as_ref().map_or(String::new(), |f| {
         let title = f.title();
-        table(&title, &crate::fuzz::run_log::FuzzSummary::HEADERS, &f.rows())
+        table(&title, &crate::report::fuzz_runs::FuzzSummary::HEADERS, &f.rows())
     });
     let capture = capture + &fuzz;
     format!(

@@ -94,7 +94,7 @@ pub fn render(report: &Report) -> String {
     }
     if let Some(f) = &report.fuzz {
         let title = f.title();
-        out.push_str(&table(&title, &crate::fuzz::run_log::FuzzSummary::HEADERS, &f.rows()));
+        out.push_str(&table(&title, &crate::report::fuzz_runs::FuzzSummary::HEADERS, &f.rows()));
     }
     out.push_str(
         "<details><summary>All cases</summary>\n\n| Outcome | Case | Section \

@@ -2,6 +2,7 @@
 //! HTML and Markdown are rendered from it, so a report can be re-rendered later.
 
 pub mod baseline;
+pub mod fuzz_runs;
 pub mod html;
 pub mod junit;
 pub mod markdown;
@@ -70,10 +71,10 @@ pub struct Report {
     pub baseline: Option<BaselineComparison>,
     /// For `rtcspec replay`: what the capture held (flows, protocols, warnings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture: Option<crate::capture::CaptureSummary>,
+    pub capture: Option<rtcspec_capture::CaptureSummary>,
     /// For fuzzing runs (`cargo xtask fuzz`): per target executions, speed, coverage, corpus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fuzz: Option<crate::fuzz::run_log::FuzzSummary>,
+    pub fuzz: Option<crate::report::fuzz_runs::FuzzSummary>,
 }
 
 impl Report {

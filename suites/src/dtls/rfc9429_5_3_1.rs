@@ -6,7 +6,7 @@ use crate::live::*;
 use rtcspec_harness::peer::sdp_attribute;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::view::WireView;
-use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent};
+use rtcspec_harness::peer::{Call, ChannelSpec, PeerEvent};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
 const CONSISTENT: &str = "The role value in the answer MUST be \"active\" or \"passive\". When \
@@ -30,7 +30,7 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
     // The answer is judged as soon as it comes: a target that answers `active` too makes a
     // call in which both sides wait for the other, and waiting for it to fail says nothing more.
     let mut peer = ctx.take_peer()?;
-    let mut call = Call::start(peer.as_mut(), "answerer").map_err(CallError::outcome)?;
+    let mut call = Call::start(peer.as_mut(), "answerer").map_err(Outcome::from)?;
     call.rewrite_harness_sdp = Some(offer_active);
     let negotiated = call.negotiate_harness_offering(&ChannelSpec::reliable("rtcspec"));
     let answer = call.answer.clone().unwrap_or_default();
@@ -46,7 +46,7 @@ fn answer_to_active_offer(ctx: &mut Ctx) -> Verdict {
         let _ = call.wait_harness("DTLS connected", CONNECT, up);
     }
     let keylog = ctx.keep_call(&mut call);
-    negotiated.map_err(CallError::outcome)?;
+    negotiated.map_err(Outcome::from)?;
     if let Some(actual) = wrong {
         return Ok(Outcome::fail(expected, actual));
     }

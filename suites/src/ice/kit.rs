@@ -76,7 +76,7 @@ impl Checks<'_> {
 
     /// Sends a crafted request; the target's response, if any came within [`ANSWER`].
     pub fn send(&mut self, request: &[u8]) -> Result<Option<Message>, Outcome> {
-        self.call.transact(self.to, request, ANSWER).map_err(CallError::outcome)
+        self.call.transact(self.to, request, ANSWER).map_err(Outcome::from)
     }
 }
 
@@ -94,7 +94,7 @@ pub fn negotiate<'t>(
     options: PeerOptions,
 ) -> Result<(Call<'t>, Result<(), CallError>), Outcome> {
     let role = if offerer == Offerer::Target { "offerer" } else { "answerer" };
-    let mut call = Call::start_with(peer, role, options).map_err(CallError::outcome)?;
+    let mut call = Call::start_with(peer, role, options).map_err(Outcome::from)?;
     let channel = ChannelSpec::reliable("rtcspec");
     let negotiated = match offerer {
         Offerer::Target => call.negotiate_target_offering(&channel),
@@ -198,7 +198,7 @@ pub fn target_checks(ctx: &mut Ctx, offerer: Offerer, options: PeerOptions) -> R
     });
     ctx.keep_call(&mut call);
     if let Err(e @ (CallError::Target(_) | CallError::Refused { .. } | CallError::Harness(_))) = ran {
-        return Err(e.outcome());
+        return Err(Outcome::from(e));
     }
     let (Some(target_sdp), Some(harness_sdp)) = call.descriptions() else {
         return Err(Outcome::Error { why: "no descriptions were exchanged".into() });
@@ -263,7 +263,7 @@ pub fn call_with_harness_fault(
     let ran = negotiated.and_then(|()| call.run_for(observe));
     ctx.keep_call(&mut call);
     if let Err(e @ (CallError::Target(_) | CallError::Refused { .. } | CallError::Harness(_))) = ran {
-        return Err(e.outcome());
+        return Err(Outcome::from(e));
     }
     let local = call.harness.local_addr();
     let stun = call

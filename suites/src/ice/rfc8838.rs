@@ -84,7 +84,7 @@ struct Trickled {
 /// the other. Runs until the channel opens or `watch` passes.
 fn trickled_call(peer: &mut dyn RemotePeer, end_first: bool, watch: Duration) -> Result<(Call<'_>, Trickled), Outcome> {
     let options = PeerOptions { ice_lite: true, ..PeerOptions::default() };
-    let mut call = Call::start_with(peer, "answerer", options).map_err(CallError::outcome)?;
+    let mut call = Call::start_with(peer, "answerer", options).map_err(Outcome::from)?;
     call.rewrite_harness_sdp = Some(without_candidates);
     let channel = ChannelSpec::reliable("rtcspec");
     let ran = (|| {
@@ -109,7 +109,7 @@ fn trickled_call(peer: &mut dyn RemotePeer, end_first: bool, watch: Duration) ->
         }
     })();
     if let Err(e @ (CallError::Target(_) | CallError::Harness(_))) = &ran {
-        return Err(e.clone().outcome());
+        return Err(Outcome::from(e.clone()));
     }
     let local = call.harness.local_addr();
     let checks = call

@@ -1,9 +1,0 @@
-//! SDP: rtcspec's own total reader and the linter built on it.
-
-pub mod diff;
-pub mod generate;
-pub mod lint;
-pub mod parse;
-
-pub use lint::{lint, Finding, Rule, RULES};
-pub use parse::Sdp;
