@@ -1,6 +1,7 @@
 //! Rules the source keeps, checked on the source itself: no line longer than 120 characters,
 //! wire constants defined only in the wire crate, the layers (each crate uses only the ones
-//! below it, and no two modules of a crate use each other), and the README's case counts true.
+//! below it, and no two modules of a crate use each other), cases declared one way, and the
+//! README's case counts true.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -240,4 +241,20 @@ fn no_two_modules_of_a_layer_use_each_other() {
         }
     }
     assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_suites_declare_cases_one_way() {
+    // `Case::new(..).covers(..).tags(..).time_bound(..)`: no struct literal, no constructor
+    // of a suite's own, so every case file reads the same.
+    let mut other = Vec::new();
+    for file in rust_files().iter().filter(|f| f.starts_with(root().join("suites"))) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("Case {") || line.contains("-> Case ") || line.trim_end().ends_with("-> Case") {
+                other.push(format!("{}:{}: {}", file.strip_prefix(root()).unwrap().display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(other.is_empty(), "cases declared other than with Case::new:\n{}", other.join("\n"));
 }

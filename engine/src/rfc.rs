@@ -36,6 +36,18 @@ pub struct Spec {
 }
 
 impl Spec {
+    pub const fn must(doc: &'static str, section: &'static str, text: &'static str) -> Spec {
+        Spec { doc, section, level: Level::Must, text }
+    }
+
+    pub const fn should(doc: &'static str, section: &'static str, text: &'static str) -> Spec {
+        Spec { doc, section, level: Level::Should, text }
+    }
+
+    pub const fn may(doc: &'static str, section: &'static str, text: &'static str) -> Spec {
+        Spec { doc, section, level: Level::May, text }
+    }
+
     /// Link to the section on rfc-editor.org.
     pub fn url(&self) -> String {
         let num = self.doc.trim_start_matches("RFC ").trim();

@@ -370,17 +370,7 @@ mod tests {
     }
 
     const fn case(id: &'static str, run: fn(&mut Ctx) -> Verdict, needs: &'static [Capability]) -> Case {
-        Case {
-            id,
-            suite: "test",
-            title: "t",
-            spec: Spec { doc: "RFC 8489", section: "5", level: Level::Must, text: "t" },
-            covers: &[],
-            tags: &[],
-            needs,
-            time_bound: None,
-            run,
-        }
+        Case::new(id, "t", Spec::must("RFC 8489", "5", "t"), needs, run)
     }
 
     fn takes_600ms(_: &mut Ctx) -> Verdict {
@@ -390,10 +380,8 @@ mod tests {
 
     static PANICS: Case = case("test.panics", panics, &[Capability::StunCodec]);
     static SLOW: Case = case("test.slow", takes_600ms, &[Capability::StunCodec]);
-    static SLOW_BY_DESIGN: Case = Case {
-        time_bound: Some(Duration::from_secs(1)),
-        ..case("test.slow-by-design", takes_600ms, &[Capability::StunCodec])
-    };
+    static SLOW_BY_DESIGN: Case =
+        case("test.slow-by-design", takes_600ms, &[Capability::StunCodec]).time_bound(Duration::from_secs(1));
     static HANGS: Case = case("test.hangs", hangs, &[Capability::StunCodec]);
     static PASSES: Case = case("test.passes", passes, &[Capability::StunCodec]);
     static NEEDS_LIVE: Case = case("test.needs-live", passes, &[Capability::StunLongTerm]);

@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::case::{Capability, Level, Spec};
+use rtcspec_harness::case::Capability;
 use rtcspec_harness::peer::view::WireView;
 use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{Call, ChannelSpec, Payload, PeerEvent, PeerOptions};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Ctx, Outcome};
 use rtcspec_wire::demux::{classify, Protocol};
 use rtcspec_wire::dtls::handshake::CLIENT_HELLO;
 use rtcspec_wire::dtls::{ALERT, HANDSHAKE, RECORD_HEADER};
@@ -16,28 +16,6 @@ use rtcspec_wire::dtls::{ALERT, HANDSHAKE, RECORD_HEADER};
 pub const PEER: &[Capability] = &[Capability::Peer];
 
 pub const SECURITY: &[&str] = &["security"];
-
-/// A MUST of `doc` §`section` checked on a live call; the suite is the id's first part.
-pub const fn case(
-    (id, suite): (&'static str, &'static str),
-    title: &'static str,
-    (doc, section): (&'static str, &'static str),
-    text: &'static str,
-    tags: &'static [&'static str],
-    run: fn(&mut Ctx) -> Verdict,
-) -> Case {
-    Case {
-        id,
-        suite,
-        title,
-        spec: Spec { doc, section, level: Level::Must, text },
-        covers: &[],
-        tags,
-        needs: PEER,
-        time_bound: None,
-        run,
-    }
-}
 
 /// How long the target has to get the data channel open.
 pub const CONNECT: Duration = Duration::from_secs(5);

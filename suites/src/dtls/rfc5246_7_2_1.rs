@@ -13,7 +13,7 @@
 use rtcspec_harness::net::Datagram;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::dtls::ALERT;
 
 use super::kit::alerts::*;
@@ -24,24 +24,23 @@ const CLOSE: &str = "The other party MUST respond with a close_notify alert of i
     close down the connection immediately, discarding any pending writes.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("dtls.5246.7.2.1.close-notify-answered", "dtls"),
+    Case::new(
+        "dtls.5246.7.2.1.close-notify-answered",
         "After the harness's close_notify (epoch 1), the target sends a \
             close_notify of its own",
-        ("RFC 5246", "7.2.1"),
-        CLOSE,
-        &[],
+        Spec::must("RFC 5246", "7.2.1", CLOSE),
+        PEER,
         close_notify_answered,
     ),
-    case(
-        ("dtls.5246.7.2.1.data-after-close-notify-ignored", "dtls"),
+    Case::new(
+        "dtls.5246.7.2.1.data-after-close-notify-ignored",
         "A data channel message in a valid record after the harness's \
             close_notify is not delivered: the connection is closed down",
-        ("RFC 5246", "7.2.1"),
-        CLOSE,
-        SECURITY,
+        Spec::must("RFC 5246", "7.2.1", CLOSE),
+        PEER,
         data_after_close_notify_ignored,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 /// The harness's close_notify, sealed in the call's session.

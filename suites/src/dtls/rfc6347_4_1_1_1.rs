@@ -9,12 +9,13 @@
 //! not fit completes the handshake within the impaired calls' bound only if it backs off;
 //! one whose datagrams are small enough from the start passes without.
 
-use rtcspec_harness::case::{Level, Spec};
+use rtcspec_harness::case::Spec;
 use rtcspec_harness::peer::fragment::Fragmenting;
 use rtcspec_harness::peer::{Impairment, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
 
-use super::kit::impaired::{impaired_call_with, impaired_case, TargetRole};
+use super::kit::impaired::{impaired_call_with, TargetRole, IMPAIRED_BOUND};
+use crate::live::PEER;
 
 const BACK_OFF: &str = "If repeated retransmissions do not result in a response, and the PMTU \
     is unknown, subsequent retransmissions SHOULD back off to a smaller \
@@ -28,18 +29,16 @@ const PATH_MTU: u16 = 576 - 28;
 /// fit the path.
 const HARNESS_FRAGMENTS: Fragmenting = Fragmenting { size: 400, step: 400 };
 
-pub const CASES: &[Case] = &[Case {
-    spec: Spec { doc: "RFC 6347", section: "4.1.1.1", level: Level::Should, text: BACK_OFF },
-    ..impaired_case(
-        ("dtls.6347.4.1.1.1.handshake-backs-off-to-576-byte-path", "dtls"),
-        "On a path that loses datagrams over 548 bytes, the target, DTLS \
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.6347.4.1.1.1.handshake-backs-off-to-576-byte-path",
+    "On a path that loses datagrams over 548 bytes, the target, DTLS \
             server, gets its handshake through (backing off to smaller records if \
             its first ones do not fit) and DTLS completes",
-        ("RFC 6347", "4.1.1.1"),
-        BACK_OFF,
-        handshake_backs_off,
-    )
-}];
+    Spec::should("RFC 6347", "4.1.1.1", BACK_OFF),
+    PEER,
+    handshake_backs_off,
+)
+.time_bound(IMPAIRED_BOUND)];
 
 /// The target is the DTLS server: its flight with the certificate is the bigger one.
 fn handshake_backs_off(ctx: &mut Ctx) -> Verdict {

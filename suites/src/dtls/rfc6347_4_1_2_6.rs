@@ -11,21 +11,23 @@
 use std::time::Duration;
 
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment, Payload, PeerEvent};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
-use super::kit::impaired::{impaired_call, impaired_case, TargetRole};
+use super::kit::impaired::{impaired_call, TargetRole, IMPAIRED_BOUND};
+use crate::live::PEER;
 
 const WINDOW: &str = "A minimum window size of 32 MUST be supported, but a window size of \
     64 is preferred and SHOULD be employed as the default.";
 
-pub const CASES: &[Case] = &[impaired_case(
-    ("dtls.6347.4.1.2.6.reordered-records-taken", "dtls"),
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.6347.4.1.2.6.reordered-records-taken",
     "Every two datagrams arrive swapped, both ways: the call comes up and \
         a burst of messages, its records out of order, is delivered in order",
-    ("RFC 6347", "4.1.2.6"),
-    WINDOW,
+    Spec::must("RFC 6347", "4.1.2.6", WINDOW),
+    PEER,
     reordered_records_taken,
-)];
+)
+.time_bound(IMPAIRED_BOUND)];
 
 /// How many messages the burst has, and how long each is: two do not fit one SCTP packet,
 /// so each goes in a record of its own.

@@ -5,7 +5,7 @@
 //! before authenticating the record lets anyone who can spoof a UDP datagram close its
 //! connection. Discarding is a SHOULD, so a failure is reported NonStrict.
 
-use rtcspec_harness::case::{Level, Spec};
+use rtcspec_harness::case::Spec;
 use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
@@ -22,19 +22,16 @@ const DISCARD: &str = "In general, invalid records SHOULD be silently discarded,
 /// real epoch-1 alert.
 const PROTECTED_ALERT: usize = 8 + 2 + 16;
 
-pub const CASES: &[Case] = &[Case {
-    spec: Spec { doc: "RFC 6347", section: "4.1.2.7", level: Level::Should, text: DISCARD },
-    ..case(
-        ("dtls.6347.4.1.2.7.unauthenticated-close-notify-discarded", "dtls"),
-        "An epoch-1 alert record that does not authenticate, starting with a \
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.6347.4.1.2.7.unauthenticated-close-notify-discarded",
+    "An epoch-1 alert record that does not authenticate, starting with a \
             plaintext close_notify's bytes, leaves the association up: a later \
             message is delivered",
-        ("RFC 6347", "4.1.2.7"),
-        DISCARD,
-        SECURITY,
-        unauthenticated_close_notify_discarded,
-    )
-}];
+    Spec::should("RFC 6347", "4.1.2.7", DISCARD),
+    PEER,
+    unauthenticated_close_notify_discarded,
+)
+.tags(SECURITY)];
 
 /// An epoch-1 alert record no key made: the close_notify's two bytes, then zeros.
 fn unauthenticated_close_notify(forge: &mut RecordForge) -> Result<RawRecord, String> {

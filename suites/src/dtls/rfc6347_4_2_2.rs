@@ -6,23 +6,25 @@
 //! The interposer delivers every datagram twice, both ways. The call must come up.
 
 use rtcspec_harness::peer::Impairment;
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
-use super::kit::impaired::{comes_up, impaired_case};
+use super::kit::impaired::{comes_up, IMPAIRED_BOUND};
+use crate::live::PEER;
 
 const NEXT_RECEIVE_SEQ: &str = "If the sequence number is less than next_receive_seq, the message \
     MUST be discarded. If the sequence number is greater than \
     next_receive_seq, the implementation SHOULD queue the message but MAY \
     discard it.";
 
-pub const CASES: &[Case] = &[impaired_case(
-    ("dtls.6347.4.2.2.every-datagram-duplicated", "dtls"),
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.6347.4.2.2.every-datagram-duplicated",
     "Every datagram arrives twice, both ways: duplicated handshake \
         messages are discarded and the call comes up",
-    ("RFC 6347", "4.2.2"),
-    NEXT_RECEIVE_SEQ,
+    Spec::must("RFC 6347", "4.2.2", NEXT_RECEIVE_SEQ),
+    PEER,
     every_datagram_duplicated,
-)];
+)
+.time_bound(IMPAIRED_BOUND)];
 
 fn every_datagram_duplicated(ctx: &mut Ctx) -> Verdict {
     comes_up(ctx, Impairment { duplicate_percent: 100, ..Impairment::default() })

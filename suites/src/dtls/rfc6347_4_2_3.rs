@@ -12,7 +12,7 @@
 use rtcspec_harness::peer::fragment::Fragmenting;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::PeerOptions;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::demux::{classify, Protocol};
 use rtcspec_wire::dtls::handshake::handshake_fragments;
 
@@ -25,23 +25,21 @@ const OVERLAP: &str = "DTLS implementations MUST be able to handle overlapping f
     smaller fragment sizes if the PMTU estimate changes.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("dtls.6347.4.2.3.fragmented-flight-reassembled", "dtls"),
+    Case::new(
+        "dtls.6347.4.2.3.fragmented-flight-reassembled",
         "The harness's handshake messages come in 64-byte fragments, a record \
             each: the target puts them together and the handshake completes",
-        ("RFC 6347", "4.2.3"),
-        BUFFER,
-        &[],
+        Spec::must("RFC 6347", "4.2.3", BUFFER),
+        PEER,
         fragmented_flight_reassembled,
     ),
-    case(
-        ("dtls.6347.4.2.3.overlapping-fragments-reassembled", "dtls"),
+    Case::new(
+        "dtls.6347.4.2.3.overlapping-fragments-reassembled",
         "The harness's handshake messages come in 64-byte fragments that \
             overlap by 24 bytes: the target puts them together and the handshake \
             completes",
-        ("RFC 6347", "4.2.3"),
-        OVERLAP,
-        &[],
+        Spec::must("RFC 6347", "4.2.3", OVERLAP),
+        PEER,
         overlapping_fragments_reassembled,
     ),
 ];

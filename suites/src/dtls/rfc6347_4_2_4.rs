@@ -25,11 +25,11 @@
 
 use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, FirstLost, Impairment};
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
 
 use super::kit::forged::{forged_then_control, judge_forged, on_target_channel};
-use super::kit::impaired::{comes_up, comes_up_as, impaired_case, TargetRole};
+use super::kit::impaired::{comes_up, comes_up_as, TargetRole, IMPAIRED_BOUND};
 use crate::live::*;
 
 const RETRANSMIT: &str = "There are three ways to exit the WAITING state: 1. The retransmit \
@@ -54,65 +54,71 @@ const NEW_EPOCH: &str = "Implementations MUST either discard or buffer all appli
     message for that epoch.";
 
 pub const CASES: &[Case] = &[
-    impaired_case(
-        ("dtls.6347.4.2.4.first-flight-lost", "dtls"),
+    Case::new(
+        "dtls.6347.4.2.4.first-flight-lost",
         "The target's first DTLS handshake datagram is lost: it retransmits, \
             and the call comes up",
-        ("RFC 6347", "4.2.4"),
-        RETRANSMIT,
+        Spec::must("RFC 6347", "4.2.4", RETRANSMIT),
+        PEER,
         first_flight_lost,
-    ),
-    impaired_case(
-        ("dtls.6347.4.2.4.last-flight-lost", "dtls"),
+    )
+    .time_bound(IMPAIRED_BOUND),
+    Case::new(
+        "dtls.6347.4.2.4.last-flight-lost",
         "The target, DTLS server, loses its ChangeCipherSpec and Finished: it \
             sends them again when the harness repeats its last flight, and DTLS \
             completes",
-        ("RFC 6347", "4.2.4"),
-        LAST_FLIGHT,
+        Spec::must("RFC 6347", "4.2.4", LAST_FLIGHT),
+        PEER,
         last_flight_lost,
-    ),
-    impaired_case(
-        ("dtls.6347.4.2.4.client-certificate-flight-lost", "dtls"),
+    )
+    .time_bound(IMPAIRED_BOUND),
+    Case::new(
+        "dtls.6347.4.2.4.client-certificate-flight-lost",
         "The target, DTLS client, loses its Certificate flight: it sends it \
             again, on its timer or when the harness repeats its flight, and the \
             call comes up",
-        ("RFC 6347", "4.2.4"),
-        RETRANSMIT,
+        Spec::must("RFC 6347", "4.2.4", RETRANSMIT),
+        PEER,
         client_flight_lost,
-    ),
-    impaired_case(
-        ("dtls.6347.4.2.4.loss-5-percent", "dtls"),
+    )
+    .time_bound(IMPAIRED_BOUND),
+    Case::new(
+        "dtls.6347.4.2.4.loss-5-percent",
         "With 5 % of the target's datagrams lost (seeded; its first DTLS \
             datagram among them), the call comes up",
-        ("RFC 6347", "4.2.4"),
-        RETRANSMIT,
+        Spec::must("RFC 6347", "4.2.4", RETRANSMIT),
+        PEER,
         loss_5_percent,
-    ),
-    impaired_case(
-        ("dtls.6347.4.2.4.loss-20-percent", "dtls"),
+    )
+    .time_bound(IMPAIRED_BOUND),
+    Case::new(
+        "dtls.6347.4.2.4.loss-20-percent",
         "With 20 % of the target's datagrams lost (seeded; its first DTLS \
             datagram among them), the call comes up",
-        ("RFC 6347", "4.2.4"),
-        RETRANSMIT,
+        Spec::must("RFC 6347", "4.2.4", RETRANSMIT),
+        PEER,
         loss_20_percent,
-    ),
-    impaired_case(
-        ("dtls.6347.4.2.4.long-delay", "dtls"),
+    )
+    .time_bound(IMPAIRED_BOUND),
+    Case::new(
+        "dtls.6347.4.2.4.long-delay",
         "With every datagram delayed 520 ms (a 1.04 s round trip, longer than \
             the initial retransmit timer), the call comes up",
-        ("RFC 6347", "4.2.4"),
-        RETRANSMIT,
+        Spec::must("RFC 6347", "4.2.4", RETRANSMIT),
+        PEER,
         long_delay,
-    ),
-    case(
-        ("dtls.6347.4.2.4.unstarted-epoch-record-dropped", "dtls"),
+    )
+    .time_bound(IMPAIRED_BOUND),
+    Case::new(
+        "dtls.6347.4.2.4.unstarted-epoch-record-dropped",
         "A data channel message in a record of epoch 2, which no Finished \
             began, is not delivered",
-        ("RFC 6347", "4.2.4"),
-        NEW_EPOCH,
-        SECURITY,
+        Spec::must("RFC 6347", "4.2.4", NEW_EPOCH),
+        PEER,
         unstarted_epoch_record_dropped,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn epoch_2_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {

@@ -5,7 +5,7 @@
 //! and the certificate is the harness's own, so the call must come up.
 
 use rtcspec_harness::peer::view::Side;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use crate::live::*;
 
@@ -19,21 +19,19 @@ const MULTIPLE_TEXT: &str = "Multiple SDP fingerprint attributes can be associat
     have been calculated.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("dtls.8122.5.hash-name-upper-case-accepted", "dtls"),
+    Case::new(
+        "dtls.8122.5.hash-name-upper-case-accepted",
         "A fingerprint whose hash name is in upper case (SHA-256) is understood",
-        ("RFC 8122", "5"),
-        CASE_TEXT,
-        &[],
+        Spec::must("RFC 8122", "5", CASE_TEXT),
+        PEER,
         upper_case_hash_name,
     ),
-    case(
-        ("dtls.8122.5.1.any-fingerprint-matches", "dtls"),
+    Case::new(
+        "dtls.8122.5.1.any-fingerprint-matches",
         "The certificate matches the second of two fingerprints: the call \
             comes up",
-        ("RFC 8122", "5.1"),
-        MULTIPLE_TEXT,
-        &[],
+        Spec::must("RFC 8122", "5.1", MULTIPLE_TEXT),
+        PEER,
         second_fingerprint_matches,
     ),
 ];

@@ -18,7 +18,7 @@ use rtcspec_harness::net::Datagram;
 use rtcspec_harness::peer::keylog::DOWNGRADE_SENTINEL_TLS12;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::PeerOptions;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::dtls::handshake::handshake_fragments;
 use rtcspec_wire::dtls::handshake::{CLIENT_KEY_EXCHANGE, SERVER_HELLO};
 use rtcspec_wire::dtls::ALERT;
@@ -34,16 +34,16 @@ const CHECK: &str = "TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 
 /// fatal(2), illegal_parameter(47) (RFC 8446 §6).
 const ILLEGAL_PARAMETER: [u8; 2] = [2, 47];
 
-pub const CASES: &[Case] = &[case(
-    ("dtls.8446.4.1.3.downgrade-sentinel-aborts", "dtls"),
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.8446.4.1.3.downgrade-sentinel-aborts",
     "The harness, DTLS server, negotiates DTLS 1.2 with the TLS 1.3 \
         downgrade sentinel in its ServerHello.random: a target that offered \
         DTLS 1.3 aborts with illegal_parameter",
-    ("RFC 8446", "4.1.3"),
-    CHECK,
-    SECURITY,
+    Spec::must("RFC 8446", "4.1.3", CHECK),
+    PEER,
     downgrade_sentinel_aborts,
-)];
+)
+.tags(SECURITY)];
 
 /// What the client did after the harness's ServerHello.
 #[derive(Debug, Default)]

@@ -7,7 +7,7 @@
 use rtcspec_harness::peer::forge::{with_broken_tag, RecordForge};
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::dtls::handshake::{whole_message, CLIENT_HELLO, HELLO_REQUEST};
 use rtcspec_wire::dtls::{
     RawRecord, APPLICATION_DATA, HANDSHAKE, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 as ECDHE_ECDSA_AES_128_GCM_SHA256,
@@ -32,51 +32,50 @@ const NO_RENEGOTIATION: &str = "Implementations MUST NOT implement DTLS renegoti
 const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_millis(1500);
 
 pub const CASES: &[Case] = &[
-    case(
-        ("dtls.8827.6.5.ecdhe-ecdsa-aes128-gcm-supported", "dtls"),
+    Case::new(
+        "dtls.8827.6.5.ecdhe-ecdsa-aes128-gcm-supported",
         "Offered only TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, the target \
             completes the DTLS handshake with it",
-        ("RFC 8827", "6.5"),
-        SUITE,
-        &[],
+        Spec::must("RFC 8827", "6.5", SUITE),
+        PEER,
         aes128_gcm_supported,
     ),
-    case(
-        ("dtls.8827.6.5.plaintext-record-dropped", "dtls"),
+    Case::new(
+        "dtls.8827.6.5.plaintext-record-dropped",
         "After the handshake, a data channel message in an unprotected epoch-0 \
             application data record is not delivered",
-        ("RFC 8827", "6.5"),
-        SECURED,
-        SECURITY,
+        Spec::must("RFC 8827", "6.5", SECURED),
+        PEER,
         plaintext_record_dropped,
-    ),
-    case(
-        ("dtls.8827.6.5.bad-tag-record-dropped", "dtls"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "dtls.8827.6.5.bad-tag-record-dropped",
         "A data channel message in a record whose AES-GCM tag does not verify \
             is not delivered",
-        ("RFC 8827", "6.5"),
-        SECURED,
-        SECURITY,
+        Spec::must("RFC 8827", "6.5", SECURED),
+        PEER,
         bad_tag_record_dropped,
-    ),
-    case(
-        ("dtls.8827.6.5.reflected-record-dropped", "dtls"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "dtls.8827.6.5.reflected-record-dropped",
         "A data channel message in a record protected with the target's own \
             write key (a reflected record) is not delivered",
-        ("RFC 8827", "6.5"),
-        SECURED,
-        SECURITY,
+        Spec::must("RFC 8827", "6.5", SECURED),
+        PEER,
         reflected_record_dropped,
-    ),
-    case(
-        ("dtls.8827.6.5.renegotiation-not-carried-out", "dtls"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "dtls.8827.6.5.renegotiation-not-carried-out",
         "After the handshake the harness, DTLS server, sends a HelloRequest: \
             the target starts no new handshake (no ClientHello)",
-        ("RFC 8827", "6.5"),
-        NO_RENEGOTIATION,
-        SECURITY,
+        Spec::must("RFC 8827", "6.5", NO_RENEGOTIATION),
+        PEER,
         renegotiation_not_carried_out,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 /// The harness asks for a new handshake: a HelloRequest (message_seq 0, as the first message

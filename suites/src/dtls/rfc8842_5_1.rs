@@ -5,7 +5,7 @@
 //! alert, or its connection state failed or closed).
 
 use rtcspec_harness::peer::view::Side;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use crate::live::*;
 
@@ -16,24 +16,24 @@ const TEXT: &str = "The certificate received during the DTLS handshake [RFC6347]
     MUST tear down the media session immediately (see [RFC8122]).";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("dtls.8842.5.1.fingerprint-mismatch-torn-down-answerer", "dtls"),
+    Case::new(
+        "dtls.8842.5.1.fingerprint-mismatch-torn-down-answerer",
         "The target, answering, tears down a DTLS session whose certificate \
             matches no offered fingerprint",
-        ("RFC 8842", "5.1"),
-        TEXT,
-        SECURITY,
+        Spec::must("RFC 8842", "5.1", TEXT),
+        PEER,
         mismatch_as_answerer,
-    ),
-    case(
-        ("dtls.8842.5.1.fingerprint-mismatch-torn-down-offerer", "dtls"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "dtls.8842.5.1.fingerprint-mismatch-torn-down-offerer",
         "The target, offering, tears down a DTLS session whose certificate \
             matches no answered fingerprint",
-        ("RFC 8842", "5.1"),
-        TEXT,
-        SECURITY,
+        Spec::must("RFC 8842", "5.1", TEXT),
+        PEER,
         mismatch_as_offerer,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 /// The description with the first hex digit of every fingerprint changed.

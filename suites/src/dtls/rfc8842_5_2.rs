@@ -2,7 +2,7 @@
 //! the offerer's part after the answer §5.4's.)
 
 use rtcspec_harness::peer::sdp_attribute;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use crate::live::*;
 
@@ -11,12 +11,11 @@ const OFFER: &str = "When an offerer sends the initial offer, the offerer MUST i
     value, as well as one or more SDP \"fingerprint\" attributes \
     according to the procedures in [RFC8122].";
 
-pub const CASES: &[Case] = &[case(
-    ("dtls.8842.5.2.offer-actpass", "dtls"),
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.8842.5.2.offer-actpass",
     "The target's offer carries a=setup:actpass",
-    ("RFC 8842", "5.2"),
-    OFFER,
-    &[],
+    Spec::must("RFC 8842", "5.2", OFFER),
+    PEER,
     offer_actpass,
 )];
 

@@ -5,7 +5,7 @@ use super::kit::*;
 use crate::live::*;
 use rtcspec_harness::peer::sdp_attribute;
 use rtcspec_harness::peer::view::Side;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const ANSWER: &str = "When an answerer sends an answer, the answerer MUST insert in the \
     answer an SDP \"setup\" attribute according to the procedures in \
@@ -15,13 +15,12 @@ const ANSWER: &str = "When an answerer sends an answer, the answerer MUST insert
     handshake [RFC6347] by sending a DTLS ClientHello message towards the \
     offerer.";
 
-pub const CASES: &[Case] = &[case(
-    ("dtls.8842.5.3.answerer-takes-announced-role", "dtls"),
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.8842.5.3.answerer-takes-announced-role",
     "The target's answer says active or passive, and the target takes that \
             DTLS role",
-    ("RFC 8842", "5.3"),
-    ANSWER,
-    &[],
+    Spec::must("RFC 8842", "5.3", ANSWER),
+    PEER,
     answerer_takes_announced_role,
 )];
 

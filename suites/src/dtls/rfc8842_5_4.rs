@@ -5,7 +5,7 @@ use super::kit::*;
 use crate::live::*;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::PeerOptions;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const OFFERER: &str = "When an offerer receives an answer that establishes a new DTLS \
     association based on criteria defined in Section 3.1, if the offerer \
@@ -15,22 +15,20 @@ const OFFERER: &str = "When an offerer receives an answer that establishes a new
     answerer to establish the DTLS association.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("dtls.8842.5.4.offerer-server-waits", "dtls"),
+    Case::new(
+        "dtls.8842.5.4.offerer-server-waits",
         "Answered with a=setup:active, the offering target is the DTLS server: \
             it answers the ClientHello and sends none",
-        ("RFC 8842", "5.4"),
-        OFFERER,
-        &[],
+        Spec::must("RFC 8842", "5.4", OFFERER),
+        PEER,
         offerer_server_waits,
     ),
-    case(
-        ("dtls.8842.5.4.offerer-client-establishes", "dtls"),
+    Case::new(
+        "dtls.8842.5.4.offerer-client-establishes",
         "Answered with a=setup:passive, the offering target is the DTLS \
             client: it sends the ClientHello",
-        ("RFC 8842", "5.4"),
-        OFFERER,
-        &[],
+        Spec::must("RFC 8842", "5.4", OFFERER),
+        PEER,
         offerer_client_establishes,
     ),
 ];

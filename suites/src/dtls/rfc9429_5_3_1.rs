@@ -7,7 +7,7 @@ use rtcspec_harness::peer::sdp_attribute;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::view::WireView;
 use rtcspec_harness::peer::{Call, ChannelSpec, PeerEvent};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const CONSISTENT: &str = "The role value in the answer MUST be \"active\" or \"passive\". When \
     the offer contains the \"actpass\" value, as will always be the case \
@@ -16,13 +16,12 @@ const CONSISTENT: &str = "The role value in the answer MUST be \"active\" or \"p
     in which case the answer MUST use a value consistent with the value \
     in the offer.";
 
-pub const CASES: &[Case] = &[case(
-    ("dtls.9429.5.3.1.answer-to-active-offer-is-passive", "dtls"),
+pub const CASES: &[Case] = &[Case::new(
+    "dtls.9429.5.3.1.answer-to-active-offer-is-passive",
     "Offered a=setup:active (a non-JSEP offerer), the target answers \
             a=setup:passive and takes the server role",
-    ("RFC 9429", "5.3.1"),
-    CONSISTENT,
-    &[],
+    Spec::must("RFC 9429", "5.3.1", CONSISTENT),
+    PEER,
     answer_to_active_offer,
 )];
 

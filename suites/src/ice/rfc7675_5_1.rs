@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerOptions};
 use rtcspec_harness::stun::{Class, Message, METHOD_BINDING};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::demux::{classify, Protocol};
 
 use crate::live::*;
@@ -38,35 +38,31 @@ const SETTLE_US: u64 = 500_000;
 const SHORTEST_US: u64 = 3_900_000;
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.7675.5.1.consent-checks-4s-apart", "ice"),
+    Case::new(
+        "ice.7675.5.1.consent-checks-4s-apart",
         "Once ICE has concluded, the target's consent checks are at least 4 s \
             apart",
-        ("RFC 7675", "5.1"),
-        PERIOD,
-        &[],
+        Spec::must("RFC 7675", "5.1", PERIOD),
+        PEER,
         consent_checks_apart,
     ),
-    case(
-        ("ice.7675.5.1.consent-check-new-transaction", "ice"),
+    Case::new(
+        "ice.7675.5.1.consent-check-new-transaction",
         "Each consent check of the target is a new transaction, sent once",
-        ("RFC 7675", "5.1"),
-        NEW_TRANSACTION,
-        &[],
+        Spec::must("RFC 7675", "5.1", NEW_TRANSACTION),
+        PEER,
         consent_new_transaction,
     ),
-    Case {
-        time_bound: Some(EXPIRY_BOUND),
-        ..case(
-            ("ice.7675.5.1.stops-sending-when-consent-expires", "ice"),
-            "The harness stops answering the target's checks: within 30 s of its \
+    Case::new(
+        "ice.7675.5.1.stops-sending-when-consent-expires",
+        "The harness stops answering the target's checks: within 30 s of its \
                 last answer the target sends no more DTLS, SRTP or SCTP",
-            ("RFC 7675", "5.1"),
-            EXPIRY,
-            SECURITY,
-            stops_sending_when_consent_expires,
-        )
-    },
+        Spec::must("RFC 7675", "5.1", EXPIRY),
+        PEER,
+        stops_sending_when_consent_expires,
+    )
+    .tags(SECURITY)
+    .time_bound(EXPIRY_BOUND),
 ];
 
 /// RFC 7675's expiry: no response to a consent check for this long, and transmission stops.

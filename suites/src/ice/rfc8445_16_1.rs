@@ -5,10 +5,10 @@
 
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
-use crate::live::{case, Offerer};
+use crate::live::{Offerer, PEER};
 
 const SAME_NUMBER: &str = "The content of the attribute is a 64-bit unsigned integer in network \
     byte order, which contains a random number. The number is used for \
@@ -18,13 +18,12 @@ const SAME_NUMBER: &str = "The content of the attribute is a 64-bit unsigned int
     received a 487 response, in which case it MUST change the number \
     (Section 7.2.5.1).";
 
-pub const CASES: &[Case] = &[case(
-    ("ice.8445.16.1.one-tie-breaker-per-session", "ice"),
+pub const CASES: &[Case] = &[Case::new(
+    "ice.8445.16.1.one-tie-breaker-per-session",
     "Every check of the target carries the same tie-breaker (the call \
         answers none with 487)",
-    ("RFC 8445", "16.1"),
-    SAME_NUMBER,
-    &[],
+    Spec::must("RFC 8445", "16.1", SAME_NUMBER),
+    PEER,
     one_tie_breaker,
 )];
 

@@ -1,20 +1,19 @@
 //! RFC 8445 §6.1.1: a full agent facing a lite one takes the controlling role.
 
 use super::kit::*;
-use crate::live::{case, Offerer};
+use crate::live::{Offerer, PEER};
 use rtcspec_harness::peer::PeerOptions;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 const LITE_TEXT: &str = "One agent full, one lite: The full agent MUST take the controlling \
     role, and the lite agent MUST take the controlled role.";
 
-pub const CASES: &[Case] = &[case(
-    ("ice.8445.6.1.1.full-agent-controls-lite", "ice"),
+pub const CASES: &[Case] = &[Case::new(
+    "ice.8445.6.1.1.full-agent-controls-lite",
     "Answering an ICE lite offer, the target takes the controlling role",
-    ("RFC 8445", "6.1.1"),
-    LITE_TEXT,
-    &[],
+    Spec::must("RFC 8445", "6.1.1", LITE_TEXT),
+    PEER,
     full_agent_controls_lite,
 )];
 

@@ -3,9 +3,9 @@
 //! (§7.1.3). Read off the harness's socket.
 
 use super::kit::*;
-use crate::live::{case, Offerer};
+use crate::live::{Offerer, PEER};
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const NOMINATION_TEXT: &str = "The controlling agent MUST include the USE-CANDIDATE attribute in \
     order to nominate a candidate pair (Section 8.1.1). The controlled \
@@ -22,47 +22,42 @@ const ROLE_TEXT: &str = "The controlling agent MUST include the ICE-CONTROLLING 
     attribute in a Binding request.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8445.7.1.1.check-priority", "ice"),
+    Case::new(
+        "ice.8445.7.1.1.check-priority",
         "The target's checks carry PRIORITY",
-        ("RFC 8445", "7.1.1"),
-        PRIORITY_TEXT,
-        &[],
+        Spec::must("RFC 8445", "7.1.1", PRIORITY_TEXT),
+        PEER,
         check_priority,
     ),
-    case(
-        ("ice.8445.7.1.3.controlling-attribute", "ice"),
+    Case::new(
+        "ice.8445.7.1.3.controlling-attribute",
         "The target, offering (controlling), puts ICE-CONTROLLING in its \
             checks, never ICE-CONTROLLED",
-        ("RFC 8445", "7.1.3"),
-        ROLE_TEXT,
-        &[],
+        Spec::must("RFC 8445", "7.1.3", ROLE_TEXT),
+        PEER,
         controlling_attribute,
     ),
-    case(
-        ("ice.8445.7.1.3.controlled-attribute", "ice"),
+    Case::new(
+        "ice.8445.7.1.3.controlled-attribute",
         "The target, answering (controlled), puts ICE-CONTROLLED in its \
             checks, never ICE-CONTROLLING",
-        ("RFC 8445", "7.1.3"),
-        ROLE_TEXT,
-        &[],
+        Spec::must("RFC 8445", "7.1.3", ROLE_TEXT),
+        PEER,
         controlled_attribute,
     ),
-    case(
-        ("ice.8445.7.1.2.controlling-nominates", "ice"),
+    Case::new(
+        "ice.8445.7.1.2.controlling-nominates",
         "The target, controlling, nominates a pair: a check of its carries \
             USE-CANDIDATE",
-        ("RFC 8445", "7.1.2"),
-        NOMINATION_TEXT,
-        &[],
+        Spec::must("RFC 8445", "7.1.2", NOMINATION_TEXT),
+        PEER,
         controlling_nominates,
     ),
-    case(
-        ("ice.8445.7.1.2.controlled-never-nominates", "ice"),
+    Case::new(
+        "ice.8445.7.1.2.controlled-never-nominates",
         "The target, controlled, never puts USE-CANDIDATE in a check",
-        ("RFC 8445", "7.1.2"),
-        NOMINATION_TEXT,
-        &[],
+        Spec::must("RFC 8445", "7.1.2", NOMINATION_TEXT),
+        PEER,
         controlled_never_nominates,
     ),
 ];

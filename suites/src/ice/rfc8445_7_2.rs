@@ -3,10 +3,10 @@
 //! the harness's password, and FINGERPRINT. (What else a check carries is §7.1's file.)
 
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 use super::kit::*;
-use crate::live::{case, Offerer, SECURITY};
+use crate::live::{Offerer, PEER, SECURITY};
 
 const CREDENTIALS: &str = "A connectivity-check Binding request MUST utilize the STUN short-term \
     credential mechanism. The username for the credential is formed by \
@@ -19,29 +19,28 @@ const FINGERPRINT_TEXT: &str = "Support for backwards compatibility with RFC 348
     be used for connectivity checks.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8445.7.2.2.check-username", "ice"),
+    Case::new(
+        "ice.8445.7.2.2.check-username",
         "The target's checks carry USERNAME <harness ufrag>:<target ufrag>",
-        ("RFC 8445", "7.2.2"),
-        CREDENTIALS,
-        SECURITY,
+        Spec::must("RFC 8445", "7.2.2", CREDENTIALS),
+        PEER,
         check_username,
-    ),
-    case(
-        ("ice.8445.7.2.2.check-signed-with-peer-password", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.2.2.check-signed-with-peer-password",
         "The target's checks carry MESSAGE-INTEGRITY computed with the \
             harness's password",
-        ("RFC 8445", "7.2.2"),
-        CREDENTIALS,
-        SECURITY,
+        Spec::must("RFC 8445", "7.2.2", CREDENTIALS),
+        PEER,
         check_integrity,
-    ),
-    case(
-        ("ice.8445.7.2.4.check-fingerprint", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.2.4.check-fingerprint",
         "The target's checks end with a valid FINGERPRINT",
-        ("RFC 8445", "7.2.4"),
-        FINGERPRINT_TEXT,
-        &[],
+        Spec::must("RFC 8445", "7.2.4", FINGERPRINT_TEXT),
+        PEER,
         check_fingerprint,
     ),
 ];

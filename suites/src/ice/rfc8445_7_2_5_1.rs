@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rtcspec_harness::peer::StunFault;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::call_with_harness_fault;
 use crate::live::*;
@@ -25,13 +25,12 @@ const SWITCH: &str = "If the Binding request generates a 487 (Role Conflict) err
 /// How long the target has to get its 487 and check again: several check intervals.
 const OBSERVE: Duration = Duration::from_millis(1500);
 
-pub const CASES: &[Case] = &[case(
-    ("ice.8445.7.2.5.1.switches-role-after-487", "ice"),
+pub const CASES: &[Case] = &[Case::new(
+    "ice.8445.7.2.5.1.switches-role-after-487",
     "After a 487 to its ICE-CONTROLLING check, the target switches to \
         controlled: a later check carries ICE-CONTROLLED",
-    ("RFC 8445", "7.2.5.1"),
-    SWITCH,
-    &[],
+    Spec::must("RFC 8445", "7.2.5.1", SWITCH),
+    PEER,
     switches_role,
 )];
 

@@ -6,10 +6,10 @@
 //! could not be shown to pass.)
 
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
-use crate::live::{case, Offerer, SECURITY};
+use crate::live::{Offerer, PEER, SECURITY};
 
 const FINGERPRINT_TEXT: &str = "An agent MUST NOT utilize the ALTERNATE-SERVER mechanism and MUST NOT \
     support the backwards-compatibility mechanisms defined in RFC 5389 \
@@ -42,119 +42,114 @@ const RESPONSE_CREDENTIAL: &str = "The agent MUST use the short-term credential 
     mechanism MUST be used for the response.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8445.7.3.wrong-password-rejected", "ice"),
+    Case::new(
+        "ice.8445.7.3.wrong-password-rejected",
         "A check signed with the wrong password gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3", SHORT_TERM),
+        PEER,
         wrong_password_rejected,
-    ),
-    case(
-        ("ice.8445.7.3.wrong-username-rejected", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.3.wrong-username-rejected",
         "A check whose USERNAME names another ufrag gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3", SHORT_TERM),
+        PEER,
         wrong_username_rejected,
-    ),
-    case(
-        ("ice.8445.7.3.bad-fingerprint-discarded", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.3.bad-fingerprint-discarded",
         "A check with a wrong FINGERPRINT gets no success response",
-        ("RFC 8445", "7.3"),
-        FINGERPRINT_TEXT,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3", FINGERPRINT_TEXT),
+        PEER,
         bad_fingerprint_discarded,
-    ),
-    case(
-        ("ice.8445.7.3.1.1.role-conflict-487", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.3.1.1.role-conflict-487",
         "The controlling target answers ICE-CONTROLLING with a lower \
             tie-breaker with 487",
-        ("RFC 8445", "7.3.1.1"),
-        ROLE_CONFLICT,
-        &[],
+        Spec::must("RFC 8445", "7.3.1.1", ROLE_CONFLICT),
+        PEER,
         role_conflict_487,
     ),
-    case(
-        ("ice.8445.7.3.1.1.role-conflict-needs-integrity", "ice"),
+    Case::new(
+        "ice.8445.7.3.1.1.role-conflict-needs-integrity",
         "A role conflict claimed in a check that fails integrity is not acted \
             on",
-        ("RFC 8445", "7.3.1.1"),
-        SHORT_TERM,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3.1.1", SHORT_TERM),
+        PEER,
         role_conflict_needs_integrity,
-    ),
-    case(
-        ("ice.8445.7.3.1.1.role-conflict-controlled-487", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.3.1.1.role-conflict-controlled-487",
         "The controlled target answers ICE-CONTROLLED with a higher \
             tie-breaker with 487",
-        ("RFC 8445", "7.3.1.1"),
-        CONTROLLED_CONFLICT,
-        &[],
+        Spec::must("RFC 8445", "7.3.1.1", CONTROLLED_CONFLICT),
+        PEER,
         controlled_conflict_487,
     ),
-    case(
-        ("ice.8445.7.3.1.1.controlling-yields-to-higher-tie-breaker", "ice"),
+    Case::new(
+        "ice.8445.7.3.1.1.controlling-yields-to-higher-tie-breaker",
         "The controlling target, claimed against with a higher tie-breaker, \
             switches role and answers success",
-        ("RFC 8445", "7.3.1.1"),
-        CONTROLLING_SWITCH,
-        &[],
+        Spec::must("RFC 8445", "7.3.1.1", CONTROLLING_SWITCH),
+        PEER,
         controlling_yields,
     ),
-    case(
-        ("ice.8445.7.3.1.1.controlled-takes-over-from-lower-tie-breaker", "ice"),
+    Case::new(
+        "ice.8445.7.3.1.1.controlled-takes-over-from-lower-tie-breaker",
         "The controlled target, claimed against with a lower tie-breaker, \
             switches role and answers success",
-        ("RFC 8445", "7.3.1.1"),
-        CONTROLLED_SWITCH,
-        &[],
+        Spec::must("RFC 8445", "7.3.1.1", CONTROLLED_SWITCH),
+        PEER,
         controlled_takes_over,
     ),
-    case(
-        ("ice.8445.7.3.response-signed", "ice"),
+    Case::new(
+        "ice.8445.7.3.response-signed",
         "The success response to a check carries MESSAGE-INTEGRITY computed \
             with the target's password",
-        ("RFC 8445", "7.3"),
-        RESPONSE_CREDENTIAL,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3", RESPONSE_CREDENTIAL),
+        PEER,
         response_signed,
-    ),
-    case(
-        ("ice.8445.7.3.response-fingerprint", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.3.response-fingerprint",
         "The success response to a check ends with a valid FINGERPRINT",
-        ("RFC 8445", "7.3"),
-        FINGERPRINT_TEXT,
-        &[],
+        Spec::must("RFC 8445", "7.3", FINGERPRINT_TEXT),
+        PEER,
         response_fingerprint,
     ),
-    case(
-        ("ice.8445.7.3.reversed-username-rejected", "ice"),
+    Case::new(
+        "ice.8445.7.3.reversed-username-rejected",
         "A check whose USERNAME has the two ufrags in the wrong order \
             (<harness>:<target>) gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3", SHORT_TERM),
+        PEER,
         reversed_username_rejected,
-    ),
-    case(
-        ("ice.8445.7.3.username-without-colon-rejected", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.3.username-without-colon-rejected",
         "A check whose USERNAME is the target's ufrag alone, with no colon, \
             gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3", SHORT_TERM),
+        PEER,
         username_without_colon_rejected,
-    ),
-    case(
-        ("ice.8445.7.3.signed-with-sender-password-rejected", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8445.7.3.signed-with-sender-password-rejected",
         "A check signed with the harness's own password (the sender's, not the \
             target's) gets no success response",
-        ("RFC 8445", "7.3"),
-        SHORT_TERM,
-        SECURITY,
+        Spec::must("RFC 8445", "7.3", SHORT_TERM),
+        PEER,
         signed_with_sender_password_rejected,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn wrong_password_rejected(ctx: &mut Ctx) -> Verdict {

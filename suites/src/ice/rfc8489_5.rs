@@ -1,19 +1,18 @@
 //! RFC 8489 §5: a response carries its request's transaction ID.
 
 use super::kit::*;
-use crate::live::case;
+use crate::live::PEER;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const ECHO: &str = "Success and error responses MUST carry the same transaction ID as \
     their corresponding request.";
 
-pub const CASES: &[Case] = &[case(
-    ("ice.8489.5.response-echoes-transaction", "ice"),
+pub const CASES: &[Case] = &[Case::new(
+    "ice.8489.5.response-echoes-transaction",
     "The success response to a check carries the check's transaction ID",
-    ("RFC 8489", "5"),
-    ECHO,
-    &[],
+    Spec::must("RFC 8489", "5", ECHO),
+    PEER,
     response_echoes_transaction,
 )];
 

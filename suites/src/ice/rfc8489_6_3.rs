@@ -3,10 +3,10 @@
 //! (§6.3.1.1), and a response to no transaction of its own is discarded.
 
 use super::kit::*;
-use crate::live::{case, SECURITY};
+use crate::live::{PEER, SECURITY};
 use rtcspec_harness::peer::StunFault;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const UNKNOWN_OPTIONAL: &str = "Once the authentication checks are done, the STUN agent checks for \
     unknown attributes and known-but-unexpected attributes in the \
@@ -21,33 +21,31 @@ const TRANSACTION: &str = "If the message class is \"Success Response\" or \"Err
     silently discarded.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8489.6.3.unknown-optional-ignored", "ice"),
+    Case::new(
+        "ice.8489.6.3.unknown-optional-ignored",
         "A valid check with an unknown comprehension-optional attribute gets a \
             success response",
-        ("RFC 8489", "6.3"),
-        UNKNOWN_OPTIONAL,
-        &[],
+        Spec::must("RFC 8489", "6.3", UNKNOWN_OPTIONAL),
+        PEER,
         unknown_optional_ignored,
     ),
-    case(
-        ("ice.8489.6.3.1.1.response-maps-source", "ice"),
+    Case::new(
+        "ice.8489.6.3.1.1.response-maps-source",
         "The success response's XOR-MAPPED-ADDRESS is the address the check \
             came from",
-        ("RFC 8489", "6.3.1.1"),
-        MAPPED,
-        &[],
+        Spec::must("RFC 8489", "6.3.1.1", MAPPED),
+        PEER,
         response_maps_source,
     ),
-    case(
-        ("ice.8489.6.3.other-transaction-response-discarded", "ice"),
+    Case::new(
+        "ice.8489.6.3.other-transaction-response-discarded",
         "Signed successes whose transaction ID matches none of the target's \
             checks are discarded: the target never reports ICE connected",
-        ("RFC 8489", "6.3"),
-        TRANSACTION,
-        SECURITY,
+        Spec::must("RFC 8489", "6.3", TRANSACTION),
+        PEER,
         other_transaction_response_discarded,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn response_maps_source(ctx: &mut Ctx) -> Verdict {

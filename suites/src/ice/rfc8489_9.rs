@@ -2,31 +2,30 @@
 //! them: a role claim there gets no 487, an unknown comprehension-required attribute no 420.
 
 use super::kit::*;
-use crate::live::{case, SECURITY};
+use crate::live::{PEER, SECURITY};
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const AFTER_INTEGRITY: &str = "Note that agents MUST ignore all attributes that follow \
     MESSAGE-INTEGRITY, with the exception of the MESSAGE-INTEGRITY-SHA256 \
     and FINGERPRINT attributes.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8489.9.role-after-integrity-ignored", "ice"),
+    Case::new(
+        "ice.8489.9.role-after-integrity-ignored",
         "ICE-CONTROLLING appended after MESSAGE-INTEGRITY is ignored: the \
             check is answered with success, not 487",
-        ("RFC 8489", "9"),
-        AFTER_INTEGRITY,
-        SECURITY,
+        Spec::must("RFC 8489", "9", AFTER_INTEGRITY),
+        PEER,
         role_after_integrity_ignored,
-    ),
-    case(
-        ("ice.8489.9.unknown-required-after-integrity-ignored", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8489.9.unknown-required-after-integrity-ignored",
         "An unknown comprehension-required attribute after MESSAGE-INTEGRITY \
             is ignored: the check is answered with success",
-        ("RFC 8489", "9"),
-        AFTER_INTEGRITY,
-        &[],
+        Spec::must("RFC 8489", "9", AFTER_INTEGRITY),
+        PEER,
         unknown_required_after_integrity_ignored,
     ),
 ];

@@ -7,10 +7,10 @@
 //! pass either, whether or not the stack knows that attribute.
 
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
-use crate::live::{case, SECURITY};
+use crate::live::{PEER, SECURITY};
 
 const SHA1_LENGTH: &str = "The MESSAGE-INTEGRITY attribute contains an HMAC-SHA1 [RFC2104] of \
     the STUN message. ... Since it uses the SHA-1 hash, the HMAC will be \
@@ -35,80 +35,76 @@ const ERROR_401: &str = "If the USERNAME does not contain a username value curre
     This response MUST use an error code of 401 (Unauthenticated).";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8489.9.1.3.tampered-check-rejected", "ice"),
+    Case::new(
+        "ice.8489.9.1.3.tampered-check-rejected",
         "A check whose PRIORITY was changed after it was signed (right \
             password, stale HMAC) gets no success response",
-        ("RFC 8489", "9.1.3"),
-        SHORT_TERM,
-        SECURITY,
+        Spec::must("RFC 8489", "9.1.3", SHORT_TERM),
+        PEER,
         tampered_check_rejected,
-    ),
-    case(
-        ("ice.8489.9.1.3.tampered-check-gets-401", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8489.9.1.3.tampered-check-gets-401",
         "A check whose PRIORITY was changed after it was signed is rejected \
             with error 401",
-        ("RFC 8489", "9.1.3"),
-        ERROR_401,
-        &[],
+        Spec::must("RFC 8489", "9.1.3", ERROR_401),
+        PEER,
         tampered_check_401,
     ),
-    case(
-        ("ice.8489.9.1.3.truncated-integrity-rejected", "ice"),
+    Case::new(
+        "ice.8489.9.1.3.truncated-integrity-rejected",
         "A check whose MESSAGE-INTEGRITY is the right HMAC cut to 16 bytes \
             gets no success response",
-        ("RFC 8489", "9.1.3"),
-        SHA1_LENGTH,
-        SECURITY,
+        Spec::must("RFC 8489", "9.1.3", SHA1_LENGTH),
+        PEER,
         truncated_integrity_rejected,
-    ),
-    case(
-        ("ice.8489.9.1.3.wrong-key-sha256-rejected", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8489.9.1.3.wrong-key-sha256-rejected",
         "A check whose only integrity attribute is a MESSAGE-INTEGRITY-SHA256 \
             made with the wrong password gets no success response",
-        ("RFC 8489", "9.1.3"),
-        ERROR_401,
-        SECURITY,
+        Spec::must("RFC 8489", "9.1.3", ERROR_401),
+        PEER,
         wrong_key_sha256_rejected,
-    ),
-    case(
-        ("ice.8489.9.1.3.no-integrity-rejected", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8489.9.1.3.no-integrity-rejected",
         "A check without MESSAGE-INTEGRITY gets no success response",
-        ("RFC 8489", "9.1.3"),
-        MISSING_CREDENTIALS,
-        SECURITY,
+        Spec::must("RFC 8489", "9.1.3", MISSING_CREDENTIALS),
+        PEER,
         no_integrity_rejected,
-    ),
-    case(
-        ("ice.8489.9.1.3.no-username-rejected", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8489.9.1.3.no-username-rejected",
         "A signed check without USERNAME gets no success response",
-        ("RFC 8489", "9.1.3"),
-        MISSING_CREDENTIALS,
-        SECURITY,
+        Spec::must("RFC 8489", "9.1.3", MISSING_CREDENTIALS),
+        PEER,
         no_username_rejected,
-    ),
-    case(
-        ("ice.8489.9.1.3.wrong-password-gets-401", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8489.9.1.3.wrong-password-gets-401",
         "A check signed with the wrong password is rejected with error 401",
-        ("RFC 8489", "9.1.3"),
-        ERROR_401,
-        &[],
+        Spec::must("RFC 8489", "9.1.3", ERROR_401),
+        PEER,
         wrong_password_401,
     ),
-    case(
-        ("ice.8489.9.1.3.unknown-username-gets-401", "ice"),
+    Case::new(
+        "ice.8489.9.1.3.unknown-username-gets-401",
         "A check whose USERNAME names another ufrag is rejected with error 401",
-        ("RFC 8489", "9.1.3"),
-        ERROR_401,
-        &[],
+        Spec::must("RFC 8489", "9.1.3", ERROR_401),
+        PEER,
         unknown_username_401,
     ),
-    case(
-        ("ice.8489.9.1.3.no-integrity-gets-400", "ice"),
+    Case::new(
+        "ice.8489.9.1.3.no-integrity-gets-400",
         "A check without MESSAGE-INTEGRITY is rejected with error 400",
-        ("RFC 8489", "9.1.3"),
-        MISSING_CREDENTIALS,
-        &[],
+        Spec::must("RFC 8489", "9.1.3", MISSING_CREDENTIALS),
+        PEER,
         no_integrity_400,
     ),
 ];

@@ -6,7 +6,7 @@
 //! §6.3's file.)
 
 use rtcspec_harness::peer::StunFault;
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 use super::kit::*;
 use crate::live::*;
@@ -18,24 +18,24 @@ const DISCARD: &str = "If the value does not match, or if both MESSAGE-INTEGRITY
     response MUST be discarded, as if it had never been received.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8489.9.1.4.unsigned-response-discarded", "ice"),
+    Case::new(
+        "ice.8489.9.1.4.unsigned-response-discarded",
         "Successes without MESSAGE-INTEGRITY to the target's checks are \
             discarded: the target never reports ICE connected",
-        ("RFC 8489", "9.1.4"),
-        DISCARD,
-        SECURITY,
+        Spec::must("RFC 8489", "9.1.4", DISCARD),
+        PEER,
         unsigned_response_discarded,
-    ),
-    case(
-        ("ice.8489.9.1.4.wrong-key-response-discarded", "ice"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "ice.8489.9.1.4.wrong-key-response-discarded",
         "Successes signed with the wrong password (the target's) are \
             discarded: the target never reports ICE connected",
-        ("RFC 8489", "9.1.4"),
-        DISCARD,
-        SECURITY,
+        Spec::must("RFC 8489", "9.1.4", DISCARD),
+        PEER,
         wrong_key_response_discarded,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn unsigned_response_discarded(ctx: &mut Ctx) -> Verdict {

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent, PeerOptions, RemotePeer};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::demux::{classify, Protocol};
 
 use crate::live::*;
@@ -27,22 +27,20 @@ const AFTER_END: &str = "After an agent has received an end-of-candidates indica
     session.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("ice.8838.8.trickled-candidate-checked", "ice"),
+    Case::new(
+        "ice.8838.8.trickled-candidate-checked",
         "The harness (lite) offers no candidate and trickles its only one a \
             second later: the target checks it and the call comes up",
-        ("RFC 8838", "8"),
-        RUNNING,
-        &[],
+        Spec::must("RFC 8838", "8", RUNNING),
+        PEER,
         trickled_candidate_checked,
     ),
-    case(
-        ("ice.8838.14.candidate-after-end-ignored", "ice"),
+    Case::new(
+        "ice.8838.14.candidate-after-end-ignored",
         "A candidate trickled after end-of-candidates is ignored: the target \
             sends it no check",
-        ("RFC 8838", "14"),
-        AFTER_END,
-        &[],
+        Spec::must("RFC 8838", "14", AFTER_END),
+        PEER,
         candidate_after_end_ignored,
     ),
 ];

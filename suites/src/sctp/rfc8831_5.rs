@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::case::{Level, Spec};
+use rtcspec_harness::case::Spec;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Impairment, Payload, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
@@ -38,19 +38,15 @@ const MESSAGE: usize = 16 * 1024;
 /// RTO (1 s at first, RFC 9260 §16), so a target that fits the path after one loss makes it.
 const ARRIVES_WITHIN: Duration = Duration::from_secs(3);
 
-pub const CASES: &[Case] = &[Case {
-    spec: Spec { doc: "RFC 8831", section: "5", level: Level::Should, text: INITIAL_PMTU },
-    time_bound: Some(Duration::from_secs(15)),
-    ..case(
-        ("sctp.8831.5.initial-pmtu-fits-1200", "sctp"),
-        "On a path that loses IPv4 packets over 1200 bytes, the target's 16 \
+pub const CASES: &[Case] = &[Case::new(
+    "sctp.8831.5.initial-pmtu-fits-1200",
+    "On a path that loses IPv4 packets over 1200 bytes, the target's 16 \
             KiB message arrives",
-        ("RFC 8831", "5"),
-        INITIAL_PMTU,
-        &[],
-        initial_pmtu_fits_1200,
-    )
-}];
+    Spec::should("RFC 8831", "5", INITIAL_PMTU),
+    PEER,
+    initial_pmtu_fits_1200,
+)
+.time_bound(Duration::from_secs(15))];
 
 fn send_message(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {
     call.target_send(&channel.label, &Payload::Binary(vec![0x2a; MESSAGE]))?;

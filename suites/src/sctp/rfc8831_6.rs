@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::sctp::{
     FORWARD_TSN, FORWARD_TSN_SUPPORTED, INIT, INIT_ACK, OUTGOING_RESET_REQUEST, RE_CONFIG, SUPPORTED_EXTENSIONS,
 };
@@ -44,90 +44,80 @@ const CLOSING: &str = "Closing of a data channel MUST be signaled by resetting t
     reset, it also resets its corresponding outgoing stream.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8831.6.1.init-signals-stream-reset", "sctp"),
+    Case::new(
+        "sctp.8831.6.1.init-signals-stream-reset",
         "The target's INIT (or INIT ACK) lists RE-CONFIG among its Supported \
             Extensions",
-        ("RFC 8831", "6.1"),
-        EXTENSIONS,
-        &[],
+        Spec::must("RFC 8831", "6.1", EXTENSIONS),
+        PEER,
         signals_stream_reset,
     ),
-    case(
-        ("sctp.8831.6.1.init-signals-partial-reliability", "sctp"),
+    Case::new(
+        "sctp.8831.6.1.init-signals-partial-reliability",
         "The target's INIT (or INIT ACK) signals partial reliability \
             (Forward-TSN-Supported)",
-        ("RFC 8831", "6.1"),
-        EXTENSIONS,
-        &[],
+        Spec::must("RFC 8831", "6.1", EXTENSIONS),
+        PEER,
         signals_partial_reliability,
     ),
-    case(
-        ("sctp.8831.6.6.string-ppid-51", "sctp"),
+    Case::new(
+        "sctp.8831.6.6.string-ppid-51",
         "The target sends a non-empty string with PPID 51",
-        ("RFC 8831", "6.6"),
-        PPIDS,
-        &[],
+        Spec::must("RFC 8831", "6.6", PPIDS),
+        PEER,
         string_ppid,
     ),
-    case(
-        ("sctp.8831.6.6.binary-ppid-53", "sctp"),
+    Case::new(
+        "sctp.8831.6.6.binary-ppid-53",
         "The target sends non-empty binary data with PPID 53",
-        ("RFC 8831", "6.6"),
-        PPIDS,
-        &[],
+        Spec::must("RFC 8831", "6.6", PPIDS),
+        PEER,
         binary_ppid,
     ),
-    case(
-        ("sctp.8831.6.6.empty-string-ppid-56", "sctp"),
+    Case::new(
+        "sctp.8831.6.6.empty-string-ppid-56",
         "The target sends an empty string as one zero byte with PPID 56",
-        ("RFC 8831", "6.6"),
-        PPIDS,
-        &[],
+        Spec::must("RFC 8831", "6.6", PPIDS),
+        PEER,
         empty_string_ppid,
     ),
-    case(
-        ("sctp.8831.6.6.empty-binary-ppid-57", "sctp"),
+    Case::new(
+        "sctp.8831.6.6.empty-binary-ppid-57",
         "The target sends empty binary data as one zero byte with PPID 57",
-        ("RFC 8831", "6.6"),
-        PPIDS,
-        &[],
+        Spec::must("RFC 8831", "6.6", PPIDS),
+        PEER,
         empty_binary_ppid,
     ),
-    case(
-        ("sctp.8831.6.6.empty-string-received", "sctp"),
+    Case::new(
+        "sctp.8831.6.6.empty-string-received",
         "An empty string from the harness (PPID 56, one zero byte) reaches the \
             target's application as an empty string",
-        ("RFC 8831", "6.6"),
-        EMPTY_RECEIVED,
-        &[],
+        Spec::must("RFC 8831", "6.6", EMPTY_RECEIVED),
+        PEER,
         empty_string_received,
     ),
-    case(
-        ("sctp.8831.6.6.empty-binary-received", "sctp"),
+    Case::new(
+        "sctp.8831.6.6.empty-binary-received",
         "Empty binary data from the harness (PPID 57, one zero byte) reaches \
             the target's application as empty",
-        ("RFC 8831", "6.6"),
-        EMPTY_RECEIVED,
-        &[],
+        Spec::must("RFC 8831", "6.6", EMPTY_RECEIVED),
+        PEER,
         empty_binary_received,
     ),
-    case(
-        ("sctp.8831.6.7.close-resets-outgoing-stream", "sctp"),
+    Case::new(
+        "sctp.8831.6.7.close-resets-outgoing-stream",
         "Closing its channel, the target resets the channel's outgoing stream \
             (RE-CONFIG)",
-        ("RFC 8831", "6.7"),
-        CLOSING,
-        &[],
+        Spec::must("RFC 8831", "6.7", CLOSING),
+        PEER,
         close_resets_stream,
     ),
-    case(
-        ("sctp.8831.6.7.reset-answered-with-reset", "sctp"),
+    Case::new(
+        "sctp.8831.6.7.reset-answered-with-reset",
         "When the harness resets its outgoing stream, the target resets its \
             own outgoing stream of the channel",
-        ("RFC 8831", "6.7"),
-        CLOSING,
-        &[],
+        Spec::must("RFC 8831", "6.7", CLOSING),
+        PEER,
         reset_answered_with_reset,
     ),
 ];

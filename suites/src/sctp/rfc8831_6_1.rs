@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use rtcspec_harness::peer::view::Side;
 
@@ -24,22 +24,20 @@ const CHANNELS: usize = 16;
 const WAIT: Duration = Duration::from_millis(2000);
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8831.6.1.many-channels", "sctp"),
+    Case::new(
+        "sctp.8831.6.1.many-channels",
         "The target takes 16 channels the harness opens at once (16 streams) \
             and delivers a message on each",
-        ("RFC 8831", "6.1"),
-        STREAMS,
-        &[],
+        Spec::must("RFC 8831", "6.1", STREAMS),
+        PEER,
         many_channels,
     ),
-    case(
-        ("sctp.8831.6.1.target-opens-many-channels", "sctp"),
+    Case::new(
+        "sctp.8831.6.1.target-opens-many-channels",
         "The target opens 16 more channels once the call is up, each on a \
             stream of its own, and sends a message on each",
-        ("RFC 8831", "6.1"),
-        STREAMS,
-        &[],
+        Spec::must("RFC 8831", "6.1", STREAMS),
+        PEER,
         target_opens_many_channels,
     ),
 ];

@@ -6,7 +6,7 @@ use super::kit::*;
 use crate::live::*;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::ChannelSpec;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 const LABEL: &str = "Label Length: 2 bytes (unsigned integer) The length of the label \
     field in bytes. ... Label: Variable Length (sequence of characters) \
@@ -46,49 +46,44 @@ const OPEN_TIMED: &str = "DATA_CHANNEL_PARTIAL_RELIABLE_TIMED_UNORDERED (0x82): 
 const NON_ASCII_LABEL: &str = "rtcspec-\u{fc}\u{2713}";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8832.5.1.open-describes-channel", "sctp"),
+    Case::new(
+        "sctp.8832.5.1.open-describes-channel",
         "DATA_CHANNEL_OPEN for an unordered channel with 0 retransmits says \
             type 0x81, reliability 0, and the label and protocol",
-        ("RFC 8832", "5.1"),
-        OPEN_FORMAT,
-        &[],
+        Spec::must("RFC 8832", "5.1", OPEN_FORMAT),
+        PEER,
         open_describes_channel,
     ),
-    case(
-        ("sctp.8832.5.1.open-describes-rexmit-channel", "sctp"),
+    Case::new(
+        "sctp.8832.5.1.open-describes-rexmit-channel",
         "DATA_CHANNEL_OPEN for an ordered channel with 3 retransmits says type \
             0x01, reliability 3",
-        ("RFC 8832", "5.1"),
-        OPEN_REXMIT,
-        &[],
+        Spec::must("RFC 8832", "5.1", OPEN_REXMIT),
+        PEER,
         open_describes_rexmit,
     ),
-    case(
-        ("sctp.8832.5.1.open-describes-timed-channel", "sctp"),
+    Case::new(
+        "sctp.8832.5.1.open-describes-timed-channel",
         "DATA_CHANNEL_OPEN for an unordered channel with a 1500 ms lifetime \
             says type 0x82, reliability 1500",
-        ("RFC 8832", "5.1"),
-        OPEN_TIMED,
-        &[],
+        Spec::must("RFC 8832", "5.1", OPEN_TIMED),
+        PEER,
         open_describes_timed,
     ),
-    case(
-        ("sctp.8832.5.1.open-describes-reliable-unordered", "sctp"),
+    Case::new(
+        "sctp.8832.5.1.open-describes-reliable-unordered",
         "DATA_CHANNEL_OPEN for a reliable unordered channel says type 0x80 and \
             reliability 0",
-        ("RFC 8832", "5.1"),
-        OPEN_RELIABLE,
-        &[],
+        Spec::must("RFC 8832", "5.1", OPEN_RELIABLE),
+        PEER,
         open_describes_reliable_unordered,
     ),
-    case(
-        ("sctp.8832.5.1.label-length-in-bytes", "sctp"),
+    Case::new(
+        "sctp.8832.5.1.label-length-in-bytes",
         "DATA_CHANNEL_OPEN gives the length of a non-ASCII label in bytes of \
             UTF-8, and the label reads back",
-        ("RFC 8832", "5.1"),
-        LABEL,
-        &[],
+        Spec::must("RFC 8832", "5.1", LABEL),
+        PEER,
         label_length_in_bytes,
     ),
 ];

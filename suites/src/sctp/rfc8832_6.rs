@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerOptions};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 use crate::live::*;
@@ -37,91 +37,81 @@ const UNORDERED: &str = "After the DATA_CHANNEL_ACK or any other message has bee
     channels.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8832.6.open-ordered-on-ppid-50", "sctp"),
+    Case::new(
+        "sctp.8832.6.open-ordered-on-ppid-50",
         "The target sends DATA_CHANNEL_OPEN ordered, on PPID 50",
-        ("RFC 8832", "6"),
-        PROCEDURES,
-        &[],
+        Spec::must("RFC 8832", "6", PROCEDURES),
+        PEER,
         open_on_ppid_50,
     ),
-    case(
-        ("sctp.8832.6.user-data-on-the-open-stream", "sctp"),
+    Case::new(
+        "sctp.8832.6.user-data-on-the-open-stream",
         "The target sends a channel's messages on the stream its \
             DATA_CHANNEL_OPEN went on",
-        ("RFC 8832", "6"),
-        PROCEDURES,
-        &[],
+        Spec::must("RFC 8832", "6", PROCEDURES),
+        PEER,
         user_data_on_open_stream,
     ),
-    case(
-        ("sctp.8832.6.open-of-unordered-channel-ordered", "sctp"),
+    Case::new(
+        "sctp.8832.6.open-of-unordered-channel-ordered",
         "The target's DATA_CHANNEL_OPEN for an unordered channel still goes \
             ordered, on PPID 50",
-        ("RFC 8832", "6"),
-        PROCEDURES,
-        &[],
+        Spec::must("RFC 8832", "6", PROCEDURES),
+        PEER,
         unordered_channel_open_ordered,
     ),
-    case(
-        ("sctp.8832.6.user-data-on-the-harness-open-stream", "sctp"),
+    Case::new(
+        "sctp.8832.6.user-data-on-the-harness-open-stream",
         "On a channel the harness opened, the target sends its messages on the \
             stream of the harness's DATA_CHANNEL_OPEN",
-        ("RFC 8832", "6"),
-        PROCEDURES,
-        &[],
+        Spec::must("RFC 8832", "6", PROCEDURES),
+        PEER,
         user_data_on_harness_open_stream,
     ),
-    case(
-        ("sctp.8832.6.ack-of-unordered-channel-ordered", "sctp"),
+    Case::new(
+        "sctp.8832.6.ack-of-unordered-channel-ordered",
         "The target's DATA_CHANNEL_ACK for an unordered channel of the harness \
             still goes ordered, on PPID 50",
-        ("RFC 8832", "6"),
-        ACK,
-        &[],
+        Spec::must("RFC 8832", "6", ACK),
+        PEER,
         ack_ordered_on_unordered_channel,
     ),
-    case(
-        ("sctp.8832.6.ack-on-open", "sctp"),
+    Case::new(
+        "sctp.8832.6.ack-on-open",
         "The target answers the harness's DATA_CHANNEL_OPEN with \
             DATA_CHANNEL_ACK on the same stream, ordered, on PPID 50",
-        ("RFC 8832", "6"),
-        ACK,
-        &[],
+        Spec::must("RFC 8832", "6", ACK),
+        PEER,
         ack_on_open,
     ),
-    case(
-        ("sctp.8832.6.stream-odd-as-dtls-server", "sctp"),
+    Case::new(
+        "sctp.8832.6.stream-odd-as-dtls-server",
         "As DTLS server, the target opens its channel on an odd stream",
-        ("RFC 8832", "6"),
-        PARITY,
-        &[],
+        Spec::must("RFC 8832", "6", PARITY),
+        PEER,
         odd_as_server,
     ),
-    case(
-        ("sctp.8832.6.stream-even-as-dtls-client", "sctp"),
+    Case::new(
+        "sctp.8832.6.stream-even-as-dtls-client",
         "As DTLS client, the target opens its channel on an even stream",
-        ("RFC 8832", "6"),
-        PARITY,
-        &[],
+        Spec::must("RFC 8832", "6", PARITY),
+        PEER,
         even_as_client,
     ),
-    case(
-        ("sctp.8832.6.ordered-channel-sends-ordered", "sctp"),
+    Case::new(
+        "sctp.8832.6.ordered-channel-sends-ordered",
         "Once its ordered channel is open, the target sends its messages \
             ordered",
-        ("RFC 8832", "6"),
-        UNORDERED,
-        &[],
+        Spec::must("RFC 8832", "6", UNORDERED),
+        PEER,
         ordered_channel_sends_ordered,
     ),
-    case(
-        ("sctp.8832.6.unordered-channel-sends-unordered", "sctp"),
+    Case::new(
+        "sctp.8832.6.unordered-channel-sends-unordered",
         "Once its unordered channel is open, the target sends its messages \
             unordered",
-        ("RFC 8832", "6"),
-        UNORDERED,
-        &[],
+        Spec::must("RFC 8832", "6", UNORDERED),
+        PEER,
         unordered_channel_sends_unordered,
     ),
 ];

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use rtcspec_harness::peer::view::{Side, WireView};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::{target_channel, DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_DCEP};
 use crate::dtls::kit::forged::{harness_forge, inject_sealed};
@@ -32,24 +32,24 @@ const FIRST: u16 = 20;
 const SECOND: u16 = 22;
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8832.6.open-on-used-stream-refused", "sctp"),
+    Case::new(
+        "sctp.8832.6.open-on-used-stream-refused",
         "A second DATA_CHANNEL_OPEN on a stream already in use gets no \
             DATA_CHANNEL_ACK",
-        ("RFC 8832", "6"),
-        REFUSED,
-        SECURITY,
+        Spec::must("RFC 8832", "6", REFUSED),
+        PEER,
         used_stream_refused,
-    ),
-    case(
-        ("sctp.8832.6.malformed-open-refused", "sctp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "sctp.8832.6.malformed-open-refused",
         "A DATA_CHANNEL_OPEN whose Label Length runs past the message gets no \
             DATA_CHANNEL_ACK",
-        ("RFC 8832", "6"),
-        REFUSED,
-        SECURITY,
+        Spec::must("RFC 8832", "6", REFUSED),
+        PEER,
         malformed_refused,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 /// A DATA_CHANNEL_OPEN (RFC 8832 §5.1): reliable, ordered, no protocol; `label_len` as

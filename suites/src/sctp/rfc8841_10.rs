@@ -3,7 +3,7 @@
 //! to the offer's.
 
 use rtcspec_harness::peer::sdp_attribute;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use crate::live::*;
 
@@ -17,21 +17,19 @@ const ANSWER: &str = "When the answerer receives an offer that contains an \"m=\
     attribute with the \"m=\" line.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8841.10.2.offer-sctp-port", "sctp"),
+    Case::new(
+        "sctp.8841.10.2.offer-sctp-port",
         "The target's offer carries a=sctp-port on its m=application line",
-        ("RFC 8841", "10.2"),
-        OFFER,
-        &[],
+        Spec::must("RFC 8841", "10.2", OFFER),
+        PEER,
         offer_sctp_port,
     ),
-    case(
-        ("sctp.8841.10.3.answer-sctp-port-and-proto", "sctp"),
+    Case::new(
+        "sctp.8841.10.3.answer-sctp-port-and-proto",
         "The target's answer carries a=sctp-port and the offer's proto \
             (UDP/DTLS/SCTP)",
-        ("RFC 8841", "10.3"),
-        ANSWER,
-        &[],
+        Spec::must("RFC 8841", "10.3", ANSWER),
+        PEER,
         answer_sctp_port,
     ),
 ];

@@ -6,7 +6,7 @@
 
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload, PeerEvent};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::sctp::RE_CONFIG;
 
 use super::kit::{message_sizes, missing, open_from, target_channel};
@@ -26,22 +26,20 @@ const DEFAULT: usize = 65536;
 const CONTROL: &[u8] = b"rtcspec: control after the big message";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8841.6.1.max-message-size-honoured", "sctp"),
+    Case::new(
+        "sctp.8841.6.1.max-message-size-honoured",
         "With a=max-message-size:1024 from the harness, the target does not \
             send a 2048-byte message",
-        ("RFC 8841", "6.1"),
-        LIMIT,
-        &[],
+        Spec::must("RFC 8841", "6.1", LIMIT),
+        PEER,
         announced_limit_honoured,
     ),
-    case(
-        ("sctp.8841.6.1.default-limit-64k", "sctp"),
+    Case::new(
+        "sctp.8841.6.1.default-limit-64k",
         "Without a=max-message-size from the harness, the target does not send \
             a message over 64K",
-        ("RFC 8841", "6.1"),
-        LIMIT,
-        &[],
+        Spec::must("RFC 8841", "6.1", LIMIT),
+        PEER,
         default_limit_honoured,
     ),
 ];

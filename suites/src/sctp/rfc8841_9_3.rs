@@ -3,7 +3,7 @@
 //! data channel with another stack that waits in the same situation.
 
 use rtcspec_harness::peer::view::Side;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::sctp::{INIT, INIT_ACK};
 
 use crate::live::*;
@@ -13,20 +13,18 @@ const TEXT: &str = "When an SCTP association is established, both SCTP endpoints
     \"active\" role).";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.8841.9.3.offerer-sends-init", "sctp"),
+    Case::new(
+        "sctp.8841.9.3.offerer-sends-init",
         "The target, as the offerer, sends an SCTP INIT after DTLS",
-        ("RFC 8841", "9.3"),
-        TEXT,
-        &[],
+        Spec::must("RFC 8841", "9.3", TEXT),
+        PEER,
         offerer_sends_init,
     ),
-    case(
-        ("sctp.8841.9.3.answerer-sends-init", "sctp"),
+    Case::new(
+        "sctp.8841.9.3.answerer-sends-init",
         "The target, as the answerer, sends an SCTP INIT after DTLS",
-        ("RFC 8841", "9.3"),
-        TEXT,
-        &[],
+        Spec::must("RFC 8841", "9.3", TEXT),
+        PEER,
         answerer_sends_init,
     ),
 ];

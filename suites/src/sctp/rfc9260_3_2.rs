@@ -9,7 +9,7 @@
 
 use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
 use crate::dtls::kit::forged::{first_then_control, judge_forged, on_target_channel, CONTROL, FORGED};
@@ -30,40 +30,36 @@ const ACTIONS: &str = "Chunk Types are encoded such that the highest-order 2 bit
 const AFTER_SKIPPED: &str = "rtcspec: after a chunk the target must skip";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.9260.3.2.unknown-00-chunk-stops-packet", "sctp"),
+    Case::new(
+        "sctp.9260.3.2.unknown-00-chunk-stops-packet",
         "After an unknown chunk of type 0x3f (high bits 00), the DATA chunk in \
             the same packet is not delivered",
-        ("RFC 9260", "3.2"),
-        ACTIONS,
-        &[],
+        Spec::must("RFC 9260", "3.2", ACTIONS),
+        PEER,
         unknown_00_stops,
     ),
-    case(
-        ("sctp.9260.3.2.unknown-01-chunk-stops-packet", "sctp"),
+    Case::new(
+        "sctp.9260.3.2.unknown-01-chunk-stops-packet",
         "After an unknown chunk of type 0x7f (high bits 01), the DATA chunk in \
             the same packet is not delivered",
-        ("RFC 9260", "3.2"),
-        ACTIONS,
-        &[],
+        Spec::must("RFC 9260", "3.2", ACTIONS),
+        PEER,
         unknown_01_stops,
     ),
-    case(
-        ("sctp.9260.3.2.unknown-10-chunk-skipped", "sctp"),
+    Case::new(
+        "sctp.9260.3.2.unknown-10-chunk-skipped",
         "After an unknown chunk of type 0xbf (high bits 10), the DATA chunk in \
             the same packet is delivered",
-        ("RFC 9260", "3.2"),
-        ACTIONS,
-        &[],
+        Spec::must("RFC 9260", "3.2", ACTIONS),
+        PEER,
         unknown_10_skipped,
     ),
-    case(
-        ("sctp.9260.3.2.unknown-11-chunk-skipped", "sctp"),
+    Case::new(
+        "sctp.9260.3.2.unknown-11-chunk-skipped",
         "After an unknown chunk of type 0xff (high bits 11), the DATA chunk in \
             the same packet is delivered",
-        ("RFC 9260", "3.2"),
-        ACTIONS,
-        &[],
+        Spec::must("RFC 9260", "3.2", ACTIONS),
+        PEER,
         unknown_11_skipped,
     ),
 ];

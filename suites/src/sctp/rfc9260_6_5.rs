@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use rtcspec_harness::peer::view::{Data, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, Payload};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::{missing, open_from, target_channel};
 use crate::live::*;
@@ -18,22 +18,20 @@ const TEXT: &str = "The Stream Sequence Number in all the outgoing streams MUST 
     ordered user message sent on that outgoing stream.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.9260.6.5.ssn-starts-at-zero", "sctp"),
+    Case::new(
+        "sctp.9260.6.5.ssn-starts-at-zero",
         "The first ordered message on the target's channel stream (its \
             DATA_CHANNEL_OPEN) has SSN 0",
-        ("RFC 9260", "6.5"),
-        TEXT,
-        &[],
+        Spec::must("RFC 9260", "6.5", TEXT),
+        PEER,
         ssn_starts_at_zero,
     ),
-    case(
-        ("sctp.9260.6.5.ssn-contiguous-after-empty", "sctp"),
+    Case::new(
+        "sctp.9260.6.5.ssn-contiguous-after-empty",
         "After an empty message, the target's next ordered message has the \
             next SSN, so it is delivered",
-        ("RFC 9260", "6.5"),
-        TEXT,
-        &[],
+        Spec::must("RFC 9260", "6.5", TEXT),
+        PEER,
         ssn_contiguous_after_empty,
     ),
 ];

@@ -5,7 +5,7 @@
 
 use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
 
 use super::kit::{heartbeat, judge_answered_control, spoiled_then_control, Spoil};
@@ -20,21 +20,19 @@ const CHECKSUM: &str = "When an SCTP packet is received, the receiver MUST first
     handling invalid SCTP packets is to silently discard them.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.9260.6.8.bad-crc32c-discarded", "sctp"),
+    Case::new(
+        "sctp.9260.6.8.bad-crc32c-discarded",
         "A DATA chunk in a packet whose CRC32c does not match is not delivered",
-        ("RFC 9260", "6.8"),
-        CHECKSUM,
-        &[],
+        Spec::must("RFC 9260", "6.8", CHECKSUM),
+        PEER,
         bad_crc32c_discarded,
     ),
-    case(
-        ("sctp.9260.6.8.bad-crc32c-heartbeat-unanswered", "sctp"),
+    Case::new(
+        "sctp.9260.6.8.bad-crc32c-heartbeat-unanswered",
         "A HEARTBEAT in a packet whose CRC32c does not match gets no HEARTBEAT \
             ACK (the same HEARTBEAT intact does)",
-        ("RFC 9260", "6.8"),
-        CHECKSUM,
-        &[],
+        Spec::must("RFC 9260", "6.8", CHECKSUM),
+        PEER,
         bad_crc32c_heartbeat_unanswered,
     ),
 ];

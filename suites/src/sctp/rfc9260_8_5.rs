@@ -10,7 +10,7 @@ use std::time::Duration;
 use rtcspec_harness::peer::forge::RecordForge;
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
 use rtcspec_wire::sctp::{self, ABORT, HEARTBEAT, HEARTBEAT_ACK, OUTGOING_RESET_REQUEST, RE_CONFIG};
 
@@ -40,41 +40,41 @@ const STILL: &str = "rtcspec: after the ABORT with the wrong tag";
 const AFTER: &str = "rtcspec: after the ABORT with the right tag";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("sctp.9260.8.5.wrong-tag-heartbeat-unanswered", "sctp"),
+    Case::new(
+        "sctp.9260.8.5.wrong-tag-heartbeat-unanswered",
         "A HEARTBEAT with the wrong Verification Tag gets no HEARTBEAT ACK \
             (the same HEARTBEAT with the right tag does)",
-        ("RFC 9260", "8.5"),
-        TAG,
-        SECURITY,
+        Spec::must("RFC 9260", "8.5", TAG),
+        PEER,
         wrong_tag_heartbeat_unanswered,
-    ),
-    case(
-        ("sctp.9260.8.5.wrong-tag-reconfig-ignored", "sctp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "sctp.9260.8.5.wrong-tag-reconfig-ignored",
         "A stream reset request (RE-CONFIG) with the wrong Verification Tag \
             gets no RE-CONFIG response",
-        ("RFC 9260", "8.5"),
-        TAG,
-        SECURITY,
+        Spec::must("RFC 9260", "8.5", TAG),
+        PEER,
         wrong_tag_reconfig_ignored,
-    ),
-    case(
-        ("sctp.9260.8.5.wrong-tag-data-discarded", "sctp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "sctp.9260.8.5.wrong-tag-data-discarded",
         "A DATA chunk in a packet with the wrong Verification Tag is not \
             delivered",
-        ("RFC 9260", "8.5"),
-        TAG,
-        SECURITY,
+        Spec::must("RFC 9260", "8.5", TAG),
+        PEER,
         wrong_tag_data_discarded,
-    ),
-    case(
-        ("sctp.9260.8.5.1.wrong-tag-abort-ignored", "sctp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "sctp.9260.8.5.1.wrong-tag-abort-ignored",
         "An ABORT with the wrong Verification Tag does not end the association",
-        ("RFC 9260", "8.5.1"),
-        ABORT_TAG,
-        SECURITY,
+        Spec::must("RFC 9260", "8.5.1", ABORT_TAG),
+        PEER,
         wrong_tag_abort_ignored,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn wrong_tag_then(call: &mut Call<'_>, channel: &ChannelSpec) -> Result<(), CallError> {

@@ -1,23 +1,23 @@
 //! RFC 8122 §5: certificate fingerprints, as a parser must read them.
 
-use rtcspec_harness::{Case, Ctx, Level::*, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 use super::kit::*;
 
-pub const CASES: &[Case] = &[Case {
-    covers: &["rfc9429-5.8.2-6"],
-    ..case(
-        "sdp.8122.5.hash-name-case-insensitive",
-        "A fingerprint with hash name \
+pub const CASES: &[Case] = &[Case::new(
+    "sdp.8122.5.hash-name-case-insensitive",
+    "A fingerprint with hash name \
         \"SHA-256\" is parsed and kept",
+    Spec::must(
         "RFC 8122",
         "5",
-        Must,
         "hash-func              =  \"sha-1\" / \"sha-224\" / \"sha-256\" / \
                 \"sha-384\" / \"sha-512\" / \"md5\" / \"md2\" / token",
-        upper_case_hash_kept,
-    )
-}];
+    ),
+    SDP,
+    upper_case_hash_kept,
+)
+.covers(&["rfc9429-5.8.2-6"])];
 
 fn upper_case_hash_kept(ctx: &mut Ctx) -> Verdict {
     // ABNF quoted strings are case-insensitive (RFC 5234 §2.3): "SHA-256" is "sha-256".

@@ -3,7 +3,7 @@
 //! fatal; transports are case-insensitive and unknown extensions ignored. (That every kind of
 //! well-formed candidate is kept is RFC 9429 §5.8's file.)
 
-use rtcspec_harness::{Case, Ctx, Level::*, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 use super::kit::*;
 
@@ -12,101 +12,85 @@ const IGNORE_FQDN: &str = "An agent processing remote candidates MUST ignore \"c
     not supported or recognized.";
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc9429-5.8.2-7"],
-        ..case(
-            "sdp.8839.5.1.transport-case-insensitive",
-            "A candidate with transport \
+    Case::new(
+        "sdp.8839.5.1.transport-case-insensitive",
+        "A candidate with transport \
         \"UDP\" in upper case is parsed and kept",
-            "RFC 8839",
-            "5.1",
-            Must,
-            "transport             = \"UDP\" / transport-extension",
-            transport_upper_kept,
-        )
-    },
-    Case {
-        covers: &["rfc8839-5.1-10", "rfc9429-5.8.2-7"],
-        ..case(
-            "sdp.8839.5.1.unknown-extension-ignored",
-            "\
+        Spec::must("RFC 8839", "5.1", "transport             = \"UDP\" / transport-extension"),
+        SDP,
+        transport_upper_kept,
+    )
+    .covers(&["rfc9429-5.8.2-7"]),
+    Case::new(
+        "sdp.8839.5.1.unknown-extension-ignored",
+        "\
         A candidate with an extension the parser does not know is kept",
+        Spec::must(
             "RFC 8839",
             "5.1",
-            Must,
             "An implementation MUST ignore any name/value pairs it doesn't \
                 understand.",
-            unknown_extension_kept,
-        )
-    },
-    Case {
-        covers: &["rfc8839-5.1-2"],
-        ..case(
-            "sdp.8839.5.1.fqdn-candidate-ignored",
-            "A candidate with an FQDN address \
+        ),
+        SDP,
+        unknown_extension_kept,
+    )
+    .covers(&["rfc8839-5.1-10", "rfc9429-5.8.2-7"]),
+    Case::new(
+        "sdp.8839.5.1.fqdn-candidate-ignored",
+        "A candidate with an FQDN address \
         does not make the parser reject",
-            "RFC 8839",
-            "5.1",
-            Must,
-            IGNORE_FQDN,
-            fqdn_accepted,
-        )
-    },
-    Case {
-        covers: &["rfc8839-5.1-2"],
-        ..case(
-            "sdp.8839.5.1.mdns-candidate-ignored",
-            "A candidate with an mDNS .local \
+        Spec::must("RFC 8839", "5.1", IGNORE_FQDN),
+        SDP,
+        fqdn_accepted,
+    )
+    .covers(&["rfc8839-5.1-2"]),
+    Case::new(
+        "sdp.8839.5.1.mdns-candidate-ignored",
+        "A candidate with an mDNS .local \
         name does not make the parser reject",
-            "RFC 8839",
-            "5.1",
-            Must,
-            IGNORE_FQDN,
-            mdns_accepted,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.8839.5.1.component-zero-rejected",
-            "A candidate with component-id 0 \
+        Spec::must("RFC 8839", "5.1", IGNORE_FQDN),
+        SDP,
+        mdns_accepted,
+    )
+    .covers(&["rfc8839-5.1-2"]),
+    Case::new(
+        "sdp.8839.5.1.component-zero-rejected",
+        "A candidate with component-id 0 \
         is rejected",
+        Spec::must(
             "RFC 8839",
             "5.1",
-            Must,
             "<component-id>:  is a positive integer between 1 and 256 (inclusive) \
                 that identifies the specific component of the data stream for which \
                 this is a candidate.",
-            component_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.8839.5.1.priority-zero-rejected",
-            "A candidate with priority 0 is \
+        ),
+        SDP,
+        component_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.8839.5.1.priority-zero-rejected",
+        "A candidate with priority 0 is \
         rejected",
+        Spec::must(
             "RFC 8839",
             "5.1",
-            Must,
             "<priority>:  is a positive integer between 1 and (2**31 - 1) \
                 inclusive.",
-            priority_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.8839.5.1.foundation-too-long-rejected",
-            "A candidate foundation of \
+        ),
+        SDP,
+        priority_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.8839.5.1.foundation-too-long-rejected",
+        "A candidate foundation of \
         33 characters is rejected",
-            "RFC 8839",
-            "5.1",
-            Must,
-            "<foundation>:  is composed of 1 to 32 <ice-char>s.",
-            foundation_rejected,
-        )
-    },
+        Spec::must("RFC 8839", "5.1", "<foundation>:  is composed of 1 to 32 <ice-char>s."),
+        SDP,
+        foundation_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
 ];
 
 fn transport_upper_kept(ctx: &mut Ctx) -> Verdict {

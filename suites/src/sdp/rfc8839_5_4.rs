@@ -2,39 +2,35 @@
 //! a character outside ice-char is rejected.
 
 use super::kit::*;
-use rtcspec_harness::{Case, Ctx, Level::*, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc8839-5.4-4", "rfc9429-5.8.2-6"],
-        ..case(
-            "sdp.8839.5.4.long-ice-ufrag-kept",
-            "\
+    Case::new(
+        "sdp.8839.5.4.long-ice-ufrag-kept",
+        "\
         An ice-ufrag of 256 characters is accepted and kept",
+        Spec::must(
             "RFC 8839",
             "5.4",
-            Must,
             "For compatibility with the 512-character limitation for the STUN \
                 username attribute value and for bandwidth conservation \
                 considerations, the \"ice-ufrag\" attribute MUST NOT be longer than \
                 32 characters when sending, but an implementation MUST accept up to \
                 256 characters when receiving.",
-            long_ufrag_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.1.ice-pwd-bad-character-rejected",
-            "An ice-pwd holding a \
+        ),
+        SDP,
+        long_ufrag_kept,
+    )
+    .covers(&["rfc8839-5.4-4", "rfc9429-5.8.2-6"]),
+    Case::new(
+        "sdp.9429.5.8.1.ice-pwd-bad-character-rejected",
+        "An ice-pwd holding a \
         character outside ice-char is rejected",
-            "RFC 8839",
-            "5.4",
-            Must,
-            "ice-pwd-att = \"ice-pwd:\" password ... password = 22*256ice-char",
-            pwd_char_rejected,
-        )
-    },
+        Spec::must("RFC 8839", "5.4", "ice-pwd-att = \"ice-pwd:\" password ... password = 22*256ice-char"),
+        SDP,
+        pwd_char_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
 ];
 
 fn long_ufrag_kept(ctx: &mut Ctx) -> Verdict {

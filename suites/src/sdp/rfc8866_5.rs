@@ -1,97 +1,95 @@
 //! RFC 8866 §5 as it binds parsers and serializers: line endings, NUL bytes and empty lines,
 //! unknown type letters, unknown attributes, and the c= line (§5.7).
 
-use rtcspec_harness::{Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 
 pub const CASES: &[Case] = &[
-    case(
+    Case::new(
         "sdp.8866.5.lf-line-endings-accepted",
         "A parser accepts lines ended by LF alone",
-        "RFC 8866",
-        "5",
-        Should,
-        "The sequence CRLF (0x0d0a) is used to end a line, although parsers \
+        Spec::should(
+            "RFC 8866",
+            "5",
+            "The sequence CRLF (0x0d0a) is used to end a line, although parsers \
             SHOULD be tolerant and also accept lines terminated with a single \
             newline character.",
+        ),
+        SDP,
         lf_accepted,
     ),
-    case(
+    Case::new(
         "sdp.8866.5.crlf-written",
         "A serializer ends every line with CRLF",
-        "RFC 8866",
-        "5",
-        Must,
-        "The sequence CRLF (0x0d0a) is used to end a line, although parsers \
+        Spec::must(
+            "RFC 8866",
+            "5",
+            "The sequence CRLF (0x0d0a) is used to end a line, although parsers \
             SHOULD be tolerant and also accept lines terminated with a single \
             newline character.",
+        ),
+        SDP,
         crlf_written,
     ),
-    case(
+    Case::new(
         "sdp.8866.5.unknown-type-letter-rejected",
         "A description with an unknown type letter is \
         rejected",
-        "RFC 8866",
-        "5",
-        Must,
-        "an SDP parser MUST completely ignore or reject any session \
+        Spec::must(
+            "RFC 8866",
+            "5",
+            "an SDP parser MUST completely ignore or reject any session \
             description that contains a type letter that it does not understand.",
+        ),
+        SDP,
         unknown_type_rejected,
     ),
-    Case {
-        covers: &["rfc9429-5.8.1-10", "rfc9429-5.8.2-32"],
-        ..case(
-            "sdp.8866.5.unknown-attribute-ignored",
-            "\
+    Case::new(
+        "sdp.8866.5.unknown-attribute-ignored",
+        "\
         An unknown attribute does not make the parser reject",
-            "RFC 8866",
-            "5",
-            Must,
-            "An SDP parser MUST ignore any attribute it doesn't understand.",
-            unknown_attribute_ignored,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.1-3", "rfc9429-5.8.2-4"],
-        ..case(
-            "sdp.9429.5.8.2.connection-malformed-rejected",
-            "A c= line without an address is rejected",
-            "RFC 8866",
-            "5.7",
-            Must,
-            "c=<nettype> <addrtype> <connection-address>",
-            connection_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.1.nul-byte-rejected",
-            "A line holding a NUL byte is \
+        Spec::must("RFC 8866", "5", "An SDP parser MUST ignore any attribute it doesn't understand."),
+        SDP,
+        unknown_attribute_ignored,
+    )
+    .covers(&["rfc9429-5.8.1-10", "rfc9429-5.8.2-32"]),
+    Case::new(
+        "sdp.9429.5.8.2.connection-malformed-rejected",
+        "A c= line without an address is rejected",
+        Spec::must("RFC 8866", "5.7", "c=<nettype> <addrtype> <connection-address>"),
+        SDP,
+        connection_rejected,
+    )
+    .covers(&["rfc9429-5.8.1-3", "rfc9429-5.8.2-4"]),
+    Case::new(
+        "sdp.9429.5.8.1.nul-byte-rejected",
+        "A line holding a NUL byte is \
         rejected",
+        Spec::must(
             "RFC 8866",
             "5",
-            Must,
             "Furthermore, charset-dependent fields MUST NOT contain the bytes 0x00 \
                 (Nul), 0x0a (ASCII newline), and 0x0d (ASCII carriage return).",
-            nul_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.1.empty-line-rejected",
-            "An empty line inside the \
+        ),
+        SDP,
+        nul_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.1.empty-line-rejected",
+        "An empty line inside the \
         description is rejected",
+        Spec::must(
             "RFC 8866",
             "5",
-            Must,
             "An SDP description consists of a number of lines of text of the form: \
                 <type>=<value>",
-            empty_line_rejected,
-        )
-    },
+        ),
+        SDP,
+        empty_line_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
 ];
 
 fn lf_accepted(ctx: &mut Ctx) -> Verdict {

@@ -2,35 +2,37 @@
 //! direction attribute taken as sendrecv (§6.7).
 
 use super::kit::*;
-use rtcspec_harness::{Case, Ctx, Level::*, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 pub const CASES: &[Case] = &[
-    case(
+    Case::new(
         "sdp.8866.6.7.no-direction-accepted",
         "An m= section without a direction attribute is accepted (sendrecv \
             assumed)",
-        "RFC 8866",
-        "6.7",
-        Should,
-        "If none of the media direction attributes is present at either \
+        Spec::should(
+            "RFC 8866",
+            "6.7",
+            "If none of the media direction attributes is present at either \
             session level or media level, \"a=sendrecv\" SHOULD be assumed as the \
             default.",
+        ),
+        SDP,
         no_direction_accepted,
     ),
-    Case {
-        covers: &["rfc9429-5.8.2-12"],
-        ..case(
-            "sdp.9429.5.8.2.rtpmap-malformed-rejected",
-            "An a=rtpmap without a \
+    Case::new(
+        "sdp.9429.5.8.2.rtpmap-malformed-rejected",
+        "An a=rtpmap without a \
         clock rate is rejected",
+        Spec::must(
             "RFC 8866",
             "6.6",
-            Must,
             "rtpmap-value = payload-type SP encoding-name \"/\" clock-rate [ \"/\" \
                 encoding-params ]",
-            rtpmap_rejected,
-        )
-    },
+        ),
+        SDP,
+        rtpmap_rejected,
+    )
+    .covers(&["rfc9429-5.8.2-12"]),
 ];
 
 fn no_direction_accepted(ctx: &mut Ctx) -> Verdict {

@@ -3,30 +3,24 @@
 
 use super::kit::answer::*;
 use rtcspec_harness::Case;
-use rtcspec_harness::{Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{Ctx, Outcome, Spec, Verdict};
 
-pub const CASES: &[Case] = &[Case {
-    spec: rtcspec_harness::Spec {
-        doc: "RFC 9143",
-        section: "7.3.3",
-        level: Must,
-        text: "When an answerer generates an answer in which it rejects a bundled \
+pub const CASES: &[Case] = &[Case::new(
+    "sdp.9143.7.3.3.rejected-section-left-out-of-bundle",
+    "A bundled m= section the answer rejects is left out of the answer's \
+                BUNDLE group",
+    Spec::must(
+        "RFC 9143",
+        "7.3.3",
+        "When an answerer generates an answer in which it rejects a bundled \
                 \"m=\" section, the answerer: [...] MUST NOT place the \
                 identification-tag associated with the \"m=\" section in the SDP \
                 'group:BUNDLE' attribute identification-tag list associated with the \
                 BUNDLE group",
-    },
-    ..answer_case(
-        "sdp.9143.7.3.3.rejected-section-left-out-of-bundle",
-        "A bundled m= section the answer rejects is left out of the answer's \
-                BUNDLE group",
-        "RFC 9429",
-        "7.3.3",
-        Must,
-        "",
-        rejected_out_of_bundle,
-    )
-}];
+    ),
+    ANSWERER,
+    rejected_out_of_bundle,
+)];
 
 fn rejected_out_of_bundle(ctx: &mut Ctx) -> Verdict {
     // Refusing the offer, or not rejecting the section, is judged by unsupported-codec-rejected;

@@ -3,24 +3,24 @@
 use super::kit::answer::*;
 use super::kit::variant;
 use rtcspec_harness::Case;
-use rtcspec_harness::{Ctx, Level::*, Verdict};
+use rtcspec_harness::{Ctx, Spec, Verdict};
 
-pub const CASES: &[Case] = &[Case {
-    covers: &["rfc9429-5.3.1-9", "rfc9429-5.3.1-28"],
-    ..answer_case(
-        "sdp.9429.5.1.2.legacy-dtls-sctp-answered",
-        "A data section offered with the legacy proto DTLS/SCTP is answered \
+pub const CASES: &[Case] = &[Case::new(
+    "sdp.9429.5.1.2.legacy-dtls-sctp-answered",
+    "A data section offered with the legacy proto DTLS/SCTP is answered \
                 with DTLS/SCTP",
+    Spec::must(
         "RFC 9429",
         "5.1.2",
-        Must,
         "For data \"m=\" sections, implementations MUST support receiving the \
                 \"UDP/DTLS/SCTP\", \"TCP/DTLS/SCTP\", or \"DTLS/SCTP\" (for backwards \
                 compatibility) profiles. [...] The profile in any \"m=\" line in any \
                 generated answer MUST exactly match the profile provided in the offer.",
-        legacy_sctp_proto,
-    )
-}];
+    ),
+    ANSWERER,
+    legacy_sctp_proto,
+)
+.covers(&["rfc9429-5.3.1-9", "rfc9429-5.3.1-28"])];
 
 fn legacy_sctp_proto(ctx: &mut Ctx) -> Verdict {
     // The pre-RFC 8841 form browsers and aiortc still accept (draft-ietf-mmusic-sctp-sdp-05).

@@ -2,318 +2,316 @@
 //! peer target an offer (the suite's base offer or a one-change variant of it) and judges the
 //! answer it creates, m= section by m= section. (The offers it must refuse are §5.8.3's file.)
 
-use rtcspec_harness::{Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{Ctx, Outcome, Spec, Verdict};
 
 use super::kit::answer::*;
 use super::kit::{inserted, long_ufrag_offer, variant, OFFER};
 use rtcspec_harness::Case;
 
 pub const CASES: &[Case] = &[
-    answer_case(
+    Case::new(
         "sdp.9429.5.3.1.offer-answered",
         "The well-formed offer gets an answer",
-        "RFC 9429",
-        "5.3",
-        Must,
-        "When createAnswer is called, a new SDP description MUST be created \
+        Spec::must(
+            "RFC 9429",
+            "5.3",
+            "When createAnswer is called, a new SDP description MUST be created \
             that is compatible with the supplied remote description as well as \
             the requirements specified in [RFC8834].",
+        ),
+        ANSWERER,
         answered,
     ),
-    Case {
-        covers: &["rfc9429-5.3.1-9", "rfc9429-5.8.3-12"],
-        ..answer_case(
-            "sdp.9429.5.3.1.proto-matches",
-            "\
+    Case::new(
+        "sdp.9429.5.3.1.proto-matches",
+        "\
         Each answered m= line has the offer's media type and <proto>",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "The <proto> field MUST be set to exactly match the <proto> field for \
                 the corresponding \"m=\" line in the offer.",
-            proto_matches,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-18"],
-        ..answer_case(
-            "sdp.9429.5.3.1.mids-echoed",
-            "Each answered m= section \
+        ),
+        ANSWERER,
+        proto_matches,
+    )
+    .covers(&["rfc9429-5.3.1-9", "rfc9429-5.8.3-12"]),
+    Case::new(
+        "sdp.9429.5.3.1.mids-echoed",
+        "Each answered m= section \
         carries the offer's a=mid",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "If and only if present in the offer, an \"a=mid\" line, as specified \
                 in [RFC5888], Section 9.1. The MID value MUST match that specified in \
                 the offer.",
-            mids_echoed,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-8"],
-        ..answer_case(
-            "sdp.9429.5.3.1.default-port-9",
-            "Accepted m= sections use port \
+        ),
+        ANSWERER,
+        mids_echoed,
+    )
+    .covers(&["rfc9429-5.3.1-18"]),
+    Case::new(
+        "sdp.9429.5.3.1.default-port-9",
+        "Accepted m= sections use port \
         9 before any candidate exists",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "The <port> value would normally be set to the port of the default ICE \
                 candidate for this \"m=\" section, but given that no candidates are \
                 available yet, the default <port> value of 9 (Discard) MUST be used, \
                 as indicated in [RFC8840], Section 4.1.1.",
-            default_port,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-14", "rfc9429-5.3.1-15"],
-        ..answer_case(
-            "sdp.9429.5.3.1.c-line-follows-m-line",
-            "\
+        ),
+        ANSWERER,
+        default_port,
+    )
+    .covers(&["rfc9429-5.3.1-8"]),
+    Case::new(
+        "sdp.9429.5.3.1.c-line-follows-m-line",
+        "\
         Each accepted m= line is followed by c=IN IP4 0.0.0.0",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "The \"m=\" line MUST be followed immediately by a \"c=\" line, as \
                 specified in [RFC4566], Section 5.7. Again, as no candidates are \
                 available yet, the \"c=\" line MUST contain the default value \"IN \
                 IP4 0.0.0.0\", as defined in [RFC8840], Section 4.1.3.",
-            c_line,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-13"],
-        ..answer_case(
-            "sdp.9429.5.3.1.formats-from-offer",
-            "Answered payload types include an offered one and map to the offered \
+        ),
+        ANSWERER,
+        c_line,
+    )
+    .covers(&["rfc9429-5.3.1-14", "rfc9429-5.3.1-15"]),
+    Case::new(
+        "sdp.9429.5.3.1.formats-from-offer",
+        "Answered payload types include an offered one and map to the offered \
                 codecs",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "In either case, the media formats in the answer MUST include at least \
                 one format that is present in the offer but MAY include formats that \
                 are locally supported but not present in the offer, as mentioned in \
                 [RFC3264], Section 6.1.",
-            formats_from_offer,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-11", "rfc9429-5.3.1-12"],
-        ..answer_case(
-            "sdp.9429.5.3.1.formats-in-offered-order",
-            "Offered payload types keep the offer's order in the answer, added \
+        ),
+        ANSWERER,
+        formats_from_offer,
+    )
+    .covers(&["rfc9429-5.3.1-13"]),
+    Case::new(
+        "sdp.9429.5.3.1.formats-in-offered-order",
+        "Offered payload types keep the offer's order in the answer, added \
                 ones come last",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "Otherwise, the media formats on the \"m=\" line MUST be generated in \
                 the same order as those offered in the current remote description, \
                 excluding any currently unsupported formats.",
-            formats_in_order,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-17"],
-        ..answer_case(
-            "sdp.9429.5.3.1.direction-sendonly-answered-recvonly",
-            "\
+        ),
+        ANSWERER,
+        formats_in_order,
+    )
+    .covers(&["rfc9429-5.3.1-11", "rfc9429-5.3.1-12"]),
+    Case::new(
+        "sdp.9429.5.3.1.direction-sendonly-answered-recvonly",
+        "\
         An offered sendonly section is answered recvonly or inactive",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "A direction attribute, determined by applying the rules regarding the \
                 offered direction specified in [RFC3264], Section 6.1, and then \
                 intersecting with the direction of the associated RtpTransceiver.",
-            direction_sendonly,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-17"],
-        ..answer_case(
-            "sdp.9429.5.3.1.direction-recvonly-answered-sendonly",
-            "\
+        ),
+        ANSWERER,
+        direction_sendonly,
+    )
+    .covers(&["rfc9429-5.3.1-17"]),
+    Case::new(
+        "sdp.9429.5.3.1.direction-recvonly-answered-sendonly",
+        "\
         An offered recvonly section is answered sendonly or inactive",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "A direction attribute, determined by applying the rules regarding the \
                 offered direction specified in [RFC3264], Section 6.1, and then \
                 intersecting with the direction of the associated RtpTransceiver.",
-            direction_recvonly,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-17"],
-        ..answer_case(
-            "sdp.9429.5.3.1.direction-inactive-answered-inactive",
-            "An offered inactive section is answered inactive",
+        ),
+        ANSWERER,
+        direction_recvonly,
+    )
+    .covers(&["rfc9429-5.3.1-17"]),
+    Case::new(
+        "sdp.9429.5.3.1.direction-inactive-answered-inactive",
+        "An offered inactive section is answered inactive",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "A direction attribute, determined by applying the rules regarding the \
                 offered direction specified in [RFC3264], Section 6.1, and then \
                 intersecting with the direction of the associated RtpTransceiver.",
-            direction_inactive,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-24"],
-        ..answer_case(
-            "sdp.9429.5.3.1.setup-active-or-passive",
-            "The answer's \
+        ),
+        ANSWERER,
+        direction_inactive,
+    )
+    .covers(&["rfc9429-5.3.1-17"]),
+    Case::new(
+        "sdp.9429.5.3.1.setup-active-or-passive",
+        "The answer's \
         a=setup is active or passive",
-            "RFC 9429",
-            "5.3.1",
-            Must,
-            "The role value in the answer MUST be \"active\" or \"passive\".",
-            setup_role,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-25"],
-        ..answer_case(
-            "sdp.9429.5.3.1.setup-active-for-actpass",
-            "An actpass offer \
+        Spec::must("RFC 9429", "5.3.1", "The role value in the answer MUST be \"active\" or \"passive\"."),
+        ANSWERER,
+        setup_role,
+    )
+    .covers(&["rfc9429-5.3.1-24"]),
+    Case::new(
+        "sdp.9429.5.3.1.setup-active-for-actpass",
+        "An actpass offer \
         is answered with a=setup:active",
+        Spec::should(
             "RFC 9429",
             "5.3.1",
-            Should,
             "When the offer contains the \"actpass\" value, as will always be the \
                 case with JSEP endpoints, the answerer SHOULD use the \"active\" role.",
-            setup_active,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-26"],
-        ..answer_case(
-            "sdp.9429.5.3.1.setup-consistent-with-passive",
-            "\
+        ),
+        ANSWERER,
+        setup_active,
+    )
+    .covers(&["rfc9429-5.3.1-25"]),
+    Case::new(
+        "sdp.9429.5.3.1.setup-consistent-with-passive",
+        "\
         A passive offer (from a non-JSEP endpoint) is answered active",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "Offers from non-JSEP endpoints MAY send other values for \"a=setup\", \
                 in which case the answer MUST use a value consistent with the value \
                 in the offer.",
-            setup_after_passive,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-23", "rfc8839-5.4-1", "rfc8839-5.4-2", "rfc8839-5.4-3", "rfc8839-5.4-4"],
-        ..answer_case(
-            "\
+        ),
+        ANSWERER,
+        setup_after_passive,
+    )
+    .covers(&["rfc9429-5.3.1-26"]),
+    Case::new(
+        "\
         sdp.9429.5.3.1.ice-credentials-own",
-            "The answer carries valid ICE credentials of its own, new for each \
+        "The answer carries valid ICE credentials of its own, new for each \
                 session",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "\"a=ice-ufrag\" and \"a=ice-pwd\" lines, as specified in [RFC8839], \
                 Section 5.4.",
-            ice_credentials,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-23"],
-        ..answer_case(
-            "sdp.9429.5.3.1.fingerprint-present",
-            "The answer carries a \
+        ),
+        ANSWERER,
+        ice_credentials,
+    )
+    .covers(&["rfc9429-5.3.1-23", "rfc8839-5.4-1", "rfc8839-5.4-2", "rfc8839-5.4-3", "rfc8839-5.4-4"]),
+    Case::new(
+        "sdp.9429.5.3.1.fingerprint-present",
+        "The answer carries a \
         well-formed certificate fingerprint",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "For each desired digest algorithm, one or more \"a=fingerprint\" \
                 lines for each of the endpoint's certificates, as specified in \
                 [RFC8122], Section 5.",
-            fingerprint,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-30", "rfc9429-5.3.1-31"],
-        ..answer_case(
-            "sdp.9429.5.3.1.bundle-group-answered",
-            "\
+        ),
+        ANSWERER,
+        fingerprint,
+    )
+    .covers(&["rfc9429-5.3.1-23"]),
+    Case::new(
+        "sdp.9429.5.3.1.bundle-group-answered",
+        "\
         The answer's BUNDLE group holds every offered mid it did not reject",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "If \"a=group\" attributes with semantics \"BUNDLE\" are offered, \
                 corresponding session-level \"a=group\" attributes MUST be added as \
                 specified in [RFC5888]. These attributes MUST have semantics \
                 \"BUNDLE\" and MUST include all MID identifiers from the offered \
                 bundle groups that have not been rejected.",
-            bundle_group,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-32"],
-        ..answer_case(
-            "sdp.9429.5.3.1.no-bundle-only-in-answer",
-            "An offered \
+        ),
+        ANSWERER,
+        bundle_group,
+    )
+    .covers(&["rfc9429-5.3.1-30", "rfc9429-5.3.1-31"]),
+    Case::new(
+        "sdp.9429.5.3.1.no-bundle-only-in-answer",
+        "An offered \
         a=bundle-only section is answered without a=bundle-only",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "Note that regardless of the presence of \"a=bundle-only\" in the \
                 offer, all \"m=\" sections in the answer MUST NOT have an \
                 \"a=bundle-only\" line.",
-            no_bundle_only,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-23"],
-        ..answer_case(
-            "sdp.9429.5.3.1.rtcp-mux-answered",
-            "An offered a=rtcp-mux is \
+        ),
+        ANSWERER,
+        no_bundle_only,
+    )
+    .covers(&["rfc9429-5.3.1-32"]),
+    Case::new(
+        "sdp.9429.5.3.1.rtcp-mux-answered",
+        "An offered a=rtcp-mux is \
         answered with a=rtcp-mux",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "If present in the offer, an \"a=rtcp-mux\" line, as specified in \
                 [RFC5761], Section 5.1.3.",
-            rtcp_mux,
-        )
-    },
-    answer_case(
+        ),
+        ANSWERER,
+        rtcp_mux,
+    )
+    .covers(&["rfc9429-5.3.1-23"]),
+    Case::new(
         "sdp.9429.5.3.1.ice-options-only-if-offered",
         "No a=ice-options:trickle in the answer to an offer \
         without it",
-        "RFC 9429",
-        "5.3.1",
-        Must,
-        "The process here is identical to that indicated in Section 5.2.1 \
+        Spec::must(
+            "RFC 9429",
+            "5.3.1",
+            "The process here is identical to that indicated in Section 5.2.1 \
             above, except that the \"a=ice-options\" line, with the \"trickle\" \
             option as specified in [RFC8840], Section 4.1.3 and the \"ice2\" \
             option as specified in [RFC8445], Section 10, is only included if \
             such an option was present in the offer.",
+        ),
+        ANSWERER,
         ice_options_only_if_offered,
     ),
-    Case {
-        covers: &["rfc9429-5.3.1-27", "rfc9429-5.3.1-28", "rfc9429-5.3.1-29"],
-        ..answer_case(
-            "sdp.9429.5.3.1.data-section-answered",
-            "The data m= section is answered with the offer's proto and fmt and an \
+    Case::new(
+        "sdp.9429.5.3.1.data-section-answered",
+        "The data m= section is answered with the offer's proto and fmt and an \
                 a=sctp-port",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "Within the data \"m=\" section, an \"a=mid\" line MUST be generated \
                 and included as described above, along with an \"a=sctp-port\" line \
                 referencing the SCTP port number, as defined in [RFC8841], Section \
                 5.1; and, if appropriate, an \"a=max-message-size\" line, as defined \
                 in [RFC8841], Section 6.1.",
-            data_section,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-5"],
-        ..answer_case(
-            "sdp.9429.5.3.1.unsupported-codec-rejected",
-            "\
+        ),
+        ANSWERER,
+        data_section,
+    )
+    .covers(&["rfc9429-5.3.1-27", "rfc9429-5.3.1-28", "rfc9429-5.3.1-29"]),
+    Case::new(
+        "sdp.9429.5.3.1.unsupported-codec-rejected",
+        "\
         An m= section whose only codec is unknown is rejected with port 0",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "For each offered \"m=\" section, if any of the following conditions \
                 are true, the corresponding \"m=\" section in the answer MUST be \
                 marked as rejected by setting the <port> in the \"m=\" line to zero, \
@@ -321,71 +319,73 @@ pub const CASES: &[Case] = &[
                 \"m=\" section can be skipped: [...] There is no offered media format \
                 that is both supported and, if applicable, allowed by codec \
                 preferences.",
-            unsupported_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-16"],
-        ..answer_case(
-            "sdp.9429.5.3.1.unbundled-section-own-transport",
-            "An m= section outside the offered BUNDLE group is answered with its \
+        ),
+        ANSWERER,
+        unsupported_rejected,
+    )
+    .covers(&["rfc9429-5.3.1-5"]),
+    Case::new(
+        "sdp.9429.5.3.1.unbundled-section-own-transport",
+        "An m= section outside the offered BUNDLE group is answered with its \
                 own ICE credentials",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "If the offer supports bundle, all \"m=\" sections to be bundled MUST \
                 use the same ICE credentials and candidates; all \"m=\" sections not \
                 being bundled MUST use unique ICE credentials and candidates.",
-            unbundled_section,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.3.1-18", "rfc9429-5.8.3-11"],
-        ..answer_case(
-            "sdp.9429.5.3.1.data-first-sections-in-order",
-            "An offer with its data section first is answered section for section, \
+        ),
+        ANSWERER,
+        unbundled_section,
+    )
+    .covers(&["rfc9429-5.3.1-16"]),
+    Case::new(
+        "sdp.9429.5.3.1.data-first-sections-in-order",
+        "An offer with its data section first is answered section for section, \
                 mids in order",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "If and only if present in the offer, an \"a=mid\" line, as specified \
                 in [RFC5888], Section 9.1. The MID value MUST match that specified in \
                 the offer.",
-            data_first_in_order,
-        )
-    },
-    Case {
-        covers: &["rfc8839-5.1-2"],
-        ..answer_case(
-            "sdp.8839.5.1.mdns-candidate-offer-answered",
-            "An offer with an \
+        ),
+        ANSWERER,
+        data_first_in_order,
+    )
+    .covers(&["rfc9429-5.3.1-18", "rfc9429-5.8.3-11"]),
+    Case::new(
+        "sdp.8839.5.1.mdns-candidate-offer-answered",
+        "An offer with an \
         mDNS host candidate is answered, not refused",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "An agent processing remote candidates MUST ignore \"candidate\" lines \
                 that include candidates with FQDNs or IP address versions that are \
                 not supported or recognized.",
-            mdns_offer_answered,
-        )
-    },
-    Case {
-        covers: &["rfc8839-5.4-4"],
-        ..answer_case(
-            "sdp.8839.5.4.long-ice-ufrag-offer-answered",
-            "An offer whose \
+        ),
+        ANSWERER,
+        mdns_offer_answered,
+    )
+    .covers(&["rfc8839-5.1-2"]),
+    Case::new(
+        "sdp.8839.5.4.long-ice-ufrag-offer-answered",
+        "An offer whose \
         ice-ufrag has 256 characters is answered",
+        Spec::must(
             "RFC 9429",
             "5.3.1",
-            Must,
             "For compatibility with the 512-character limitation for the STUN \
                 username attribute value and for bandwidth conservation \
                 considerations, the \"ice-ufrag\" attribute MUST NOT be longer than \
                 32 characters when sending, but an implementation MUST accept up to \
                 256 characters when receiving.",
-            long_ufrag_answered,
-        )
-    },
+        ),
+        ANSWERER,
+        long_ufrag_answered,
+    )
+    .covers(&["rfc8839-5.4-4"]),
 ];
 
 fn proto_matches(ctx: &mut Ctx) -> Verdict {

@@ -1,7 +1,7 @@
 //! RFC 9429 (JSEP) §5.8, Parsing a Session Description: a JSEP parser rejects any line that
 //! is not well formed, and stores what later steps use.
 
-use rtcspec_harness::{check, Case, Ctx, Level::*, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Spec, Verdict};
 
 use super::kit::*;
 
@@ -20,381 +20,339 @@ const STORED: &str = "Any \"a=candidate\" attributes MUST be parsed as specified
     [RFC8839], Section 5.1, and their values stored.";
 
 pub const CASES: &[Case] = &[
-    case(
+    Case::new(
         "sdp.9429.5.8.well-formed-offer-accepted",
         "A well-formed offer (audio, video, data, bundled) is \
         accepted",
-        "RFC 9429",
-        "5.8",
-        Must,
-        REJECT,
+        Spec::must("RFC 9429", "5.8", REJECT),
+        SDP,
         well_formed_accepted,
     ),
-    Case {
-        covers: &["rfc9429-5.8.1-5", "rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.1.version-not-0-rejected",
-            "v=1 is rejected",
+    Case::new(
+        "sdp.9429.5.8.1.version-not-0-rejected",
+        "v=1 is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "The \"v=\" line MUST have a version of 0, as specified in [RFC4566], \
                 Section 5.1.",
-            version_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.1-6", "rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.1.origin-malformed-rejected",
-            "\
+        ),
+        SDP,
+        version_rejected,
+    )
+    .covers(&["rfc9429-5.8.1-5", "rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.1.origin-malformed-rejected",
+        "\
         An o= line with missing fields is rejected",
-            "RFC 9429",
-            "5.8.1",
-            Must,
-            "The \"o=\" line MUST be parsed as specified in [RFC4566], Section 5.2.",
-            origin_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.1-1", "rfc9429-5.8.1-2"],
-        ..case(
-            "sdp.9429.5.8.1.line-order-rejected",
-            "\
+        Spec::must("RFC 9429", "5.8.1", "The \"o=\" line MUST be parsed as specified in [RFC4566], Section 5.2."),
+        SDP,
+        origin_rejected,
+    )
+    .covers(&["rfc9429-5.8.1-6", "rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.1.line-order-rejected",
+        "\
         Session lines out of the fixed order are rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "These lines MUST occur in a specific order, and with a specific \
                 syntax, as defined in [RFC4566], Section 5.",
-            order_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.ice-ufrag-too-short-rejected",
-            "An ice-ufrag of 2 characters is rejected",
+        ),
+        SDP,
+        order_rejected,
+    )
+    .covers(&["rfc9429-5.8.1-1", "rfc9429-5.8.1-2"]),
+    Case::new(
+        "sdp.9429.5.8.ice-ufrag-too-short-rejected",
+        "An ice-ufrag of 2 characters is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "If present, a single \"a=ice-ufrag\" line is parsed as specified in \
                 [RFC8839], Section 5.4, and the ufrag value is stored.",
-            ufrag_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.ice-pwd-too-short-rejected",
-            "An ice-pwd of 8 characters is rejected",
+        ),
+        SDP,
+        ufrag_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.ice-pwd-too-short-rejected",
+        "An ice-pwd of 8 characters is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "If present, a single \"a=ice-pwd\" line is parsed as specified in \
                 [RFC8839], Section 5.4, and the password value is stored.",
-            pwd_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.fingerprint-malformed-rejected",
-            "A fingerprint that is \
+        ),
+        SDP,
+        pwd_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.fingerprint-malformed-rejected",
+        "A fingerprint that is \
         not hex pairs is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "Any \"a=fingerprint\" lines are parsed as specified in [RFC8122], \
                 Section 5, and the set of fingerprint and algorithm values is stored.",
-            fingerprint_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-2", "rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.2.m-line-malformed-rejected",
-            "\
+        ),
+        SDP,
+        fingerprint_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.2.m-line-malformed-rejected",
+        "\
         An m= line with a non-numeric port is rejected",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            REJECT,
-            m_line_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-7", "rfc9429-5.8-1"],
-        ..case(
-            "sdp.9429.5.8.2.candidate-malformed-rejected",
-            "\
+        Spec::must("RFC 9429", "5.8.2", REJECT),
+        SDP,
+        m_line_rejected,
+    )
+    .covers(&["rfc9429-5.8.2-2", "rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.2.candidate-malformed-rejected",
+        "\
         A candidate line that breaks the grammar is rejected",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            REJECT,
-            candidate_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-6"],
-        ..case(
-            "sdp.9429.5.8.ice-credentials-kept",
-            "The round trip keeps ice-ufrag \
+        Spec::must("RFC 9429", "5.8.2", REJECT),
+        SDP,
+        candidate_rejected,
+    )
+    .covers(&["rfc9429-5.8.2-7", "rfc9429-5.8-1"]),
+    Case::new(
+        "sdp.9429.5.8.ice-credentials-kept",
+        "The round trip keeps ice-ufrag \
         and ice-pwd",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "If present, a single \"a=ice-ufrag\" line is parsed as specified in \
                 [RFC8839], Section 5.4, and the ufrag value is stored.",
-            ice_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-6"],
-        ..case(
-            "sdp.9429.5.8.fingerprint-kept",
-            "The round trip keeps the certificate \
+        ),
+        SDP,
+        ice_kept,
+    )
+    .covers(&["rfc9429-5.8.2-6"]),
+    Case::new(
+        "sdp.9429.5.8.fingerprint-kept",
+        "The round trip keeps the certificate \
         fingerprint",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "Any \"a=fingerprint\" lines are parsed as specified in [RFC8122], \
                 Section 5, and the set of fingerprint and algorithm values is stored.",
-            fingerprint_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-2", "rfc9429-5.8.2-11", "rfc9429-5.8.2-28"],
-        ..case(
-            "sdp.9429.5.8.2.m-lines-kept",
-            "\
+        ),
+        SDP,
+        fingerprint_kept,
+    )
+    .covers(&["rfc9429-5.8.2-6"]),
+    Case::new(
+        "sdp.9429.5.8.2.m-lines-kept",
+        "\
         The round trip keeps the m= sections, their order and payload types",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "The \"m=\" line itself MUST be parsed as described in [RFC4566], \
                 Section 5.14, and the <media>, <port>, <proto>, and <fmt> values \
                 stored.",
-            m_lines_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-2"],
-        ..case(
-            "sdp.9429.5.8.2.zero-port-section-kept",
-            "A rejected m= section (port \
+        ),
+        SDP,
+        m_lines_kept,
+    )
+    .covers(&["rfc9429-5.8.2-2", "rfc9429-5.8.2-11", "rfc9429-5.8.2-28"]),
+    Case::new(
+        "sdp.9429.5.8.2.zero-port-section-kept",
+        "A rejected m= section (port \
         0) is parsed and kept",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            M_LINE,
-            zero_port_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-2"],
-        ..case(
-            "sdp.9429.5.8.2.bundle-only-section-kept",
-            "A bundle-only m= section \
+        Spec::must("RFC 9429", "5.8.2", M_LINE),
+        SDP,
+        zero_port_kept,
+    )
+    .covers(&["rfc9429-5.8.2-2"]),
+    Case::new(
+        "sdp.9429.5.8.2.bundle-only-section-kept",
+        "A bundle-only m= section \
         (port 0, a=bundle-only) is parsed and kept",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            M_LINE,
-            bundle_only_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-4"],
-        ..case(
-            "sdp.9429.5.8.2.ipv6-connection-kept",
-            "A c=IN IP6 line is parsed, and \
+        Spec::must("RFC 9429", "5.8.2", M_LINE),
+        SDP,
+        bundle_only_kept,
+    )
+    .covers(&["rfc9429-5.8.2-2"]),
+    Case::new(
+        "sdp.9429.5.8.2.ipv6-connection-kept",
+        "A c=IN IP6 line is parsed, and \
         the m= sections kept",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "As with the \"c=\" line at the session level, the \"c=\" line MUST be \
                 parsed according to [RFC4566], Section 5.7, but its value is not used.",
-            ipv6_connection_accepted,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-1"],
-        ..case(
-            "sdp.9429.5.8.2.media-line-order-rejected",
-            "A media section with c= \
+        ),
+        SDP,
+        ipv6_connection_accepted,
+    )
+    .covers(&["rfc9429-5.8.2-4"]),
+    Case::new(
+        "sdp.9429.5.8.2.media-line-order-rejected",
+        "A media section with c= \
         after its a= lines is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "Like the session-level lines, the media section lines MUST occur in \
                 the specific order and with the specific syntax defined in [RFC4566], \
                 Section 5.",
-            media_order_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.1-1"],
-        ..case(
-            "sdp.9429.5.8.1.session-name-missing-rejected",
-            "A description without s= is rejected",
+        ),
+        SDP,
+        media_order_rejected,
+    )
+    .covers(&["rfc9429-5.8.2-1"]),
+    Case::new(
+        "sdp.9429.5.8.1.session-name-missing-rejected",
+        "A description without s= is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "These lines MUST occur in a specific order, and with a specific \
                 syntax, as defined in [RFC4566], Section 5.",
-            missing_s_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.1-4"],
-        ..case(
-            "sdp.9429.5.8.1.timing-malformed-rejected",
-            "A t= line without a stop \
+        ),
+        SDP,
+        missing_s_rejected,
+    )
+    .covers(&["rfc9429-5.8.1-1"]),
+    Case::new(
+        "sdp.9429.5.8.1.timing-malformed-rejected",
+        "A t= line without a stop \
         time is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.1",
-            Must,
             "The \"i=\", \"u=\", \"e=\", \"p=\", \"t=\", \"r=\", \"z=\", and \
                 \"k=\" lines MUST be checked for syntax, but their values are not \
                 otherwise used.",
-            timing_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-11"],
-        ..case(
-            "sdp.9429.5.8.2.payload-type-128-rejected",
-            "An RTP m= line with \
+        ),
+        SDP,
+        timing_rejected,
+    )
+    .covers(&["rfc9429-5.8.1-4"]),
+    Case::new(
+        "sdp.9429.5.8.2.payload-type-128-rejected",
+        "An RTP m= line with \
         payload type 128 is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "The \"m=\" <fmt> value MUST be parsed as specified in [RFC4566], \
                 Section 5.14, and the individual values stored.",
-            payload_type_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-29"],
-        ..case(
-            "sdp.9429.5.8.2.sctp-port-malformed-rejected",
-            "A non-numeric a=sctp-port is rejected",
+        ),
+        SDP,
+        payload_type_rejected,
+    )
+    .covers(&["rfc9429-5.8.2-11"]),
+    Case::new(
+        "sdp.9429.5.8.2.sctp-port-malformed-rejected",
+        "A non-numeric a=sctp-port is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "An \"a=sctp-port\" attribute MUST be present, and it MUST be parsed \
                 as specified in [RFC8841], Section 5.2, and the value stored.",
-            sctp_port_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-30"],
-        ..case(
-            "sdp.9429.5.8.2.max-message-size-malformed-rejected",
-            "A negative a=max-message-size is rejected",
+        ),
+        SDP,
+        sctp_port_rejected,
+    )
+    .covers(&["rfc9429-5.8.2-29"]),
+    Case::new(
+        "sdp.9429.5.8.2.max-message-size-malformed-rejected",
+        "A negative a=max-message-size is rejected",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "If present, a single \"a=max-message-size\" attribute MUST be parsed \
                 as specified in [RFC8841], Section 6, and the value stored.",
-            max_message_size_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-7"],
-        ..case(
-            "sdp.9429.5.8.2.candidates-kept",
-            "The round trip keeps a=candidate \
+        ),
+        SDP,
+        max_message_size_rejected,
+    )
+    .covers(&["rfc9429-5.8.2-30"]),
+    Case::new(
+        "sdp.9429.5.8.2.candidates-kept",
+        "The round trip keeps a=candidate \
         lines",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "Any \"a=candidate\" attributes MUST be parsed as specified in \
                 [RFC8839], Section 5.1, and their values stored.",
-            candidates_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-6"],
-        ..case(
-            "sdp.8122.5.1.several-fingerprints-kept",
-            "Two fingerprints (sha-256 \
+        ),
+        SDP,
+        candidates_kept,
+    )
+    .covers(&["rfc9429-5.8.2-7"]),
+    Case::new(
+        "sdp.8122.5.1.several-fingerprints-kept",
+        "Two fingerprints (sha-256 \
         and sha-1) in one section are both kept",
+        Spec::must(
             "RFC 9429",
             "5.8.2",
-            Must,
             "Any \"a=fingerprint\" lines are parsed as specified in [RFC8122], \
                 Section 5, and the set of fingerprint and algorithm values is stored.",
-            several_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-7"],
-        ..case(
-            "sdp.8839.5.1.tcp-candidate-kept",
-            "An ICE-TCP candidate (tcptype \
+        ),
+        SDP,
+        several_kept,
+    )
+    .covers(&["rfc9429-5.8.2-6"]),
+    Case::new(
+        "sdp.8839.5.1.tcp-candidate-kept",
+        "An ICE-TCP candidate (tcptype \
         active) is parsed and kept",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            STORED,
-            tcp_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-7"],
-        ..case(
-            "sdp.8839.5.1.ipv6-candidate-kept",
-            "An IPv6 host candidate is parsed \
+        Spec::must("RFC 9429", "5.8.2", STORED),
+        SDP,
+        tcp_kept,
+    )
+    .covers(&["rfc9429-5.8.2-7"]),
+    Case::new(
+        "sdp.8839.5.1.ipv6-candidate-kept",
+        "An IPv6 host candidate is parsed \
         and kept",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            STORED,
-            ipv6_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-7"],
-        ..case(
-            "sdp.8839.5.1.srflx-candidate-kept",
-            "A server-reflexive candidate \
+        Spec::must("RFC 9429", "5.8.2", STORED),
+        SDP,
+        ipv6_kept,
+    )
+    .covers(&["rfc9429-5.8.2-7"]),
+    Case::new(
+        "sdp.8839.5.1.srflx-candidate-kept",
+        "A server-reflexive candidate \
         with raddr/rport is parsed and kept",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            STORED,
-            srflx_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.2-7"],
-        ..case(
-            "sdp.8839.5.1.relay-candidate-kept",
-            "A relayed candidate with \
+        Spec::must("RFC 9429", "5.8.2", STORED),
+        SDP,
+        srflx_kept,
+    )
+    .covers(&["rfc9429-5.8.2-7"]),
+    Case::new(
+        "sdp.8839.5.1.relay-candidate-kept",
+        "A relayed candidate with \
         raddr/rport is parsed and kept",
-            "RFC 9429",
-            "5.8.2",
-            Must,
-            STORED,
-            relay_kept,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8-1"],
-        ..case(
-            "sdp.8839.5.1.port-not-numeric-rejected",
-            "A candidate whose port is not \
+        Spec::must("RFC 9429", "5.8.2", STORED),
+        SDP,
+        relay_kept,
+    )
+    .covers(&["rfc9429-5.8.2-7"]),
+    Case::new(
+        "sdp.8839.5.1.port-not-numeric-rejected",
+        "A candidate whose port is not \
         a number is rejected",
-            "RFC 9429",
-            "5.8",
-            Must,
-            REJECT,
-            port_rejected,
-        )
-    },
+        Spec::must("RFC 9429", "5.8", REJECT),
+        SDP,
+        port_rejected,
+    )
+    .covers(&["rfc9429-5.8-1"]),
 ];
 
 fn well_formed_accepted(ctx: &mut Ctx) -> Verdict {

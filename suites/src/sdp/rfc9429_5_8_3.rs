@@ -4,108 +4,100 @@
 use super::kit::answer::*;
 use super::kit::{inserted, variant, OFFER};
 use rtcspec_harness::Case;
-use rtcspec_harness::{Ctx, Level::*, Verdict};
+use rtcspec_harness::{Ctx, Spec, Verdict};
 
 const VERIFY_STOP: &str = "If any of the preceding checks failed, processing MUST stop and an \
     error MUST be returned.";
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc9429-5.8.3-11"],
-        ..answer_case(
-            "sdp.9429.5.8.3.answer-section-count",
-            "The answer has as many m= sections as the offer, in the same order of \
+    Case::new(
+        "sdp.9429.5.8.3.answer-section-count",
+        "The answer has as many m= sections as the offer, in the same order of \
                 media",
+        Spec::must(
             "RFC 9429",
             "5.8.3",
-            Must,
             "The session description MUST follow the rules defined in [RFC3264], \
                 Section 6, including the requirement that the number of \"m=\" \
                 sections MUST exactly match the number of \"m=\" sections in the \
                 associated offer.",
-            section_count,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.3-6", "rfc9429-5.8.3-13"],
-        ..answer_case(
-            "sdp.9429.5.8.3.offer-without-fingerprint-refused",
-            "An offer without any a=fingerprint is refused",
-            "RFC 9429",
-            "5.8.3",
-            Must,
-            VERIFY_STOP,
-            no_fingerprint_refused,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.3-1", "rfc9429-5.8.3-13"],
-        ..answer_case(
-            "sdp.9429.5.8.3.offer-without-ice-ufrag-refused",
-            "An offer without ice-ufrag is refused",
-            "RFC 9429",
-            "5.8.3",
-            Must,
-            VERIFY_STOP,
-            no_ufrag_refused,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.3-8", "rfc9429-5.8.3-13"],
-        ..answer_case(
-            "sdp.9429.5.8.3.offer-without-rtcp-mux-refused",
-            "An offer without a=rtcp-mux is refused under the default require \
+        ),
+        ANSWERER,
+        section_count,
+    )
+    .covers(&["rfc9429-5.8.3-11"]),
+    Case::new(
+        "sdp.9429.5.8.3.offer-without-fingerprint-refused",
+        "An offer without any a=fingerprint is refused",
+        Spec::must("RFC 9429", "5.8.3", VERIFY_STOP),
+        ANSWERER,
+        no_fingerprint_refused,
+    )
+    .covers(&["rfc9429-5.8.3-6", "rfc9429-5.8.3-13"]),
+    Case::new(
+        "sdp.9429.5.8.3.offer-without-ice-ufrag-refused",
+        "An offer without ice-ufrag is refused",
+        Spec::must("RFC 9429", "5.8.3", VERIFY_STOP),
+        ANSWERER,
+        no_ufrag_refused,
+    )
+    .covers(&["rfc9429-5.8.3-1", "rfc9429-5.8.3-13"]),
+    Case::new(
+        "sdp.9429.5.8.3.offer-without-rtcp-mux-refused",
+        "An offer without a=rtcp-mux is refused under the default require \
                 policy",
+        Spec::must(
             "RFC 9429",
             "5.8.3",
-            Must,
             "If the RTP/RTCP multiplexing policy is \"require\", each \"m=\" \
                 section MUST contain an \"a=rtcp-mux\" attribute.",
-            no_mux_refused,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.3-2", "rfc9429-5.8.3-13"],
-        ..answer_case(
-            "sdp.9429.5.8.3.offer-short-ufrag-refused",
-            "\
+        ),
+        ANSWERER,
+        no_mux_refused,
+    )
+    .covers(&["rfc9429-5.8.3-8", "rfc9429-5.8.3-13"]),
+    Case::new(
+        "sdp.9429.5.8.3.offer-short-ufrag-refused",
+        "\
         An offer whose ice-ufrag has 2 characters is refused",
+        Spec::must(
             "RFC 9429",
             "5.8.3",
-            Must,
             "ICE ufrag and password values, which MUST comply with the size limits \
                 specified in [RFC8839], Section 5.4.",
-            short_ufrag_refused,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.3-7", "rfc9429-5.8.3-13"],
-        ..answer_case(
-            "sdp.9429.5.8.3.simulcast-unknown-rid-refused",
-            "\
+        ),
+        ANSWERER,
+        short_ufrag_refused,
+    )
+    .covers(&["rfc9429-5.8.3-2", "rfc9429-5.8.3-13"]),
+    Case::new(
+        "sdp.9429.5.8.3.simulcast-unknown-rid-refused",
+        "\
         An offer whose a=simulcast names an undeclared rid is refused",
+        Spec::must(
             "RFC 9429",
             "5.8.3",
-            Must,
             "All rid-ids referenced in an \"a=simulcast\" line MUST exist as \
                 \"a=rid\" lines.",
-            simulcast_refused,
-        )
-    },
-    Case {
-        covers: &["rfc9429-5.8.3-9", "rfc9429-5.8.3-13"],
-        ..answer_case(
-            "sdp.9429.5.8.3.rtcp-mux-only-without-rtcp-mux-refused",
-            "\
+        ),
+        ANSWERER,
+        simulcast_refused,
+    )
+    .covers(&["rfc9429-5.8.3-7", "rfc9429-5.8.3-13"]),
+    Case::new(
+        "sdp.9429.5.8.3.rtcp-mux-only-without-rtcp-mux-refused",
+        "\
         An offer with a=rtcp-mux-only but no a=rtcp-mux is refused",
+        Spec::must(
             "RFC 9429",
             "5.8.3",
-            Must,
             "If an \"m=\" section contains an \"a=rtcp-mux-only\" attribute, that \
                 section MUST also contain an \"a=rtcp-mux\" attribute.",
-            mux_only_refused,
-        )
-    },
+        ),
+        ANSWERER,
+        mux_only_refused,
+    )
+    .covers(&["rfc9429-5.8.3-9", "rfc9429-5.8.3-13"]),
 ];
 
 fn mux_only_refused(ctx: &mut Ctx) -> Verdict {

@@ -5,7 +5,7 @@
 //! receiver reports (RFC 3550 §6.4) show whether it took the packet in: the highest sequence
 //! number they report.
 
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 use super::kit::*;
 use crate::live::*;
@@ -15,24 +15,24 @@ const DISCARD: &str = "If the result is \"AUTHENTICATION FAILURE\" (see Section 
     logged.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("srtp.3711.3.3.bad-tag-discarded", "srtp"),
+    Case::new(
+        "srtp.3711.3.3.bad-tag-discarded",
         "An SRTP packet whose authentication tag does not verify is discarded: \
             the target's reports never count it",
-        ("RFC 3711", "3.3"),
-        DISCARD,
-        SECURITY,
+        Spec::must("RFC 3711", "3.3", DISCARD),
+        PEER,
         bad_tag_discarded,
-    ),
-    case(
-        ("srtp.3711.3.3.plain-rtp-discarded", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.3711.3.3.plain-rtp-discarded",
         "A plain (unprotected) RTP packet on the call's SRTP session is \
             discarded: the target's reports never count it",
-        ("RFC 3711", "3.3"),
-        DISCARD,
-        SECURITY,
+        Spec::must("RFC 3711", "3.3", DISCARD),
+        PEER,
         plain_rtp_discarded,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn bad_tag_discarded(ctx: &mut Ctx) -> Verdict {

@@ -7,7 +7,7 @@
 
 use rtcspec_harness::peer::view::{Media, Side};
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerOptions};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 use crate::live::*;
@@ -17,13 +17,12 @@ const ROC: &str = "After the packet has been processed and authenticated (when e
     conditionally update its s_l and ROC variables as follows. ... If \
     v=(ROC+1) mod 2^32, then s_l is set to SEQ and ROC is set to v.";
 
-pub const CASES: &[Case] = &[case(
-    ("srtp.3711.3.3.1.rollover-counter-advances", "srtp"),
+pub const CASES: &[Case] = &[Case::new(
+    "srtp.3711.3.3.1.rollover-counter-advances",
     "The harness's audio crosses a sequence number wrap: the target's \
         reports count the packets after it (its ROC advanced)",
-    ("RFC 3711", "3.3.1"),
-    ROC,
-    &[],
+    Spec::must("RFC 3711", "3.3.1", ROC),
+    PEER,
     rollover_counter_advances,
 )];
 

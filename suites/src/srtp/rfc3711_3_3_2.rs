@@ -15,7 +15,7 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::case::{Capability, Level, Spec};
+use rtcspec_harness::case::{Capability, Spec};
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Call, CallError, ChannelSpec, PeerEvent, PeerOptions};
 use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
@@ -25,6 +25,7 @@ use rtcspec_wire::rtp::RtpHeader;
 use super::kit::*;
 use crate::live::*;
 
+/// RECOMMENDED, so a failure is NonStrict.
 const REPLAY_PROTECTION: &str = "It is RECOMMENDED to use replay protection, both for RTP and RTCP, as \
     integrity protection alone cannot assure security against replay \
     attacks. ... The receiver checks the index of an incoming packet \
@@ -42,40 +43,33 @@ const WINDOW_SIZE: &str = "Packet indices which lag behind the packet index in t
 /// that cannot (a browser's API shows decoded audio only) is Unsupported, not judged.
 const PEER_WITH_RTP_EVENTS: &[Capability] = &[Capability::Peer, Capability::RtpEvents];
 
-/// A replay case: RECOMMENDED, so a failure is NonStrict.
-const fn replay_case(id: &'static str, title: &'static str, run: fn(&mut Ctx) -> Verdict) -> Case {
-    Case {
-        spec: Spec { doc: "RFC 3711", section: "3.3.2", level: Level::Should, text: REPLAY_PROTECTION },
-        needs: PEER_WITH_RTP_EVENTS,
-        ..case((id, "srtp"), title, ("RFC 3711", "3.3.2"), REPLAY_PROTECTION, SECURITY, run)
-    }
-}
-
 pub const CASES: &[Case] = &[
-    replay_case(
+    Case::new(
         "srtp.3711.3.3.2.replayed-packets-discarded",
         "Three SRTP packets the target already took in arrive again: it takes \
             none of them in twice",
+        Spec::should("RFC 3711", "3.3.2", REPLAY_PROTECTION),
+        PEER_WITH_RTP_EVENTS,
         replayed_packets_discarded,
-    ),
-    replay_case(
+    )
+    .tags(SECURITY),
+    Case::new(
         "srtp.3711.3.3.2.replay-behind-window-discarded",
         "An SRTP packet the target took in arrives again after the sequence \
             moved 1000 ahead, behind any replay window: it is not taken in twice",
+        Spec::should("RFC 3711", "3.3.2", REPLAY_PROTECTION),
+        PEER_WITH_RTP_EVENTS,
         replay_behind_window_discarded,
-    ),
-    Case {
-        needs: PEER_WITH_RTP_EVENTS,
-        ..case(
-            ("srtp.3711.3.3.2.late-packet-in-window-taken", "srtp"),
-            "A valid SRTP packet that never came before arrives 63 behind the \
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.3711.3.3.2.late-packet-in-window-taken",
+        "A valid SRTP packet that never came before arrives 63 behind the \
                 highest: the target takes it in (its replay window is at least 64)",
-            ("RFC 3711", "3.3.2"),
-            WINDOW_SIZE,
-            &[],
-            late_packet_in_window_taken,
-        )
-    },
+        Spec::must("RFC 3711", "3.3.2", WINDOW_SIZE),
+        PEER_WITH_RTP_EVENTS,
+        late_packet_in_window_taken,
+    ),
 ];
 
 /// Audio packets before anything is replayed, so the target has a source and a window.

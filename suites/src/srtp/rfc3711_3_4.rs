@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 use crate::live::*;
@@ -29,45 +29,42 @@ const INDEX: &str = "The SRTCP index MUST be set to zero before the first SRTCP 
     packet is sent.";
 
 pub const CASES: &[Case] = &[
-    case(
-        ("srtp.3711.3.4.bad-tag-srtcp-discarded", "srtp"),
+    Case::new(
+        "srtp.3711.3.4.bad-tag-srtcp-discarded",
         "An SRTCP Sender Report whose tag does not verify is discarded: the \
             target's reports never name it as the last SR",
-        ("RFC 3711", "3.4"),
-        DISCARD,
-        SECURITY,
+        Spec::must("RFC 3711", "3.4", DISCARD),
+        PEER,
         bad_tag_srtcp_discarded,
-    ),
-    case(
-        ("srtp.3711.3.4.unencrypted-bad-tag-srtcp-discarded", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.3711.3.4.unencrypted-bad-tag-srtcp-discarded",
         "An SRTCP Sender Report marked unencrypted (E flag 0) whose tag does \
             not verify is discarded: unencrypted SRTCP is still authenticated",
-        ("RFC 3711", "3.4"),
-        UNENCRYPTED,
-        SECURITY,
+        Spec::must("RFC 3711", "3.4", UNENCRYPTED),
+        PEER,
         unencrypted_bad_tag_discarded,
-    ),
-    case(
-        ("srtp.3711.3.4.plain-rtcp-discarded", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.3711.3.4.plain-rtcp-discarded",
         "A plain (unprotected) RTCP Sender Report is discarded: the target's \
             reports never name it as the last SR",
-        ("RFC 3711", "3.4"),
-        DISCARD,
-        SECURITY,
+        Spec::must("RFC 3711", "3.4", DISCARD),
+        PEER,
         plain_rtcp_discarded,
-    ),
-    Case {
-        time_bound: Some(TWO_REPORTS_BOUND),
-        ..case(
-            ("srtp.3711.3.4.srtcp-index-increments-by-one", "srtp"),
-            "The target's SRTCP index goes up by exactly one from each packet to \
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.3711.3.4.srtcp-index-increments-by-one",
+        "The target's SRTCP index goes up by exactly one from each packet to \
                 the next",
-            ("RFC 3711", "3.4"),
-            INDEX,
-            &[],
-            srtcp_index_counts,
-        )
-    },
+        Spec::must("RFC 3711", "3.4", INDEX),
+        PEER,
+        srtcp_index_counts,
+    )
+    .time_bound(TWO_REPORTS_BOUND),
 ];
 
 fn bad_tag_srtcp_discarded(ctx: &mut Ctx) -> Verdict {

@@ -4,7 +4,7 @@
 //! SRTP or SRTCP protected with the target's own sending keys (reflected) is discarded.
 
 use rtcspec_harness::peer::view::{Media, Side};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 use crate::live::*;
@@ -34,51 +34,51 @@ const KEYS: &str = "The client_write_SRTP_master_key and client_write_SRTP_maste
 // RFC states without room for reading; the start is reported, not failed.
 
 pub const CASES: &[Case] = &[
-    case(
-        ("srtp.5764.4.2.reflected-srtp-discarded", "srtp"),
+    Case::new(
+        "srtp.5764.4.2.reflected-srtp-discarded",
         "An SRTP packet protected with the target's own sending keys \
             (reflected) is discarded: the target's reports never count it",
-        ("RFC 5764", "4.2"),
-        KEYS,
-        SECURITY,
+        Spec::must("RFC 5764", "4.2", KEYS),
+        PEER,
         reflected_srtp_discarded,
-    ),
-    case(
-        ("srtp.5764.4.2.reflected-srtcp-discarded", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.5764.4.2.reflected-srtcp-discarded",
         "An SRTCP Sender Report protected with the target's own sending keys \
             (reflected) is discarded: its reports never name it",
-        ("RFC 5764", "4.2"),
-        KEYS,
-        SECURITY,
+        Spec::must("RFC 5764", "4.2", KEYS),
+        PEER,
         reflected_srtcp_discarded,
-    ),
-    case(
-        ("srtp.5764.4.2.srtcp-authenticates", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.5764.4.2.srtcp-authenticates",
         "The target's SRTCP packets authenticate with the target's keys from \
             the DTLS exporter",
-        ("RFC 5764", "4.2"),
-        KEYS,
-        SECURITY,
+        Spec::must("RFC 5764", "4.2", KEYS),
+        PEER,
         srtcp_authenticates,
-    ),
-    case(
-        ("srtp.5764.4.2.harness-srtp-received", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.5764.4.2.harness-srtp-received",
         "The target decrypts the harness's SRTP with the harness's exported \
             keys: its reports count the harness's packets",
-        ("RFC 5764", "4.2"),
-        KEYS,
-        SECURITY,
+        Spec::must("RFC 5764", "4.2", KEYS),
+        PEER,
         harness_srtp_received,
-    ),
-    case(
-        ("srtp.5764.4.2.harness-srtcp-received", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.5764.4.2.harness-srtcp-received",
         "The target decrypts the harness's SRTCP with the harness's exported \
             keys: its reports name the harness's SR",
-        ("RFC 5764", "4.2"),
-        KEYS,
-        SECURITY,
+        Spec::must("RFC 5764", "4.2", KEYS),
+        PEER,
         valid_sr_named,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn srtcp_authenticates(ctx: &mut Ctx) -> Verdict {

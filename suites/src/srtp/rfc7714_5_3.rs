@@ -6,7 +6,7 @@
 //! support the profile (a SHOULD of RFC 8827 §6.5) is
 //! Unsupported here.
 
-use rtcspec_harness::{Case, Ctx, Verdict};
+use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 
 use super::kit::*;
 use crate::live::*;
@@ -21,42 +21,42 @@ const AEAD: &str = "AEAD requires that all incoming packets MUST pass AEAD authe
 const GCM_ONLY: &[u16] = &[rtcspec_wire::srtp::AEAD_AES_128_GCM];
 
 pub const CASES: &[Case] = &[
-    case(
-        ("srtp.7714.5.3.bad-tag-aead-discarded", "srtp"),
+    Case::new(
+        "srtp.7714.5.3.bad-tag-aead-discarded",
         "With AEAD_AES_128_GCM, an SRTP packet whose GCM tag does not verify \
             is discarded: the target's reports never count it",
-        ("RFC 7714", "5.3"),
-        AEAD,
-        SECURITY,
+        Spec::must("RFC 7714", "5.3", AEAD),
+        PEER,
         bad_tag_aead_discarded,
-    ),
-    case(
-        ("srtp.7714.5.3.bad-tag-aead-srtcp-discarded", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.7714.5.3.bad-tag-aead-srtcp-discarded",
         "With AEAD_AES_128_GCM, an SRTCP Sender Report whose GCM tag does not \
             verify is discarded: no report names it",
-        ("RFC 7714", "5.3"),
-        AEAD,
-        SECURITY,
+        Spec::must("RFC 7714", "5.3", AEAD),
+        PEER,
         bad_tag_aead_srtcp_discarded,
-    ),
-    case(
-        ("srtp.7714.5.3.plain-rtp-aead-discarded", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.7714.5.3.plain-rtp-aead-discarded",
         "With AEAD_AES_128_GCM, a plain (unprotected) RTP packet is discarded: \
             the target's reports never count it",
-        ("RFC 7714", "5.3"),
-        AEAD,
-        SECURITY,
+        Spec::must("RFC 7714", "5.3", AEAD),
+        PEER,
         plain_rtp_aead_discarded,
-    ),
-    case(
-        ("srtp.7714.5.3.reflected-srtp-aead-discarded", "srtp"),
+    )
+    .tags(SECURITY),
+    Case::new(
+        "srtp.7714.5.3.reflected-srtp-aead-discarded",
         "With AEAD_AES_128_GCM, an SRTP packet protected with the target's own \
             sending key and salt (reflected) is discarded",
-        ("RFC 7714", "5.3"),
-        AEAD,
-        SECURITY,
+        Spec::must("RFC 7714", "5.3", AEAD),
+        PEER,
         reflected_srtp_aead_discarded,
-    ),
+    )
+    .tags(SECURITY),
 ];
 
 fn reflected_srtp_aead_discarded(ctx: &mut Ctx) -> Verdict {

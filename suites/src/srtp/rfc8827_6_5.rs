@@ -4,7 +4,7 @@
 
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::PeerOptions;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::srtp::AES128_CM_HMAC_SHA1_80 as SRTP_AES128_CM_HMAC_SHA1_80;
 
 use crate::live::*;
@@ -12,13 +12,12 @@ use crate::live::*;
 const PROFILE: &str = "The DTLS-SRTP protection profile SRTP_AES128_CM_HMAC_SHA1_80 MUST be \
     supported for SRTP.";
 
-pub const CASES: &[Case] = &[case(
-    ("srtp.8827.6.5.aes128-cm-sha1-80-supported", "srtp"),
+pub const CASES: &[Case] = &[Case::new(
+    "srtp.8827.6.5.aes128-cm-sha1-80-supported",
     "The target offers (as DTLS client) or selects (as server) \
         SRTP_AES128_CM_HMAC_SHA1_80",
-    ("RFC 8827", "6.5"),
-    PROFILE,
-    &[],
+    Spec::must("RFC 8827", "6.5", PROFILE),
+    PEER,
     sha1_80_supported,
 )];
 

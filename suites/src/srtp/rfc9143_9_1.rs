@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::demux::{classify, Protocol};
 
 use super::kit::*;
@@ -19,13 +19,12 @@ const SYMMETRIC: &str = "Each endpoint uses a single address:port combination fo
     used for sending and receiving bundled media, the symmetric RTP \
     mechanism [RFC4961] MUST be used for RTP-based bundled media.";
 
-pub const CASES: &[Case] = &[case(
-    ("srtp.9143.9.1.one-5-tuple", "srtp"),
+pub const CASES: &[Case] = &[Case::new(
+    "srtp.9143.9.1.one-5-tuple",
     "With audio and a data channel bundled, the target sends DTLS and \
         SRTCP from the one address:port it receives on",
-    ("RFC 9143", "9.1"),
-    SYMMETRIC,
-    &[],
+    Spec::must("RFC 9143", "9.1", SYMMETRIC),
+    PEER,
     one_5_tuple,
 )];
 

@@ -3,32 +3,9 @@
 
 use rtcspec_harness::driver::Auth;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Capability, Case, Ctx, Level, Level::*, Outcome, Spec, Verdict};
+use rtcspec_harness::{Capability, Ctx, Outcome, Verdict};
 
 pub const RFC8489: &str = "RFC 8489";
-
-/// A STUN case; `covers`, `tags` and `spec.doc` are set with struct update syntax.
-pub const fn case(
-    id: &'static str,
-    title: &'static str,
-    section: &'static str,
-    level: Level,
-    text: &'static str,
-    needs: &'static [Capability],
-    run: fn(&mut Ctx) -> Verdict,
-) -> Case {
-    Case {
-        id,
-        suite: "stun",
-        title,
-        spec: Spec { doc: RFC8489, section, level, text },
-        covers: &[],
-        tags: &[],
-        needs,
-        time_bound: None,
-        run,
-    }
-}
 
 pub const CODEC: &[Capability] = &[Capability::StunCodec];
 pub const CHECK: &[Capability] = &[Capability::StunCheck];
@@ -254,30 +231,10 @@ pub fn bytes_of(h: &str) -> Result<Vec<u8>, Outcome> {
     unhex(h).map_err(|e| Outcome::Error { why: format!("bad built-in vector: {e}") })
 }
 
-pub const fn vector(
-    id: &'static str,
-    title: &'static str,
-    section: &'static str,
-    run: fn(&mut Ctx) -> Verdict,
-) -> Case {
-    Case {
-        covers: &["rfc8489-9.1.4-2"],
-        spec: Spec {
-            doc: "RFC 5769",
-            section,
-            level: Must,
-            text: "This document provides test vectors for STUN messages; an \
-                implementation is expected to process them as shown (decoded fields, \
-                MESSAGE-INTEGRITY and FINGERPRINT valid).",
-        },
-        ..case(
-            id,
-            title,
-            section,
-            Must,
-            "",
-            &[rtcspec_harness::Capability::StunCodec, rtcspec_harness::Capability::StunCheck],
-            run,
-        )
-    }
-}
+/// The requirement every RFC 5769 test vector case tests.
+pub const RFC5769_VECTORS: &str = "This document provides test vectors for STUN messages; an \
+    implementation is expected to process them as shown (decoded fields, \
+    MESSAGE-INTEGRITY and FINGERPRINT valid).";
+
+/// What a test vector case needs: decoding, and verifying its integrity and fingerprint.
+pub const VECTOR: &[Capability] = &[Capability::StunCodec, Capability::StunCheck];

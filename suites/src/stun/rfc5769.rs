@@ -4,7 +4,7 @@
 
 use rtcspec_harness::driver::Verification;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 
@@ -26,34 +26,42 @@ pub const SAMPLE_LONG_TERM_REQUEST: &str = "000100602112a44278ad3433c6ad72c029da
 pub const SHORT_TERM_PASSWORD: &str = "VOkJxbRl1RmTxUk/WvJxBt";
 
 pub const CASES: &[Case] = &[
-    vector(
+    Case::new(
         "stun.5769.2.1.sample-request",
         "RFC 5769 sample request: decodes, integrity and fingerprint \
         verify",
-        "2.1",
+        Spec::must("RFC 5769", "2.1", RFC5769_VECTORS),
+        VECTOR,
         sample_request,
-    ),
-    vector(
+    )
+    .covers(&["rfc8489-9.1.4-2"]),
+    Case::new(
         "stun.5769.2.2.sample-ipv4-response",
         "RFC 5769 IPv4 response: mapped address \
         192.0.2.1:32853",
-        "2.2",
+        Spec::must("RFC 5769", "2.2", RFC5769_VECTORS),
+        VECTOR,
         sample_ipv4,
-    ),
-    vector(
+    )
+    .covers(&["rfc8489-9.1.4-2"]),
+    Case::new(
         "stun.5769.2.3.sample-ipv6-response",
         "RFC 5769 IPv6 response: mapped address \
             [2001:db8:1234:5678:11:2233:4455:6677]:32853",
-        "2.3",
+        Spec::must("RFC 5769", "2.3", RFC5769_VECTORS),
+        VECTOR,
         sample_ipv6,
-    ),
-    vector(
+    )
+    .covers(&["rfc8489-9.1.4-2"]),
+    Case::new(
         "stun.5769.2.4.sample-long-term-request",
         "RFC 5769 long-term request: MD5 key over SASLprep'd \
         password",
-        "2.4",
+        Spec::must("RFC 5769", "2.4", RFC5769_VECTORS),
+        VECTOR,
         sample_long_term,
-    ),
+    )
+    .covers(&["rfc8489-9.1.4-2"]),
 ];
 
 /// The vector with one byte of `attr_type`'s value flipped and FINGERPRINT recomputed:

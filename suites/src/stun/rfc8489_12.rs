@@ -3,35 +3,35 @@
 
 use super::kit::*;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Outcome, Spec, Verdict};
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc8489-12-5", "rfc8489-12-3"],
-        ..case(
-            "stun.8489.12.fingerprint-not-required",
-            "A STUN server answers a Binding request without FINGERPRINT",
+    Case::new(
+        "stun.8489.12.fingerprint-not-required",
+        "A STUN server answers a Binding request without FINGERPRINT",
+        Spec::must(
+            RFC8489,
             "12",
-            Must,
             "\
         It MAY utilize the FINGERPRINT mechanism but MUST NOT require it.",
-            OPEN_BINDING,
-            fingerprint_not_required,
-        )
-    },
-    Case {
-        covers: &["rfc8489-12-6"],
-        ..case(
-            "stun.8489.12.rfc3489-client-answered",
-            "A STUN server answers an RFC 3489 Binding request (no magic cookie)",
+        ),
+        OPEN_BINDING,
+        fingerprint_not_required,
+    )
+    .covers(&["rfc8489-12-5", "rfc8489-12-3"]),
+    Case::new(
+        "stun.8489.12.rfc3489-client-answered",
+        "A STUN server answers an RFC 3489 Binding request (no magic cookie)",
+        Spec::should(
+            RFC8489,
             "12",
-            Should,
             "Stand-alone STUN servers SHOULD support backwards compatibility with \
                 clients using [RFC3489], as described in Section 11.",
-            OPEN_BINDING,
-            rfc3489_client_answered,
-        )
-    },
+        ),
+        OPEN_BINDING,
+        rfc3489_client_answered,
+    )
+    .covers(&["rfc8489-12-6"]),
 ];
 
 fn fingerprint_not_required(ctx: &mut Ctx) -> Verdict {

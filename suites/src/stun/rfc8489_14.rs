@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use rtcspec_harness::driver::Verification;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 
@@ -43,356 +43,273 @@ const ERROR_CODE_TEXT: &str = "The Class represents the hundreds digit of the er
     the error code modulo 100, and its value MUST be between 0 and 99.";
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc8489-14-4"],
-        ..case(
-            "stun.8489.14.padding-ignored",
-            "Non-zero padding bytes are ignored by \
+    Case::new(
+        "stun.8489.14.padding-ignored",
+        "Non-zero padding bytes are ignored by \
         the receiver",
-            "14",
-            Must,
-            PADDING,
-            CODEC,
-            padding_ignored,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14-1"],
-        ..case(
-            "stun.8489.14.attribute-overrun-rejected",
-            "An attribute whose length \
+        Spec::must(RFC8489, "14", PADDING),
+        CODEC,
+        padding_ignored,
+    )
+    .covers(&["rfc8489-14-4"]),
+    Case::new(
+        "stun.8489.14.attribute-overrun-rejected",
+        "An attribute whose length \
         runs past the message end is rejected",
-            "14",
-            Must,
-            TLV,
-            CODEC,
-            attribute_overrun_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14-2", "rfc8489-14-3", "rfc8489-14-4"],
-        ..case(
-            "stun.8489.14.encoded-padding",
-            "\
+        Spec::must(RFC8489, "14", TLV),
+        CODEC,
+        attribute_overrun_rejected,
+    )
+    .covers(&["rfc8489-14-1"]),
+    Case::new(
+        "stun.8489.14.encoded-padding",
+        "\
         Encoded attributes carry the unpadded length and zero padding",
-            "14",
-            Must,
-            LENGTH,
-            ENCODE,
-            encoded_padding,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.1-1"],
-        ..case(
-            "stun.8489.14.2.xor-mapped-ipv4-decoded",
-            "XOR-MAPPED-ADDRESS (IPv4) \
+        Spec::must(RFC8489, "14", LENGTH),
+        ENCODE,
+        encoded_padding,
+    )
+    .covers(&["rfc8489-14-2", "rfc8489-14-3", "rfc8489-14-4"]),
+    Case::new(
+        "stun.8489.14.2.xor-mapped-ipv4-decoded",
+        "XOR-MAPPED-ADDRESS (IPv4) \
         decodes to the address",
-            "14.2",
-            Must,
-            XOR,
-            CODEC,
-            xor_ipv4_decoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.1-2"],
-        ..case(
-            "stun.8489.14.2.xor-mapped-ipv6-decoded",
-            "XOR-MAPPED-ADDRESS (IPv6) \
+        Spec::must(RFC8489, "14.2", XOR),
+        CODEC,
+        xor_ipv4_decoded,
+    )
+    .covers(&["rfc8489-14.1-1"]),
+    Case::new(
+        "stun.8489.14.2.xor-mapped-ipv6-decoded",
+        "XOR-MAPPED-ADDRESS (IPv6) \
         decodes with cookie || transaction id",
-            "14.2",
-            Must,
-            XOR,
-            CODEC,
-            xor_ipv6_decoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.1-1", "rfc8489-14.1-3"],
-        ..case(
-            "stun.8489.14.2.xor-mapped-ipv4-encoded",
-            "\
+        Spec::must(RFC8489, "14.2", XOR),
+        CODEC,
+        xor_ipv6_decoded,
+    )
+    .covers(&["rfc8489-14.1-2"]),
+    Case::new(
+        "stun.8489.14.2.xor-mapped-ipv4-encoded",
+        "\
         XOR-MAPPED-ADDRESS (IPv4) encodes as the RFC computes it",
-            "14.2",
-            Must,
-            XOR,
-            ENCODE,
-            xor_ipv4_encoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.1-2", "rfc8489-14.1-3"],
-        ..case(
-            "stun.8489.14.2.xor-mapped-ipv6-encoded",
-            "\
+        Spec::must(RFC8489, "14.2", XOR),
+        ENCODE,
+        xor_ipv4_encoded,
+    )
+    .covers(&["rfc8489-14.1-1", "rfc8489-14.1-3"]),
+    Case::new(
+        "stun.8489.14.2.xor-mapped-ipv6-encoded",
+        "\
         XOR-MAPPED-ADDRESS (IPv6) encodes as the RFC computes it",
-            "14.2",
-            Must,
-            XOR,
-            ENCODE,
-            xor_ipv6_encoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.1-1", "rfc8489-14.1-2"],
-        ..case(
-            "stun.8489.14.15.alternate-server-decoded",
-            "ALTERNATE-SERVER decodes like MAPPED-ADDRESS (no XOR)",
+        Spec::must(RFC8489, "14.2", XOR),
+        ENCODE,
+        xor_ipv6_encoded,
+    )
+    .covers(&["rfc8489-14.1-2", "rfc8489-14.1-3"]),
+    Case::new(
+        "stun.8489.14.15.alternate-server-decoded",
+        "ALTERNATE-SERVER decodes like MAPPED-ADDRESS (no XOR)",
+        Spec::must(
+            RFC8489,
             "14.15",
-            Must,
             "It is encoded in the same way as MAPPED-ADDRESS and thus refers to a \
                 single server by IP address.",
-            CODEC,
-            alternate_server_decoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.1.4-2", "rfc8489-9.2.5-16"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.14.5.integrity-verified",
-            "MESSAGE-INTEGRITY verifies with the right key and fails with a wrong \
+        ),
+        CODEC,
+        alternate_server_decoded,
+    )
+    .covers(&["rfc8489-14.1-1", "rfc8489-14.1-2"]),
+    Case::new(
+        "stun.8489.14.5.integrity-verified",
+        "MESSAGE-INTEGRITY verifies with the right key and fails with a wrong \
                 one",
-            "14.5",
-            Must,
-            MI,
-            CHECK,
-            integrity_verified,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.1.4-2"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.14.5.integrity-detects-tampering",
-            "\
+        Spec::must(RFC8489, "14.5", MI),
+        CHECK,
+        integrity_verified,
+    )
+    .covers(&["rfc8489-9.1.4-2", "rfc8489-9.2.5-16"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.14.5.integrity-detects-tampering",
+        "\
         A changed byte before MESSAGE-INTEGRITY fails \
         verification",
-            "14.5",
-            Must,
-            MI,
-            CHECK,
-            integrity_detects_tampering,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.1.4-2"],
-        ..case(
-            "stun.8489.14.5.integrity-length-adjusted",
-            "MESSAGE-INTEGRITY \
+        Spec::must(RFC8489, "14.5", MI),
+        CHECK,
+        integrity_detects_tampering,
+    )
+    .covers(&["rfc8489-9.1.4-2"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.14.5.integrity-length-adjusted",
+        "MESSAGE-INTEGRITY \
         verifies when attributes follow it (length \
         adjusted)",
-            "14.5",
-            Must,
-            MI_VALIDATE,
-            CHECK,
-            integrity_length_adjusted,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.1.4-2"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.14.5.integrity-short-value-rejected",
-            "\
+        Spec::must(RFC8489, "14.5", MI_VALIDATE),
+        CHECK,
+        integrity_length_adjusted,
+    )
+    .covers(&["rfc8489-9.1.4-2"]),
+    Case::new(
+        "stun.8489.14.5.integrity-short-value-rejected",
+        "\
         A MESSAGE-INTEGRITY value that is not 20 bytes does not \
         verify",
-            "14.5",
-            Must,
-            "Since it uses the SHA-1 hash, the HMAC will be 20 bytes.",
-            CHECK,
-            integrity_short_value,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.1.3-11"],
-        ..case(
-            "stun.8489.14.5.integrity-encoded",
-            "The encoder's MESSAGE-INTEGRITY \
+        Spec::must(RFC8489, "14.5", "Since it uses the SHA-1 hash, the HMAC will be 20 bytes."),
+        CHECK,
+        integrity_short_value,
+    )
+    .covers(&["rfc8489-9.1.4-2"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.14.5.integrity-encoded",
+        "The encoder's MESSAGE-INTEGRITY \
         is the RFC's HMAC-SHA1",
-            "14.5",
-            Must,
-            MI,
-            ENCODE,
-            integrity_encoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.1.4-2"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.14.6.sha256-verified",
-            "MESSAGE-INTEGRITY-SHA256 verifies with the right key and fails with a \
+        Spec::must(RFC8489, "14.5", MI),
+        ENCODE,
+        integrity_encoded,
+    )
+    .covers(&["rfc8489-9.1.3-11"]),
+    Case::new(
+        "stun.8489.14.6.sha256-verified",
+        "MESSAGE-INTEGRITY-SHA256 verifies with the right key and fails with a \
                 wrong one",
-            "14.6",
-            Must,
-            SHA,
-            CHECK,
-            sha256_verified,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.6-1"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.14.6.sha256-below-16-rejected",
-            "\
+        Spec::must(RFC8489, "14.6", SHA),
+        CHECK,
+        sha256_verified,
+    )
+    .covers(&["rfc8489-9.1.4-2"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.14.6.sha256-below-16-rejected",
+        "\
         A MESSAGE-INTEGRITY-SHA256 truncated below 16 bytes does not \
         verify",
-            "14.6",
-            Must,
-            SHA,
-            CHECK,
-            sha256_below_16,
-        )
-    },
-    Case {
-        covers: &[],
-        ..case(
-            "stun.8489.14.7.fingerprint-verified",
-            "FINGERPRINT verifies when right and fails when \
+        Spec::must(RFC8489, "14.6", SHA),
+        CHECK,
+        sha256_below_16,
+    )
+    .covers(&["rfc8489-14.6-1"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.14.7.fingerprint-verified",
+        "FINGERPRINT verifies when right and fails when \
         wrong",
-            "14.7",
-            Must,
-            FP,
-            CHECK,
-            fingerprint_verified,
-        )
-    },
-    Case {
-        covers: &[],
-        ..case(
-            "stun.8489.14.7.fingerprint-xor-required",
-            "A plain CRC-32 without the XOR with \
+        Spec::must(RFC8489, "14.7", FP),
+        CHECK,
+        fingerprint_verified,
+    ),
+    Case::new(
+        "stun.8489.14.7.fingerprint-xor-required",
+        "A plain CRC-32 without the XOR with \
         0x5354554e does not verify",
-            "14.7",
-            Must,
-            FP,
-            CHECK,
-            fingerprint_xor_required,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.7-1"],
-        ..case(
-            "stun.8489.14.7.fingerprint-not-last-rejected",
-            "A FINGERPRINT followed \
+        Spec::must(RFC8489, "14.7", FP),
+        CHECK,
+        fingerprint_xor_required,
+    ),
+    Case::new(
+        "stun.8489.14.7.fingerprint-not-last-rejected",
+        "A FINGERPRINT followed \
         by another attribute does not verify",
-            "14.7",
-            Must,
-            FP_LAST,
-            CHECK,
-            fingerprint_not_last,
-        )
-    },
-    Case {
-        covers: &[],
-        ..case(
-            "stun.8489.14.7.fingerprint-encoded",
-            "The encoder's FINGERPRINT is CRC-32 XOR \
+        Spec::must(RFC8489, "14.7", FP_LAST),
+        CHECK,
+        fingerprint_not_last,
+    )
+    .covers(&["rfc8489-14.7-1"]),
+    Case::new(
+        "stun.8489.14.7.fingerprint-encoded",
+        "The encoder's FINGERPRINT is CRC-32 XOR \
         0x5354554e",
-            "14.7",
-            Must,
-            FP,
-            ENCODE,
-            fingerprint_encoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.8-3"],
-        ..case(
-            "stun.8489.14.8.error-code-decoded",
-            "ERROR-CODE class and number \
+        Spec::must(RFC8489, "14.7", FP),
+        ENCODE,
+        fingerprint_encoded,
+    ),
+    Case::new(
+        "stun.8489.14.8.error-code-decoded",
+        "ERROR-CODE class and number \
         decode to the code",
+        Spec::must(RFC8489, "14.8", ERROR_CODE_TEXT),
+        CODEC,
+        error_code_decoded,
+    )
+    .covers(&["rfc8489-14.8-3"]),
+    Case::new(
+        "stun.8489.14.8.error-code-reserved-bits-ignored",
+        "ERROR-CODE's reserved bits are ignored on receipt",
+        Spec::must(
+            RFC8489,
             "14.8",
-            Must,
-            ERROR_CODE_TEXT,
-            CODEC,
-            error_code_decoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.8-3"],
-        ..case(
-            "stun.8489.14.8.error-code-reserved-bits-ignored",
-            "ERROR-CODE's reserved bits are ignored on receipt",
-            "14.8",
-            Must,
             "The Reserved bits SHOULD be 0 and are for alignment on 32-bit \
                 boundaries. Receivers MUST ignore these bits.",
-            CODEC,
-            error_code_reserved_bits_ignored,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.8-2", "rfc8489-14.8-4", "rfc8489-14.8-5"],
-        ..case(
-            "stun.8489.14.8.error-code-encoded",
-            "\
+        ),
+        CODEC,
+        error_code_reserved_bits_ignored,
+    )
+    .covers(&["rfc8489-14.8-3"]),
+    Case::new(
+        "stun.8489.14.8.error-code-encoded",
+        "\
         ERROR-CODE encodes class and number separately",
-            "14.8",
-            Must,
-            ERROR_CODE_TEXT,
-            ENCODE,
-            error_code_encoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.3-2"],
-        ..case(
-            "stun.8489.14.3.text-attributes-decoded",
-            "USERNAME, REALM, NONCE and SOFTWARE decode as UTF-8 text",
+        Spec::must(RFC8489, "14.8", ERROR_CODE_TEXT),
+        ENCODE,
+        error_code_encoded,
+    )
+    .covers(&["rfc8489-14.8-2", "rfc8489-14.8-4", "rfc8489-14.8-5"]),
+    Case::new(
+        "stun.8489.14.3.text-attributes-decoded",
+        "USERNAME, REALM, NONCE and SOFTWARE decode as UTF-8 text",
+        Spec::must(
+            RFC8489,
             "14.3",
-            Must,
             "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 \
                 bytes and MUST have been processed using the OpaqueString profile \
                 [RFC8265].",
-            CODEC,
-            text_decoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.3-2"],
-        ..case(
-            "stun.8489.14.3.username-763-octets-parsed",
-            "A USERNAME of 763 octets is parsed",
+        ),
+        CODEC,
+        text_decoded,
+    )
+    .covers(&["rfc8489-14.3-2"]),
+    Case::new(
+        "stun.8489.14.3.username-763-octets-parsed",
+        "A USERNAME of 763 octets is parsed",
+        Spec::must(
+            RFC8489,
             "14.3",
-            Must,
             "A compliant implementation MUST be able to parse a UTF-8-encoded \
                 sequence of 763 or fewer octets to be compatible with [RFC5389].",
-            CODEC,
-            long_username_parsed,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14-1", "rfc8489-14-3"],
-        ..case(
-            "stun.8489.14.3.text-attributes-encoded",
-            "USERNAME and SOFTWARE encode as their UTF-8 bytes",
+        ),
+        CODEC,
+        long_username_parsed,
+    )
+    .covers(&["rfc8489-14.3-2"]),
+    Case::new(
+        "stun.8489.14.3.text-attributes-encoded",
+        "USERNAME and SOFTWARE encode as their UTF-8 bytes",
+        Spec::must(
+            RFC8489,
             "14.3",
-            Must,
             "It MUST contain a UTF-8-encoded [RFC3629] sequence of fewer than 509 \
                 bytes and MUST have been processed using the OpaqueString profile \
                 [RFC8265].",
-            ENCODE,
-            text_encoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-14.7-1"],
-        ..case(
-            "stun.8489.14.7.response-fingerprint",
-            "The response ends with a correct FINGERPRINT",
+        ),
+        ENCODE,
+        text_encoded,
+    )
+    .covers(&["rfc8489-14-1", "rfc8489-14-3"]),
+    Case::new(
+        "stun.8489.14.7.response-fingerprint",
+        "The response ends with a correct FINGERPRINT",
+        Spec::must(
+            RFC8489,
             "14.7",
-            Must,
             "When present, the FINGERPRINT attribute MUST be the last attribute in \
                 the message and thus will appear after MESSAGE-INTEGRITY and \
                 MESSAGE-INTEGRITY-SHA256.",
-            SHORT_TERM,
-            response_fingerprint,
-        )
-    },
+        ),
+        SHORT_TERM,
+        response_fingerprint,
+    )
+    .covers(&["rfc8489-14.7-1"]),
 ];
 
 fn control_decode(ctx: &mut Ctx, bytes: &[u8]) -> Result<Decoded, Outcome> {

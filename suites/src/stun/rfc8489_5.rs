@@ -1,7 +1,7 @@
 //! RFC 8489 §5, STUN Message Structure: header rules, as decoders and responders see them.
 
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 
@@ -14,126 +14,104 @@ const LENGTH: &str = "The message length MUST contain the size of the message in
     always zero.";
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc8489-5-1"],
-        ..case(
-            "stun.8489.5.top-bits-rejected",
-            "A message whose two top bits are not \
+    Case::new(
+        "stun.8489.5.top-bits-rejected",
+        "A message whose two top bits are not \
         zero is rejected",
-            "5",
-            Must,
-            TOP_BITS,
-            CODEC,
-            top_bits_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-3"],
-        ..case(
-            "stun.8489.5.magic-cookie-rejected",
-            "A message with a wrong magic cookie \
+        Spec::must(RFC8489, "5", TOP_BITS),
+        CODEC,
+        top_bits_rejected,
+    )
+    .covers(&["rfc8489-5-1"]),
+    Case::new(
+        "stun.8489.5.magic-cookie-rejected",
+        "A message with a wrong magic cookie \
         is rejected",
-            "5",
-            Must,
-            COOKIE,
-            CODEC,
-            cookie_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-7"],
-        ..case(
-            "stun.8489.5.length-not-multiple-of-4-rejected",
-            "A length field that is \
+        Spec::must(RFC8489, "5", COOKIE),
+        CODEC,
+        cookie_rejected,
+    )
+    .covers(&["rfc8489-5-3"]),
+    Case::new(
+        "stun.8489.5.length-not-multiple-of-4-rejected",
+        "A length field that is \
         not a multiple of 4 is rejected",
-            "5",
-            Must,
-            LENGTH,
-            CODEC,
-            length_unaligned_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-7"],
-        ..case(
-            "stun.8489.5.length-beyond-datagram-rejected",
-            "A length field larger than \
+        Spec::must(RFC8489, "5", LENGTH),
+        CODEC,
+        length_unaligned_rejected,
+    )
+    .covers(&["rfc8489-5-7"]),
+    Case::new(
+        "stun.8489.5.length-beyond-datagram-rejected",
+        "A length field larger than \
         the datagram is rejected",
+        Spec::must(RFC8489, "5", LENGTH),
+        CODEC,
+        length_overrun_rejected,
+    )
+    .covers(&["rfc8489-5-7"]),
+    Case::new(
+        "stun.8489.5.header-truncated-rejected",
+        "Fewer than 20 bytes are rejected",
+        Spec::must(
+            RFC8489,
             "5",
-            Must,
-            LENGTH,
-            CODEC,
-            length_overrun_rejected,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-7"],
-        ..case(
-            "stun.8489.5.header-truncated-rejected",
-            "Fewer than 20 bytes are rejected",
-            "5",
-            Must,
             "All STUN messages comprise a 20-byte header followed by zero or more \
                 attributes.",
-            CODEC,
-            header_truncated_rejected,
-        )
-    },
-    Case {
-        covers: &[],
-        ..case(
-            "stun.8489.5.message-type-decoded",
-            "Class and method are decoded from the interleaved type field",
+        ),
+        CODEC,
+        header_truncated_rejected,
+    )
+    .covers(&["rfc8489-5-7"]),
+    Case::new(
+        "stun.8489.5.message-type-decoded",
+        "Class and method are decoded from the interleaved type field",
+        Spec::must(
+            RFC8489,
             "5",
-            Must,
             "M11 through M0 represent a 12-bit encoding of the method. C1 and C0 \
                 represent a 2-bit encoding of the class. A class of 0b00 is a \
                 request, a class of 0b01 is an indication, a class of 0b10 is a \
                 success response, and a class of 0b11 is an error response.",
-            CODEC,
-            message_type_decoded,
-        )
-    },
-    Case {
-        covers: &[],
-        ..case(
-            "stun.8489.5.transaction-id-decoded",
-            "The 96-bit transaction id is decoded as sent",
+        ),
+        CODEC,
+        message_type_decoded,
+    ),
+    Case::new(
+        "stun.8489.5.transaction-id-decoded",
+        "The 96-bit transaction id is decoded as sent",
+        Spec::must(
+            RFC8489,
             "5",
-            Must,
             "The transaction ID is a 96-bit identifier, used to uniquely identify \
                 STUN transactions.",
-            CODEC,
-            transaction_id_decoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.1-1", "rfc8489-5-1", "rfc8489-5-3", "rfc8489-5-7"],
-        ..case(
-            "stun.8489.5.header-encoded",
-            "\
+        ),
+        CODEC,
+        transaction_id_decoded,
+    ),
+    Case::new(
+        "stun.8489.5.header-encoded",
+        "\
         The encoder writes type, length, cookie and transaction id \
         exactly",
+        Spec::must(RFC8489, "5", LENGTH),
+        ENCODE,
+        header_encoded,
+    )
+    .covers(&["rfc8489-6.1-1", "rfc8489-5-1", "rfc8489-5-3", "rfc8489-5-7"]),
+    Case::new(
+        "stun.8489.6.3.1.transaction-id-echoed",
+        "The response carries the request's transaction id",
+        Spec::must(
+            RFC8489,
             "5",
-            Must,
-            LENGTH,
-            ENCODE,
-            header_encoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-6"],
-        ..case(
-            "stun.8489.6.3.1.transaction-id-echoed",
-            "The response carries the request's transaction id",
-            "5",
-            Must,
             "Success and error responses MUST carry the same transaction ID as \
                 their corresponding request.",
-            RESPONDER,
-            transaction_id_echoed,
-        )
-    },
+        ),
+        RESPONDER,
+        transaction_id_echoed,
+    )
+    .covers(&["rfc8489-5-6"]),
 ];
 
 fn top_bits_rejected(ctx: &mut Ctx) -> Verdict {

@@ -1,7 +1,7 @@
 //! RFC 8489 §6.3, Receiving a STUN Message: what a responder answers and what it discards.
 
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::*;
 
@@ -21,257 +21,218 @@ const FP_USED: &str = "If the FINGERPRINT extension is being used, the agent che
     any errors are detected, the message is silently discarded.";
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc8489-5-1"],
-        ..case(
-            "stun.8489.6.3.top-bits-discarded",
-            "A request with non-zero top bits gets \
+    Case::new(
+        "stun.8489.6.3.top-bits-discarded",
+        "A request with non-zero top bits gets \
         no answer",
-            "6.3",
-            Must,
-            DISCARD,
-            RESPONDER,
-            top_bits_discarded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-3"],
-        ..case(
-            "stun.8489.6.3.bad-cookie-discarded",
-            "A request with a wrong magic cookie \
+        Spec::must(RFC8489, "6.3", DISCARD),
+        RESPONDER,
+        top_bits_discarded,
+    )
+    .covers(&["rfc8489-5-1"]),
+    Case::new(
+        "stun.8489.6.3.bad-cookie-discarded",
+        "A request with a wrong magic cookie \
         gets no answer",
-            "6.3",
-            Must,
-            DISCARD,
-            RESPONDER,
-            bad_cookie_discarded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-7"],
-        ..case(
-            "stun.8489.6.3.bad-length-discarded",
-            "A request whose length overruns the \
+        Spec::must(RFC8489, "6.3", DISCARD),
+        RESPONDER,
+        bad_cookie_discarded,
+    )
+    .covers(&["rfc8489-5-3"]),
+    Case::new(
+        "stun.8489.6.3.bad-length-discarded",
+        "A request whose length overruns the \
         datagram gets no answer",
-            "6.3",
-            Must,
-            DISCARD,
-            RESPONDER,
-            bad_length_discarded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-12-1"],
-        ..case(
-            "stun.8489.6.3.1.success-response",
-            "A valid Binding request gets a Binding success response",
+        Spec::must(RFC8489, "6.3", DISCARD),
+        RESPONDER,
+        bad_length_discarded,
+    )
+    .covers(&["rfc8489-5-7"]),
+    Case::new(
+        "stun.8489.6.3.1.success-response",
+        "A valid Binding request gets a Binding success response",
+        Spec::must(
+            RFC8489,
             "6.3.1.1",
-            Must,
             "The method of the response is the same as that of the request, and \
                 the message class is either \"Success Response\" or \"Error \
                 Response\".",
-            RESPONDER,
-            success_response,
-        )
-    },
-    Case {
-        covers: &["rfc8489-12-1"],
-        ..case(
-            "stun.8489.6.3.1.1.xor-mapped-address-is-source",
-            "XOR-MAPPED-ADDRESS holds the request's source address and port",
+        ),
+        RESPONDER,
+        success_response,
+    )
+    .covers(&["rfc8489-12-1"]),
+    Case::new(
+        "stun.8489.6.3.1.1.xor-mapped-address-is-source",
+        "XOR-MAPPED-ADDRESS holds the request's source address and port",
+        Spec::must(
+            RFC8489,
             "6.3.1.1",
-            Must,
             "When forming the success response, the server adds an \
                 XOR-MAPPED-ADDRESS attribute to the response; this attribute contains \
                 the source transport address of the request message.",
-            RESPONDER,
-            xor_mapped_is_source,
-        )
-    },
-    Case {
-        covers: &[],
-        ..case(
-            "stun.8489.6.3.2.indication-not-answered",
-            "A Binding indication gets no response",
+        ),
+        RESPONDER,
+        xor_mapped_is_source,
+    )
+    .covers(&["rfc8489-12-1"]),
+    Case::new(
+        "stun.8489.6.3.2.indication-not-answered",
+        "A Binding indication gets no response",
+        Spec::must(
+            RFC8489,
             "6.3.2",
-            Must,
             "Otherwise, the agent then does any additional checking that the \
                 method or the specific usage requires. If all the checks succeed, the \
                 agent then processes the indication. No response is generated for an \
                 indication.",
-            RESPONDER,
-            indication_not_answered,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3-1"],
-        ..case(
-            "stun.8489.6.3.unknown-optional-ignored",
-            "An unknown \
+        ),
+        RESPONDER,
+        indication_not_answered,
+    ),
+    Case::new(
+        "stun.8489.6.3.unknown-optional-ignored",
+        "An unknown \
         comprehension-optional attribute does not change the \
         answer",
-            "6.3",
-            Must,
-            UNKNOWN_OPTIONAL,
-            RESPONDER,
-            unknown_optional_ignored_responder,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3-1"],
-        ..case(
-            "stun.8489.6.3.unknown-optional-decoded",
-            "A decoder accepts a message with an unknown comprehension-optional \
+        Spec::must(RFC8489, "6.3", UNKNOWN_OPTIONAL),
+        RESPONDER,
+        unknown_optional_ignored_responder,
+    )
+    .covers(&["rfc8489-6.3-1"]),
+    Case::new(
+        "stun.8489.6.3.unknown-optional-decoded",
+        "A decoder accepts a message with an unknown comprehension-optional \
                 attribute",
-            "6.3",
-            Must,
-            UNKNOWN_OPTIONAL,
-            CODEC,
-            unknown_optional_decoded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3.1.1-1", "rfc8489-6.3.1.1-3"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.6.3.1.unknown-required-420",
-            "\
+        Spec::must(RFC8489, "6.3", UNKNOWN_OPTIONAL),
+        CODEC,
+        unknown_optional_decoded,
+    )
+    .covers(&["rfc8489-6.3-1"]),
+    Case::new(
+        "stun.8489.6.3.1.unknown-required-420",
+        "\
         An unknown comprehension-required attribute draws a 420 \
         error",
-            "6.3.1",
-            Must,
-            UNKNOWN_REQUIRED,
-            SHORT_TERM,
-            unknown_required_420,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3.1.1-3", "rfc8489-14.8-10"],
-        ..case(
-            "stun.8489.6.3.1.1.unknown-attributes-listed",
-            "The 420 response lists the unknown attribute in UNKNOWN-ATTRIBUTES",
+        Spec::must(RFC8489, "6.3.1", UNKNOWN_REQUIRED),
+        SHORT_TERM,
+        unknown_required_420,
+    )
+    .covers(&["rfc8489-6.3.1.1-1", "rfc8489-6.3.1.1-3"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.6.3.1.1.unknown-attributes-listed",
+        "The 420 response lists the unknown attribute in UNKNOWN-ATTRIBUTES",
+        Spec::must(
+            RFC8489,
             "6.3.1.1",
-            Must,
             "For example, for an error code of 420 (Unknown Attribute), the server \
                 MUST include an UNKNOWN-ATTRIBUTES attribute.",
-            SHORT_TERM,
-            unknown_attributes_listed,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3.1-1"],
-        ..case(
-            "stun.8489.6.3.1.retransmission-answered-alike",
-            "A retransmitted request gets the same answer as the original",
+        ),
+        SHORT_TERM,
+        unknown_attributes_listed,
+    )
+    .covers(&["rfc8489-6.3.1.1-3", "rfc8489-14.8-10"]),
+    Case::new(
+        "stun.8489.6.3.1.retransmission-answered-alike",
+        "A retransmitted request gets the same answer as the original",
+        Spec::must(
+            RFC8489,
             "6.3.1",
-            Must,
             "The server MUST respond to retransmissions such that the following \
                 property is preserved: if the client receives the response to the \
                 retransmission and not the response that was sent to the original \
                 request, the overall state on the client and server is identical to \
                 the case where only the response to the original retransmission is \
                 received",
-            RESPONDER,
-            retransmission_answered_alike,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3.1.1-2"],
-        ..case(
-            "stun.8489.6.3.1.1.error-reason-phrase",
-            "Error responses carry a reason phrase",
+        ),
+        RESPONDER,
+        retransmission_answered_alike,
+    )
+    .covers(&["rfc8489-6.3.1-1"]),
+    Case::new(
+        "stun.8489.6.3.1.1.error-reason-phrase",
+        "Error responses carry a reason phrase",
+        Spec::should(
+            RFC8489,
             "6.3.1.1",
-            Should,
             "The reason phrase is not fixed but SHOULD be something suitable for \
                 the error code.",
-            SHORT_TERM,
-            error_reason_phrase,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3-2"],
-        ..case(
-            "stun.8489.6.3.known-unexpected-ignored",
-            "A response-only attribute in \
+        ),
+        SHORT_TERM,
+        error_reason_phrase,
+    )
+    .covers(&["rfc8489-6.3.1.1-2"]),
+    Case::new(
+        "stun.8489.6.3.known-unexpected-ignored",
+        "A response-only attribute in \
         a request does not change the \
         answer",
-            "6.3",
-            Should,
-            "Known-but-unexpected attributes SHOULD be ignored by the agent.",
-            RESPONDER,
-            known_unexpected_ignored,
-        )
-    },
-    Case {
-        covers: &["rfc8489-6.3.1.1-5"],
-        ..case(
-            "stun.8489.6.3.1.1.software",
-            "Responses carry SOFTWARE",
+        Spec::should(RFC8489, "6.3", "Known-but-unexpected attributes SHOULD be ignored by the agent."),
+        RESPONDER,
+        known_unexpected_ignored,
+    )
+    .covers(&["rfc8489-6.3-2"]),
+    Case::new(
+        "stun.8489.6.3.1.1.software",
+        "Responses carry SOFTWARE",
+        Spec::should(
+            RFC8489,
             "6.3.1.1",
-            Should,
             "In addition, the server SHOULD add a SOFTWARE attribute to the \
                 message.",
-            RESPONDER,
-            software_present,
-        )
-    },
-    Case {
-        covers: &["rfc8489-5-7"],
-        ..case(
-            "stun.8489.5.length-short-of-datagram-rejected",
-            "Bytes after the declared length are not silently accepted as STUN",
+        ),
+        RESPONDER,
+        software_present,
+    )
+    .covers(&["rfc8489-6.3.1.1-5"]),
+    Case::new(
+        "stun.8489.5.length-short-of-datagram-rejected",
+        "Bytes after the declared length are not silently accepted as STUN",
+        Spec::should(
+            RFC8489,
             "6.3",
-            Should,
             "When a STUN agent receives a STUN message, it first checks that the \
                 message obeys the rules of Section 5. It checks ... that the message \
                 length is sensible",
-            CODEC,
-            length_short_rejected,
-        )
-    },
-    Case {
-        covers: &[],
-        tags: &["security"],
-        ..case(
-            "stun.8489.6.3.fingerprint-mismatch-discarded",
-            "\
+        ),
+        CODEC,
+        length_short_rejected,
+    )
+    .covers(&["rfc8489-5-7"]),
+    Case::new(
+        "stun.8489.6.3.fingerprint-mismatch-discarded",
+        "\
         A check with a wrong FINGERPRINT is discarded (ICE uses \
         FINGERPRINT)",
-            "6.3",
-            Must,
-            FP_USED,
-            SHORT_TERM,
-            fingerprint_mismatch_discarded,
-        )
-    },
-    Case {
-        covers: &[],
-        ..case(
-            "stun.8489.6.3.fingerprint-missing-discarded",
-            "A check without FINGERPRINT is \
+        Spec::must(RFC8489, "6.3", FP_USED),
+        SHORT_TERM,
+        fingerprint_mismatch_discarded,
+    )
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.6.3.fingerprint-missing-discarded",
+        "A check without FINGERPRINT is \
         discarded (ICE uses FINGERPRINT)",
-            "6.3",
-            Must,
-            FP_USED,
-            SHORT_TERM,
-            fingerprint_missing_discarded,
-        )
-    },
-    Case {
-        covers: &["rfc8489-12-1", "rfc8489-12-2"],
-        ..case(
-            "stun.8489.6.3.1.1.open-binding-mapped-address",
-            "A server answers an unauthenticated Binding request with the source \
+        Spec::must(RFC8489, "6.3", FP_USED),
+        SHORT_TERM,
+        fingerprint_missing_discarded,
+    ),
+    Case::new(
+        "stun.8489.6.3.1.1.open-binding-mapped-address",
+        "A server answers an unauthenticated Binding request with the source \
                 address",
+        Spec::must(
+            RFC8489,
             "6.3.1.1",
-            Must,
             "When forming the success response, the server adds an \
                 XOR-MAPPED-ADDRESS attribute to the response; this attribute contains \
                 the source transport address of the request message.",
-            OPEN_BINDING,
-            open_binding_mapped_address,
-        )
-    },
+        ),
+        OPEN_BINDING,
+        open_binding_mapped_address,
+    )
+    .covers(&["rfc8489-12-1", "rfc8489-12-2"]),
 ];
 
 /// A valid request from this responder's point of view, with `mutate` applied and the

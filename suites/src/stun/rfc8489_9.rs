@@ -3,43 +3,39 @@
 
 use super::kit::*;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Outcome, Spec, Verdict};
 
 const IGNORE_AFTER: &str = "Note that agents MUST ignore all attributes that follow \
     MESSAGE-INTEGRITY, with the exception of the MESSAGE-INTEGRITY-SHA256 \
     and FINGERPRINT attributes.";
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc8489-9-1"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.9.attributes-after-integrity-ignored",
-            "\
+    Case::new(
+        "stun.8489.9.attributes-after-integrity-ignored",
+        "\
         An attribute after MESSAGE-INTEGRITY does not change the \
         answer",
+        Spec::must(RFC8489, "9", IGNORE_AFTER),
+        SHORT_TERM,
+        attributes_after_integrity_ignored,
+    )
+    .covers(&["rfc8489-9-1"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.9.attributes-after-sha256-ignored",
+        "An attribute after MESSAGE-INTEGRITY-SHA256 does not change the answer",
+        Spec::must(
+            RFC8489,
             "9",
-            Must,
-            IGNORE_AFTER,
-            SHORT_TERM,
-            attributes_after_integrity_ignored,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9-2"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.9.attributes-after-sha256-ignored",
-            "An attribute after MESSAGE-INTEGRITY-SHA256 does not change the answer",
-            "9",
-            Must,
             "Similarly, agents MUST ignore all attributes that follow the \
                 MESSAGE-INTEGRITY-SHA256 attribute if the MESSAGE-INTEGRITY attribute \
                 is not present, with the exception of the FINGERPRINT attribute.",
-            SHORT_TERM,
-            attributes_after_sha256_ignored,
-        )
-    },
+        ),
+        SHORT_TERM,
+        attributes_after_sha256_ignored,
+    )
+    .covers(&["rfc8489-9-2"])
+    .tags(&["security"]),
 ];
 
 fn attributes_after_integrity_ignored(ctx: &mut Ctx) -> Verdict {

@@ -3,7 +3,7 @@
 
 use rtcspec_harness::driver::LongTermCredentials;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::turn::{METHOD_ALLOCATE, REQUESTED_TRANSPORT};
 
 use super::kit::*;
@@ -32,165 +32,141 @@ const SUCCESS: &str = "If these checks pass, the server continues to process the
     MESSAGE-INTEGRITY attribute MUST be used instead";
 
 pub const CASES: &[Case] = &[
-    Case {
-        covers: &["rfc8489-9.2.4-2", "rfc8489-9.2.4-3", "rfc8489-9.2.4-4"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.9.2.4.no-integrity-401",
-            "\
+    Case::new(
+        "stun.8489.9.2.4.no-integrity-401",
+        "\
         An unauthenticated Allocate draws 401 with REALM and \
         NONCE",
-            "9.2.4",
-            Must,
-            NO_MI,
-            LONG_TERM,
-            no_integrity_401,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-9"],
-        ..case(
-            "stun.8489.9.2.4.missing-nonce-400",
-            "MESSAGE-INTEGRITY without NONCE \
+        Spec::must(RFC8489, "9.2.4", NO_MI),
+        LONG_TERM,
+        no_integrity_401,
+    )
+    .covers(&["rfc8489-9.2.4-2", "rfc8489-9.2.4-3", "rfc8489-9.2.4-4"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.9.2.4.missing-nonce-400",
+        "MESSAGE-INTEGRITY without NONCE \
         draws 400",
-            "9.2.4",
-            Must,
-            MISSING,
-            LONG_TERM,
-            missing_nonce_400,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-17", "rfc8489-9.2.4-18", "rfc8489-9.2.4-19"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.9.2.4.bad-integrity-401",
-            "\
+        Spec::must(RFC8489, "9.2.4", MISSING),
+        LONG_TERM,
+        missing_nonce_400,
+    )
+    .covers(&["rfc8489-9.2.4-9"]),
+    Case::new(
+        "stun.8489.9.2.4.bad-integrity-401",
+        "\
         A wrong password draws 401 with REALM and NONCE",
-            "9.2.4",
-            Must,
-            BAD_MI,
-            LONG_TERM,
-            bad_integrity_401,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-20"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.9.2.4.stale-nonce-438",
-            "\
+        Spec::must(RFC8489, "9.2.4", BAD_MI),
+        LONG_TERM,
+        bad_integrity_401,
+    )
+    .covers(&["rfc8489-9.2.4-17", "rfc8489-9.2.4-18", "rfc8489-9.2.4-19"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.9.2.4.stale-nonce-438",
+        "\
         A nonce the server did not issue draws 438 with NONCE and \
         REALM",
-            "9.2.4",
-            Must,
-            STALE,
-            LONG_TERM,
-            stale_nonce_438,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-23", "rfc8489-9.2.4-24"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.9.2.4.authenticated-response-integrity",
-            "An authenticated request is answered with MESSAGE-INTEGRITY under the \
+        Spec::must(RFC8489, "9.2.4", STALE),
+        LONG_TERM,
+        stale_nonce_438,
+    )
+    .covers(&["rfc8489-9.2.4-20"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.9.2.4.authenticated-response-integrity",
+        "An authenticated request is answered with MESSAGE-INTEGRITY under the \
                 long-term key",
+        Spec::must(RFC8489, "9.2.4", SUCCESS),
+        LONG_TERM,
+        authenticated_response_integrity,
+    )
+    .covers(&["rfc8489-9.2.4-23", "rfc8489-9.2.4-24"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.9.2.4.challenge-without-credentials",
+        "The 401 challenge carries no USERNAME or MESSAGE-INTEGRITY",
+        Spec::should(
+            RFC8489,
             "9.2.4",
-            Must,
-            SUCCESS,
-            LONG_TERM,
-            authenticated_response_integrity,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-8"],
-        ..case(
-            "stun.8489.9.2.4.challenge-without-credentials",
-            "The 401 challenge carries no USERNAME or MESSAGE-INTEGRITY",
-            "9.2.4",
-            Should,
             "The response SHOULD NOT contain a USERNAME, USERHASH, \
                 MESSAGE-INTEGRITY, or MESSAGE-INTEGRITY-SHA256 attribute.",
-            LONG_TERM,
-            challenge_without_credentials,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-12", "rfc8489-9.2.4-13", "rfc8489-9.2.4-14"],
-        tags: &["security"],
-        ..case(
-            "stun.8489.9.2.4.unknown-user-401",
-            "An unknown USERNAME draws 401 with REALM and NONCE",
+        ),
+        LONG_TERM,
+        challenge_without_credentials,
+    )
+    .covers(&["rfc8489-9.2.4-8"]),
+    Case::new(
+        "stun.8489.9.2.4.unknown-user-401",
+        "An unknown USERNAME draws 401 with REALM and NONCE",
+        Spec::must(
+            RFC8489,
             "9.2.4",
-            Must,
             "If the value of the USERNAME or USERHASH attribute is not valid, the \
                 server MUST generate an error response with an error code of 401 \
                 (Unauthenticated). This response MUST include a REALM value. The \
                 response MUST include a NONCE, selected by the server.",
-            LONG_TERM,
-            unknown_user_401,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-22"],
-        ..case(
-            "stun.8489.9.2.4.stale-nonce-retry-succeeds",
-            "The NONCE sent with \
+        ),
+        LONG_TERM,
+        unknown_user_401,
+    )
+    .covers(&["rfc8489-9.2.4-12", "rfc8489-9.2.4-13", "rfc8489-9.2.4-14"])
+    .tags(&["security"]),
+    Case::new(
+        "stun.8489.9.2.4.stale-nonce-retry-succeeds",
+        "The NONCE sent with \
         438 is valid: the retry with it \
         succeeds",
-            "9.2.4",
-            Must,
-            "The NONCE attribute value MUST be valid.",
-            LONG_TERM,
-            stale_nonce_retry_succeeds,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2-1", "rfc8489-9.2.4-6"],
-        ..case(
-            "stun.8489.9.2.nonce-cookie",
-            "The NONCE carries the nonce cookie and PASSWORD-ALGORITHMS matches \
+        Spec::must(RFC8489, "9.2.4", "The NONCE attribute value MUST be valid."),
+        LONG_TERM,
+        stale_nonce_retry_succeeds,
+    )
+    .covers(&["rfc8489-9.2.4-22"]),
+    Case::new(
+        "stun.8489.9.2.nonce-cookie",
+        "The NONCE carries the nonce cookie and PASSWORD-ALGORITHMS matches \
                 its bit",
+        Spec::must(
+            RFC8489,
             "9.2",
-            Must,
             "To indicate that it supports this specification, a server MUST \
                 prepend the NONCE attribute value with the character string composed \
                 of \"obMatJos2\" concatenated with the (4-character) base64 [RFC4648] \
                 encoding of the 24-bit STUN Security Features as defined in Section \
                 18.1.",
-            LONG_TERM,
-            nonce_cookie,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-10", "rfc8489-9.2.4-16"],
-        ..case(
-            "stun.8489.9.2.4.errors-without-credentials",
-            "400 and 401 (unknown user) responses carry no USERNAME or USERHASH",
+        ),
+        LONG_TERM,
+        nonce_cookie,
+    )
+    .covers(&["rfc8489-9.2-1", "rfc8489-9.2.4-6"]),
+    Case::new(
+        "stun.8489.9.2.4.errors-without-credentials",
+        "400 and 401 (unknown user) responses carry no USERNAME or USERHASH",
+        Spec::should(
+            RFC8489,
             "9.2.4",
-            Should,
             "This response SHOULD NOT include a USERNAME, USERHASH, NONCE, or \
                 REALM attribute. ... The response SHOULD NOT contain a USERNAME or \
                 USERHASH attribute.",
-            LONG_TERM,
-            errors_without_credentials,
-        )
-    },
-    Case {
-        covers: &["rfc8489-9.2.4-15", "rfc8489-9.2.4-21"],
-        ..case(
-            "stun.8489.9.2.4.password-algorithms-in-errors",
-            "An RFC 8489 server lists PASSWORD-ALGORITHMS in 401 (unknown user) \
+        ),
+        LONG_TERM,
+        errors_without_credentials,
+    )
+    .covers(&["rfc8489-9.2.4-10", "rfc8489-9.2.4-16"]),
+    Case::new(
+        "stun.8489.9.2.4.password-algorithms-in-errors",
+        "An RFC 8489 server lists PASSWORD-ALGORITHMS in 401 (unknown user) \
                 and 438",
+        Spec::must(
+            RFC8489,
             "9.2.4",
-            Must,
             "The response MUST include a PASSWORD-ALGORITHMS attribute. ... This \
                 response MUST include NONCE, REALM, and PASSWORD-ALGORITHMS attributes",
-            LONG_TERM,
-            password_algorithms_in_errors,
-        )
-    },
+        ),
+        LONG_TERM,
+        password_algorithms_in_errors,
+    )
+    .covers(&["rfc8489-9.2.4-15", "rfc8489-9.2.4-21"]),
 ];
 
 /// REQUESTED-TRANSPORT = UDP (17), RFC 8656 §18.7.

@@ -12,29 +12,23 @@
 use super::kit::*;
 use rtcspec_harness::driver::Verification;
 use rtcspec_harness::stun::*;
-use rtcspec_harness::{check, Case, Ctx, Level::*, Outcome, Spec, Verdict};
+use rtcspec_harness::{check, Case, Ctx, Outcome, Spec, Verdict};
 
-pub const CASES: &[Case] = &[Case {
-    covers: &["rfc8489-14.6-1", "rfc8489-5-7"],
-    spec: Spec {
-        doc: RFC8489,
-        section: "B.1",
-        level: Must,
-        text: "Sample Request with Long-Term Authentication with \
+pub const CASES: &[Case] = &[Case::new(
+    "stun.8489.b.1.sha256-userhash-vector",
+    "RFC 8489 B.1 (corrected): decodes and MESSAGE-INTEGRITY-SHA256 \
+                verifies; the misprinted length is rejected",
+    Spec::must(
+        RFC8489,
+        "B.1",
+        "Sample Request with Long-Term Authentication with \
                 MESSAGE-INTEGRITY-SHA256 and USERHASH (corrected: length 0x0088; HMAC \
                 with the MD5 key, as §9.2.4 requires without PASSWORD-ALGORITHM).",
-    },
-    ..case(
-        "stun.8489.b.1.sha256-userhash-vector",
-        "RFC 8489 B.1 (corrected): decodes and MESSAGE-INTEGRITY-SHA256 \
-                verifies; the misprinted length is rejected",
-        "B.1",
-        Must,
-        "",
-        &[rtcspec_harness::Capability::StunCodec, rtcspec_harness::Capability::StunCheck],
-        b1_vector,
-    )
-}];
+    ),
+    &[rtcspec_harness::Capability::StunCodec, rtcspec_harness::Capability::StunCheck],
+    b1_vector,
+)
+.covers(&["rfc8489-14.6-1", "rfc8489-5-7"])];
 
 fn b1_vector(ctx: &mut Ctx) -> Verdict {
     let printed = bytes_of(B1_AS_PRINTED)?;

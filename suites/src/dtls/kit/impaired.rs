@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rtcspec_harness::peer::view::Side;
 use rtcspec_harness::peer::{Impairment, PeerOptions};
-use rtcspec_harness::{Case, Ctx, Outcome, Verdict};
+use rtcspec_harness::{Ctx, Outcome, Verdict};
 
 use crate::live::*;
 
@@ -24,17 +24,6 @@ pub const IMPAIRED_BOUND: Duration = IMPAIRED_CONNECT.saturating_add(AFTER_DTLS)
 /// must not change with the run's seed (baselines compare runs made with different seeds).
 /// Every failure prints it with what the path did.
 pub const PATH_SEED: u64 = 0x7274_6373_7065_6331; // "rtcspec1"
-
-/// A live case on an impaired path: [`case`] with the time bound [`IMPAIRED_BOUND`].
-pub const fn impaired_case(
-    id: (&'static str, &'static str),
-    title: &'static str,
-    spec: (&'static str, &'static str),
-    text: &'static str,
-    run: fn(&mut Ctx) -> Verdict,
-) -> Case {
-    Case { time_bound: Some(IMPAIRED_BOUND), ..case(id, title, spec, text, &[], run) }
-}
 
 /// The DTLS role the target takes in an impaired call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

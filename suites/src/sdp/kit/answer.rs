@@ -4,22 +4,9 @@
 use rtcspec_harness::sdp::Sdp;
 
 use super::OFFER;
-use rtcspec_harness::{Capability, Case, Ctx, Level, Outcome, Verdict};
+use rtcspec_harness::{Capability, Ctx, Outcome, Verdict};
 
 pub const ANSWERER: &[Capability] = &[Capability::SdpAnswerer];
-
-/// An SDP case for a JSEP answerer: [`super::case`] with the answerer's capability.
-pub const fn answer_case(
-    id: &'static str,
-    title: &'static str,
-    doc: &'static str,
-    section: &'static str,
-    level: Level,
-    text: &'static str,
-    run: fn(&mut Ctx) -> Verdict,
-) -> Case {
-    Case { needs: ANSWERER, ..super::case(id, title, doc, section, level, text, run) }
-}
 
 pub struct Section {
     pub media: String,

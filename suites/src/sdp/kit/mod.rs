@@ -4,7 +4,7 @@
 pub mod answer;
 
 use rtcspec_harness::sdp::Sdp;
-use rtcspec_harness::{check, Capability, Case, Ctx, Level, Outcome, Spec, Verdict};
+use rtcspec_harness::{check, Capability, Ctx, Outcome, Verdict};
 
 /// A JSEP offer as browsers write it: audio, video and data, bundled, one candidate.
 pub const OFFER: &str = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 \
@@ -40,28 +40,6 @@ pub const OFFER: &str = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=
     a=sctp-port:5000\r\na=max-message-size:262144\r\n";
 
 pub const SDP: &[Capability] = &[Capability::SdpCodec];
-
-pub const fn case(
-    id: &'static str,
-    title: &'static str,
-    doc: &'static str,
-    section: &'static str,
-    level: Level,
-    text: &'static str,
-    run: fn(&mut Ctx) -> Verdict,
-) -> Case {
-    Case {
-        id,
-        suite: "sdp",
-        title,
-        spec: Spec { doc, section, level, text },
-        covers: &[],
-        tags: &[],
-        needs: SDP,
-        time_bound: None,
-        run,
-    }
-}
 
 /// The offer with the first occurrence of `from` replaced by `to` (panics only on a typo in
 /// a case, which the suite's tests catch).
