@@ -2,6 +2,7 @@
 //! section, plus each RFC's requirement inventory as data.
 
 pub mod dtls;
+pub mod forged;
 pub mod ice;
 pub mod live;
 pub mod sctp;

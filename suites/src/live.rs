@@ -5,13 +5,14 @@
 use std::time::Duration;
 
 use rtcspec_harness::case::Capability;
-use rtcspec_harness::peer::view::WireView;
+use rtcspec_harness::peer::view::{Side, WireView};
 use rtcspec_harness::peer::CallError;
 use rtcspec_harness::peer::{Call, ChannelSpec, Payload, PeerEvent, PeerOptions};
 use rtcspec_harness::{Ctx, Outcome};
 use rtcspec_wire::demux::{classify, Protocol};
 use rtcspec_wire::dtls::handshake::CLIENT_HELLO;
 use rtcspec_wire::dtls::{ALERT, HANDSHAKE, RECORD_HEADER};
+use rtcspec_wire::sctp::Data;
 
 pub const PEER: &[Capability] = &[Capability::Peer];
 
@@ -338,4 +339,42 @@ fn call_and_read_on(
 /// The harness's part once a channel is open: nothing more, a little time for late chunks.
 pub fn wait_for_late_chunks(call: &mut Call<'_>, _: &ChannelSpec) -> Result<(), CallError> {
     call.run_for(Duration::from_millis(200))
+}
+
+/// A DATA_CHANNEL_OPEN message (RFC 8832 §5.1) and the chunk it came in.
+#[derive(Debug, Clone)]
+pub struct Open {
+    pub chunk: Data,
+    pub channel_type: u8,
+    pub reliability: u32,
+    pub label: String,
+    pub protocol: String,
+}
+
+impl Open {
+    /// Reads a DATA chunk's user data as DATA_CHANNEL_OPEN, whatever its PPID (a case may be
+    /// judging the PPID).
+    pub fn read(chunk: &Data) -> Option<Open> {
+        let open = rtcspec_wire::dcep::Open::parse(&chunk.payload)?;
+        Some(Open {
+            chunk: chunk.clone(),
+            channel_type: open.channel_type,
+            reliability: open.reliability,
+            label: open.label,
+            protocol: open.protocol,
+        })
+    }
+}
+
+/// The first DATA_CHANNEL_OPEN `from` sent for the channel `label`.
+pub fn open_from(view: &WireView, from: Side, label: &str) -> Option<Open> {
+    view.data_from(from).iter().filter_map(Open::read).find(|o| o.label == label)
+}
+
+/// The call most data channel cases use: the target offers and creates the channel, the
+/// harness answers `a=setup:passive` (the target is the DTLS client). Every stack here
+/// brings an association up this way (RFC 8841 §9.3 is judged by its own cases).
+pub fn target_channel(then: OnceEstablished) -> Setup {
+    let options = PeerOptions { answer_as_dtls_server: true, ..PeerOptions::default() };
+    Setup { options, then: Some(then), ..Setup::new(Offerer::Target) }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::seed::SeedRng;
 use rtcspec_wire::dtls::handshake::{CERTIFICATE, SERVER_HELLO};
-use rtcspec_wire::dtls::HANDSHAKE;
+use rtcspec_wire::dtls::{records, RawRecord, HANDSHAKE};
 
 /// The longest a datagram chosen for reordering waits for the next one in its direction to
 /// overtake it (a lockstep handshake may send nothing more until it is answered).
@@ -180,18 +180,19 @@ pub struct Released {
 const RETRANSMISSION_SEQ_STEP: u64 = 16;
 
 /// The same epoch-0 records with sequence numbers [`RETRANSMISSION_SEQ_STEP`] further on
-/// (epoch 0 has no MAC, so this is a valid retransmission). Stops at a truncated record.
+/// (epoch 0 has no MAC, so this is a valid retransmission). Records of later epochs are kept
+/// as they are; the walk stops at a record it cannot read (truncated, or a DTLS 1.3 unified
+/// header, whose sequence number is encrypted), and the rest is kept as it is.
 fn as_retransmission(bytes: &[u8]) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    let mut at = 0;
-    while let Some(h) = out.get(at..at + 13) {
-        let len = usize::from(u16::from_be_bytes([h[11], h[12]]));
-        if h[3..5] == [0, 0] {
-            let seq = h[5..11].iter().fold(0u64, |n, b| n << 8 | u64::from(*b)) + RETRANSMISSION_SEQ_STEP;
-            out[at + 5..at + 11].copy_from_slice(&seq.to_be_bytes()[2..]);
+    let mut out = Vec::with_capacity(bytes.len());
+    for record in records(bytes).0 {
+        let Some(mut raw) = RawRecord::from_record(&record) else { break };
+        if raw.epoch == 0 {
+            raw.sequence += RETRANSMISSION_SEQ_STEP;
         }
-        at += 13 + len;
+        out.extend_from_slice(&raw.to_bytes());
     }
+    out.extend_from_slice(&bytes[out.len()..]);
     out
 }
 
@@ -355,6 +356,32 @@ mod tests {
 
     fn addr() -> SocketAddr {
         "127.0.0.1:9".parse().unwrap()
+    }
+
+    #[test]
+    fn a_retransmission_renumbers_epoch_0_records_only() {
+        let record = |epoch: u16, sequence: u64, body: &[u8]| RawRecord {
+            content_type: HANDSHAKE,
+            version: 0xFEFD,
+            epoch,
+            sequence,
+            fragment: body.to_vec(),
+        };
+        let mut flight = [record(0, 3, b"hello"), record(0, 4, b"cert"), record(1, 0, b"finished")]
+            .iter()
+            .flat_map(RawRecord::to_bytes)
+            .collect::<Vec<u8>>();
+        flight.extend_from_slice(&[HANDSHAKE, 0xFE]); // a truncated record: kept as it came
+        let again = as_retransmission(&flight);
+        assert_eq!(again.len(), flight.len());
+        let (read, _) = records(&again);
+        let sequences: Vec<_> = read.iter().map(|r| (r.epoch, r.sequence, r.body)).collect();
+        let step = RETRANSMISSION_SEQ_STEP;
+        assert_eq!(
+            sequences,
+            [(0, Some(3 + step), &b"hello"[..]), (0, Some(4 + step), &b"cert"[..]), (1, Some(0), &b"finished"[..])]
+        );
+        assert_eq!(again[again.len() - 2..], [HANDSHAKE, 0xFE]);
     }
 
     /// Which of `n` datagrams (numbered by their first byte) leave, in order.

@@ -17,7 +17,7 @@ use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::dtls::ALERT;
 
 use super::kit::alerts::*;
-use super::kit::forged::protected_records;
+use crate::forged::protected_records;
 use crate::live::*;
 
 const CLOSE: &str = "The other party MUST respond with a close_notify alert of its own and \

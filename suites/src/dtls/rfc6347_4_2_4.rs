@@ -28,8 +28,8 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec, FirstLost, Impairment}
 use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
 
-use super::kit::forged::{forged_then_control, judge_forged, on_target_channel};
 use super::kit::impaired::{comes_up, comes_up_as, TargetRole, IMPAIRED_BOUND};
+use crate::forged::{forged_then_control, judge_forged, on_target_channel};
 use crate::live::*;
 
 const RETRANSMIT: &str = "There are three ways to exit the WAITING state: 1. The retransmit \

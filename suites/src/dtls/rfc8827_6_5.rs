@@ -15,7 +15,7 @@ use rtcspec_wire::dtls::{
 
 use rtcspec_harness::net::Datagram;
 
-use super::kit::forged::{
+use crate::forged::{
     forged_then_control, harness_forge, judge_forged, on_target_channel, protected_records, starts_epoch_1_record,
 };
 use crate::live::*;

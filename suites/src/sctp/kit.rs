@@ -6,46 +6,19 @@
 use std::time::Duration;
 
 use rtcspec_harness::peer::view::{Chunk, Data, Side, WireView};
-use rtcspec_harness::peer::{Call, CallError, PeerOptions};
+use rtcspec_harness::peer::{Call, CallError};
 use rtcspec_harness::{Outcome, Verdict};
 use rtcspec_wire::sctp::{self, DATA, HEARTBEAT, HEARTBEAT_INFO};
 
-use crate::dtls::kit::forged::{harness_forge, inject_sealed};
-use crate::live::{LiveCall, Offerer, OnceEstablished, Setup};
+use crate::forged::{harness_forge, inject_sealed};
+use crate::live::LiveCall;
 
+// The DCEP reading and the usual call of the data channel cases are the live kit's: the
+// forged-record kit uses them too.
+pub use crate::live::{open_from, target_channel, Open};
 pub use rtcspec_wire::dcep::{
     DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_BINARY, PPID_BINARY_EMPTY, PPID_DCEP, PPID_STRING, PPID_STRING_EMPTY,
 };
-
-/// A DATA_CHANNEL_OPEN message (RFC 8832 §5.1) and the chunk it came in.
-#[derive(Debug, Clone)]
-pub struct Open {
-    pub chunk: Data,
-    pub channel_type: u8,
-    pub reliability: u32,
-    pub label: String,
-    pub protocol: String,
-}
-
-impl Open {
-    /// Reads a DATA chunk's user data as DATA_CHANNEL_OPEN, whatever its PPID (a case may be
-    /// judging the PPID).
-    pub fn read(chunk: &Data) -> Option<Open> {
-        let open = rtcspec_wire::dcep::Open::parse(&chunk.payload)?;
-        Some(Open {
-            chunk: chunk.clone(),
-            channel_type: open.channel_type,
-            reliability: open.reliability,
-            label: open.label,
-            protocol: open.protocol,
-        })
-    }
-}
-
-/// The first DATA_CHANNEL_OPEN `from` sent for the channel `label`.
-pub fn open_from(view: &WireView, from: Side, label: &str) -> Option<Open> {
-    view.data_from(from).iter().filter_map(Open::read).find(|o| o.label == label)
-}
 
 /// The user messages (DATA chunks that are not DCEP, by PPID and content) `from` sent on
 /// `stream`. A message in a DCEP-shaped chunk with another PPID counts as a user message.
@@ -65,14 +38,6 @@ pub fn describe(d: &Data) -> String {
         if d.unordered { "unordered" } else { "ordered" },
         d.payload.len()
     )
-}
-
-/// The call most data channel cases use: the target offers and creates the channel, the
-/// harness answers `a=setup:passive` (the target is the DTLS client). Every stack here
-/// brings an association up this way (RFC 8841 §9.3 is judged by its own cases).
-pub fn target_channel(then: OnceEstablished) -> Setup {
-    let options = PeerOptions { answer_as_dtls_server: true, ..PeerOptions::default() };
-    Setup { options, then: Some(then), ..Setup::new(Offerer::Target) }
 }
 
 /// What a case says when the DCEP message it judges is not on the wire: a failure if the

@@ -12,7 +12,7 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 
 use super::kit::{target_channel, DATA_CHANNEL_ACK, DATA_CHANNEL_OPEN, PPID_DCEP};
-use crate::dtls::kit::forged::{harness_forge, inject_sealed};
+use crate::forged::{harness_forge, inject_sealed};
 use crate::live::*;
 
 const REFUSED: &str = "If the DATA_CHANNEL_OPEN message doesn't satisfy the conditions \

@@ -12,7 +12,7 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Case, Ctx, Outcome, Spec, Verdict};
 use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
-use crate::dtls::kit::forged::{first_then_control, judge_forged, on_target_channel, CONTROL, FORGED};
+use crate::forged::{first_then_control, judge_forged, on_target_channel, CONTROL, FORGED};
 use crate::live::*;
 
 const ACTIONS: &str = "Chunk Types are encoded such that the highest-order 2 bits specify \

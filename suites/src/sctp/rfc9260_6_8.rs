@@ -9,7 +9,7 @@ use rtcspec_harness::{Case, Ctx, Spec, Verdict};
 use rtcspec_wire::dtls::APPLICATION_DATA;
 
 use super::kit::{heartbeat, judge_answered_control, spoiled_then_control, Spoil};
-use crate::dtls::kit::forged::{forged_then_control, judge_forged, on_target_channel};
+use crate::forged::{forged_then_control, judge_forged, on_target_channel};
 use crate::live::*;
 use rtcspec_wire::sctp::{HEARTBEAT, HEARTBEAT_ACK};
 

@@ -15,7 +15,7 @@ use rtcspec_wire::dtls::APPLICATION_DATA;
 use rtcspec_wire::sctp::{self, ABORT, HEARTBEAT, HEARTBEAT_ACK, OUTGOING_RESET_REQUEST, RE_CONFIG};
 
 use super::kit::{heartbeat, judge_answered_control, spoiled_then_control, Spoil, PPID_STRING, WRONG};
-use crate::dtls::kit::forged::{
+use crate::forged::{
     channel_stream, delivered, forged_then_control, harness_forge, inject_sealed, judge_forged, on_target_channel,
 };
 use crate::live::*;

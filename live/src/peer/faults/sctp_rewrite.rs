@@ -4,7 +4,9 @@
 //! tile it (nothing a fault should guess at).
 
 use rtcspec_wire::dcep::{Open, DATA_CHANNEL_OPEN, OPEN_HEADER, PPID_DCEP};
-use rtcspec_wire::sctp::{chunk_bounds as chunks, with_checksum, COMMON_HEADER, DATA, DATA_HEADER, INIT};
+use rtcspec_wire::sctp::{
+    chunk_bounds as chunks, with_checksum, Data, RawChunk, COMMON_HEADER, DATA, DATA_HEADER, INIT,
+};
 
 /// Chunk types the reference's association (rtc-sctp 0.21) parses; any other fails its parse
 /// of the whole packet.
@@ -35,13 +37,11 @@ pub fn starts_with_init(packet: &[u8]) -> bool {
 fn open_messages(packet: &[u8]) -> Option<Vec<(usize, usize)>> {
     let mut out = Vec::new();
     for (at, _) in chunks(packet)? {
+        // `chunks` checked that every chunk's length is at least 4 and inside the packet.
         let end = at + usize::from(u16::from_be_bytes([packet[at + 2], packet[at + 3]]));
-        let chunk = &packet[at..end];
-        if chunk[0] != DATA || chunk.len() < DATA_HEADER + OPEN_HEADER {
-            continue;
-        }
-        let ppid = u32::from_be_bytes([chunk[12], chunk[13], chunk[14], chunk[15]]);
-        if ppid == PPID_DCEP && chunk[DATA_HEADER] == DATA_CHANNEL_OPEN {
+        let raw = RawChunk { kind: packet[at], flags: packet[at + 1], value: &packet[at + 4..end] };
+        let Some(data) = Data::read(&raw).filter(|_| raw.kind == DATA) else { continue };
+        if data.ppid == PPID_DCEP && data.payload.len() >= OPEN_HEADER && data.payload[0] == DATA_CHANNEL_OPEN {
             out.push((at + DATA_HEADER, end));
         }
     }

@@ -8,9 +8,9 @@ use rtcspec_harness::peer::{Call, CallError, ChannelSpec};
 use rtcspec_harness::{Ctx, Outcome};
 use rtcspec_wire::dtls::{RawRecord, ALERT, APPLICATION_DATA};
 
-use super::forged::{channel_stream, delivered, harness_forge, on_target_channel, starts_epoch_1_record};
+use crate::forged::{channel_stream, delivered, harness_forge, on_target_channel, starts_epoch_1_record};
 use crate::live::*;
-use crate::sctp::kit::PPID_STRING;
+use rtcspec_wire::dcep::PPID_STRING;
 
 /// Sent after the close_notify, in a valid record with the next sequence number and TSN.
 pub const AFTER: &str = "rtcspec: after the close_notify";

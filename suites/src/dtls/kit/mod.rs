@@ -3,7 +3,6 @@
 //! files hold only cases; everything two of them use is here.
 
 pub mod alerts;
-pub mod forged;
 pub mod impaired;
 
 use rtcspec_harness::peer::view::Side;

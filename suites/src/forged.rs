@@ -13,8 +13,9 @@ use rtcspec_harness::{Outcome, Verdict};
 use rtcspec_wire::dtls::records;
 use rtcspec_wire::dtls::{RawRecord, APPLICATION_DATA};
 
+use crate::live::{open_from, target_channel};
 use crate::live::{LiveCall, OnceEstablished, Setup};
-use crate::sctp::kit::{open_from, PPID_STRING};
+use rtcspec_wire::dcep::PPID_STRING;
 
 /// What the record that must be dropped carries.
 pub const FORGED: &str = "rtcspec: in a record the target must drop";
@@ -90,7 +91,7 @@ pub fn first_then_control(
 /// harness answers as DTLS server, the one pairing in which every stack here brings its
 /// association up (RFC 8841 §9.3 findings).
 pub fn on_target_channel(then: OnceEstablished) -> Setup {
-    crate::sctp::kit::target_channel(then)
+    target_channel(then)
 }
 
 /// Pass when the target did not deliver [`FORGED`] and did deliver the control; an Error
