@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// rtcspec shim for Node stacks: `node rtcspec_shim.js sdp-transform|werift|libwebrtc|chromium|firefox`.
+// rtcspec shim for Node stacks: `node rtcspec_shim.js sdp-transform|werift|libwebrtc|libdatachannel|chromium|firefox`.
 //
 // Speaks the stdio JSON-lines protocol of ../PROTOCOL.md: one request per line on stdin,
 // exactly one response line per request on stdout, in order; logs go to stderr only.
 // All SDP work is the library's own (sdp-transform parse/write; werift's SessionDescription
 // and RTCPeerConnection); this file only carries text in and out, so rtcspec judges the
-// library and not the shim. libwebrtc (@roamhq/wrtc) and the browsers (browser.js) take
-// calls through the W3C RTCPeerConnection API (w3c_peer.js).
+// library and not the shim. libwebrtc (@roamhq/wrtc), libdatachannel (node-datachannel's
+// polyfill) and the browsers (browser.js) take calls through the W3C RTCPeerConnection API
+// (w3c_peer.js).
 "use strict";
 
 const childProcess = require("child_process");
@@ -31,7 +32,9 @@ function load(name) {
     return require(name);
   } catch (e) {
     if (e.code !== "MODULE_NOT_FOUND") throw e;
-    return require(path.join(INSTALLED, name));
+    // Resolved from target/shim-node, so a package's `exports` (subpaths such as
+    // "node-datachannel/polyfill") apply as for a plain require.
+    return require(require.resolve(name, { paths: [path.dirname(INSTALLED)] }));
   }
 }
 function versionOf(name) {
@@ -321,6 +324,19 @@ function libwebrtcStack() {
   };
 }
 
+// libdatachannel (its own ICE agent, libjuice; OpenSSL DTLS; usrsctp) through
+// node-datachannel's W3C polyfill. Data channels only: the polyfill's tracks are not W3C
+// MediaStreamTracks, and it has no per-packet RTP hook, so it reports no `rtp` events.
+function libdatachannelStack() {
+  const polyfill = load("node-datachannel/polyfill");
+  const native = load("node-datachannel");
+  return {
+    capabilities: ["peer", "sdp-answerer"],
+    version: () => `${native.getLibraryVersion()} (node-datachannel ${versionOf("node-datachannel")})`,
+    ops: w3cPeerOps({ RTCPeerConnection: polyfill.RTCPeerConnection, emit }),
+  };
+}
+
 // The browser's own version line ("Chromium 156.0.8078.129 built on Debian ...").
 function browserVersion(executable) {
   try {
@@ -360,6 +376,7 @@ const STACKS = {
   "sdp-transform": sdpTransformStack,
   werift: weriftStack,
   libwebrtc: libwebrtcStack,
+  libdatachannel: libdatachannelStack,
   chromium: browserStack("chromium"),
   firefox: browserStack("firefox"),
 };
