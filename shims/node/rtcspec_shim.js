@@ -32,8 +32,14 @@ function load(name) {
     return require(name);
   } catch (e) {
     if (e.code !== "MODULE_NOT_FOUND") throw e;
-    // Resolved from target/shim-node, so a package's `exports` (subpaths such as
-    // "node-datachannel/polyfill") apply as for a plain require.
+  }
+  try {
+    // By path: this reaches files a package's `exports` do not list (werift's DTLS internals).
+    return require(path.join(INSTALLED, name));
+  } catch (e) {
+    if (e.code !== "MODULE_NOT_FOUND") throw e;
+    // Resolved from target/shim-node, so `exports` subpaths ("node-datachannel/polyfill")
+    // apply as for a plain require.
     return require(require.resolve(name, { paths: [path.dirname(INSTALLED)] }));
   }
 }
