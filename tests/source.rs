@@ -115,20 +115,9 @@ fn the_readme_gives_each_suite_its_true_case_count() {
     }
 }
 
-/// The workspace's crates in layers, bottom first (ARCHITECTURE.md): each may depend only on
-/// crates before it.
-const LAYERS: [&str; 7] = [
-    "rtcspec-wire",
-    "rtcspec-live",
-    "rtcspec-engine",
-    "rtcspec-capture",
-    "rtcspec-harness",
-    "rtcspec-suites",
-    "rtcspec",
-];
-
-/// (directory, crate name) of every crate in `LAYERS`.
-const CRATE_DIRS: [(&str, &str); 7] = [
+/// (directory, crate name) of the workspace's crates in layers, bottom first
+/// (ARCHITECTURE.md): each may depend only on crates before it.
+const LAYERS: [(&str, &str); 7] = [
     ("wire", "rtcspec-wire"),
     ("live", "rtcspec-live"),
     ("engine", "rtcspec-engine"),
@@ -141,13 +130,12 @@ const CRATE_DIRS: [(&str, &str); 7] = [
 #[test]
 fn each_crate_depends_only_on_the_layers_below_it() {
     let mut upward = Vec::new();
-    for (dir, name) in CRATE_DIRS {
+    for (layer, (dir, name)) in LAYERS.iter().enumerate() {
         let manifest = std::fs::read_to_string(root().join(dir).join("Cargo.toml")).unwrap();
-        let layer = LAYERS.iter().position(|l| *l == name).unwrap();
         // Dependency lines name a crate first: `rtcspec-wire.workspace = true`, `rtcspec-x = {..}`.
         for line in manifest.lines() {
             let key = line.split(['.', '=', ' ']).next().unwrap_or_default();
-            if let Some(used) = LAYERS.iter().position(|l| *l == key) {
+            if let Some(used) = LAYERS.iter().position(|(_, l)| *l == key) {
                 if used >= layer && !line.starts_with("name") {
                     upward.push(format!("{name} depends on {key}"));
                 }
@@ -161,18 +149,7 @@ fn each_crate_depends_only_on_the_layers_below_it() {
 /// the other top-level modules its non-test code names (`crate::m`, `crate::{m, ..}`, and
 /// `super::m` in a top-level file, where `super` is the crate).
 fn module_uses(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let mut all = Vec::new();
-    files(src, &mut all);
+    let all: Vec<PathBuf> = rust_files().into_iter().filter(|f| f.starts_with(src)).collect();
     let module_of = |path: &Path| {
         let rel = path.strip_prefix(src).unwrap();
         let first = rel.components().next().unwrap().as_os_str().to_string_lossy().to_string();
@@ -216,7 +193,7 @@ fn module_uses(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn no_two_modules_of_a_layer_use_each_other() {
     let mut cycles = Vec::new();
-    for (dir, name) in CRATE_DIRS {
+    for (dir, name) in LAYERS {
         let uses = module_uses(&root().join(dir).join("src"));
         assert!(uses.len() > 1, "{name}: found no modules in {dir}/src");
         // `a` uses `b` and `b` reaches `a` again: a cycle through a and b.

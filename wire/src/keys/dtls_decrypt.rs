@@ -32,6 +32,35 @@ enum Aead {
 
 const TAG: usize = 16;
 
+impl Aead {
+    fn explicit_nonce_len(self) -> usize {
+        match self {
+            Aead::Gcm => 8,
+            Aead::ChaCha20Poly1305 => 0,
+        }
+    }
+
+    /// The nonce of a record: the salt and the explicit nonce (AES-GCM), or the IV XOR the
+    /// padded epoch and sequence number (ChaCha20-Poly1305).
+    fn nonce(self, iv: &[u8], epoch: u16, sequence: u64, explicit: &[u8]) -> [u8; 12] {
+        let mut nonce = [0u8; 12];
+        match self {
+            Aead::Gcm => {
+                nonce[..4].copy_from_slice(iv);
+                nonce[4..].copy_from_slice(explicit);
+            }
+            Aead::ChaCha20Poly1305 => {
+                nonce[4..6].copy_from_slice(&epoch.to_be_bytes());
+                nonce[6..].copy_from_slice(&sequence.to_be_bytes()[2..]);
+                for (n, i) in nonce.iter_mut().zip(iv) {
+                    *n ^= i;
+                }
+            }
+        }
+        nonce
+    }
+}
+
 /// (AEAD, its algorithm, key length, write IV length, PRF is SHA-384) of a suite this reader
 /// decrypts; `None` for the others.
 fn suite(cipher_suite: u16) -> Option<(Aead, AeadAlgorithm, usize, usize, bool)> {
@@ -76,33 +105,10 @@ impl RecordDecryptor {
         Ok(RecordDecryptor { aead, ciphers })
     }
 
-    /// The nonce of a record: the salt and the explicit nonce (AES-GCM), or the IV XOR the
-    /// padded epoch and sequence number (ChaCha20-Poly1305).
-    fn nonce(aead: Aead, iv: &[u8], epoch: u16, sequence: u64, explicit: &[u8]) -> [u8; 12] {
-        let mut nonce = [0u8; 12];
-        match aead {
-            Aead::Gcm => {
-                nonce[..4].copy_from_slice(iv);
-                nonce[4..].copy_from_slice(explicit);
-            }
-            Aead::ChaCha20Poly1305 => {
-                nonce[4..6].copy_from_slice(&epoch.to_be_bytes());
-                nonce[6..].copy_from_slice(&sequence.to_be_bytes()[2..]);
-                for (n, i) in nonce.iter_mut().zip(iv) {
-                    *n ^= i;
-                }
-            }
-        }
-        nonce
-    }
-
     /// The explicit nonce a record of this session carries before its ciphertext (AES-GCM: 8
     /// bytes; ChaCha20-Poly1305: none).
     pub fn explicit_nonce_len(&self) -> usize {
-        match self.aead {
-            Aead::Gcm => 8,
-            Aead::ChaCha20Poly1305 => 0,
-        }
+        self.aead.explicit_nonce_len()
     }
 
     /// Protects a record the way its sender would (the live path's forged records, tests that
@@ -120,9 +126,9 @@ impl RecordDecryptor {
         plaintext: &[u8],
     ) -> Result<Vec<u8>, String> {
         let aead = self.aead;
-        let explicit = &explicit_nonce[..self.explicit_nonce_len()];
+        let explicit = &explicit_nonce[..aead.explicit_nonce_len()];
         let (cipher, iv) = &mut self.ciphers[direction.index()];
-        let nonce = Self::nonce(aead, iv, epoch, sequence, explicit);
+        let nonce = aead.nonce(iv, epoch, sequence, explicit);
         let aad = aad(epoch, sequence, content_type, version, plaintext.len());
         let mut data = plaintext.to_vec();
         let mut tag = [0u8; TAG];
@@ -140,12 +146,12 @@ impl RecordDecryptor {
         sequence: u64,
         fragment: &[u8],
     ) -> Result<Vec<u8>, String> {
-        let (aead, explicit) = (self.aead, self.explicit_nonce_len());
+        let (aead, explicit) = (self.aead, self.aead.explicit_nonce_len());
         if fragment.len() < explicit + TAG {
             return Err(format!("a {}-byte {aead:?} record is shorter than its nonce and tag", fragment.len()));
         }
         let (cipher, iv) = &mut self.ciphers[direction.index()];
-        let nonce = Self::nonce(aead, iv, epoch, sequence, &fragment[..explicit]);
+        let nonce = aead.nonce(iv, epoch, sequence, &fragment[..explicit]);
         let plain_len = fragment.len() - explicit - TAG;
         let aad = aad(epoch, sequence, content_type, version, plain_len);
         let mut data = fragment[explicit..explicit + plain_len].to_vec();
@@ -176,7 +182,7 @@ mod tests {
         // RFC 7905 §2: the 64-bit sequence number (DTLS: 16-bit epoch, 48-bit sequence number)
         // padded on the left with four zero bytes, XORed with the 12-byte write IV.
         let iv: Vec<u8> = (0x10..0x1C).collect();
-        let nonce = RecordDecryptor::nonce(Aead::ChaCha20Poly1305, &iv, 0x0001, 0x0000_0102_0304, &[]);
+        let nonce = Aead::ChaCha20Poly1305.nonce(&iv, 0x0001, 0x0000_0102_0304, &[]);
         let expected = [0x10, 0x11, 0x12, 0x13, 0x14, 0x14, 0x16, 0x17, 0x19, 0x1B, 0x19, 0x1F];
         assert_eq!(nonce, expected);
     }

@@ -39,8 +39,11 @@ fn open_messages(packet: &[u8]) -> Option<Vec<(usize, usize)>> {
     for (at, _) in chunks(packet)? {
         // `chunks` checked that every chunk's length is at least 4 and inside the packet.
         let end = at + usize::from(u16::from_be_bytes([packet[at + 2], packet[at + 3]]));
-        let raw = RawChunk { kind: packet[at], flags: packet[at + 1], value: &packet[at + 4..end] };
-        let Some(data) = Data::read(&raw).filter(|_| raw.kind == DATA) else { continue };
+        if packet[at] != DATA {
+            continue;
+        }
+        let raw = RawChunk { kind: DATA, flags: packet[at + 1], value: &packet[at + 4..end] };
+        let Some(data) = Data::read(&raw) else { continue };
         if data.ppid == PPID_DCEP && data.payload.len() >= OPEN_HEADER && data.payload[0] == DATA_CHANNEL_OPEN {
             out.push((at + DATA_HEADER, end));
         }
